@@ -1,0 +1,55 @@
+//! Library error types.
+//!
+//! Every error a user can cause carries what they need to fix it: the file, the
+//! key path inside the scenario, the line when it is known, and what is allowed.
+//! The binary maps [`Error::Scenario`] to exit code 2 and everything else to 1.
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// A problem with a scenario file: unreadable, not TOML, unknown key, wrong type
+/// or a value outside what the model allows.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[error("{file}{}: `{key}`: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct ScenarioError {
+    /// The scenario file as the user named it.
+    pub file: PathBuf,
+    /// Dotted key path, e.g. `intents[2].share`; `(document)` for the whole file.
+    pub key: String,
+    /// 1-based line of the offending key or value, when it could be located.
+    pub line: Option<usize>,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+/// Everything the library can fail with.
+#[derive(Debug, Error)]
+pub enum Error {
+    /// The scenario is invalid (the binary exits with code 2).
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// Command-line or API arguments outside what is allowed (exit code 2).
+    #[error("invalid argument `{name}`: {message}")]
+    InvalidArgument { name: &'static str, message: String },
+    /// Writing the run's output failed.
+    #[error("cannot write {path}: {source}")]
+    Output {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The actor runtime failed (a bug, not a user error).
+    #[error("simulation runtime failure: {0}")]
+    Runtime(String),
+}
+
+impl Error {
+    /// True when the error is the user's input (scenario or arguments), which
+    /// the binary reports with exit code 2.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, Error::Scenario(_) | Error::InvalidArgument { .. })
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,16 @@
+//! handoff-sim: simulation of AI-to-human handoffs in contact centres.
+//!
+//! The crate is split into a pure core (scenario model, arrival process,
+//! trigger engine, routing decisions, metrics maths, queueing theory) and a
+//! thin actor shell in [`sim`] that runs the core in virtual time. See
+//! `ARCHITECTURE.md` for the code map and the invariants.
+
+pub mod arrivals;
+pub mod error;
+pub mod rng;
+pub mod scenario;
+pub mod theory;
+pub mod triggers;
+
+pub use error::{Error, Result, ScenarioError};
+pub use scenario::{Channel, Scenario};

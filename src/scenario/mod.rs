@@ -1,0 +1,188 @@
+//! Scenario files: parsing, validation, and the typed model the simulation runs.
+//!
+//! A scenario is parsed once into `raw` structs (serde, unknown keys rejected),
+//! then validated into [`Scenario`]: rates per second, shares that sum to one,
+//! durations as `Duration`, skills as indices. Nothing downstream re-checks or
+//! re-parses. Every error names the file, the key path, the line (when it can
+//! be found in the source) and what is allowed. Keys are documented in
+//! `scenarios/README.md`.
+
+mod dist;
+mod locate;
+mod raw;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use dist::{Dist, DistSpec, HumanDuration};
+use serde::Serialize;
+
+use crate::error::ScenarioError;
+use crate::triggers::TriggerConfig;
+
+/// Largest number of expected arrivals a scenario may ask for.
+pub const MAX_EXPECTED_ARRIVALS: f64 = 10_000_000.0;
+/// Largest number of human agents over all pools.
+pub const MAX_AGENTS: u64 = 100_000;
+/// Tolerance on shares summing to one.
+pub const SHARE_TOLERANCE: f64 = 1e-6;
+/// Longest simulated horizon (a year), to keep the interval tables bounded.
+pub const MAX_DURATION: Duration = Duration::from_secs(366 * 86_400);
+
+/// The channel a conversation arrives on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Chat,
+    Voice,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 2] = [Channel::Chat, Channel::Voice];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Chat => "chat",
+            Channel::Voice => "voice",
+        }
+    }
+}
+
+/// Index of a skill in [`Scenario::skills`].
+pub type SkillId = usize;
+
+/// A validated scenario, ready to run.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub seed: u64,
+    pub duration: Duration,
+    /// Conversations that arrive before this are simulated but not measured.
+    pub warm_up: Duration,
+    /// "Answered within" threshold for the service level (e.g. 20 s).
+    pub service_level_threshold: Duration,
+    /// Width of the reporting intervals (and of the batches for batch means).
+    pub interval: Duration,
+    pub arrivals: Arrivals,
+    /// Share of conversations that arrive by chat; the rest are voice.
+    pub chat_share: f64,
+    pub intents: Vec<Intent>,
+    /// Every skill named by an intent or a pool; a [`SkillId`] indexes this.
+    pub skills: Vec<String>,
+    pub customers: Customers,
+    /// `None` when the AI agent is switched off: every contact goes to a human.
+    pub ai: Option<AiAgent>,
+    pub triggers: TriggerConfig,
+    pub pools: Vec<Pool>,
+    /// The scenario text as read, for reports that explain themselves.
+    pub source: String,
+}
+
+/// Arrival process: Poisson with a piecewise-constant intraday profile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arrivals {
+    /// Base rate in arrivals per second (the scenario writes per hour).
+    pub base_rate: f64,
+    /// Multipliers of the base rate, one per `profile_interval`, repeating.
+    /// A flat process has the single multiplier 1.
+    pub profile: Vec<f64>,
+    pub profile_interval: Duration,
+}
+
+/// One customer intent.
+#[derive(Debug, Clone)]
+pub struct Intent {
+    pub name: String,
+    pub share: f64,
+    /// Probability that the AI can truly solve an instance of this intent.
+    pub ai_resolve_probability: f64,
+    /// Probability that a human agent resolves the contact.
+    pub human_resolve_probability: f64,
+    pub handle_time: Dist,
+    pub skill: SkillId,
+}
+
+/// Customer behaviour.
+#[derive(Debug, Clone)]
+pub struct Customers {
+    /// Time a customer waits in the human queue before abandoning; `None` =
+    /// infinite patience.
+    pub patience: Option<Dist>,
+    /// Probability, after each failed bot turn, that the customer asks for a human.
+    pub request_human_probability: f64,
+    /// Probability, after each failed bot turn, that the customer gives up on the bot.
+    pub bot_give_up_probability: f64,
+    /// Time the customer takes to write (or say) their next message.
+    pub think_time: Dist,
+}
+
+/// The AI agent's behaviour.
+#[derive(Debug, Clone)]
+pub struct AiAgent {
+    pub response_time: Dist,
+    /// After this many unsuccessful turns the bot hands the customer to a human.
+    pub max_turns: u32,
+    /// Probability that a turn gives the right answer when the AI can solve the case.
+    pub turn_success_probability: f64,
+    pub confidence_when_right: f64,
+    pub confidence_when_wrong: f64,
+    /// Standard deviation of the noise on the reported confidence.
+    pub confidence_noise: f64,
+}
+
+/// A pool of identical human agents.
+#[derive(Debug, Clone)]
+pub struct Pool {
+    pub name: String,
+    pub count: u32,
+    pub skills: Vec<SkillId>,
+    /// Chats an agent works at once (voice is always one at a time).
+    pub chat_concurrency: u32,
+    pub channels: Vec<Channel>,
+    /// After-contact work; `None` = none.
+    pub wrap_up: Option<Dist>,
+}
+
+impl Pool {
+    pub fn serves(&self, channel: Channel, skill: SkillId) -> bool {
+        self.channels.contains(&channel) && self.skills.contains(&skill)
+    }
+}
+
+impl Scenario {
+    /// Reads, parses and validates a scenario file.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let source = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+            file: path.to_path_buf(),
+            key: "(document)".into(),
+            line: None,
+            message: format!("cannot read the scenario: {e}"),
+        })?;
+        Scenario::parse(&source, path)
+    }
+
+    /// Parses and validates scenario text; `file` is used in error messages.
+    pub fn parse(source: &str, file: &Path) -> Result<Scenario, ScenarioError> {
+        let raw = raw::parse(source, file)?;
+        raw::validate(raw, source).map_err(|(key, message)| ScenarioError {
+            file: PathBuf::from(file),
+            line: locate::line_of_key(source, &key),
+            key,
+            message,
+        })
+    }
+
+    /// Expected number of arrivals over the whole run.
+    pub fn expected_arrivals(&self) -> f64 {
+        crate::arrivals::ArrivalProcess::new(&self.arrivals).expected_count(self.duration)
+    }
+
+    pub fn total_agents(&self) -> u64 {
+        self.pools.iter().map(|p| u64::from(p.count)).sum()
+    }
+}
+

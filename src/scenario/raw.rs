@@ -1,0 +1,604 @@
+//! The scenario as written (serde structs that reject unknown keys) and its
+//! validation into the typed [`Scenario`].
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::dist::{DistSpec, HumanDuration};
+use super::locate::line_of_offset;
+use super::*;
+use crate::triggers::TriggerConfig;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    simulation: RawSimulation,
+    arrivals: RawArrivals,
+    channels: RawChannels,
+    intents: Vec<RawIntent>,
+    #[serde(default)]
+    customers: RawCustomers,
+    #[serde(default)]
+    ai_agent: RawAiAgent,
+    #[serde(default)]
+    triggers: RawTriggers,
+    agents: Vec<RawPool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSimulation {
+    name: String,
+    #[serde(default = "default_seed")]
+    seed: u64,
+    duration: HumanDuration,
+    #[serde(default)]
+    warm_up: Option<HumanDuration>,
+    #[serde(default)]
+    service_level_threshold: Option<HumanDuration>,
+    #[serde(default)]
+    interval: Option<HumanDuration>,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawArrivals {
+    rate_per_hour: f64,
+    #[serde(default)]
+    profile: Option<Vec<f64>>,
+    #[serde(default)]
+    profile_interval: Option<HumanDuration>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChannels {
+    chat: f64,
+    voice: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIntent {
+    name: String,
+    share: f64,
+    #[serde(default)]
+    ai_resolve_probability: f64,
+    #[serde(default = "one")]
+    human_resolve_probability: f64,
+    handle_time: DistSpec,
+    skill: String,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCustomers {
+    #[serde(default)]
+    patience: Option<DistSpec>,
+    #[serde(default = "default_request_human")]
+    request_human_probability: f64,
+    #[serde(default = "default_bot_give_up")]
+    bot_give_up_probability: f64,
+    #[serde(default = "default_think_time")]
+    think_time: DistSpec,
+}
+
+fn default_request_human() -> f64 {
+    0.1
+}
+fn default_bot_give_up() -> f64 {
+    0.05
+}
+fn default_think_time() -> DistSpec {
+    DistSpec::Constant {
+        value: HumanDuration(Duration::from_secs(10)),
+    }
+}
+
+impl Default for RawCustomers {
+    fn default() -> Self {
+        RawCustomers {
+            patience: None,
+            request_human_probability: default_request_human(),
+            bot_give_up_probability: default_bot_give_up(),
+            think_time: default_think_time(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAiAgent {
+    #[serde(default)]
+    enabled: bool,
+    #[serde(default)]
+    response_time: Option<DistSpec>,
+    #[serde(default = "default_max_turns")]
+    max_turns: u32,
+    #[serde(default = "default_turn_success")]
+    turn_success_probability: f64,
+    #[serde(default = "default_confidence_right")]
+    confidence_when_right: f64,
+    #[serde(default = "default_confidence_wrong")]
+    confidence_when_wrong: f64,
+    #[serde(default = "default_confidence_noise")]
+    confidence_noise: f64,
+}
+
+fn default_max_turns() -> u32 {
+    5
+}
+fn default_turn_success() -> f64 {
+    0.6
+}
+fn default_confidence_right() -> f64 {
+    0.8
+}
+fn default_confidence_wrong() -> f64 {
+    0.45
+}
+fn default_confidence_noise() -> f64 {
+    0.12
+}
+
+impl Default for RawAiAgent {
+    fn default() -> Self {
+        RawAiAgent {
+            enabled: false,
+            response_time: None,
+            max_turns: default_max_turns(),
+            turn_success_probability: default_turn_success(),
+            confidence_when_right: default_confidence_right(),
+            confidence_when_wrong: default_confidence_wrong(),
+            confidence_noise: default_confidence_noise(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTriggers {
+    #[serde(default = "yes")]
+    explicit_request: bool,
+    #[serde(default = "default_confidence_threshold")]
+    confidence_threshold: f64,
+    #[serde(default = "default_max_failed")]
+    max_failed_attempts: u32,
+}
+
+fn yes() -> bool {
+    true
+}
+fn default_confidence_threshold() -> f64 {
+    0.5
+}
+fn default_max_failed() -> u32 {
+    3
+}
+
+impl Default for RawTriggers {
+    fn default() -> Self {
+        RawTriggers {
+            explicit_request: true,
+            confidence_threshold: default_confidence_threshold(),
+            max_failed_attempts: default_max_failed(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPool {
+    name: String,
+    count: u32,
+    skills: Vec<String>,
+    #[serde(default = "default_concurrency")]
+    chat_concurrency: u32,
+    #[serde(default = "both_channels")]
+    channels: Vec<RawChannel>,
+    #[serde(default)]
+    wrap_up: Option<DistSpec>,
+}
+
+fn default_concurrency() -> u32 {
+    1
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum RawChannel {
+    Chat,
+    Voice,
+}
+
+fn both_channels() -> Vec<RawChannel> {
+    vec![RawChannel::Chat, RawChannel::Voice]
+}
+
+/// Parses TOML text into the raw structs; errors carry the key path and line.
+pub fn parse(source: &str, file: &Path) -> Result<RawScenario, ScenarioError> {
+    let error = |key: String, line: Option<usize>, message: String| ScenarioError {
+        file: file.to_path_buf(),
+        key,
+        line,
+        message,
+    };
+    let deserializer = toml::Deserializer::parse(source).map_err(|e| {
+        let line = e.span().map(|s| line_of_offset(source, s.start));
+        error("(document)".into(), line, e.message().trim().to_string())
+    })?;
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let key = match e.path().to_string() {
+            root if root == "." => "(document)".to_string(),
+            path => path,
+        };
+        let inner = e.inner();
+        let line = inner
+            .span()
+            .map(|s| line_of_offset(source, s.start))
+            .or_else(|| super::locate::line_of_key(source, &key));
+        error(key, line, inner.message().trim().to_string())
+    })
+}
+
+type Invalid = (String, String);
+
+fn invalid(key: impl Into<String>, message: impl Into<String>) -> Invalid {
+    (key.into(), message.into())
+}
+
+fn probability(key: String, value: f64) -> Result<f64, Invalid> {
+    if (0.0..=1.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(invalid(key, format!("must be a probability in [0, 1], got {value}")))
+    }
+}
+
+fn dist(key: String, spec: &DistSpec) -> Result<Dist, Invalid> {
+    spec.validate().map_err(|message| invalid(key, message))
+}
+
+fn positive_duration(key: &str, d: HumanDuration) -> Result<Duration, Invalid> {
+    if d.0.is_zero() {
+        Err(invalid(key, "must be greater than 0s"))
+    } else {
+        Ok(d.0)
+    }
+}
+
+/// Checks every value and builds the typed scenario. `Err` is (key path, message).
+pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
+    let sim = &raw.simulation;
+    if sim.name.trim().is_empty()
+        || !sim
+            .name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return Err(invalid(
+            "simulation.name",
+            "must be non-empty and use only letters, digits, `_` and `-` (it names the report folder)",
+        ));
+    }
+    let duration = positive_duration("simulation.duration", sim.duration)?;
+    if duration > MAX_DURATION {
+        return Err(invalid("simulation.duration", "must be at most 366d"));
+    }
+    let warm_up = sim.warm_up.map_or(Duration::ZERO, |d| d.0);
+    if warm_up >= duration {
+        return Err(invalid(
+            "simulation.warm_up",
+            format!(
+                "must be shorter than simulation.duration ({}s), got {}s",
+                duration.as_secs_f64(),
+                warm_up.as_secs_f64()
+            ),
+        ));
+    }
+    let service_level_threshold = sim
+        .service_level_threshold
+        .map_or(Duration::from_secs(20), |d| d.0);
+    let interval = match sim.interval {
+        Some(d) => positive_duration("simulation.interval", d)?,
+        None => Duration::from_secs(15 * 60),
+    };
+    if duration.as_secs_f64() / interval.as_secs_f64() > 200_000.0 {
+        return Err(invalid(
+            "simulation.interval",
+            "gives more than 200 000 reporting intervals; use a longer interval",
+        ));
+    }
+
+    let arrivals = validate_arrivals(&raw.arrivals)?;
+    let chat_share = validate_channels(&raw.channels)?;
+
+    if raw.intents.is_empty() {
+        return Err(invalid("intents", "at least one [[intents]] table is required"));
+    }
+    let mut skills: Vec<String> = Vec::new();
+    let mut skill_id = |name: &str| match skills.iter().position(|s| s == name) {
+        Some(i) => i,
+        None => {
+            skills.push(name.to_string());
+            skills.len() - 1
+        }
+    };
+    // Skills are numbered pools first, so that an intent's unknown skill is
+    // detected below as "no pool has it".
+    let mut pools = Vec::with_capacity(raw.agents.len());
+    let mut pool_names = BTreeSet::new();
+    let mut total_agents: u64 = 0;
+    if raw.agents.is_empty() {
+        return Err(invalid("agents", "at least one [[agents]] pool is required"));
+    }
+    for (i, pool) in raw.agents.iter().enumerate() {
+        let key = |field: &str| format!("agents[{i}].{field}");
+        if pool.name.trim().is_empty() || !pool_names.insert(pool.name.clone()) {
+            return Err(invalid(key("name"), "must be non-empty and unique among pools"));
+        }
+        if pool.skills.is_empty() {
+            return Err(invalid(key("skills"), "must name at least one skill"));
+        }
+        if pool.chat_concurrency == 0 || pool.chat_concurrency > 20 {
+            return Err(invalid(
+                key("chat_concurrency"),
+                format!("must be between 1 and 20, got {}", pool.chat_concurrency),
+            ));
+        }
+        if pool.channels.is_empty() {
+            return Err(invalid(key("channels"), r#"must list "chat", "voice" or both"#));
+        }
+        total_agents += u64::from(pool.count);
+        let wrap_up = match &pool.wrap_up {
+            Some(spec) => Some(dist(key("wrap_up"), spec)?),
+            None => None,
+        };
+        let mut channels: Vec<Channel> = pool
+            .channels
+            .iter()
+            .map(|c| match c {
+                RawChannel::Chat => Channel::Chat,
+                RawChannel::Voice => Channel::Voice,
+            })
+            .collect();
+        channels.sort();
+        channels.dedup();
+        pools.push(Pool {
+            name: pool.name.clone(),
+            count: pool.count,
+            skills: pool.skills.iter().map(|s| skill_id(s)).collect(),
+            chat_concurrency: pool.chat_concurrency,
+            channels,
+            wrap_up,
+        });
+    }
+    if total_agents > MAX_AGENTS {
+        return Err(invalid(
+            "agents",
+            format!("at most {MAX_AGENTS} agents over all pools, got {total_agents}"),
+        ));
+    }
+
+    let mut intents = Vec::with_capacity(raw.intents.len());
+    let mut intent_names = BTreeSet::new();
+    for (i, intent) in raw.intents.iter().enumerate() {
+        let key = |field: &str| format!("intents[{i}].{field}");
+        if intent.name.trim().is_empty() || !intent_names.insert(intent.name.clone()) {
+            return Err(invalid(key("name"), "must be non-empty and unique among intents"));
+        }
+        if !(intent.share.is_finite() && intent.share >= 0.0) {
+            return Err(invalid(key("share"), format!("must be >= 0, got {}", intent.share)));
+        }
+        let skill = skill_id(&intent.skill);
+        let served_by = |channel: Channel| pools.iter().any(|p| p.count > 0 && p.serves(channel, skill));
+        if !pools.iter().any(|p| p.skills.contains(&skill)) {
+            return Err(invalid(
+                key("skill"),
+                format!(
+                    "no [[agents]] pool has skill `{}`; pools have: {}",
+                    intent.skill,
+                    pool_skill_list(&raw.agents)
+                ),
+            ));
+        }
+        for channel in Channel::ALL {
+            let share = if channel == Channel::Chat { chat_share } else { 1.0 - chat_share };
+            if share > 0.0 && intent.share > 0.0 && arrivals.base_rate > 0.0 && !served_by(channel) {
+                return Err(invalid(
+                    key("skill"),
+                    format!(
+                        "no pool with agents serves skill `{}` on {} (channels.{} > 0)",
+                        intent.skill,
+                        channel.name(),
+                        channel.name()
+                    ),
+                ));
+            }
+        }
+        intents.push(Intent {
+            name: intent.name.clone(),
+            share: intent.share,
+            ai_resolve_probability: probability(key("ai_resolve_probability"), intent.ai_resolve_probability)?,
+            human_resolve_probability: probability(
+                key("human_resolve_probability"),
+                intent.human_resolve_probability,
+            )?,
+            handle_time: dist(key("handle_time"), &intent.handle_time)?,
+            skill,
+        });
+    }
+    let share_sum: f64 = intents.iter().map(|i| i.share).sum();
+    if (share_sum - 1.0).abs() > SHARE_TOLERANCE {
+        return Err(invalid(
+            "intents",
+            format!("the `share` values must sum to 1 (within 1e-6), they sum to {share_sum}"),
+        ));
+    }
+
+    let process = crate::arrivals::ArrivalProcess::new(&arrivals);
+    let expected = process.expected_count(duration);
+    if expected > MAX_EXPECTED_ARRIVALS {
+        return Err(invalid(
+            "arrivals.rate_per_hour",
+            format!(
+                "the run would expect {expected:.0} arrivals; at most {MAX_EXPECTED_ARRIVALS:.0} are allowed (shorten simulation.duration or lower the rate)"
+            ),
+        ));
+    }
+    if total_agents == 0 && expected > 0.0 {
+        return Err(invalid(
+            "agents",
+            "every pool has count = 0 but arrivals.rate_per_hour > 0: at least one agent is required",
+        ));
+    }
+
+    let customers = validate_customers(&raw.customers)?;
+    let ai = validate_ai(&raw.ai_agent)?;
+    let triggers = validate_triggers(&raw.triggers)?;
+
+    Ok(Scenario {
+        name: sim.name.clone(),
+        seed: sim.seed,
+        duration,
+        warm_up,
+        service_level_threshold,
+        interval,
+        arrivals,
+        chat_share,
+        intents,
+        skills,
+        customers,
+        ai,
+        triggers,
+        pools,
+        source: source.to_string(),
+    })
+}
+
+fn pool_skill_list(pools: &[RawPool]) -> String {
+    let skills: BTreeSet<&str> = pools.iter().flat_map(|p| p.skills.iter().map(String::as_str)).collect();
+    skills.into_iter().collect::<Vec<_>>().join(", ")
+}
+
+fn validate_arrivals(raw: &RawArrivals) -> Result<Arrivals, Invalid> {
+    if !(raw.rate_per_hour.is_finite() && raw.rate_per_hour > 0.0) {
+        return Err(invalid(
+            "arrivals.rate_per_hour",
+            format!("must be a number > 0 (arrivals per hour), got {}", raw.rate_per_hour),
+        ));
+    }
+    let profile = raw.profile.clone().unwrap_or_else(|| vec![1.0]);
+    if profile.is_empty() || profile.len() > 10_000 {
+        return Err(invalid("arrivals.profile", "must hold between 1 and 10 000 multipliers"));
+    }
+    if let Some(i) = profile.iter().position(|m| !(m.is_finite() && *m >= 0.0)) {
+        return Err(invalid(
+            format!("arrivals.profile[{i}]"),
+            format!("multipliers must be numbers >= 0, got {}", profile[i]),
+        ));
+    }
+    if profile.iter().all(|m| *m == 0.0) {
+        return Err(invalid("arrivals.profile", "at least one multiplier must be > 0"));
+    }
+    let profile_interval = match raw.profile_interval {
+        Some(d) => positive_duration("arrivals.profile_interval", d)?,
+        None => Duration::from_secs(3600),
+    };
+    Ok(Arrivals {
+        base_rate: raw.rate_per_hour / 3600.0,
+        profile,
+        profile_interval,
+    })
+}
+
+fn validate_channels(raw: &RawChannels) -> Result<f64, Invalid> {
+    let chat = probability("channels.chat".into(), raw.chat)?;
+    let voice = probability("channels.voice".into(), raw.voice)?;
+    if (chat + voice - 1.0).abs() > SHARE_TOLERANCE {
+        return Err(invalid(
+            "channels",
+            format!("`chat` + `voice` must sum to 1 (within 1e-6), got {}", chat + voice),
+        ));
+    }
+    Ok(chat)
+}
+
+fn validate_customers(raw: &RawCustomers) -> Result<Customers, Invalid> {
+    Ok(Customers {
+        patience: match &raw.patience {
+            Some(spec) => Some(dist("customers.patience".into(), spec)?),
+            None => None,
+        },
+        request_human_probability: probability(
+            "customers.request_human_probability".into(),
+            raw.request_human_probability,
+        )?,
+        bot_give_up_probability: probability(
+            "customers.bot_give_up_probability".into(),
+            raw.bot_give_up_probability,
+        )?,
+        think_time: dist("customers.think_time".into(), &raw.think_time)?,
+    })
+}
+
+fn validate_ai(raw: &RawAiAgent) -> Result<Option<AiAgent>, Invalid> {
+    if !raw.enabled {
+        return Ok(None);
+    }
+    let Some(response_time) = &raw.response_time else {
+        return Err(invalid(
+            "ai_agent.response_time",
+            "is required when ai_agent.enabled = true (e.g. { dist = \"lognormal\", median = \"2s\", p95 = \"6s\" })",
+        ));
+    };
+    if raw.max_turns == 0 || raw.max_turns > 100 {
+        return Err(invalid(
+            "ai_agent.max_turns",
+            format!("must be between 1 and 100, got {}", raw.max_turns),
+        ));
+    }
+    if !(raw.confidence_noise.is_finite() && raw.confidence_noise >= 0.0 && raw.confidence_noise <= 1.0) {
+        return Err(invalid(
+            "ai_agent.confidence_noise",
+            format!("must be in [0, 1], got {}", raw.confidence_noise),
+        ));
+    }
+    Ok(Some(AiAgent {
+        response_time: dist("ai_agent.response_time".into(), response_time)?,
+        max_turns: raw.max_turns,
+        turn_success_probability: probability(
+            "ai_agent.turn_success_probability".into(),
+            raw.turn_success_probability,
+        )?,
+        confidence_when_right: probability("ai_agent.confidence_when_right".into(), raw.confidence_when_right)?,
+        confidence_when_wrong: probability("ai_agent.confidence_when_wrong".into(), raw.confidence_when_wrong)?,
+        confidence_noise: raw.confidence_noise,
+    }))
+}
+
+fn validate_triggers(raw: &RawTriggers) -> Result<TriggerConfig, Invalid> {
+    let threshold = probability("triggers.confidence_threshold".into(), raw.confidence_threshold)?;
+    if raw.max_failed_attempts > 100 {
+        return Err(invalid(
+            "triggers.max_failed_attempts",
+            format!("must be between 0 (off) and 100, got {}", raw.max_failed_attempts),
+        ));
+    }
+    Ok(TriggerConfig {
+        explicit_request: raw.explicit_request,
+        confidence_threshold: (threshold > 0.0).then_some(threshold),
+        max_failed_attempts: (raw.max_failed_attempts > 0).then_some(raw.max_failed_attempts),
+    })
+}
