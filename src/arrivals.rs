@@ -173,15 +173,23 @@ mod tests {
             counts[((t / 3600.0) as usize) % 3] += 1;
         }
         // Expected 60 000 and 180 000; Poisson sd ≈ 245 and 424.
-        assert!((counts[0] as f64 - 60_000.0).abs() < 4.0 * 245.0, "{counts:?}");
+        assert!(
+            (counts[0] as f64 - 60_000.0).abs() < 4.0 * 245.0,
+            "{counts:?}"
+        );
         assert_eq!(counts[1], 0);
-        assert!((counts[2] as f64 - 180_000.0).abs() < 4.0 * 424.0, "{counts:?}");
+        assert!(
+            (counts[2] as f64 - 180_000.0).abs() < 4.0 * 424.0,
+            "{counts:?}"
+        );
     }
 
     #[test]
     fn inter_arrival_times_are_exponential_for_a_flat_profile() {
         let p = process(3600.0, &[1.0]);
-        let times: Vec<f64> = p.times(Pcg64Mcg::new(5), Duration::from_secs(100_000)).collect();
+        let times: Vec<f64> = p
+            .times(Pcg64Mcg::new(5), Duration::from_secs(100_000))
+            .collect();
         let gaps: Vec<f64> = times.windows(2).map(|w| w[1] - w[0]).collect();
         let n = gaps.len() as f64;
         let mean = gaps.iter().sum::<f64>() / n;

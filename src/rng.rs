@@ -108,8 +108,18 @@ mod tests {
         assert_ne!(base, first(Purpose::Customer, 8, 0));
         assert_ne!(base, first(Purpose::Customer, 7, 1));
         assert_ne!(base, first(Purpose::Handling, 7, 0));
-        assert_ne!(base, Streams::new(43, 0).stream(Purpose::Customer, 7, 0).random::<u64>());
-        assert_ne!(base, Streams::new(42, 1).stream(Purpose::Customer, 7, 0).random::<u64>());
+        assert_ne!(
+            base,
+            Streams::new(43, 0)
+                .stream(Purpose::Customer, 7, 0)
+                .random::<u64>()
+        );
+        assert_ne!(
+            base,
+            Streams::new(42, 1)
+                .stream(Purpose::Customer, 7, 0)
+                .random::<u64>()
+        );
     }
 
     #[test]

@@ -142,7 +142,8 @@ impl Queue {
             .sum::<f64>()
             / total;
         let busy = (busy_below + c as f64 * at_or_above) / total;
-        let served_in_time = answered_within(&queue_weights, total, c as f64 * mu, theta, threshold);
+        let served_in_time =
+            answered_within(&queue_weights, total, c as f64 * mu, theta, threshold);
         Prediction {
             offered_load: self.offered_load(),
             load_per_agent: self.offered_load() / c as f64,
@@ -167,7 +168,13 @@ impl Queue {
 /// by time t is computed by uniformization (Grassmann, "Transient solutions
 /// in Markovian queueing systems", Comput. Oper. Res. 4, 1977), all starting
 /// states at once.
-fn answered_within(queue_weights: &[f64], total: f64, service_rate: f64, theta: f64, t: f64) -> f64 {
+fn answered_within(
+    queue_weights: &[f64],
+    total: f64,
+    service_rate: f64,
+    theta: f64,
+    t: f64,
+) -> f64 {
     if t <= 0.0 {
         return 0.0;
     }
@@ -222,9 +229,21 @@ mod tests {
     // at 1 % blocking, 20 servers 12.03 Erl, 100 servers 84.06 Erl.
     #[test]
     fn erlang_b_matches_published_tables() {
-        assert!(close(erlang_b(4.46, 10), 0.01, 0.0005), "{}", erlang_b(4.46, 10));
-        assert!(close(erlang_b(12.03, 20), 0.01, 0.0005), "{}", erlang_b(12.03, 20));
-        assert!(close(erlang_b(84.06, 100), 0.01, 0.0005), "{}", erlang_b(84.06, 100));
+        assert!(
+            close(erlang_b(4.46, 10), 0.01, 0.0005),
+            "{}",
+            erlang_b(4.46, 10)
+        );
+        assert!(
+            close(erlang_b(12.03, 20), 0.01, 0.0005),
+            "{}",
+            erlang_b(12.03, 20)
+        );
+        assert!(
+            close(erlang_b(84.06, 100), 0.01, 0.0005),
+            "{}",
+            erlang_b(84.06, 100)
+        );
     }
 
     // Exact small case (the Wolfram Language `ErlangC[3, 2]` documentation
@@ -241,7 +260,11 @@ mod tests {
         let p = q.predict(0.5).unwrap();
         assert!(close(p.probability_wait, 4.0 / 9.0, 1e-12));
         assert!(close(p.mean_wait, 4.0 / 9.0, 1e-12));
-        assert!(close(p.service_level, 1.0 - 4.0 / 9.0 * (-0.5_f64).exp(), 1e-12));
+        assert!(close(
+            p.service_level,
+            1.0 - 4.0 / 9.0 * (-0.5_f64).exp(),
+            1e-12
+        ));
     }
 
     // The textbook sum-of-factorials form, evaluated in exact-enough f64 for
@@ -287,7 +310,12 @@ mod tests {
         .unwrap();
         assert!(close(a.probability_wait, c.probability_wait, 1e-5));
         assert!(close(a.mean_wait, c.mean_wait, 1e-3 * c.mean_wait));
-        assert!(close(a.service_level, c.service_level, 1e-5), "{} {}", a.service_level, c.service_level);
+        assert!(
+            close(a.service_level, c.service_level, 1e-5),
+            "{} {}",
+            a.service_level,
+            c.service_level
+        );
         assert!(a.probability_abandon < 1e-6);
     }
 
@@ -303,12 +331,22 @@ mod tests {
             mean_patience: Some(5.0),
         };
         let p = q.predict(0.0).unwrap();
-        let pmf = |n: u32| (-a + f64::from(n) * a.ln() - (1..=n).map(|k| f64::from(k).ln()).sum::<f64>()).exp();
+        let pmf = |n: u32| {
+            (-a + f64::from(n) * a.ln() - (1..=n).map(|k| f64::from(k).ln()).sum::<f64>()).exp()
+        };
         let below: f64 = (0..c).map(pmf).sum();
         let excess: f64 = (c..200).map(|n| f64::from(n - c) * pmf(n)).sum();
-        assert!(close(p.probability_wait, 1.0 - below, 1e-9), "{}", p.probability_wait);
+        assert!(
+            close(p.probability_wait, 1.0 - below, 1e-9),
+            "{}",
+            p.probability_wait
+        );
         assert!(close(p.mean_wait, excess / q.arrival_rate, 1e-9));
-        assert!(close(p.probability_abandon, excess / 5.0 / q.arrival_rate, 1e-9));
+        assert!(close(
+            p.probability_abandon,
+            excess / 5.0 / q.arrival_rate,
+            1e-9
+        ));
         // Served at once is answered within 0.
         assert!(close(p.service_level, below, 1e-9));
     }
@@ -327,6 +365,10 @@ mod tests {
             .collect();
         assert!(sl.windows(2).all(|w| w[0] <= w[1] + 1e-12), "{sl:?}");
         let p = q.predict(0.0).unwrap();
-        assert!(close(sl[4], 1.0 - p.probability_abandon, 1e-6), "{sl:?} {}", p.probability_abandon);
+        assert!(
+            close(sl[4], 1.0 - p.probability_abandon, 1e-6),
+            "{sl:?} {}",
+            p.probability_abandon
+        );
     }
 }

@@ -150,9 +150,18 @@ impl TriggerEngine {
 pub fn asks_for_human(text: &str) -> bool {
     let normalized: String = text
         .chars()
-        .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { ' ' })
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                ' '
+            }
+        })
         .collect();
-    let padded = format!(" {} ", normalized.split_whitespace().collect::<Vec<_>>().join(" "));
+    let padded = format!(
+        " {} ",
+        normalized.split_whitespace().collect::<Vec<_>>().join(" ")
+    );
     HUMAN_REQUESTS
         .iter()
         .any(|phrase| padded.contains(&format!(" {phrase} ")))
@@ -180,8 +189,14 @@ mod tests {
 
     #[test]
     fn explicit_request_fires_on_whole_words_any_case() {
-        assert_eq!(observe("Let me talk to an AGENT!!", 0.9, 0).primary(), Some(TriggerKind::Explicit));
-        assert_eq!(observe("a real   person, please", 0.9, 0).primary(), Some(TriggerKind::Explicit));
+        assert_eq!(
+            observe("Let me talk to an AGENT!!", 0.9, 0).primary(),
+            Some(TriggerKind::Explicit)
+        );
+        assert_eq!(
+            observe("a real   person, please", 0.9, 0).primary(),
+            Some(TriggerKind::Explicit)
+        );
         assert!(!observe("where is my order?", 0.9, 0).escalate());
         // "agents" in "reagents" is not a request.
         assert!(!observe("I ordered reagents", 0.9, 0).escalate());
@@ -189,7 +204,10 @@ mod tests {
 
     #[test]
     fn confidence_below_threshold_fires_and_equal_does_not() {
-        assert_eq!(observe("hi", 0.49, 0).primary(), Some(TriggerKind::Confidence));
+        assert_eq!(
+            observe("hi", 0.49, 0).primary(),
+            Some(TriggerKind::Confidence)
+        );
         assert!(!observe("hi", 0.5, 0).escalate());
     }
 

@@ -131,11 +131,23 @@ impl DistSpec {
 /// A validated distribution of durations, sampled in seconds.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Dist {
-    Exponential { mean: f64, exp: Exp<f64> },
-    LogNormal { mean: f64, lognormal: LogNormal<f64> },
-    Gamma { mean: f64, gamma: Gamma<f64> },
+    Exponential {
+        mean: f64,
+        exp: Exp<f64>,
+    },
+    LogNormal {
+        mean: f64,
+        lognormal: LogNormal<f64>,
+    },
+    Gamma {
+        mean: f64,
+        gamma: Gamma<f64>,
+    },
     Constant(f64),
-    Uniform { mean: f64, uniform: Uniform<f64> },
+    Uniform {
+        mean: f64,
+        uniform: Uniform<f64>,
+    },
 }
 
 impl Dist {

@@ -47,7 +47,9 @@ pub fn line_of_key(source: &str, path: &str) -> Option<usize> {
         match table.get(key) {
             Some(Item::Table(inner)) => table = inner,
             Some(Item::ArrayOfTables(array)) => {
-                let Some(Segment::Index(i)) = rest.next() else { break };
+                let Some(Segment::Index(i)) = rest.next() else {
+                    break;
+                };
                 let Some(inner) = array.get(*i) else { break };
                 if let Some(span) = inner.span() {
                     best = Some(span.start);
@@ -86,7 +88,11 @@ mod tests {
     fn splits_paths_into_segments() {
         assert_eq!(
             segments("intents[1].handle_time"),
-            vec![Segment::Key("intents"), Segment::Index(1), Segment::Key("handle_time")]
+            vec![
+                Segment::Key("intents"),
+                Segment::Index(1),
+                Segment::Key("handle_time")
+            ]
         );
     }
 
@@ -96,7 +102,10 @@ mod tests {
         assert_eq!(line_of_key(DOC, "intents[1].share"), Some(10));
         assert_eq!(line_of_key(DOC, "intents[1].handle_time.mean"), Some(11));
         // A missing key points at the table that should hold it.
-        assert_eq!(line_of_key(DOC, "intents[0].skill").map(|l| l >= 4 && l <= 5), Some(true));
+        assert_eq!(
+            line_of_key(DOC, "intents[0].skill").map(|l| l >= 4 && l <= 5),
+            Some(true)
+        );
         assert_eq!(line_of_key("not toml = = =", "a"), None);
     }
 }

@@ -185,4 +185,3 @@ impl Scenario {
         self.pools.iter().map(|p| u64::from(p.count)).sum()
     }
 }
-

@@ -262,7 +262,10 @@ fn probability(key: String, value: f64) -> Result<f64, Invalid> {
     if (0.0..=1.0).contains(&value) {
         Ok(value)
     } else {
-        Err(invalid(key, format!("must be a probability in [0, 1], got {value}")))
+        Err(invalid(
+            key,
+            format!("must be a probability in [0, 1], got {value}"),
+        ))
     }
 }
 
@@ -325,7 +328,10 @@ pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
     let chat_share = validate_channels(&raw.channels)?;
 
     if raw.intents.is_empty() {
-        return Err(invalid("intents", "at least one [[intents]] table is required"));
+        return Err(invalid(
+            "intents",
+            "at least one [[intents]] table is required",
+        ));
     }
     let mut skills: Vec<String> = Vec::new();
     let mut skill_id = |name: &str| match skills.iter().position(|s| s == name) {
@@ -341,12 +347,18 @@ pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
     let mut pool_names = BTreeSet::new();
     let mut total_agents: u64 = 0;
     if raw.agents.is_empty() {
-        return Err(invalid("agents", "at least one [[agents]] pool is required"));
+        return Err(invalid(
+            "agents",
+            "at least one [[agents]] pool is required",
+        ));
     }
     for (i, pool) in raw.agents.iter().enumerate() {
         let key = |field: &str| format!("agents[{i}].{field}");
         if pool.name.trim().is_empty() || !pool_names.insert(pool.name.clone()) {
-            return Err(invalid(key("name"), "must be non-empty and unique among pools"));
+            return Err(invalid(
+                key("name"),
+                "must be non-empty and unique among pools",
+            ));
         }
         if pool.skills.is_empty() {
             return Err(invalid(key("skills"), "must name at least one skill"));
@@ -358,7 +370,10 @@ pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
             ));
         }
         if pool.channels.is_empty() {
-            return Err(invalid(key("channels"), r#"must list "chat", "voice" or both"#));
+            return Err(invalid(
+                key("channels"),
+                r#"must list "chat", "voice" or both"#,
+            ));
         }
         total_agents += u64::from(pool.count);
         let wrap_up = match &pool.wrap_up {
@@ -396,13 +411,23 @@ pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
     for (i, intent) in raw.intents.iter().enumerate() {
         let key = |field: &str| format!("intents[{i}].{field}");
         if intent.name.trim().is_empty() || !intent_names.insert(intent.name.clone()) {
-            return Err(invalid(key("name"), "must be non-empty and unique among intents"));
+            return Err(invalid(
+                key("name"),
+                "must be non-empty and unique among intents",
+            ));
         }
         if !(intent.share.is_finite() && intent.share >= 0.0) {
-            return Err(invalid(key("share"), format!("must be >= 0, got {}", intent.share)));
+            return Err(invalid(
+                key("share"),
+                format!("must be >= 0, got {}", intent.share),
+            ));
         }
         let skill = skill_id(&intent.skill);
-        let served_by = |channel: Channel| pools.iter().any(|p| p.count > 0 && p.serves(channel, skill));
+        let served_by = |channel: Channel| {
+            pools
+                .iter()
+                .any(|p| p.count > 0 && p.serves(channel, skill))
+        };
         if !pools.iter().any(|p| p.skills.contains(&skill)) {
             return Err(invalid(
                 key("skill"),
@@ -414,8 +439,13 @@ pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
             ));
         }
         for channel in Channel::ALL {
-            let share = if channel == Channel::Chat { chat_share } else { 1.0 - chat_share };
-            if share > 0.0 && intent.share > 0.0 && arrivals.base_rate > 0.0 && !served_by(channel) {
+            let share = if channel == Channel::Chat {
+                chat_share
+            } else {
+                1.0 - chat_share
+            };
+            if share > 0.0 && intent.share > 0.0 && arrivals.base_rate > 0.0 && !served_by(channel)
+            {
                 return Err(invalid(
                     key("skill"),
                     format!(
@@ -430,7 +460,10 @@ pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
         intents.push(Intent {
             name: intent.name.clone(),
             share: intent.share,
-            ai_resolve_probability: probability(key("ai_resolve_probability"), intent.ai_resolve_probability)?,
+            ai_resolve_probability: probability(
+                key("ai_resolve_probability"),
+                intent.ai_resolve_probability,
+            )?,
             human_resolve_probability: probability(
                 key("human_resolve_probability"),
                 intent.human_resolve_probability,
@@ -488,7 +521,10 @@ pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
 }
 
 fn pool_skill_list(pools: &[RawPool]) -> String {
-    let skills: BTreeSet<&str> = pools.iter().flat_map(|p| p.skills.iter().map(String::as_str)).collect();
+    let skills: BTreeSet<&str> = pools
+        .iter()
+        .flat_map(|p| p.skills.iter().map(String::as_str))
+        .collect();
     skills.into_iter().collect::<Vec<_>>().join(", ")
 }
 
@@ -496,12 +532,18 @@ fn validate_arrivals(raw: &RawArrivals) -> Result<Arrivals, Invalid> {
     if !(raw.rate_per_hour.is_finite() && raw.rate_per_hour > 0.0) {
         return Err(invalid(
             "arrivals.rate_per_hour",
-            format!("must be a number > 0 (arrivals per hour), got {}", raw.rate_per_hour),
+            format!(
+                "must be a number > 0 (arrivals per hour), got {}",
+                raw.rate_per_hour
+            ),
         ));
     }
     let profile = raw.profile.clone().unwrap_or_else(|| vec![1.0]);
     if profile.is_empty() || profile.len() > 10_000 {
-        return Err(invalid("arrivals.profile", "must hold between 1 and 10 000 multipliers"));
+        return Err(invalid(
+            "arrivals.profile",
+            "must hold between 1 and 10 000 multipliers",
+        ));
     }
     if let Some(i) = profile.iter().position(|m| !(m.is_finite() && *m >= 0.0)) {
         return Err(invalid(
@@ -510,7 +552,10 @@ fn validate_arrivals(raw: &RawArrivals) -> Result<Arrivals, Invalid> {
         ));
     }
     if profile.iter().all(|m| *m == 0.0) {
-        return Err(invalid("arrivals.profile", "at least one multiplier must be > 0"));
+        return Err(invalid(
+            "arrivals.profile",
+            "at least one multiplier must be > 0",
+        ));
     }
     let profile_interval = match raw.profile_interval {
         Some(d) => positive_duration("arrivals.profile_interval", d)?,
@@ -529,7 +574,10 @@ fn validate_channels(raw: &RawChannels) -> Result<f64, Invalid> {
     if (chat + voice - 1.0).abs() > SHARE_TOLERANCE {
         return Err(invalid(
             "channels",
-            format!("`chat` + `voice` must sum to 1 (within 1e-6), got {}", chat + voice),
+            format!(
+                "`chat` + `voice` must sum to 1 (within 1e-6), got {}",
+                chat + voice
+            ),
         ));
     }
     Ok(chat)
@@ -569,7 +617,10 @@ fn validate_ai(raw: &RawAiAgent) -> Result<Option<AiAgent>, Invalid> {
             format!("must be between 1 and 100, got {}", raw.max_turns),
         ));
     }
-    if !(raw.confidence_noise.is_finite() && raw.confidence_noise >= 0.0 && raw.confidence_noise <= 1.0) {
+    if !(raw.confidence_noise.is_finite()
+        && raw.confidence_noise >= 0.0
+        && raw.confidence_noise <= 1.0)
+    {
         return Err(invalid(
             "ai_agent.confidence_noise",
             format!("must be in [0, 1], got {}", raw.confidence_noise),
@@ -582,18 +633,30 @@ fn validate_ai(raw: &RawAiAgent) -> Result<Option<AiAgent>, Invalid> {
             "ai_agent.turn_success_probability".into(),
             raw.turn_success_probability,
         )?,
-        confidence_when_right: probability("ai_agent.confidence_when_right".into(), raw.confidence_when_right)?,
-        confidence_when_wrong: probability("ai_agent.confidence_when_wrong".into(), raw.confidence_when_wrong)?,
+        confidence_when_right: probability(
+            "ai_agent.confidence_when_right".into(),
+            raw.confidence_when_right,
+        )?,
+        confidence_when_wrong: probability(
+            "ai_agent.confidence_when_wrong".into(),
+            raw.confidence_when_wrong,
+        )?,
         confidence_noise: raw.confidence_noise,
     }))
 }
 
 fn validate_triggers(raw: &RawTriggers) -> Result<TriggerConfig, Invalid> {
-    let threshold = probability("triggers.confidence_threshold".into(), raw.confidence_threshold)?;
+    let threshold = probability(
+        "triggers.confidence_threshold".into(),
+        raw.confidence_threshold,
+    )?;
     if raw.max_failed_attempts > 100 {
         return Err(invalid(
             "triggers.max_failed_attempts",
-            format!("must be between 0 (off) and 100, got {}", raw.max_failed_attempts),
+            format!(
+                "must be between 0 (off) and 100, got {}",
+                raw.max_failed_attempts
+            ),
         ));
     }
     Ok(TriggerConfig {

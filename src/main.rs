@@ -1,0 +1,199 @@
+//! The `handoff-sim` binary: parses arguments and calls the library.
+//! Exit codes: 0 success, 2 bad input (scenario or arguments), 1 other errors.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+use handoff_sim::theory::Queue;
+use handoff_sim::{Error, Scenario, report, sim};
+
+/// Simulate AI-to-human handoffs in contact centres.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario and write its summary into a new run folder.
+    Run {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// Override the scenario's seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Folder for run outputs.
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+    },
+    /// Check a scenario without running it.
+    Validate {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+    },
+    /// Erlang C (or, with --patience, Erlang A) predictions for one queue.
+    Erlang {
+        /// Arrivals per hour.
+        #[arg(long)]
+        rate: f64,
+        /// Mean handle time, e.g. "5m".
+        #[arg(long, value_parser = humantime::parse_duration)]
+        aht: Duration,
+        /// Number of agents, or a range "20..30" for a staffing curve.
+        #[arg(long)]
+        agents: String,
+        /// Mean patience (Erlang A), e.g. "3m"; omit for Erlang C.
+        #[arg(long, value_parser = humantime::parse_duration)]
+        patience: Option<Duration>,
+        /// Service-level threshold.
+        #[arg(long, default_value = "20s", value_parser = humantime::parse_duration)]
+        threshold: Duration,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match execute(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            let bad_input = error
+                .downcast_ref::<Error>()
+                .is_some_and(Error::is_bad_input);
+            ExitCode::from(if bad_input { 2 } else { 1 })
+        }
+    }
+}
+
+fn execute(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Run {
+            scenario,
+            seed,
+            out,
+        } => {
+            let mut loaded = Scenario::load(&scenario).map_err(Error::from)?;
+            if let Some(seed) = seed {
+                loaded.seed = seed;
+            }
+            let output = sim::run(&loaded, 0)?;
+            print!("{}", report::summary_table(&output.summary));
+            let dir = report::create_run_dir(&out, &loaded.name, loaded.seed)?;
+            let path = report::write_run(&dir, &output.summary, &loaded.source)
+                .with_context(|| format!("writing the run into {}", dir.display()))?;
+            let conversations = output.summary.conversations.arrivals;
+            eprintln!(
+                "\n{conversations} conversations in {:.3} s wall ({:.0} conversations/s)",
+                output.wall_seconds,
+                conversations as f64 / output.wall_seconds.max(1e-9)
+            );
+            println!("\nsummary: {}", path.display());
+            Ok(())
+        }
+        Command::Validate { scenario } => {
+            let loaded = Scenario::load(&scenario).map_err(Error::from)?;
+            println!(
+                "{}: ok ({} intents, {} pools, {} agents, {:.0} expected arrivals)",
+                scenario.display(),
+                loaded.intents.len(),
+                loaded.pools.len(),
+                loaded.total_agents(),
+                loaded.expected_arrivals()
+            );
+            Ok(())
+        }
+        Command::Erlang {
+            rate,
+            aht,
+            agents,
+            patience,
+            threshold,
+        } => erlang(rate, aht, &agents, patience, threshold),
+    }
+}
+
+fn parse_agents(text: &str) -> Result<std::ops::RangeInclusive<u32>, Error> {
+    let invalid = || Error::InvalidArgument {
+        name: "--agents",
+        message: format!("`{text}` is not a count (e.g. 25) or a range (e.g. 20..30)"),
+    };
+    let parse = |s: &str| s.trim().parse::<u32>().map_err(|_| invalid());
+    let range = match text.split_once("..") {
+        Some((lo, hi)) => parse(lo)?..=parse(hi.trim_start_matches('='))?,
+        None => parse(text)?..=parse(text)?,
+    };
+    if range.is_empty() || *range.start() == 0 || *range.end() > 100_000 {
+        return Err(invalid());
+    }
+    Ok(range)
+}
+
+fn erlang(
+    rate: f64,
+    aht: Duration,
+    agents: &str,
+    patience: Option<Duration>,
+    threshold: Duration,
+) -> anyhow::Result<()> {
+    if !(rate.is_finite() && rate > 0.0) {
+        return Err(Error::InvalidArgument {
+            name: "--rate",
+            message: format!("must be > 0 arrivals per hour, got {rate}"),
+        }
+        .into());
+    }
+    if aht.is_zero() || patience.is_some_and(|p| p.is_zero()) {
+        return Err(Error::InvalidArgument {
+            name: "--aht/--patience",
+            message: "durations must be greater than 0s".into(),
+        }
+        .into());
+    }
+    let model = if patience.is_some() {
+        "Erlang A (M/M/c+M)"
+    } else {
+        "Erlang C (M/M/c)"
+    };
+    let load = rate / 3600.0 * aht.as_secs_f64();
+    println!(
+        "{model}: {rate} arrivals/h, AHT {:.1} s, offered load {load:.3} Erl",
+        aht.as_secs_f64()
+    );
+    println!(
+        "{:>7} {:>9} {:>10} {:>14} {:>12} {:>12}",
+        "agents",
+        "P(wait)",
+        "mean wait",
+        format!("SL({:.0}s)", threshold.as_secs_f64()),
+        "abandon",
+        "occupancy"
+    );
+    for c in parse_agents(agents)? {
+        let queue = Queue {
+            arrival_rate: rate / 3600.0,
+            mean_handle: aht.as_secs_f64(),
+            agents: c,
+            mean_patience: patience.map(|p| p.as_secs_f64()),
+        };
+        match queue.predict(threshold.as_secs_f64()) {
+            Some(p) => println!(
+                "{c:>7} {:>8.2}% {:>9.1}s {:>13.2}% {:>11.2}% {:>11.2}%",
+                p.probability_wait * 100.0,
+                p.mean_wait,
+                p.service_level * 100.0,
+                p.probability_abandon * 100.0,
+                p.occupancy * 100.0
+            ),
+            None => {
+                println!("{c:>7}   unstable: load {load:.2} Erl ≥ {c} agents (no steady state)")
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,613 @@
+//! Metrics: what each conversation reports when it ends, the cheap recorder
+//! that aggregates it on the hot path, and the summary built once at the end.
+//!
+//! The recorder holds counters per reporting interval and channel plus
+//! hdrhistograms, never a list of conversations, so memory is bounded by the
+//! run's length in intervals, not by its volume. Conversations that arrive
+//! during the warm-up are counted for conservation but left out of every
+//! statistic. Pure: no actors, no clock.
+
+pub mod stats;
+
+use std::collections::BTreeMap;
+
+use hdrhistogram::Histogram;
+use serde::Serialize;
+
+pub use stats::Estimate;
+use stats::{BATCHES, batch_ratio_ci95};
+
+use crate::routing::{ConversationId, PoolOccupancy};
+use crate::scenario::{Channel, Scenario};
+use crate::theory::{Prediction, Queue};
+use crate::triggers::TriggerKind;
+
+/// Version of the `summary.json` layout; bump on any breaking change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The terminal state of a conversation: exactly one per conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    ResolvedByAi,
+    ResolvedByHuman,
+    /// Handled by a human who did not resolve it.
+    Unresolved,
+    AbandonedInBot,
+    AbandonedInQueue,
+}
+
+/// Why a conversation went to the human queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HandoffReason {
+    /// A trigger rule fired.
+    Trigger(TriggerKind),
+    /// The bot ran out of turns and handed over as a fallback.
+    BotFallback,
+    /// No bot: the AI agent is switched off.
+    Direct,
+}
+
+impl HandoffReason {
+    pub fn name(self) -> &'static str {
+        match self {
+            HandoffReason::Trigger(kind) => kind.name(),
+            HandoffReason::BotFallback => "bot_fallback",
+            HandoffReason::Direct => "direct",
+        }
+    }
+}
+
+/// What a conversation reports when it ends. Times in seconds from the start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConversationRecord {
+    pub id: ConversationId,
+    pub channel: Channel,
+    pub intent: usize,
+    pub arrived_at: f64,
+    pub outcome: Outcome,
+    pub bot_turns: u32,
+    pub handoff: Option<HandoffReason>,
+    /// When the conversation joined the human queue.
+    pub queued_at: Option<f64>,
+    /// True when no agent was free at once.
+    pub waited: bool,
+    /// Time from joining the queue to an agent (or to abandoning).
+    pub queue_wait: Option<f64>,
+    /// Human handle time, when a human handled it.
+    pub handle_time: Option<f64>,
+}
+
+/// Human-queue counters for one interval and channel.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct QueueCounters {
+    offered: u64,
+    waited: u64,
+    answered: u64,
+    answered_within: u64,
+    abandoned: u64,
+    wait_answered: f64,
+    wait_all: f64,
+    handle: f64,
+    resolved: u64,
+}
+
+impl QueueCounters {
+    fn add(&mut self, other: &QueueCounters) {
+        self.offered += other.offered;
+        self.waited += other.waited;
+        self.answered += other.answered;
+        self.answered_within += other.answered_within;
+        self.abandoned += other.abandoned;
+        self.wait_answered += other.wait_answered;
+        self.wait_all += other.wait_all;
+        self.handle += other.handle;
+        self.resolved += other.resolved;
+    }
+}
+
+/// Bot-side counters (measured conversations that entered the bot).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct BotCounters {
+    conversations: u64,
+    contained: u64,
+    abandoned: u64,
+    handoffs: BTreeMap<HandoffReason, u64>,
+    turns: u64,
+}
+
+/// Aggregates conversation records during the run.
+#[derive(Debug, Clone)]
+pub struct Recorder {
+    warm_up: f64,
+    interval: f64,
+    threshold: f64,
+    /// All arrivals and terminal outcomes, warm-up included (conservation).
+    arrivals: u64,
+    ended: BTreeMap<Outcome, u64>,
+    live: u64,
+    peak_live: u64,
+    /// Measured arrivals by interval of arrival, per channel.
+    arrivals_by_interval: Vec<[u64; 2]>,
+    /// Measured queue counters by interval of joining the queue, per channel.
+    queue_by_interval: Vec<[QueueCounters; 2]>,
+    bot: BotCounters,
+    /// Answered waits in milliseconds, per channel.
+    wait_ms: [Histogram<u64>; 2],
+    /// Measured outcomes.
+    measured_outcomes: BTreeMap<Outcome, u64>,
+}
+
+fn histogram() -> Histogram<u64> {
+    Histogram::new(3).expect("3 significant figures is a valid histogram precision")
+}
+
+fn to_ms(seconds: f64) -> u64 {
+    (seconds * 1000.0).round().max(0.0) as u64
+}
+
+impl Recorder {
+    pub fn new(scenario: &Scenario) -> Recorder {
+        let interval = scenario.interval.as_secs_f64();
+        let intervals = (scenario.duration.as_secs_f64() / interval).ceil() as usize + 1;
+        Recorder {
+            warm_up: scenario.warm_up.as_secs_f64(),
+            interval,
+            threshold: scenario.service_level_threshold.as_secs_f64(),
+            arrivals: 0,
+            ended: BTreeMap::new(),
+            live: 0,
+            peak_live: 0,
+            arrivals_by_interval: vec![[0; 2]; intervals],
+            queue_by_interval: vec![[QueueCounters::default(); 2]; intervals],
+            bot: BotCounters::default(),
+            wait_ms: [histogram(), histogram()],
+            measured_outcomes: BTreeMap::new(),
+        }
+    }
+
+    fn interval_of(&self, t: f64) -> usize {
+        ((t / self.interval) as usize).min(self.arrivals_by_interval.len() - 1)
+    }
+
+    /// A conversation arrived at `t` (seconds).
+    pub fn arrived(&mut self, t: f64, channel: Channel) {
+        self.arrivals += 1;
+        self.live += 1;
+        self.peak_live = self.peak_live.max(self.live);
+        if t >= self.warm_up {
+            let i = self.interval_of(t);
+            self.arrivals_by_interval[i][channel.index()] += 1;
+        }
+    }
+
+    /// A conversation ended.
+    pub fn ended(&mut self, record: &ConversationRecord) {
+        *self.ended.entry(record.outcome).or_default() += 1;
+        self.live -= 1;
+        if record.arrived_at < self.warm_up {
+            return;
+        }
+        *self.measured_outcomes.entry(record.outcome).or_default() += 1;
+        if record.handoff != Some(HandoffReason::Direct) {
+            self.bot.conversations += 1;
+            self.bot.turns += u64::from(record.bot_turns);
+            match record.outcome {
+                Outcome::ResolvedByAi => self.bot.contained += 1,
+                Outcome::AbandonedInBot => self.bot.abandoned += 1,
+                _ => {}
+            }
+            if let Some(reason) = record.handoff {
+                *self.bot.handoffs.entry(reason).or_default() += 1;
+            }
+        }
+        let (Some(queued_at), Some(wait)) = (record.queued_at, record.queue_wait) else {
+            return;
+        };
+        let i = self.interval_of(queued_at);
+        let c = &mut self.queue_by_interval[i][record.channel.index()];
+        c.offered += 1;
+        c.waited += u64::from(record.waited);
+        c.wait_all += wait;
+        if record.outcome == Outcome::AbandonedInQueue {
+            c.abandoned += 1;
+        } else {
+            c.answered += 1;
+            c.wait_answered += wait;
+            c.answered_within += u64::from(wait <= self.threshold);
+            c.handle += record.handle_time.unwrap_or(0.0);
+            c.resolved += u64::from(record.outcome == Outcome::ResolvedByHuman);
+            self.wait_ms[record.channel.index()]
+                .record(to_ms(wait))
+                .expect("auto-resizing histogram accepts any u64");
+        }
+    }
+
+    /// Conversations arrived and not yet ended.
+    pub fn live(&self) -> u64 {
+        self.live
+    }
+
+    /// Builds the summary. `end` is the simulated end time; `in_progress` is
+    /// the number of conversations still alive, counted independently of this
+    /// recorder (by the actors), so that conservation is a real check.
+    pub fn summary(
+        &self,
+        scenario: &Scenario,
+        replication: u64,
+        end: f64,
+        in_progress: u64,
+        occupancy: &[PoolOccupancy],
+    ) -> Summary {
+        let count = |o| self.ended.get(&o).copied().unwrap_or(0);
+        let conversations = Conservation {
+            arrivals: self.arrivals,
+            resolved_by_ai: count(Outcome::ResolvedByAi),
+            resolved_by_human: count(Outcome::ResolvedByHuman),
+            unresolved: count(Outcome::Unresolved),
+            abandoned_in_bot: count(Outcome::AbandonedInBot),
+            abandoned_in_queue: count(Outcome::AbandonedInQueue),
+            in_progress,
+        };
+        let first = self.interval_of(self.warm_up);
+        let measured_intervals = first..self.interval_of(end.max(self.warm_up)) + 1;
+        let channel_stats = |channels: &[Channel]| {
+            let series: Vec<QueueCounters> = self.queue_by_interval[measured_intervals.clone()]
+                .iter()
+                .map(|per_channel| {
+                    let mut sum = QueueCounters::default();
+                    for c in channels {
+                        sum.add(&per_channel[c.index()]);
+                    }
+                    sum
+                })
+                .collect();
+            let mut waits = histogram();
+            for c in channels {
+                waits
+                    .add(&self.wait_ms[c.index()])
+                    .expect("same-precision histograms merge");
+            }
+            service_stats(&series, &waits, self.threshold)
+        };
+        let by_channel = Channel::ALL
+            .iter()
+            .map(|&c| (c.name().to_string(), channel_stats(&[c])))
+            .collect();
+        let measured_arrivals: u64 = self.arrivals_by_interval.iter().flatten().sum();
+        let bot = &self.bot;
+        let handoffs: u64 = bot
+            .handoffs
+            .iter()
+            .filter(|(r, _)| **r != HandoffReason::Direct)
+            .map(|(_, n)| n)
+            .sum();
+        let measured_count = |o| self.measured_outcomes.get(&o).copied().unwrap_or(0);
+        Summary {
+            schema_version: SCHEMA_VERSION,
+            scenario: scenario.name.clone(),
+            seed: scenario.seed,
+            replication,
+            duration_s: scenario.duration.as_secs_f64(),
+            warm_up_s: self.warm_up,
+            conversations,
+            peak_concurrency: self.peak_live,
+            measured: Measured {
+                arrivals: measured_arrivals,
+                ended: MeasuredOutcomes {
+                    resolved_by_ai: measured_count(Outcome::ResolvedByAi),
+                    resolved_by_human: measured_count(Outcome::ResolvedByHuman),
+                    unresolved: measured_count(Outcome::Unresolved),
+                    abandoned_in_bot: measured_count(Outcome::AbandonedInBot),
+                    abandoned_in_queue: measured_count(Outcome::AbandonedInQueue),
+                },
+                bot: (bot.conversations > 0).then(|| BotStats {
+                    conversations: bot.conversations,
+                    containment_rate: Estimate::ratio(bot.contained as f64, bot.conversations),
+                    handoff_rate: Estimate::ratio(handoffs as f64, bot.conversations),
+                    abandonment_rate: Estimate::ratio(bot.abandoned as f64, bot.conversations),
+                    mean_turns: Estimate::ratio(bot.turns as f64, bot.conversations),
+                    handoffs_by_reason: bot
+                        .handoffs
+                        .iter()
+                        .map(|(r, n)| (r.name().to_string(), *n))
+                        .collect(),
+                }),
+                human_queue: channel_stats(&Channel::ALL),
+                by_channel,
+            },
+            pools: occupancy
+                .iter()
+                .map(|o| PoolSummary {
+                    name: scenario.pools[o.pool].name.clone(),
+                    agents: o.agents,
+                    occupancy: o.occupancy,
+                    mean_concurrency: o.mean_concurrency,
+                    staffed_hours: o.staffed_seconds / 3600.0,
+                })
+                .collect(),
+            theory: erlang_reference(scenario),
+        }
+    }
+}
+
+fn service_stats(series: &[QueueCounters], waits: &Histogram<u64>, threshold: f64) -> ServiceStats {
+    let mut total = QueueCounters::default();
+    series.iter().for_each(|c| total.add(c));
+    let column = |f: fn(&QueueCounters) -> f64| series.iter().map(f).collect::<Vec<f64>>();
+    let offered = column(|c| c.offered as f64);
+    let answered = column(|c| c.answered as f64);
+    let ci = |num: &[f64], den: &[f64]| batch_ratio_ci95(num, den, BATCHES);
+    let percentile = |q: f64| waits.value_at_quantile(q) as f64 / 1000.0;
+    ServiceStats {
+        offered: total.offered,
+        answered: total.answered,
+        abandoned: total.abandoned,
+        threshold_s: threshold,
+        service_level: Estimate::ratio(total.answered_within as f64, total.offered)
+            .with_ci(ci(&column(|c| c.answered_within as f64), &offered)),
+        probability_wait: Estimate::ratio(total.waited as f64, total.offered)
+            .with_ci(ci(&column(|c| c.waited as f64), &offered)),
+        asa_s: Estimate::ratio(total.wait_answered, total.answered)
+            .with_ci(ci(&column(|c| c.wait_answered), &answered)),
+        mean_wait_s: Estimate::ratio(total.wait_all, total.offered)
+            .with_ci(ci(&column(|c| c.wait_all), &offered)),
+        abandonment_rate: Estimate::ratio(total.abandoned as f64, total.offered)
+            .with_ci(ci(&column(|c| c.abandoned as f64), &offered)),
+        aht_s: Estimate::ratio(total.handle, total.answered),
+        human_resolution_rate: Estimate::ratio(total.resolved as f64, total.answered),
+        queue_wait_s: WaitPercentiles {
+            n: waits.len(),
+            p50: percentile(0.50),
+            p90: percentile(0.90),
+            p95: percentile(0.95),
+            p99: percentile(0.99),
+            max: waits.max() as f64 / 1000.0,
+        },
+    }
+}
+
+/// The Erlang C / Erlang A prediction for the scenario when it is a single
+/// M/M/c(+M) queue: AI off, flat arrivals, one pool serving one skill with
+/// one contact at a time, exponential handle times (and patience).
+pub fn erlang_reference(scenario: &Scenario) -> Option<Prediction> {
+    let single_contact =
+        scenario.chat_share == 0.0 || scenario.pools.iter().all(|p| p.chat_concurrency == 1);
+    let flat = scenario.arrivals.profile.windows(2).all(|w| w[0] == w[1]);
+    let exponential_patience = scenario
+        .customers
+        .patience
+        .is_none_or(|p| p.is_exponential());
+    if scenario.ai.is_some()
+        || scenario.pools.len() != 1
+        || scenario.intents.len() != 1
+        || scenario.pools[0].wrap_up.is_some()
+        || !single_contact
+        || !flat
+        || !exponential_patience
+        || !scenario.intents[0].handle_time.is_exponential()
+    {
+        return None;
+    }
+    Queue {
+        arrival_rate: scenario.arrivals.base_rate * scenario.arrivals.profile[0],
+        mean_handle: scenario.intents[0].handle_time.mean_secs(),
+        agents: scenario.pools[0].count,
+        mean_patience: scenario.customers.patience.map(|p| p.mean_secs()),
+    }
+    .predict(scenario.service_level_threshold.as_secs_f64())
+}
+
+/// Every conversation of the run, warm-up included: arrivals equal the sum
+/// of the terminal outcomes plus `in_progress`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Conservation {
+    pub arrivals: u64,
+    pub resolved_by_ai: u64,
+    pub resolved_by_human: u64,
+    pub unresolved: u64,
+    pub abandoned_in_bot: u64,
+    pub abandoned_in_queue: u64,
+    pub in_progress: u64,
+}
+
+impl Conservation {
+    pub fn terminal(&self) -> u64 {
+        self.resolved_by_ai
+            + self.resolved_by_human
+            + self.unresolved
+            + self.abandoned_in_bot
+            + self.abandoned_in_queue
+    }
+
+    /// The invariant: nothing is ever lost.
+    pub fn holds(&self) -> bool {
+        self.arrivals == self.terminal() + self.in_progress
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MeasuredOutcomes {
+    pub resolved_by_ai: u64,
+    pub resolved_by_human: u64,
+    pub unresolved: u64,
+    pub abandoned_in_bot: u64,
+    pub abandoned_in_queue: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BotStats {
+    /// Measured conversations that talked to the bot (ended ones).
+    pub conversations: u64,
+    pub containment_rate: Estimate,
+    pub handoff_rate: Estimate,
+    pub abandonment_rate: Estimate,
+    pub mean_turns: Estimate,
+    pub handoffs_by_reason: BTreeMap<String, u64>,
+}
+
+/// Queue-wait percentiles of answered contacts, in seconds (hdrhistogram,
+/// 3 significant figures, 1 ms resolution).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct WaitPercentiles {
+    pub n: u64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+/// Human-queue figures. Ratios count contacts that joined the queue during
+/// the measured window and finished waiting before the end.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceStats {
+    pub offered: u64,
+    pub answered: u64,
+    pub abandoned: u64,
+    pub threshold_s: f64,
+    /// Answered within the threshold over offered (abandoned count as missed).
+    pub service_level: Estimate,
+    /// P(wait > 0): no agent was free on arrival.
+    pub probability_wait: Estimate,
+    /// Average speed of answer: mean wait of answered contacts.
+    pub asa_s: Estimate,
+    /// Mean wait over all offered contacts, abandoned ones included.
+    pub mean_wait_s: Estimate,
+    pub abandonment_rate: Estimate,
+    pub aht_s: Estimate,
+    pub human_resolution_rate: Estimate,
+    pub queue_wait_s: WaitPercentiles,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Measured {
+    /// Conversations that arrived after the warm-up.
+    pub arrivals: u64,
+    pub ended: MeasuredOutcomes,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bot: Option<BotStats>,
+    pub human_queue: ServiceStats,
+    pub by_channel: BTreeMap<String, ServiceStats>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PoolSummary {
+    pub name: String,
+    pub agents: u32,
+    pub occupancy: f64,
+    pub mean_concurrency: f64,
+    pub staffed_hours: f64,
+}
+
+/// The run summary (`summary.json`). Deterministic: no wall-clock values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub schema_version: u32,
+    pub scenario: String,
+    pub seed: u64,
+    pub replication: u64,
+    pub duration_s: f64,
+    pub warm_up_s: f64,
+    pub conversations: Conservation,
+    /// Most conversations alive at once (bot, queue or with an agent).
+    pub peak_concurrency: u64,
+    pub measured: Measured,
+    pub pools: Vec<PoolSummary>,
+    /// Erlang C / A prediction when the scenario is a single M/M/c(+M) queue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub theory: Option<Prediction>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn scenario() -> Scenario {
+        Scenario::parse(
+            r#"
+[simulation]
+name = "m"
+duration = "2h"
+warm_up = "1h"
+interval = "30m"
+[arrivals]
+rate_per_hour = 10
+[channels]
+chat = 0.0
+voice = 1.0
+[[intents]]
+name = "x"
+share = 1.0
+handle_time = { dist = "exponential", mean = "5m" }
+skill = "s"
+[[agents]]
+name = "p"
+count = 2
+skills = ["s"]
+"#,
+            Path::new("m.toml"),
+        )
+        .unwrap()
+    }
+
+    fn record(id: u64, arrived: f64, outcome: Outcome, wait: f64) -> ConversationRecord {
+        ConversationRecord {
+            id,
+            channel: Channel::Voice,
+            intent: 0,
+            arrived_at: arrived,
+            outcome,
+            bot_turns: 0,
+            handoff: Some(HandoffReason::Direct),
+            queued_at: Some(arrived),
+            waited: wait > 0.0,
+            queue_wait: Some(wait),
+            handle_time: (outcome != Outcome::AbandonedInQueue).then_some(300.0),
+        }
+    }
+
+    #[test]
+    fn warm_up_is_counted_for_conservation_but_not_measured() {
+        let s = scenario();
+        let mut r = Recorder::new(&s);
+        for (id, t) in [(1, 100.0), (2, 4000.0), (3, 5000.0), (4, 6000.0)] {
+            r.arrived(t, Channel::Voice);
+            let _ = id;
+        }
+        r.ended(&record(1, 100.0, Outcome::ResolvedByHuman, 0.0));
+        r.ended(&record(2, 4000.0, Outcome::ResolvedByHuman, 30.0));
+        r.ended(&record(3, 5000.0, Outcome::AbandonedInQueue, 50.0));
+        let summary = r.summary(&s, 0, 7200.0, 1, &[]);
+        assert!(summary.conversations.holds());
+        assert_eq!(summary.conversations.arrivals, 4);
+        assert_eq!(summary.peak_concurrency, 4);
+        let q = &summary.measured.human_queue;
+        assert_eq!((q.offered, q.answered, q.abandoned), (2, 1, 1));
+        assert_eq!(q.service_level.value, 0.0); // 30 s > 20 s threshold
+        assert_eq!(q.probability_wait.value, 1.0);
+        assert_eq!(q.asa_s.value, 30.0);
+        assert_eq!(q.mean_wait_s.value, 40.0);
+        assert_eq!(q.abandonment_rate.value, 0.5);
+        assert_eq!(q.queue_wait_s.p50, 30.0);
+        assert_eq!(summary.measured.arrivals, 3);
+    }
+
+    #[test]
+    fn erlang_reference_only_for_single_mmc_queues() {
+        let s = scenario();
+        let p = erlang_reference(&s).unwrap();
+        assert!((p.offered_load - 10.0 / 3600.0 * 300.0).abs() < 1e-12);
+        let mut with_bot = s.clone();
+        with_bot.ai = Some(crate::scenario::AiAgent {
+            response_time: crate::scenario::Dist::exponential(2.0),
+            max_turns: 3,
+            turn_success_probability: 0.5,
+            confidence_when_right: 0.8,
+            confidence_when_wrong: 0.4,
+            confidence_noise: 0.1,
+        });
+        assert!(erlang_reference(&with_bot).is_none());
+    }
+}

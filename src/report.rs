@@ -1,0 +1,213 @@
+//! Output of a run: the printed summary table and the run folder with
+//! `summary.json`.
+//!
+//! A run folder is `<out>/<scenario>/<run-id>/`; the run id starts with the
+//! UTC start time, so folders sort by time, and a folder is never reused.
+//! Files are written to a temporary name and renamed, so an interrupted run
+//! leaves no half-written file. Wall-clock time is used only here, for the
+//! run id, never in the summary.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crate::error::{Error, Result};
+use crate::metrics::{Estimate, ServiceStats, Summary};
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Output {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Writes `contents` to `path` atomically (temporary file, then rename).
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    let mut file = fs::File::create(&tmp).map_err(io_error(&tmp))?;
+    file.write_all(contents).map_err(io_error(&tmp))?;
+    file.sync_all().map_err(io_error(&tmp))?;
+    fs::rename(&tmp, path).map_err(io_error(path))
+}
+
+/// Creates a new, unique run folder under `<out>/<scenario>/`.
+pub fn create_run_dir(out: &Path, scenario: &str, seed: u64) -> Result<PathBuf> {
+    let parent = out.join(scenario);
+    fs::create_dir_all(&parent).map_err(io_error(&parent))?;
+    let stamp: String = humantime::format_rfc3339_seconds(SystemTime::now())
+        .to_string()
+        .chars()
+        .filter(|c| !matches!(c, '-' | ':'))
+        .collect();
+    for attempt in 1u32.. {
+        let name = match attempt {
+            1 => format!("{stamp}-seed{seed}"),
+            n => format!("{stamp}-seed{seed}-{n}"),
+        };
+        let dir = parent.join(name);
+        match fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(io_error(&dir)(e)),
+        }
+    }
+    unreachable!("the attempt counter is unbounded")
+}
+
+/// `summary.json` bytes: pretty JSON with a trailing newline. Deterministic.
+pub fn summary_json(summary: &Summary) -> String {
+    let mut text = serde_json::to_string_pretty(summary).expect("the summary serializes");
+    text.push('\n');
+    text
+}
+
+/// Writes the run's files into `dir`: `summary.json` and `scenario.toml`.
+pub fn write_run(dir: &Path, summary: &Summary, scenario_text: &str) -> Result<PathBuf> {
+    let summary_path = dir.join("summary.json");
+    write_atomic(&summary_path, summary_json(summary).as_bytes())?;
+    write_atomic(&dir.join("scenario.toml"), scenario_text.as_bytes())?;
+    Ok(summary_path)
+}
+
+fn pct(e: &Estimate) -> String {
+    let ci = e
+        .ci95
+        .map(|h| format!(" ± {:.1}", h * 100.0))
+        .unwrap_or_default();
+    format!("{:.1} %{ci}", e.value * 100.0)
+}
+
+fn secs(e: &Estimate) -> String {
+    let ci = e.ci95.map(|h| format!(" ± {h:.1}")).unwrap_or_default();
+    format!("{:.1} s{ci}", e.value)
+}
+
+fn row(out: &mut String, label: &str, value: String, n: u64) {
+    let _ = writeln!(out, "  {label:<28} {value:>22}   n={n}");
+}
+
+fn service_rows(out: &mut String, s: &ServiceStats) {
+    row(out, "offered to humans", s.offered.to_string(), s.offered);
+    row(
+        out,
+        &format!("service level ({:.0} s)", s.threshold_s),
+        pct(&s.service_level),
+        s.service_level.n,
+    );
+    row(out, "ASA", secs(&s.asa_s), s.asa_s.n);
+    row(
+        out,
+        "P(wait > 0)",
+        pct(&s.probability_wait),
+        s.probability_wait.n,
+    );
+    row(
+        out,
+        "abandonment",
+        pct(&s.abandonment_rate),
+        s.abandonment_rate.n,
+    );
+    row(out, "AHT", secs(&s.aht_s), s.aht_s.n);
+    let w = &s.queue_wait_s;
+    row(
+        out,
+        "queue wait p50/p90/p99/max",
+        format!("{:.0}/{:.0}/{:.0}/{:.0} s", w.p50, w.p90, w.p99, w.max),
+        w.n,
+    );
+}
+
+/// The human-readable summary table. Deterministic (no wall-clock values).
+pub fn summary_table(summary: &Summary) -> String {
+    let mut out = String::new();
+    let c = &summary.conversations;
+    let _ = writeln!(
+        out,
+        "handoff-sim · {} · seed {} · {:.1} h simulated ({:.1} h warm-up)",
+        summary.scenario,
+        summary.seed,
+        summary.duration_s / 3600.0,
+        summary.warm_up_s / 3600.0
+    );
+    let _ = writeln!(out, "\nConversations (all, warm-up included)");
+    for (label, n) in [
+        ("arrivals", c.arrivals),
+        ("resolved by AI", c.resolved_by_ai),
+        ("resolved by human", c.resolved_by_human),
+        ("unresolved", c.unresolved),
+        ("abandoned in bot", c.abandoned_in_bot),
+        ("abandoned in queue", c.abandoned_in_queue),
+        ("in progress at end", c.in_progress),
+        ("peak concurrency", summary.peak_concurrency),
+    ] {
+        let _ = writeln!(out, "  {label:<28} {n:>22}");
+    }
+    let m = &summary.measured;
+    let _ = writeln!(out, "\nMeasured (arrived after warm-up: {})", m.arrivals);
+    if let Some(bot) = &m.bot {
+        row(
+            &mut out,
+            "containment (AI resolved)",
+            pct(&bot.containment_rate),
+            bot.conversations,
+        );
+        row(
+            &mut out,
+            "handoff rate",
+            pct(&bot.handoff_rate),
+            bot.conversations,
+        );
+        row(
+            &mut out,
+            "abandoned in bot",
+            pct(&bot.abandonment_rate),
+            bot.conversations,
+        );
+        for (reason, n) in &bot.handoffs_by_reason {
+            row(
+                &mut out,
+                &format!("  handoffs: {reason}"),
+                n.to_string(),
+                bot.conversations,
+            );
+        }
+    }
+    service_rows(&mut out, &m.human_queue);
+    for (channel, stats) in &m.by_channel {
+        if stats.offered > 0 {
+            let _ = writeln!(out, "\n  {channel}");
+            service_rows(&mut out, stats);
+        }
+    }
+    let _ = writeln!(out, "\nPools");
+    for p in &summary.pools {
+        let _ = writeln!(
+            out,
+            "  {:<20} agents {:>6}   occupancy {:>5.1} %   contacts/agent {:>5.2}",
+            p.name,
+            p.agents,
+            p.occupancy * 100.0,
+            p.mean_concurrency
+        );
+    }
+    if let Some(t) = &summary.theory {
+        let _ = writeln!(
+            out,
+            "\nErlang {} reference (load {:.2} Erl, {:.3} per agent): P(wait) {:.1} %, mean wait {:.1} s, SL {:.1} %, abandonment {:.1} %",
+            if t.probability_abandon > 0.0 {
+                "A"
+            } else {
+                "C"
+            },
+            t.offered_load,
+            t.load_per_agent,
+            t.probability_wait * 100.0,
+            t.mean_wait,
+            t.service_level * 100.0,
+            t.probability_abandon * 100.0
+        );
+    }
+    out
+}

@@ -1,0 +1,452 @@
+//! Routing decisions: skills-based queues, agent capacity and who takes what.
+//!
+//! [`Router`] is the single source of truth for which conversation waits and
+//! which agent holds which contact. It is plain data: the router actor feeds
+//! it events (arrive, abandon, release) with the current time and forwards
+//! its decisions. Rules:
+//!
+//! - one FIFO queue per (skill, channel); a freed agent takes the oldest
+//!   waiting contact among the queues it serves;
+//! - pools are tried in the order the scenario lists them (the first pool is
+//!   the primary, later ones are overflow); inside a pool the least-loaded
+//!   agent wins, ties to the lowest id;
+//! - voice is one at a time and never mixed with chats; chats go up to the
+//!   pool's `chat_concurrency`.
+//!
+//! Invariant: a conversation is in at most one place — waiting in one queue
+//! or held by one agent — and every decision is deterministic (ordered
+//! containers only).
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::scenario::{Channel, Scenario, SkillId};
+
+pub type ConversationId = u64;
+pub type AgentId = usize;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Entry {
+    conversation: ConversationId,
+    since: f64,
+}
+
+#[derive(Debug, Clone)]
+struct Agent {
+    pool: usize,
+    on_voice: bool,
+    chats: u32,
+}
+
+impl Agent {
+    fn load(&self) -> u32 {
+        self.chats + u32::from(self.on_voice)
+    }
+}
+
+#[derive(Debug, Clone)]
+struct PoolState {
+    skills: Vec<SkillId>,
+    channels: Vec<Channel>,
+    chat_concurrency: u32,
+    count: u32,
+    /// Agents not on voice with a free chat slot, keyed (chats, id).
+    available: BTreeSet<(u32, AgentId)>,
+    /// Agents holding at least one contact (or in wrap-up).
+    busy_agents: u32,
+    /// Time integral of `busy_agents` since the start of measurement.
+    busy_agent_seconds: f64,
+    /// Time integral of the number of held contacts.
+    contact_seconds: f64,
+    held_contacts: u32,
+    last_change: f64,
+}
+
+/// Occupancy of one pool over the measured window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolOccupancy {
+    pub pool: usize,
+    pub agents: u32,
+    /// Fraction of staffed agent time with at least one contact or wrap-up.
+    pub occupancy: f64,
+    /// Mean number of contacts an agent held at once.
+    pub mean_concurrency: f64,
+    /// Agent-seconds in the measured window (the denominator).
+    pub staffed_seconds: f64,
+}
+
+/// What happened to an arriving contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Routed {
+    /// Connected at once to this agent.
+    Assigned(AgentId),
+    /// Waiting in its queue.
+    Queued,
+}
+
+/// A queued contact handed to a freed agent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Assignment {
+    pub conversation: ConversationId,
+    pub agent: AgentId,
+    pub channel: Channel,
+    /// When the contact joined the queue.
+    pub since: f64,
+}
+
+/// The routing state of the whole centre.
+#[derive(Debug, Clone)]
+pub struct Router {
+    pools: Vec<PoolState>,
+    agents: Vec<Agent>,
+    /// Queues indexed by `skill * 2 + channel`.
+    queues: Vec<VecDeque<Entry>>,
+    /// Conversations waiting now and their queue (abandoned ones are removed
+    /// here at once and skipped lazily in the deque).
+    waiting: BTreeMap<ConversationId, usize>,
+    measure_from: f64,
+}
+
+fn queue_index(skill: SkillId, channel: Channel) -> usize {
+    skill * 2 + channel.index()
+}
+
+impl Router {
+    /// Builds the agents of every pool; statistics count from `measure_from`
+    /// (the end of the warm-up), in seconds.
+    pub fn new(scenario: &Scenario, measure_from: f64) -> Router {
+        let mut agents = Vec::new();
+        let mut pools = Vec::new();
+        for (p, pool) in scenario.pools.iter().enumerate() {
+            let mut available = BTreeSet::new();
+            for _ in 0..pool.count {
+                available.insert((0, agents.len()));
+                agents.push(Agent {
+                    pool: p,
+                    on_voice: false,
+                    chats: 0,
+                });
+            }
+            pools.push(PoolState {
+                skills: pool.skills.clone(),
+                channels: pool.channels.clone(),
+                chat_concurrency: pool.chat_concurrency,
+                count: pool.count,
+                available,
+                busy_agents: 0,
+                busy_agent_seconds: 0.0,
+                contact_seconds: 0.0,
+                held_contacts: 0,
+                last_change: 0.0,
+            });
+        }
+        Router {
+            pools,
+            agents,
+            queues: vec![VecDeque::new(); scenario.skills.len() * 2],
+            waiting: BTreeMap::new(),
+            measure_from,
+        }
+    }
+
+    pub fn agent_count(&self) -> usize {
+        self.agents.len()
+    }
+
+    pub fn pool_of(&self, agent: AgentId) -> usize {
+        self.agents[agent].pool
+    }
+
+    /// Contacts waiting now.
+    pub fn queue_len(&self) -> usize {
+        self.waiting.len()
+    }
+
+    /// Contacts held by agents now (including wrap-up).
+    pub fn held_contacts(&self) -> u32 {
+        self.pools.iter().map(|p| p.held_contacts).sum()
+    }
+
+    /// A contact asks for a human: connect it to a free agent or queue it.
+    pub fn arrive(
+        &mut self,
+        now: f64,
+        conversation: ConversationId,
+        channel: Channel,
+        skill: SkillId,
+    ) -> Routed {
+        for p in 0..self.pools.len() {
+            let pool = &self.pools[p];
+            if !(pool.channels.contains(&channel) && pool.skills.contains(&skill)) {
+                continue;
+            }
+            let candidate = pool.available.iter().next().copied();
+            if let Some((chats, agent)) = candidate {
+                if channel == Channel::Chat || chats == 0 {
+                    self.take(now, agent, channel);
+                    return Routed::Assigned(agent);
+                }
+                // Voice needs an agent with no chats; the least-loaded has some.
+            }
+        }
+        let q = queue_index(skill, channel);
+        self.queues[q].push_back(Entry {
+            conversation,
+            since: now,
+        });
+        self.waiting.insert(conversation, q);
+        Routed::Queued
+    }
+
+    /// The customer gave up waiting. `true` if it was waiting (it leaves the
+    /// queue); `false` if it was already connected or gone.
+    pub fn abandon(&mut self, conversation: ConversationId) -> bool {
+        self.waiting.remove(&conversation).is_some()
+    }
+
+    /// An agent finished a contact (after wrap-up). Returns the queued contacts
+    /// the agent takes next, oldest first, as far as its capacity allows.
+    pub fn release(&mut self, now: f64, agent: AgentId, channel: Channel) -> Vec<Assignment> {
+        self.put_back(now, agent, channel);
+        let mut assigned = Vec::new();
+        while let Some((q, entry)) = self.oldest_for(agent) {
+            self.queues[q].pop_front();
+            self.waiting.remove(&entry.conversation);
+            let channel = if q % 2 == Channel::Voice.index() {
+                Channel::Voice
+            } else {
+                Channel::Chat
+            };
+            self.take(now, agent, channel);
+            assigned.push(Assignment {
+                conversation: entry.conversation,
+                agent,
+                channel,
+                since: entry.since,
+            });
+        }
+        assigned
+    }
+
+    /// The oldest live queue head this agent may take now.
+    fn oldest_for(&mut self, agent: AgentId) -> Option<(usize, Entry)> {
+        let a = &self.agents[agent];
+        let pool = &self.pools[a.pool];
+        let can_voice = a.load() == 0;
+        let can_chat = !a.on_voice && a.chats < pool.chat_concurrency;
+        let mut best: Option<(usize, Entry)> = None;
+        for &skill in &pool.skills {
+            for &channel in &pool.channels {
+                let allowed = match channel {
+                    Channel::Voice => can_voice,
+                    Channel::Chat => can_chat,
+                };
+                if !allowed {
+                    continue;
+                }
+                let q = queue_index(skill, channel);
+                // Drop abandoned entries at the head.
+                while let Some(head) = self.queues[q].front() {
+                    if self.waiting.get(&head.conversation) == Some(&q) {
+                        break;
+                    }
+                    self.queues[q].pop_front();
+                }
+                if let Some(&head) = self.queues[q].front() {
+                    let older = best.is_none_or(|(_, b)| {
+                        (head.since, head.conversation) < (b.since, b.conversation)
+                    });
+                    if older {
+                        best = Some((q, head));
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    fn integrate(pool: &mut PoolState, now: f64, measure_from: f64) {
+        let from = pool.last_change.max(measure_from);
+        if now > from {
+            let dt = now - from;
+            pool.busy_agent_seconds += f64::from(pool.busy_agents) * dt;
+            pool.contact_seconds += f64::from(pool.held_contacts) * dt;
+        }
+        pool.last_change = now;
+    }
+
+    fn take(&mut self, now: f64, agent: AgentId, channel: Channel) {
+        let a = &mut self.agents[agent];
+        let pool = &mut self.pools[a.pool];
+        Self::integrate(pool, now, self.measure_from);
+        pool.available.remove(&(a.chats, agent));
+        if a.load() == 0 {
+            pool.busy_agents += 1;
+        }
+        pool.held_contacts += 1;
+        match channel {
+            Channel::Voice => a.on_voice = true,
+            Channel::Chat => a.chats += 1,
+        }
+        if !a.on_voice && a.chats < pool.chat_concurrency {
+            pool.available.insert((a.chats, agent));
+        }
+    }
+
+    fn put_back(&mut self, now: f64, agent: AgentId, channel: Channel) {
+        let a = &mut self.agents[agent];
+        let pool = &mut self.pools[a.pool];
+        Self::integrate(pool, now, self.measure_from);
+        pool.available.remove(&(a.chats, agent));
+        match channel {
+            Channel::Voice => {
+                assert!(
+                    a.on_voice,
+                    "agent {agent} released a voice call it did not hold"
+                );
+                a.on_voice = false;
+            }
+            Channel::Chat => {
+                assert!(a.chats > 0, "agent {agent} released a chat it did not hold");
+                a.chats -= 1;
+            }
+        }
+        pool.held_contacts -= 1;
+        if a.load() == 0 {
+            pool.busy_agents -= 1;
+        }
+        pool.available.insert((a.chats, agent));
+    }
+
+    /// Occupancy per pool from the start of measurement to `now`.
+    pub fn occupancy(&mut self, now: f64) -> Vec<PoolOccupancy> {
+        let measure_from = self.measure_from;
+        self.pools
+            .iter_mut()
+            .enumerate()
+            .map(|(p, pool)| {
+                Self::integrate(pool, now, measure_from);
+                let staffed = f64::from(pool.count) * (now - measure_from).max(0.0);
+                let ratio = |x: f64| if staffed > 0.0 { x / staffed } else { 0.0 };
+                PoolOccupancy {
+                    pool: p,
+                    agents: pool.count,
+                    occupancy: ratio(pool.busy_agent_seconds),
+                    mean_concurrency: ratio(pool.contact_seconds),
+                    staffed_seconds: staffed,
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn scenario(pools: &str) -> Scenario {
+        let text = format!(
+            r#"
+[simulation]
+name = "routing"
+duration = "1h"
+[arrivals]
+rate_per_hour = 10
+[channels]
+chat = 0.5
+voice = 0.5
+[[intents]]
+name = "billing"
+share = 1.0
+handle_time = {{ dist = "exponential", mean = "5m" }}
+skill = "billing"
+{pools}
+"#
+        );
+        Scenario::parse(&text, Path::new("routing.toml")).unwrap()
+    }
+
+    #[test]
+    fn voice_takes_a_free_agent_and_then_queues() {
+        let s = scenario("[[agents]]\nname = \"a\"\ncount = 1\nskills = [\"billing\"]\n");
+        let mut r = Router::new(&s, 0.0);
+        assert_eq!(r.arrive(0.0, 1, Channel::Voice, 0), Routed::Assigned(0));
+        assert_eq!(r.arrive(1.0, 2, Channel::Voice, 0), Routed::Queued);
+        assert_eq!(r.arrive(2.0, 3, Channel::Chat, 0), Routed::Queued);
+        // Freed: takes the oldest (the voice call from t = 1).
+        let next = r.release(10.0, 0, Channel::Voice);
+        assert_eq!(next.len(), 1);
+        assert_eq!((next[0].conversation, next[0].since), (2, 1.0));
+        assert_eq!(r.queue_len(), 1);
+    }
+
+    #[test]
+    fn chats_fill_up_to_concurrency_least_loaded_first() {
+        let s = scenario(
+            "[[agents]]\nname = \"a\"\ncount = 2\nchat_concurrency = 2\nskills = [\"billing\"]\n",
+        );
+        let mut r = Router::new(&s, 0.0);
+        let got: Vec<_> = (0..5).map(|i| r.arrive(0.0, i, Channel::Chat, 0)).collect();
+        assert_eq!(
+            got,
+            vec![
+                Routed::Assigned(0),
+                Routed::Assigned(1),
+                Routed::Assigned(0),
+                Routed::Assigned(1),
+                Routed::Queued
+            ]
+        );
+        // A voice call cannot go to an agent holding chats.
+        assert_eq!(r.arrive(0.0, 9, Channel::Voice, 0), Routed::Queued);
+        // Agent 1 frees one chat: it takes the oldest queued chat (id 4, same
+        // time as the voice call but a lower id), not the voice call.
+        let next = r.release(5.0, 1, Channel::Chat);
+        assert_eq!(
+            next.iter().map(|a| a.conversation).collect::<Vec<_>>(),
+            vec![4]
+        );
+    }
+
+    #[test]
+    fn abandoned_contacts_are_skipped() {
+        let s = scenario("[[agents]]\nname = \"a\"\ncount = 1\nskills = [\"billing\"]\n");
+        let mut r = Router::new(&s, 0.0);
+        r.arrive(0.0, 1, Channel::Voice, 0);
+        r.arrive(1.0, 2, Channel::Voice, 0);
+        r.arrive(2.0, 3, Channel::Voice, 0);
+        assert!(r.abandon(2));
+        assert!(!r.abandon(2), "abandoning twice is a no-op");
+        assert!(
+            !r.abandon(1),
+            "a connected contact cannot abandon the queue"
+        );
+        let next = r.release(3.0, 0, Channel::Voice);
+        assert_eq!(next[0].conversation, 3);
+        assert_eq!(r.queue_len(), 0);
+    }
+
+    #[test]
+    fn overflow_goes_to_the_next_pool_in_order() {
+        let s = scenario(
+            "[[agents]]\nname = \"primary\"\ncount = 1\nskills = [\"billing\"]\n\
+             [[agents]]\nname = \"overflow\"\ncount = 1\nskills = [\"billing\", \"other\"]\n",
+        );
+        let mut r = Router::new(&s, 0.0);
+        assert_eq!(r.arrive(0.0, 1, Channel::Voice, 0), Routed::Assigned(0));
+        assert_eq!(r.arrive(0.0, 2, Channel::Voice, 0), Routed::Assigned(1));
+        assert_eq!(r.pool_of(1), 1);
+    }
+
+    #[test]
+    fn occupancy_integrates_busy_time_after_warm_up() {
+        let s = scenario("[[agents]]\nname = \"a\"\ncount = 2\nskills = [\"billing\"]\n");
+        let mut r = Router::new(&s, 100.0);
+        r.arrive(0.0, 1, Channel::Voice, 0); // busy 0..300, measured 100..300
+        r.release(300.0, 0, Channel::Voice);
+        let occ = r.occupancy(500.0);
+        // 200 busy agent-seconds over 2 agents × 400 s.
+        assert!((occ[0].occupancy - 0.25).abs() < 1e-12, "{occ:?}");
+        assert!((occ[0].staffed_seconds - 800.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,53 @@
+//! The AI agent actor: answers each bot turn after its response time.
+//!
+//! The answer comes from the pure [`crate::ai::answer`]; the delay runs in a
+//! task of its own rather than in this actor's context, because an actix
+//! context polls every pending timer on each wake-up and the bot serves
+//! thousands of conversations at once.
+
+use actix::prelude::*;
+
+use super::messages::{AiReplied, CustomerTurn};
+use super::{Clock, TriggerActor};
+use crate::ai::answer;
+use crate::rng::Streams;
+use crate::scenario::AiAgent as AiModel;
+
+pub struct AiAgent {
+    pub model: AiModel,
+    pub streams: Streams,
+    pub clock: Clock,
+    pub triggers: Addr<TriggerActor>,
+}
+
+impl Actor for AiAgent {
+    type Context = Context<Self>;
+}
+
+impl Handler<CustomerTurn> for AiAgent {
+    type Result = ();
+
+    fn handle(&mut self, turn: CustomerTurn, _: &mut Context<Self>) {
+        let reply = answer(
+            &self.model,
+            &self.streams,
+            turn.conversation,
+            turn.turn,
+            turn.ai_can_solve,
+        );
+        let message = AiReplied {
+            turn: turn.turn,
+            utterance: turn.utterance,
+            confidence: reply.confidence,
+            failed_attempts: turn.failed_attempts,
+            correct: reply.correct,
+            customer: turn.customer,
+        };
+        let delay = self.clock.delay(reply.response_time);
+        let triggers = self.triggers.clone();
+        actix::spawn(async move {
+            actix::clock::sleep(delay).await;
+            triggers.do_send(message);
+        });
+    }
+}

@@ -1,0 +1,73 @@
+//! The arrival source: walks the arrival process and starts one customer
+//! actor per arrival. It keeps a single pending timer (the next arrival), and
+//! its draws come from the arrivals stream alone, so staffing or bot changes
+//! never move an arrival.
+
+use std::sync::Arc;
+
+use actix::prelude::*;
+use rand_distr::{Distribution, Exp1};
+use rand_pcg::Pcg64Mcg;
+
+use super::Wiring;
+use super::customer::Customer;
+use super::messages::StopArrivals;
+use crate::arrivals::ArrivalProcess;
+use crate::customer::CustomerProfile;
+use crate::rng::Purpose;
+
+pub struct ArrivalSource {
+    wiring: Arc<Wiring>,
+    process: ArrivalProcess,
+    rng: Pcg64Mcg,
+    next_id: u64,
+    timer: Option<SpawnHandle>,
+}
+
+impl ArrivalSource {
+    pub fn new(wiring: Arc<Wiring>) -> ArrivalSource {
+        ArrivalSource {
+            process: ArrivalProcess::new(&wiring.scenario.arrivals),
+            rng: wiring.streams.stream(Purpose::Arrivals, 0, 0),
+            wiring,
+            next_id: 0,
+            timer: None,
+        }
+    }
+
+    /// Schedules the arrival that follows simulated time `after`.
+    fn schedule_after(&mut self, after: f64, ctx: &mut Context<Self>) {
+        let at = self.process.advance(after, Exp1.sample(&mut self.rng));
+        if at >= self.wiring.scenario.duration.as_secs_f64() {
+            self.timer = None;
+            return;
+        }
+        let delay = self.wiring.clock.until(at);
+        self.timer = Some(ctx.run_later(delay, move |source, ctx| {
+            let id = source.next_id;
+            source.next_id += 1;
+            let profile =
+                CustomerProfile::draw(&source.wiring.scenario, &source.wiring.streams, id);
+            Customer::new(profile, Arc::clone(&source.wiring), at).start();
+            source.schedule_after(at, ctx);
+        }));
+    }
+}
+
+impl Actor for ArrivalSource {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        self.schedule_after(0.0, ctx);
+    }
+}
+
+impl Handler<StopArrivals> for ArrivalSource {
+    type Result = ();
+
+    fn handle(&mut self, _: StopArrivals, ctx: &mut Context<Self>) {
+        if let Some(timer) = self.timer.take() {
+            ctx.cancel_future(timer);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Messages between the actors. Each names the domain event it carries; the
+//! hidden ground truth travels only to the AI model, never to the trigger
+//! engine.
+
+use actix::prelude::*;
+
+use super::customer::Customer;
+use crate::metrics::{ConversationRecord, Summary};
+use crate::routing::{AgentId, ConversationId, PoolOccupancy};
+use crate::scenario::{Channel, SkillId};
+use crate::triggers::Decision;
+
+/// Customer → AI agent: the customer's message for bot turn `turn` (1-based).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct CustomerTurn {
+    pub conversation: ConversationId,
+    pub turn: u32,
+    pub utterance: &'static str,
+    /// Bot answers the customer rejected before this turn.
+    pub failed_attempts: u32,
+    /// Ground truth for the AI model (not passed to the trigger engine).
+    pub ai_can_solve: bool,
+    pub customer: Addr<Customer>,
+}
+
+/// AI agent → trigger engine: the bot replied to a turn.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct AiReplied {
+    pub turn: u32,
+    pub utterance: &'static str,
+    pub confidence: f64,
+    pub failed_attempts: u32,
+    /// Ground truth, passed through to the customer who experiences it.
+    pub correct: bool,
+    pub customer: Addr<Customer>,
+}
+
+/// Trigger engine → customer: the reply and the escalation decision.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct TurnOutcome {
+    pub turn: u32,
+    pub correct: bool,
+    pub decision: Decision,
+}
+
+/// Customer → router: hand me to a human.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct RequestHuman {
+    pub conversation: ConversationId,
+    pub channel: Channel,
+    pub skill: SkillId,
+    pub intent: usize,
+    pub customer: Addr<Customer>,
+}
+
+/// Customer → router: my patience ran out.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Abandon {
+    pub conversation: ConversationId,
+}
+
+/// Router → customer: you left the queue (the abandonment took effect).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct LeftQueue;
+
+/// Router → customer: an agent took you.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Connected {
+    pub agent: AgentId,
+    /// False when an agent was free at once.
+    pub waited: bool,
+}
+
+/// Router → human agent: handle this contact.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Assign {
+    pub conversation: ConversationId,
+    pub channel: Channel,
+    pub intent: usize,
+    pub customer: Addr<Customer>,
+}
+
+/// Human agent → customer: the contact is over.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct HumanFinished {
+    pub resolved: bool,
+    pub handle_time: f64,
+}
+
+/// Human agent → router: a slot is free again (after wrap-up).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Released {
+    pub agent: AgentId,
+    pub channel: Channel,
+}
+
+/// Arrival source / customer → recorder.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Arrived {
+    pub at: f64,
+    pub channel: Channel,
+}
+
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Ended(pub ConversationRecord);
+
+/// Driver → arrival source: no more arrivals.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct StopArrivals;
+
+/// Driver → router: the state at the end of the run.
+#[derive(Message)]
+#[rtype(result = "RouterSnapshot")]
+pub struct Snapshot;
+
+#[derive(Debug, Clone)]
+pub struct RouterSnapshot {
+    pub occupancy: Vec<PoolOccupancy>,
+    pub waiting: usize,
+    pub held_contacts: u32,
+}
+
+/// Driver → recorder: build the summary.
+#[derive(Message)]
+#[rtype(result = "Summary")]
+pub struct Summarise {
+    pub replication: u64,
+    pub end: f64,
+    pub in_progress: u64,
+    pub occupancy: Vec<PoolOccupancy>,
+}

@@ -1,0 +1,175 @@
+//! The actor simulation: a thin actix shell around the pure core.
+//!
+//! [`run`] builds a current-thread tokio runtime with a paused clock (virtual
+//! time), wires the actors once ([`assemble`]), lets the simulated horizon
+//! pass, and collects the summary. Actors own state and timers and translate
+//! messages into calls on the core (`routing`, `triggers`, `customer`, `ai`,
+//! `metrics`); none of them contains a modelling decision of its own.
+//!
+//! Message flow of one conversation:
+//! `ArrivalSource` starts a `Customer` → `CustomerTurn` → `AiAgent`
+//! (after the response time) → `AiReplied` → `TriggerActor` → `TurnOutcome`
+//! → `Customer` … → `RequestHuman` → `RouterActor` → `Connected` + `Assign`
+//! → `HumanAgent` (after the handle time) → `HumanFinished` → `Customer` →
+//! `Ended` → `RecorderActor`; the agent sends `Released` to the router after
+//! wrap-up.
+
+mod ai_agent;
+mod arrival_source;
+mod clock;
+mod customer;
+mod human_agent;
+mod messages;
+mod recorder;
+mod router_actor;
+mod trigger_actor;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant as WallInstant;
+
+use actix::prelude::*;
+
+pub use clock::Clock;
+use messages::{Snapshot, StopArrivals, Summarise};
+use trigger_actor::TriggerActor;
+
+use crate::error::{Error, Result};
+use crate::metrics::{Recorder, Summary};
+use crate::rng::Streams;
+use crate::routing::Router;
+use crate::scenario::Scenario;
+use crate::triggers::TriggerEngine;
+
+/// What every actor may reach: the scenario, the clock, the random streams and
+/// the addresses it sends to. Built once by [`assemble`]; actors never look
+/// each other up.
+pub struct Wiring {
+    pub scenario: Arc<Scenario>,
+    pub clock: Clock,
+    pub streams: Streams,
+    pub ai: Option<Addr<ai_agent::AiAgent>>,
+    pub router: Addr<router_actor::RouterActor>,
+    pub recorder: Addr<recorder::RecorderActor>,
+    /// Customer actors alive now, counted by the actors themselves.
+    pub live: Arc<AtomicU64>,
+}
+
+/// The actors of one run.
+struct Bench {
+    wiring: Arc<Wiring>,
+    arrivals: Addr<arrival_source::ArrivalSource>,
+}
+
+/// Builds the actor graph for a validated scenario. Must run inside an actix
+/// system.
+fn assemble(scenario: Arc<Scenario>, clock: Clock, streams: Streams) -> Bench {
+    let recorder = recorder::RecorderActor {
+        recorder: Recorder::new(&scenario),
+        scenario: Arc::clone(&scenario),
+    }
+    .start();
+    let ai = scenario.ai.as_ref().map(|model| {
+        let triggers = TriggerActor {
+            engine: TriggerEngine::new(scenario.triggers.clone()),
+        }
+        .start();
+        ai_agent::AiAgent {
+            model: model.clone(),
+            streams,
+            clock,
+            triggers,
+        }
+        .start()
+    });
+    let mut wiring = None;
+    let measure_from = scenario.warm_up.as_secs_f64();
+    router_actor::RouterActor::create(|ctx| {
+        let router = Router::new(&scenario, measure_from);
+        let shared = Arc::new(Wiring {
+            scenario: Arc::clone(&scenario),
+            clock,
+            streams,
+            ai,
+            router: ctx.address(),
+            recorder,
+            live: Arc::new(AtomicU64::new(0)),
+        });
+        let agents = (0..router.agent_count())
+            .map(|id| {
+                human_agent::HumanAgent {
+                    id,
+                    pool: router.pool_of(id),
+                    wiring: Arc::clone(&shared),
+                    contacts: 0,
+                }
+                .start()
+            })
+            .collect();
+        wiring = Some(Arc::clone(&shared));
+        router_actor::RouterActor {
+            router,
+            agents,
+            clock,
+            waiting: BTreeMap::new(),
+        }
+    });
+    let wiring = wiring.expect("RouterActor::create runs its closure at once");
+    let arrivals = arrival_source::ArrivalSource::new(Arc::clone(&wiring)).start();
+    Bench { wiring, arrivals }
+}
+
+/// A finished run: the deterministic summary plus how fast it ran.
+#[derive(Debug, Clone)]
+pub struct RunOutput {
+    pub summary: Summary,
+    /// Wall-clock seconds the run took (not part of the summary).
+    pub wall_seconds: f64,
+    /// Contacts waiting and held by agents at the end (a cross-check of
+    /// `summary.conversations.in_progress`).
+    pub waiting_at_end: usize,
+    pub held_at_end: u32,
+}
+
+/// Runs one replication of the scenario in virtual time.
+pub fn run(scenario: &Scenario, replication: u64) -> Result<RunOutput> {
+    let started = WallInstant::now();
+    let system = actix::System::with_tokio_rt(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .expect("a current-thread tokio runtime can always be built")
+    });
+    let scenario = Arc::new(scenario.clone());
+    let result = system.block_on(async move {
+        let clock = Clock::start(1.0);
+        let streams = Streams::new(scenario.seed, replication);
+        let bench = assemble(Arc::clone(&scenario), clock, streams);
+        let end = scenario.duration.as_secs_f64();
+        tokio::time::sleep_until(clock.instant_at(end)).await;
+        bench.arrivals.send(StopArrivals).await?;
+        let snapshot = bench.wiring.router.send(Snapshot).await?;
+        let in_progress = bench.wiring.live.load(Ordering::Relaxed);
+        let summary = bench
+            .wiring
+            .recorder
+            .send(Summarise {
+                replication,
+                end,
+                in_progress,
+                occupancy: snapshot.occupancy,
+            })
+            .await?;
+        Ok::<_, MailboxError>((summary, snapshot.waiting, snapshot.held_contacts))
+    });
+    let (summary, waiting_at_end, held_at_end) =
+        result.map_err(|e| Error::Runtime(e.to_string()))?;
+    Ok(RunOutput {
+        summary,
+        wall_seconds: started.elapsed().as_secs_f64(),
+        waiting_at_end,
+        held_at_end,
+    })
+}
