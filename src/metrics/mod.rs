@@ -136,6 +136,17 @@ pub struct Recorder {
     wait_ms: [Histogram<u64>; 2],
     /// Measured outcomes.
     measured_outcomes: BTreeMap<Outcome, u64>,
+    /// FNV-1a hash of every arrival (id, time, channel, intent) in order.
+    fingerprint: u64,
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a over the 8 little-endian bytes of `word`.
+fn fnv1a(hash: u64, word: u64) -> u64 {
+    word.to_le_bytes()
+        .iter()
+        .fold(hash, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 fn histogram() -> Histogram<u64> {
@@ -163,6 +174,7 @@ impl Recorder {
             bot: BotCounters::default(),
             wait_ms: [histogram(), histogram()],
             measured_outcomes: BTreeMap::new(),
+            fingerprint: FNV_OFFSET,
         }
     }
 
@@ -171,8 +183,11 @@ impl Recorder {
     }
 
     /// A conversation arrived at `t` (seconds).
-    pub fn arrived(&mut self, t: f64, channel: Channel) {
+    pub fn arrived(&mut self, id: ConversationId, t: f64, channel: Channel, intent: usize) {
         self.arrivals += 1;
+        for word in [id, t.to_bits(), channel.index() as u64, intent as u64] {
+            self.fingerprint = fnv1a(self.fingerprint, word);
+        }
         self.live += 1;
         self.peak_live = self.peak_live.max(self.live);
         if t >= self.warm_up {
@@ -291,6 +306,7 @@ impl Recorder {
             duration_s: scenario.duration.as_secs_f64(),
             warm_up_s: self.warm_up,
             conversations,
+            arrival_fingerprint: format!("{:016x}", self.fingerprint),
             peak_concurrency: self.peak_live,
             measured: Measured {
                 arrivals: measured_arrivals,
@@ -510,6 +526,9 @@ pub struct Summary {
     pub duration_s: f64,
     pub warm_up_s: f64,
     pub conversations: Conservation,
+    /// Hash of the arrival sequence (ids, times, channels, intents): equal in
+    /// two runs iff they saw the same customers (common random numbers).
+    pub arrival_fingerprint: String,
     /// Most conversations alive at once (bot, queue or with an agent).
     pub peak_concurrency: u64,
     pub measured: Measured,
@@ -573,8 +592,7 @@ skills = ["s"]
         let s = scenario();
         let mut r = Recorder::new(&s);
         for (id, t) in [(1, 100.0), (2, 4000.0), (3, 5000.0), (4, 6000.0)] {
-            r.arrived(t, Channel::Voice);
-            let _ = id;
+            r.arrived(id, t, Channel::Voice, 0);
         }
         r.ended(&record(1, 100.0, Outcome::ResolvedByHuman, 0.0));
         r.ended(&record(2, 4000.0, Outcome::ResolvedByHuman, 30.0));

@@ -112,8 +112,10 @@ impl Actor for Customer {
     fn started(&mut self, ctx: &mut Context<Self>) {
         self.wiring.live.fetch_add(1, Ordering::Relaxed);
         self.wiring.recorder.do_send(Arrived {
+            conversation: self.profile.id,
             at: self.arrived_at,
             channel: self.profile.channel,
+            intent: self.profile.intent,
         });
         if self.wiring.ai.is_some() {
             let utterance = opening(&self.wiring.streams, self.profile.id);

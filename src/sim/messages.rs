@@ -108,8 +108,10 @@ pub struct Released {
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct Arrived {
+    pub conversation: ConversationId,
     pub at: f64,
     pub channel: Channel,
+    pub intent: usize,
 }
 
 #[derive(Message)]

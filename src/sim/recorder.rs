@@ -21,7 +21,8 @@ impl Handler<Arrived> for RecorderActor {
     type Result = ();
 
     fn handle(&mut self, arrived: Arrived, _: &mut Context<Self>) {
-        self.recorder.arrived(arrived.at, arrived.channel);
+        self.recorder
+            .arrived(arrived.conversation, arrived.at, arrived.channel, arrived.intent);
     }
 }
 
