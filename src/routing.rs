@@ -180,13 +180,13 @@ impl Router {
                 continue;
             }
             let candidate = pool.available.iter().next().copied();
-            if let Some((chats, agent)) = candidate {
-                if channel == Channel::Chat || chats == 0 {
-                    self.take(now, agent, channel);
-                    return Routed::Assigned(agent);
-                }
-                // Voice needs an agent with no chats; the least-loaded has some.
+            if let Some((chats, agent)) = candidate
+                && (channel == Channel::Chat || chats == 0)
+            {
+                self.take(now, agent, channel);
+                return Routed::Assigned(agent);
             }
+            // Voice needs an agent with no chats; the least-loaded has some.
         }
         let q = queue_index(skill, channel);
         self.queues[q].push_back(Entry {

@@ -125,21 +125,21 @@ impl TriggerEngine {
                 score: 1.0,
             });
         }
-        if let Some(threshold) = self.config.confidence_threshold {
-            if observation.ai_confidence < threshold {
-                reasons.push(Reason {
-                    kind: TriggerKind::Confidence,
-                    score: observation.ai_confidence,
-                });
-            }
+        if let Some(threshold) = self.config.confidence_threshold
+            && observation.ai_confidence < threshold
+        {
+            reasons.push(Reason {
+                kind: TriggerKind::Confidence,
+                score: observation.ai_confidence,
+            });
         }
-        if let Some(limit) = self.config.max_failed_attempts {
-            if observation.failed_attempts >= limit {
-                reasons.push(Reason {
-                    kind: TriggerKind::FailedAttempts,
-                    score: f64::from(observation.failed_attempts),
-                });
-            }
+        if let Some(limit) = self.config.max_failed_attempts
+            && observation.failed_attempts >= limit
+        {
+            reasons.push(Reason {
+                kind: TriggerKind::FailedAttempts,
+                score: f64::from(observation.failed_attempts),
+            });
         }
         Decision { reasons }
     }

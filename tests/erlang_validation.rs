@@ -19,7 +19,9 @@ use handoff_sim::sim;
 const CI999_OVER_CI95: f64 = 1.855;
 
 fn check(name: &str, estimate: &Estimate, theory: f64) {
-    let half = estimate.ci95.unwrap_or_else(|| panic!("{name}: no confidence interval"));
+    let half = estimate
+        .ci95
+        .unwrap_or_else(|| panic!("{name}: no confidence interval"));
     eprintln!(
         "{name}: simulated {:.4} ± {half:.4} (95 %, n={}), Erlang {theory:.4}",
         estimate.value, estimate.n
@@ -44,12 +46,27 @@ fn erlang_c_at(load_per_agent: f64, days: u32) {
     let run = sim::run(&scenario, 0).unwrap();
     let q = &run.summary.measured.human_queue;
     assert!(q.offered > 100_000, "{} offered", q.offered);
-    check(&format!("ρ={load_per_agent} P(wait)"), &q.probability_wait, theory.probability_wait);
-    check(&format!("ρ={load_per_agent} mean wait"), &q.mean_wait_s, theory.mean_wait);
-    check(&format!("ρ={load_per_agent} SL(20 s)"), &q.service_level, theory.service_level);
+    check(
+        &format!("ρ={load_per_agent} P(wait)"),
+        &q.probability_wait,
+        theory.probability_wait,
+    );
+    check(
+        &format!("ρ={load_per_agent} mean wait"),
+        &q.mean_wait_s,
+        theory.mean_wait,
+    );
+    check(
+        &format!("ρ={load_per_agent} SL(20 s)"),
+        &q.service_level,
+        theory.service_level,
+    );
     // Occupancy is the offered load per agent (within 1 %).
     let occupancy = run.summary.pools[0].occupancy;
-    assert!((occupancy - load_per_agent).abs() < 0.01 * load_per_agent, "occupancy {occupancy}");
+    assert!(
+        (occupancy - load_per_agent).abs() < 0.01 * load_per_agent,
+        "occupancy {occupancy}"
+    );
 }
 
 #[test]
@@ -76,8 +93,16 @@ fn erlang_a_with_exponential_patience() {
     assert!(theory.probability_abandon > 0.02, "{theory:?}");
     let run = sim::run(&scenario, 0).unwrap();
     let q = &run.summary.measured.human_queue;
-    check("Erlang A P(wait)", &q.probability_wait, theory.probability_wait);
-    check("Erlang A P(abandon)", &q.abandonment_rate, theory.probability_abandon);
+    check(
+        "Erlang A P(wait)",
+        &q.probability_wait,
+        theory.probability_wait,
+    );
+    check(
+        "Erlang A P(abandon)",
+        &q.abandonment_rate,
+        theory.probability_abandon,
+    );
     check("Erlang A mean wait", &q.mean_wait_s, theory.mean_wait);
     check("Erlang A SL(20 s)", &q.service_level, theory.service_level);
 }

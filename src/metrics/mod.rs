@@ -144,9 +144,9 @@ const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
 /// FNV-1a over the 8 little-endian bytes of `word`.
 fn fnv1a(hash: u64, word: u64) -> u64 {
-    word.to_le_bytes()
-        .iter()
-        .fold(hash, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
+    word.to_le_bytes().iter().fold(hash, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 fn histogram() -> Histogram<u64> {

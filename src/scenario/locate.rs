@@ -57,18 +57,18 @@ pub fn line_of_key(source: &str, path: &str) -> Option<usize> {
                 table = inner;
             }
             Some(Item::Value(Value::InlineTable(inline))) => {
-                if let Some(Segment::Key(k)) = rest.peek() {
-                    if let Some(span) = inline.key(k).and_then(|k| k.span()) {
-                        best = Some(span.start);
-                    }
+                if let Some(Segment::Key(k)) = rest.peek()
+                    && let Some(span) = inline.key(k).and_then(|k| k.span())
+                {
+                    best = Some(span.start);
                 }
                 break;
             }
             Some(Item::Value(Value::Array(array))) => {
-                if let Some(Segment::Index(i)) = rest.peek() {
-                    if let Some(span) = array.get(*i).and_then(Value::span) {
-                        best = Some(span.start);
-                    }
+                if let Some(Segment::Index(i)) = rest.peek()
+                    && let Some(span) = array.get(*i).and_then(Value::span)
+                {
+                    best = Some(span.start);
                 }
                 break;
             }
@@ -103,7 +103,7 @@ mod tests {
         assert_eq!(line_of_key(DOC, "intents[1].handle_time.mean"), Some(11));
         // A missing key points at the table that should hold it.
         assert_eq!(
-            line_of_key(DOC, "intents[0].skill").map(|l| l >= 4 && l <= 5),
+            line_of_key(DOC, "intents[0].skill").map(|l| (4..=5).contains(&l)),
             Some(true)
         );
         assert_eq!(line_of_key("not toml = = =", "a"), None);

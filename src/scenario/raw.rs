@@ -406,6 +406,14 @@ pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
         ));
     }
 
+    // Arrivals are validated positive above, so some contact will need a human.
+    if total_agents == 0 {
+        return Err(invalid(
+            "agents",
+            "every pool has count = 0 but arrivals.rate_per_hour > 0: at least one agent is required",
+        ));
+    }
+
     let mut intents = Vec::with_capacity(raw.intents.len());
     let mut intent_names = BTreeSet::new();
     for (i, intent) in raw.intents.iter().enumerate() {
@@ -488,12 +496,6 @@ pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
             format!(
                 "the run would expect {expected:.0} arrivals; at most {MAX_EXPECTED_ARRIVALS:.0} are allowed (shorten simulation.duration or lower the rate)"
             ),
-        ));
-    }
-    if total_agents == 0 && expected > 0.0 {
-        return Err(invalid(
-            "agents",
-            "every pool has count = 0 but arrivals.rate_per_hour > 0: at least one agent is required",
         ));
     }
 

@@ -21,8 +21,12 @@ impl Handler<Arrived> for RecorderActor {
     type Result = ();
 
     fn handle(&mut self, arrived: Arrived, _: &mut Context<Self>) {
-        self.recorder
-            .arrived(arrived.conversation, arrived.at, arrived.channel, arrived.intent);
+        self.recorder.arrived(
+            arrived.conversation,
+            arrived.at,
+            arrived.channel,
+            arrived.intent,
+        );
     }
 }
 

@@ -72,10 +72,10 @@ impl Handler<Abandon> for RouterActor {
     type Result = ();
 
     fn handle(&mut self, abandon: Abandon, _: &mut Context<Self>) {
-        if self.router.abandon(abandon.conversation) {
-            if let Some((customer, _)) = self.waiting.remove(&abandon.conversation) {
-                customer.do_send(LeftQueue);
-            }
+        if self.router.abandon(abandon.conversation)
+            && let Some((customer, _)) = self.waiting.remove(&abandon.conversation)
+        {
+            customer.do_send(LeftQueue);
         }
     }
 }

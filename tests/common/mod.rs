@@ -11,7 +11,13 @@ pub fn scenario(text: &str) -> Scenario {
 }
 
 /// A single M/M/c(+M) queue: AI off, one pool, exponential handle times.
-pub fn mmc(rate_per_hour: f64, aht: &str, agents: u32, patience: Option<&str>, duration: &str) -> Scenario {
+pub fn mmc(
+    rate_per_hour: f64,
+    aht: &str,
+    agents: u32,
+    patience: Option<&str>,
+    duration: &str,
+) -> Scenario {
     let patience = patience
         .map(|p| format!("[customers]\npatience = {{ dist = \"exponential\", mean = \"{p}\" }}\n"))
         .unwrap_or_default();
@@ -44,6 +50,10 @@ skills = ["s"]
 
 /// The bundled scenario file `name` under `scenarios/`.
 pub fn bundled(name: &str) -> Scenario {
-    Scenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name))
-        .unwrap_or_else(|e| panic!("{e}"))
+    Scenario::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(name),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }

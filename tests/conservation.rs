@@ -1,0 +1,107 @@
+//! Nothing is ever lost: arrivals = terminal outcomes + in progress, where
+//! "in progress" is counted by the customer actors themselves, not derived
+//! from the recorder.
+
+mod common;
+
+use handoff_sim::sim;
+use proptest::prelude::*;
+
+fn assert_conserved(run: &sim::RunOutput) {
+    let c = &run.summary.conversations;
+    assert!(c.holds(), "{c:?}");
+    // Every conversation waiting in a queue is alive.
+    assert!(
+        c.in_progress >= run.waiting_at_end as u64,
+        "{c:?} waiting {}",
+        run.waiting_at_end
+    );
+}
+
+#[test]
+fn bundled_scenarios_conserve_conversations_on_several_seeds() {
+    for name in ["basic.toml", "erlang_c.toml"] {
+        let mut scenario = common::bundled(name);
+        for seed in [1, 2, 3] {
+            scenario.seed = seed;
+            let run = sim::run(&scenario, 0).unwrap();
+            assert_conserved(&run);
+            assert!(run.summary.conversations.arrivals > 1000);
+        }
+    }
+}
+
+#[test]
+fn a_heavily_overloaded_centre_conserves_conversations() {
+    // Four agents for forty Erlangs with impatient customers: long queues and
+    // many abandonments at the end of the run.
+    let scenario = common::mmc(2400.0, "1m", 4, Some("30s"), "12h");
+    let run = sim::run(&scenario, 0).unwrap();
+    assert_conserved(&run);
+    let c = &run.summary.conversations;
+    assert!(c.abandoned_in_queue > c.resolved_by_human, "{c:?}");
+    assert!(run.waiting_at_end > 0);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Random small centres, bot on or off, with and without patience and
+    /// wrap-up: conservation always holds.
+    #[test]
+    fn random_centres_conserve_conversations(
+        seed in 0u64..1_000,
+        agents in 1u32..8,
+        concurrency in 1u32..4,
+        chat_share in 0.0f64..=1.0,
+        bot in any::<bool>(),
+        patience in prop::option::of(10u32..600),
+        wrap_up in prop::option::of(1u32..60),
+        rate in 20.0f64..400.0,
+    ) {
+        let patience = patience
+            .map(|p| format!("patience = {{ dist = \"exponential\", mean = \"{p}s\" }}"))
+            .unwrap_or_default();
+        let wrap_up = wrap_up
+            .map(|w| format!("wrap_up = {{ dist = \"constant\", value = \"{w}s\" }}"))
+            .unwrap_or_default();
+        let scenario = common::scenario(&format!(r#"
+[simulation]
+name = "prop"
+seed = {seed}
+duration = "3h"
+warm_up = "30m"
+[arrivals]
+rate_per_hour = {rate}
+profile = [1.0, 0.2, 1.5]
+[channels]
+chat = {chat_share}
+voice = {voice}
+[[intents]]
+name = "a"
+share = 0.7
+ai_resolve_probability = 0.6
+human_resolve_probability = 0.8
+handle_time = {{ dist = "gamma", mean = "4m", cv = 1.2 }}
+skill = "s"
+[[intents]]
+name = "b"
+share = 0.3
+handle_time = {{ dist = "exponential", mean = "8m" }}
+skill = "t"
+[customers]
+{patience}
+[ai_agent]
+enabled = {bot}
+response_time = {{ dist = "exponential", mean = "3s" }}
+[[agents]]
+name = "p"
+count = {agents}
+skills = ["s", "t"]
+chat_concurrency = {concurrency}
+{wrap_up}
+"#, voice = 1.0 - chat_share));
+        let run = sim::run(&scenario, 0).unwrap();
+        assert_conserved(&run);
+    }
+}

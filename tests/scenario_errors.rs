@@ -1,0 +1,249 @@
+//! Every kind of bad scenario gets a message naming the file, the key, the
+//! line where known and what is allowed; the binary exits with code 2 and
+//! writes nothing.
+
+use std::path::Path;
+use std::process::Command;
+
+const GOOD: &str = r#"[simulation]
+name = "err"
+duration = "1h"
+
+[arrivals]
+rate_per_hour = 100
+
+[channels]
+chat = 0.5
+voice = 0.5
+
+[[intents]]
+name = "a"
+share = 0.5
+handle_time = { dist = "exponential", mean = "4m" }
+skill = "general"
+
+[[intents]]
+name = "b"
+share = 0.5
+handle_time = { dist = "exponential", mean = "4m" }
+skill = "general"
+
+[[agents]]
+name = "pool"
+count = 10
+skills = ["general"]
+"#;
+
+struct Failure {
+    code: Option<i32>,
+    stderr: String,
+    wrote_anything: bool,
+}
+
+fn run_with(text: &str) -> Failure {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("out");
+    let output = Command::new(env!("CARGO_BIN_EXE_handoff-sim"))
+        .arg("run")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    Failure {
+        code: output.status.code(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        wrote_anything: out.exists(),
+    }
+}
+
+/// Replaces the first occurrence of `from` in the good scenario.
+fn mutate(from: &str, to: &str) -> String {
+    assert!(
+        GOOD.contains(from),
+        "test bug: `{from}` not in the base scenario"
+    );
+    GOOD.replacen(from, to, 1)
+}
+
+/// Asserts exit code 2, nothing written, and every `needle` in the message.
+fn expect_error(text: &str, needles: &[&str]) {
+    let failure = run_with(text);
+    assert_eq!(failure.code, Some(2), "stderr: {}", failure.stderr);
+    assert!(!failure.wrote_anything, "a failed run wrote output");
+    assert!(
+        failure.stderr.contains("bad.toml"),
+        "no file name in: {}",
+        failure.stderr
+    );
+    for needle in needles {
+        assert!(
+            failure.stderr.contains(needle),
+            "`{needle}` missing from: {}",
+            failure.stderr
+        );
+    }
+}
+
+#[test]
+fn the_base_scenario_is_valid() {
+    let scenario = handoff_sim::Scenario::parse(GOOD, Path::new("good.toml"));
+    assert!(scenario.is_ok(), "{scenario:?}");
+}
+
+#[test]
+fn unknown_key() {
+    expect_error(
+        &mutate("duration = \"1h\"", "duration = \"1h\"\nspeed = 3"),
+        &[
+            "bad.toml:4",
+            "`simulation.speed`",
+            "unknown field `speed`",
+            "expected one of",
+        ],
+    );
+}
+
+#[test]
+fn unknown_key_in_a_distribution() {
+    expect_error(
+        &mutate("mean = \"4m\" }", "mean = \"4m\", sd = \"1m\" }"),
+        &["`intents[0].handle_time`", "unknown field `sd`"],
+    );
+}
+
+#[test]
+fn wrong_type() {
+    expect_error(
+        &mutate("rate_per_hour = 100", "rate_per_hour = \"fast\""),
+        &["bad.toml:6", "`arrivals.rate_per_hour`", "invalid type"],
+    );
+}
+
+#[test]
+fn bad_duration_string() {
+    expect_error(
+        &mutate("duration = \"1h\"", "duration = \"an hour\""),
+        &[
+            "bad.toml:3",
+            "`simulation.duration`",
+            "not a duration",
+            "\"90s\"",
+        ],
+    );
+}
+
+#[test]
+fn zero_and_negative_rates() {
+    for rate in ["0", "-5"] {
+        expect_error(
+            &mutate("rate_per_hour = 100", &format!("rate_per_hour = {rate}")),
+            &[
+                "bad.toml:6",
+                "`arrivals.rate_per_hour`",
+                "must be a number > 0",
+            ],
+        );
+    }
+}
+
+#[test]
+fn zero_mean_handle_time() {
+    expect_error(
+        &mutate("mean = \"4m\"", "mean = \"0s\""),
+        &["bad.toml:15", "`intents[0].handle_time`", "greater than 0s"],
+    );
+}
+
+#[test]
+fn intent_shares_not_summing_to_one() {
+    expect_error(
+        &mutate("share = 0.5", "share = 0.6"),
+        &["`intents`", "must sum to 1", "1.1"],
+    );
+}
+
+#[test]
+fn channel_shares_not_summing_to_one() {
+    expect_error(
+        &mutate("voice = 0.5", "voice = 0.3"),
+        &["bad.toml:8", "`channels`", "must sum to 1"],
+    );
+}
+
+#[test]
+fn a_skill_no_pool_has() {
+    expect_error(
+        &mutate("skill = \"general\"", "skill = \"legal\""),
+        &[
+            "bad.toml:16",
+            "`intents[0].skill`",
+            "no [[agents]] pool has skill `legal`",
+            "general",
+        ],
+    );
+}
+
+#[test]
+fn zero_agents_with_arrivals() {
+    expect_error(
+        &mutate("count = 10", "count = 0"),
+        &["`agents`", "at least one agent is required"],
+    );
+}
+
+#[test]
+fn too_many_expected_arrivals() {
+    expect_error(
+        &mutate("rate_per_hour = 100", "rate_per_hour = 20000000"),
+        &["`arrivals.rate_per_hour`", "at most 10000000"],
+    );
+}
+
+#[test]
+fn too_many_agents() {
+    expect_error(
+        &mutate("count = 10", "count = 100001"),
+        &["`agents`", "at most 100000 agents"],
+    );
+}
+
+#[test]
+fn probability_out_of_range() {
+    expect_error(
+        &mutate(
+            "share = 0.5\nhandle_time",
+            "share = 0.5\nai_resolve_probability = 1.5\nhandle_time",
+        ),
+        &[
+            "bad.toml:15",
+            "`intents[0].ai_resolve_probability`",
+            "probability in [0, 1]",
+        ],
+    );
+}
+
+#[test]
+fn warm_up_longer_than_the_run() {
+    expect_error(
+        &mutate("duration = \"1h\"", "duration = \"1h\"\nwarm_up = \"2h\""),
+        &["bad.toml:4", "`simulation.warm_up`", "must be shorter"],
+    );
+}
+
+#[test]
+fn not_toml_at_all() {
+    expect_error("[simulation\nname = ", &["bad.toml:1", "(document)"]);
+}
+
+#[test]
+fn missing_file() {
+    let output = Command::new(env!("CARGO_BIN_EXE_handoff-sim"))
+        .args(["validate", "/nonexistent/scenario.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot read the scenario"));
+}
