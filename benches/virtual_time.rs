@@ -73,7 +73,10 @@ fn event_heap(seed: u64) -> (u64, f64, f64) {
                     next_id += 1;
                     queue.push_back(id);
                     waiting.insert(id);
-                    heap.push(Reverse((t + ns(patience.sample(&mut rng)), Kind::Abandon(id))));
+                    heap.push(Reverse((
+                        t + ns(patience.sample(&mut rng)),
+                        Kind::Abandon(id),
+                    )));
                 }
             }
             Kind::Abandon(id) => {
@@ -93,7 +96,11 @@ fn event_heap(seed: u64) -> (u64, f64, f64) {
             }
         }
     }
-    (arrivals, waited as f64 / arrivals as f64, abandoned as f64 / arrivals as f64)
+    (
+        arrivals,
+        waited as f64 / arrivals as f64,
+        abandoned as f64 / arrivals as f64,
+    )
 }
 
 fn mmcm_scenario() -> Scenario {
