@@ -449,4 +449,90 @@ skill = "billing"
         assert!((occ[0].occupancy - 0.25).abs() < 1e-12, "{occ:?}");
         assert!((occ[0].staffed_seconds - 800.0).abs() < 1e-12);
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        #[derive(Debug, Clone)]
+        enum Op {
+            Arrive(bool),
+            Abandon(u64),
+            Release(usize),
+        }
+
+        fn op() -> impl Strategy<Value = Op> {
+            prop_oneof![
+                any::<bool>().prop_map(Op::Arrive),
+                (0u64..60).prop_map(Op::Abandon),
+                (0usize..8).prop_map(Op::Release),
+            ]
+        }
+
+        proptest! {
+            /// Whatever happens, a conversation is in one place at most, no
+            /// agent exceeds its capacity, voice never shares an agent with
+            /// chats, and nobody waits while an agent could take them.
+            #[test]
+            fn router_invariants(ops in prop::collection::vec(op(), 1..200)) {
+                let s = scenario(
+                    "[[agents]]\nname = \"a\"\ncount = 3\nchat_concurrency = 2\nskills = [\"billing\"]\n\
+                     [[agents]]\nname = \"b\"\ncount = 2\nchannels = [\"voice\"]\nskills = [\"billing\"]\n",
+                );
+                let mut r = Router::new(&s, 0.0);
+                // Where each conversation is: Some(agent) or None when waiting.
+                let mut held: BTreeMap<ConversationId, (AgentId, Channel)> = BTreeMap::new();
+                let mut waiting: BTreeMap<ConversationId, Channel> = BTreeMap::new();
+                let mut next = 0u64;
+                for (step, op) in ops.into_iter().enumerate() {
+                    let now = step as f64;
+                    match op {
+                        Op::Arrive(voice) => {
+                            let channel = if voice { Channel::Voice } else { Channel::Chat };
+                            match r.arrive(now, next, channel, 0) {
+                                Routed::Assigned(agent) => { held.insert(next, (agent, channel)); }
+                                Routed::Queued => { waiting.insert(next, channel); }
+                            }
+                            next += 1;
+                        }
+                        Op::Abandon(id) => {
+                            let removed = r.abandon(id);
+                            prop_assert_eq!(removed, waiting.remove(&id).is_some());
+                        }
+                        Op::Release(agent) => {
+                            let Some((&id, &(_, channel))) = held.iter().find(|(_, (a, _))| *a == agent) else { continue };
+                            held.remove(&id);
+                            for a in r.release(now, agent, channel) {
+                                prop_assert_eq!(a.agent, agent);
+                                prop_assert_eq!(waiting.remove(&a.conversation), Some(a.channel), "assigned a conversation that was not waiting");
+                                held.insert(a.conversation, (a.agent, a.channel));
+                            }
+                        }
+                    }
+                    prop_assert_eq!(r.queue_len(), waiting.len());
+                    prop_assert_eq!(r.held_contacts() as usize, held.len());
+                    for agent in 0..r.agent_count() {
+                        let mine: Vec<Channel> = held.values().filter(|(a, _)| *a == agent).map(|(_, c)| *c).collect();
+                        let voice = mine.iter().filter(|c| **c == Channel::Voice).count();
+                        let chats = mine.len() - voice;
+                        prop_assert!(voice <= 1 && (voice == 0 || chats == 0), "agent {} holds {:?}", agent, mine);
+                        let limit = if r.pool_of(agent) == 0 { 2 } else { 0 };
+                        prop_assert!(chats <= limit, "agent {} holds {} chats", agent, chats);
+                    }
+                    // Work conservation: nobody waits while an agent could take them.
+                    for channel in waiting.values() {
+                        for agent in 0..r.agent_count() {
+                            let mine: Vec<Channel> = held.values().filter(|(a, _)| *a == agent).map(|(_, c)| *c).collect();
+                            let could = match (r.pool_of(agent), channel) {
+                                (_, Channel::Voice) => mine.is_empty(),
+                                (0, Channel::Chat) => mine.len() < 2 && !mine.contains(&Channel::Voice),
+                                _ => false,
+                            };
+                            prop_assert!(!could, "agent {} could take a waiting {:?}", agent, channel);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

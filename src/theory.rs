@@ -14,6 +14,20 @@
 use serde::Serialize;
 
 /// An M/M/c (+M) queue.
+///
+/// ```
+/// use handoff_sim::theory::Queue;
+///
+/// // 720 calls an hour, 4-minute calls (48 Erl) on 55 agents.
+/// let erlang_c = Queue { arrival_rate: 0.2, mean_handle: 240.0, agents: 55, mean_patience: None };
+/// let p = erlang_c.predict(15.0).unwrap();
+/// assert!((p.probability_wait - 0.2387).abs() < 1e-4);
+///
+/// // The same queue with customers who wait 3 minutes on average (Erlang A).
+/// let erlang_a = Queue { mean_patience: Some(180.0), ..erlang_c };
+/// let a = erlang_a.predict(15.0).unwrap();
+/// assert!(a.probability_wait < p.probability_wait && a.probability_abandon > 0.0);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Queue {
     /// λ: arrivals per time unit.

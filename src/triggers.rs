@@ -59,7 +59,7 @@ pub struct Observation<'a> {
     pub utterance: &'a str,
     /// The AI's reported confidence in its reply, in [0, 1].
     pub ai_confidence: f64,
-    /// Bot answers the customer has rejected so far, including this turn's.
+    /// Bot answers the customer rejected before this turn.
     pub failed_attempts: u32,
 }
 
@@ -102,6 +102,26 @@ const HUMAN_REQUESTS: [&str; 7] = [
 ];
 
 /// The configured trigger rules.
+///
+/// Evaluating a turn needs no simulation:
+///
+/// ```
+/// use handoff_sim::triggers::{Observation, TriggerConfig, TriggerEngine, TriggerKind};
+///
+/// let engine = TriggerEngine::new(TriggerConfig {
+///     explicit_request: true,
+///     confidence_threshold: Some(0.5),
+///     max_failed_attempts: Some(3),
+/// });
+/// let decision = engine.evaluate(&Observation {
+///     utterance: "This is useless, get me a real person!",
+///     ai_confidence: 0.42,
+///     failed_attempts: 1,
+/// });
+/// assert!(decision.escalate());
+/// assert_eq!(decision.primary(), Some(TriggerKind::Explicit));
+/// assert_eq!(decision.reasons.len(), 2); // explicit and low confidence
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct TriggerEngine {
     config: TriggerConfig,
