@@ -105,3 +105,24 @@ chat_concurrency = {concurrency}
         assert_conserved(&run);
     }
 }
+
+/// The clock seam: the same actors on the real clock (sped up 1 800×, so
+/// 30 simulated minutes take about a second) still conserve every
+/// conversation and see about the expected number of arrivals.
+#[test]
+fn the_same_model_runs_on_an_accelerated_real_clock() {
+    let mut scenario = common::mmc(600.0, "2m", 8, Some("1m"), "7h");
+    scenario.duration = std::time::Duration::from_secs(30 * 60);
+    scenario.warm_up = std::time::Duration::ZERO;
+    let run = sim::run_with(&scenario, 0, sim::TimeMode::Accelerated(1800.0)).unwrap();
+    assert_conserved(&run);
+    let arrivals = run.summary.conversations.arrivals;
+    // 300 expected; Poisson sd ≈ 17.
+    assert!((230..=370).contains(&arrivals), "{arrivals}");
+    assert!(
+        run.wall_seconds >= 0.9,
+        "ran in {} s: not on the real clock",
+        run.wall_seconds
+    );
+    assert!(sim::run_with(&scenario, 0, sim::TimeMode::Accelerated(0.0)).is_err());
+}

@@ -132,19 +132,44 @@ pub struct RunOutput {
     pub held_at_end: u32,
 }
 
+/// How simulated time relates to real time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TimeMode {
+    /// Virtual time: the clock jumps from event to event (the default).
+    Virtual,
+    /// The wall clock, sped up by this factor (simulated seconds per real
+    /// second): the same actors on a real clock, the seam load mode uses.
+    Accelerated(f64),
+}
+
 /// Runs one replication of the scenario in virtual time.
 pub fn run(scenario: &Scenario, replication: u64) -> Result<RunOutput> {
+    run_with(scenario, replication, TimeMode::Virtual)
+}
+
+/// Runs one replication of the scenario with the given clock.
+pub fn run_with(scenario: &Scenario, replication: u64, time: TimeMode) -> Result<RunOutput> {
+    let speed = match time {
+        TimeMode::Virtual => 1.0,
+        TimeMode::Accelerated(speed) if speed.is_finite() && speed > 0.0 => speed,
+        TimeMode::Accelerated(speed) => {
+            return Err(Error::InvalidArgument {
+                name: "speed",
+                message: format!("must be a finite number > 0, got {speed}"),
+            });
+        }
+    };
     let started = WallInstant::now();
     let system = actix::System::with_tokio_rt(|| {
         tokio::runtime::Builder::new_current_thread()
             .enable_time()
-            .start_paused(true)
+            .start_paused(time == TimeMode::Virtual)
             .build()
             .expect("a current-thread tokio runtime can always be built")
     });
     let scenario = Arc::new(scenario.clone());
     let result = system.block_on(async move {
-        let clock = Clock::start(1.0);
+        let clock = Clock::start(speed);
         let streams = Streams::new(scenario.seed, replication);
         let bench = assemble(Arc::clone(&scenario), clock, streams);
         let end = scenario.duration.as_secs_f64();
