@@ -14,18 +14,37 @@ use crate::scenario::{Channel, Scenario};
 /// Everything drawn about a customer at arrival.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerProfile {
+    /// The conversation's id (unique per contact).
     pub id: ConversationId,
+    /// The person's id: the same on every contact of a returning customer.
+    pub customer: u64,
+    /// 1 for a first contact, 2 for the first repeat, …
+    pub contact: u32,
+    /// When the previous contact started (seconds), for a repeat contact.
+    pub previous_contact_at: Option<f64>,
     pub channel: Channel,
     pub intent: usize,
+    /// Ground truth: the case must go to a human (regulated, dispute).
+    pub requires_human: bool,
     /// Ground truth, hidden from the trigger engine: can the AI really solve
-    /// this instance?
+    /// this instance? Never when a human is required.
     pub ai_can_solve: bool,
     /// Seconds this customer will wait for a human; `None` = forever.
     pub patience: Option<f64>,
+    /// Frustration at the start, 0 … 1.
+    pub frustration: f64,
 }
 
+/// Bits of a conversation id that number the contact (repeats).
+const CONTACT_SHIFT: u32 = 48;
+
 impl CustomerProfile {
-    /// Draws the customer with id `id` from its own stream.
+    /// Ground truth: this conversation needs a human from its first message.
+    pub fn needs_human(&self) -> bool {
+        !self.ai_can_solve
+    }
+
+    /// Draws the customer with id `id` (a first contact) from its own stream.
     pub fn draw(scenario: &Scenario, streams: &Streams, id: ConversationId) -> CustomerProfile {
         let mut rng = streams.stream(Purpose::Customer, id, 0);
         let channel = if rng.random::<f64>() < scenario.chat_share {
@@ -43,16 +62,50 @@ impl CustomerProfile {
                 break;
             }
         }
-        let ai_can_solve = rng.random::<f64>() < scenario.intents[intent].ai_resolve_probability;
+        let spec = &scenario.intents[intent];
+        let requires_human = rng.random::<f64>() < spec.requires_human_probability;
+        let solvable = rng.random::<f64>() < spec.ai_resolve_probability;
+        let frustration = rng.random::<f64>() * 0.3;
         // Drawn last, so switching patience on or off shifts no other draw.
-        let patience_draw = scenario.customers.patience.map(|p| p.sample_secs(&mut rng));
+        let patience = scenario.customers.patience.map(|p| p.sample_secs(&mut rng));
         CustomerProfile {
             id,
+            customer: id,
+            contact: 1,
+            previous_contact_at: None,
             channel,
             intent,
-            ai_can_solve,
-            patience: patience_draw,
+            requires_human,
+            ai_can_solve: solvable && !requires_human,
+            patience,
+            frustration,
         }
+    }
+
+    /// The same person coming back after an unresolved contact that started
+    /// at `previous_at`: same issue and ground truth, more frustrated, with
+    /// fresh draws for this contact.
+    pub fn repeat(&self, scenario: &Scenario, streams: &Streams, previous_at: f64) -> CustomerProfile {
+        let contact = self.contact + 1;
+        let id = self.customer | (u64::from(contact) << CONTACT_SHIFT);
+        let mut rng = streams.stream(Purpose::Customer, id, 0);
+        let patience = scenario.customers.patience.map(|p| p.sample_secs(&mut rng));
+        CustomerProfile {
+            id,
+            contact,
+            previous_contact_at: Some(previous_at),
+            patience,
+            frustration: (self.frustration + 0.3).min(1.0),
+            ..self.clone()
+        }
+    }
+
+    /// Whether, after an unresolved contact, this customer comes back, and
+    /// after how many seconds.
+    pub fn comes_back(&self, scenario: &Scenario, streams: &Streams) -> Option<f64> {
+        let mut rng = streams.stream(Purpose::Customer, self.id, 1);
+        let customers = &scenario.customers;
+        (rng.random::<f64>() < customers.repeat_probability).then(|| customers.repeat_delay.sample_secs(&mut rng))
     }
 }
 
@@ -61,67 +114,104 @@ impl CustomerProfile {
 pub enum NextStep {
     /// Leaves the bot, unresolved.
     GiveUp,
-    /// Writes again after `think_time` seconds, saying `utterance`.
+    /// Writes again after `think_time` seconds, saying `utterance`, now at
+    /// `frustration`.
     Reply {
         think_time: f64,
         utterance: &'static str,
+        frustration: f64,
+        /// Ground truth: the message asks for a human (whatever the engine reads).
+        asks_human: bool,
     },
 }
 
-/// Phrases a customer uses to ask for a human.
-pub const ASK_FOR_HUMAN: [&str; 4] = [
-    "Can I talk to a real person please?",
-    "agent",
-    "I want to speak to a human.",
-    "Get me a representative!",
-];
+/// The phrasebook: what customers write, by mood. Varied and sometimes
+/// misleading on purpose (sarcasm, typos, negated mentions of a human), so
+/// the trigger engine works on what a real one would see.
+pub mod phrasebook {
+    pub const OPENING: [&str; 4] = [
+        "Hi, I need help with my account.",
+        "Hello, something is wrong with my order.",
+        "I have a question about my bill.",
+        "hi i dont need a human, just tell me my balance",
+    ];
+    pub const ASK_HUMAN_CALM: [&str; 4] = [
+        "Can I talk to a real person please?",
+        "I'd like to speak to an agent.",
+        "Could you transfer me to a representative?",
+        "can i talk to a humna",
+    ];
+    pub const ASK_HUMAN_ANGRY: [&str; 4] = [
+        "AGENT!!!",
+        "Get me a human NOW, this is ridiculous!",
+        "agnet pls",
+        "Stop wasting my time and put me through to someone.",
+    ];
+    pub const RESTATE_CALM: [&str; 4] = [
+        "That's not what I asked.",
+        "Could you check again?",
+        "No, my question is about something else.",
+        "I don't need a human, I just want the status.",
+    ];
+    pub const RESTATE_ANNOYED: [&str; 4] = [
+        "It still doesn't work.",
+        "This is not helpful.",
+        "You're not understanding me.",
+        "It still doesn't work.",
+    ];
+    pub const SARCASTIC: [&str; 2] = ["Great, just great. Thanks for nothing.", "Wow, super helpful. Really."];
+    pub const ANGRY: [&str; 4] = [
+        "This is useless! I have asked THREE times already!!",
+        "Terrible service, nothing works!!",
+        "I need this fixed right now, it's urgent!",
+        "This is the worst support I have ever had.",
+    ];
+}
 
-/// Phrases a customer uses to restate the problem.
-pub const RESTATE: [&str; 4] = [
-    "That's not what I asked.",
-    "It still doesn't work.",
-    "No, my problem is something else.",
-    "I already tried that, any other idea?",
-];
-
-/// Opening messages.
-pub const OPENING: [&str; 3] = [
-    "Hi, I need help with my account.",
-    "Hello, something is wrong with my order.",
-    "I have a question about my bill.",
-];
+/// Frustration above which a customer sounds annoyed, and angry.
+const ANNOYED_AT: f64 = 0.35;
+const ANGRY_AT: f64 = 0.7;
 
 /// The customer's first message.
 pub fn opening(streams: &Streams, id: ConversationId) -> &'static str {
     let mut rng = streams.stream(Purpose::CustomerTurn, id, 0);
-    OPENING[rng.random_range(0..OPENING.len())]
+    phrasebook::OPENING[rng.random_range(0..phrasebook::OPENING.len())]
 }
 
-/// The customer's reaction after failed turn `turn` (1-based).
+/// The customer's reaction after failed bot turn `turn` (1-based), at
+/// `frustration` before this turn.
 pub fn after_failed_turn(
     scenario: &Scenario,
     streams: &Streams,
     id: ConversationId,
     turn: u32,
+    frustration: f64,
 ) -> NextStep {
+    use phrasebook::*;
     let mut rng = streams.stream(Purpose::CustomerTurn, id, u64::from(turn));
     let customers = &scenario.customers;
-    let give_up = rng.random::<f64>() < customers.bot_give_up_probability;
-    let ask_human = rng.random::<f64>() < customers.request_human_probability;
+    let frustration = (frustration + customers.frustration_per_failed_turn).min(1.0);
+    let give_up = rng.random::<f64>() < (customers.bot_give_up_probability * (1.0 + frustration)).min(1.0);
+    let asks_human = rng.random::<f64>() < (customers.request_human_probability * (1.0 + 2.0 * frustration)).min(1.0);
     let think_time = customers.think_time.sample_secs(&mut rng);
-    let phrase: usize = rng.random_range(0..4);
+    let sarcastic = rng.random::<f64>() < 0.25;
+    let pick: usize = rng.random_range(0..4);
     if give_up {
-        NextStep::GiveUp
-    } else if ask_human {
-        NextStep::Reply {
-            think_time,
-            utterance: ASK_FOR_HUMAN[phrase],
-        }
-    } else {
-        NextStep::Reply {
-            think_time,
-            utterance: RESTATE[phrase],
-        }
+        return NextStep::GiveUp;
+    }
+    let utterance = match (asks_human, frustration) {
+        (true, f) if f >= ANGRY_AT => ASK_HUMAN_ANGRY[pick],
+        (true, _) => ASK_HUMAN_CALM[pick],
+        (false, f) if f >= ANGRY_AT => ANGRY[pick],
+        (false, f) if f >= ANNOYED_AT && sarcastic => SARCASTIC[pick % SARCASTIC.len()],
+        (false, f) if f >= ANNOYED_AT => RESTATE_ANNOYED[pick],
+        (false, _) => RESTATE_CALM[pick],
+    };
+    NextStep::Reply {
+        think_time,
+        utterance,
+        frustration,
+        asks_human,
     }
 }
 
@@ -180,6 +270,37 @@ skills = ["s"]
         assert!((intent_a - 0.2).abs() < 0.008, "{intent_a}");
         // Ground truth follows the intent: a is always solvable, b never.
         assert!(profiles.iter().all(|p| p.ai_can_solve == (p.intent == 0)));
+        assert!(profiles.iter().all(|p| p.needs_human() == (p.intent == 1)));
+    }
+
+    #[test]
+    fn a_repeat_contact_is_the_same_person_with_a_new_conversation() {
+        let s = scenario("3");
+        let streams = Streams::new(1, 0);
+        let first = CustomerProfile::draw(&s, &streams, 17);
+        let again = first.repeat(&s, &streams, 120.0);
+        assert_ne!(again.id, first.id);
+        assert_eq!((again.customer, again.contact), (17, 2));
+        assert_eq!((again.intent, again.channel, again.ai_can_solve), (first.intent, first.channel, first.ai_can_solve));
+        assert_eq!(again.previous_contact_at, Some(120.0));
+        assert!(again.frustration > first.frustration);
+        assert_ne!(again.repeat(&s, &streams, 500.0).id, again.id);
+    }
+
+    #[test]
+    fn frustration_makes_requests_for_a_human_likelier_and_angrier() {
+        let s = scenario("3");
+        let streams = Streams::new(2, 0);
+        let asks = |f: f64| {
+            (0..5000)
+                .filter(|id| matches!(after_failed_turn(&s, &streams, *id, 1, f), NextStep::Reply { asks_human: true, .. }))
+                .count()
+        };
+        assert!(asks(0.8) > asks(0.0));
+        let angry = (0..200).any(|id| {
+            matches!(after_failed_turn(&s, &streams, id, 1, 0.9), NextStep::Reply { utterance, .. } if phrasebook::ANGRY.contains(&utterance))
+        });
+        assert!(angry);
     }
 
     #[test]
@@ -192,8 +313,8 @@ skills = ["s"]
                 CustomerProfile::draw(&large, &streams, id)
             );
             assert_eq!(
-                after_failed_turn(&small, &streams, id, 2),
-                after_failed_turn(&large, &streams, id, 2)
+                after_failed_turn(&small, &streams, id, 2, 0.1),
+                after_failed_turn(&large, &streams, id, 2, 0.1)
             );
         }
     }

@@ -5,8 +5,8 @@
 //! it events (arrive, abandon, release) with the current time and forwards
 //! its decisions. Rules:
 //!
-//! - one FIFO queue per (skill, channel); a freed agent takes the oldest
-//!   waiting contact among the queues it serves;
+//! - one FIFO queue per (skill, channel, priority); a freed agent takes the
+//!   highest-priority, then oldest, waiting contact among the queues it serves;
 //! - pools are tried in the order the scenario lists them (the first pool is
 //!   the primary, later ones are overflow); inside a pool the least-loaded
 //!   agent wins, ties to the lowest id;
@@ -98,16 +98,35 @@ pub struct Assignment {
 pub struct Router {
     pools: Vec<PoolState>,
     agents: Vec<Agent>,
-    /// Queues indexed by `skill * 2 + channel`.
+    /// Queues indexed by [`queue_index`].
     queues: Vec<VecDeque<Entry>>,
+    /// Live (not abandoned) entries per queue.
+    live: Vec<usize>,
+    /// Contact slots per (skill, channel): Σ agents × slots over serving pools.
+    slots: Vec<f64>,
     /// Conversations waiting now and their queue (abandoned ones are removed
     /// here at once and skipped lazily in the deque).
     waiting: BTreeMap<ConversationId, usize>,
     measure_from: f64,
 }
 
-fn queue_index(skill: SkillId, channel: Channel) -> usize {
-    skill * 2 + channel.index()
+/// Priority classes: 0 normal, 1 priority.
+const PRIORITIES: usize = 2;
+
+fn queue_index(skill: SkillId, channel: Channel, priority: u8) -> usize {
+    (skill * 2 + channel.index()) * PRIORITIES + usize::from(priority.min(1))
+}
+
+fn queue_channel(q: usize) -> Channel {
+    if (q / PRIORITIES) % 2 == Channel::Voice.index() {
+        Channel::Voice
+    } else {
+        Channel::Chat
+    }
+}
+
+fn queue_priority(q: usize) -> u8 {
+    (q % PRIORITIES) as u8
 }
 
 impl Router {
@@ -139,10 +158,25 @@ impl Router {
                 last_change: 0.0,
             });
         }
+        let mut slots = vec![0.0; scenario.skills.len() * 2];
+        for pool in &scenario.pools {
+            for &skill in &pool.skills {
+                for &channel in &pool.channels {
+                    let per_agent = match channel {
+                        Channel::Voice => 1.0,
+                        Channel::Chat => f64::from(pool.chat_concurrency),
+                    };
+                    slots[skill * 2 + channel.index()] += f64::from(pool.count) * per_agent;
+                }
+            }
+        }
+        let queues = scenario.skills.len() * 2 * PRIORITIES;
         Router {
             pools,
             agents,
-            queues: vec![VecDeque::new(); scenario.skills.len() * 2],
+            queues: vec![VecDeque::new(); queues],
+            live: vec![0; queues],
+            slots,
             waiting: BTreeMap::new(),
             measure_from,
         }
@@ -166,33 +200,51 @@ impl Router {
         self.pools.iter().map(|p| p.held_contacts).sum()
     }
 
+    /// Position-based estimate of the wait, in seconds, of a contact about to
+    /// arrive: 0 if an agent is free for it, else (contacts ahead + 1) mean
+    /// handle times shared over the contact slots that serve its queue.
+    pub fn estimate_wait(&self, channel: Channel, skill: SkillId, priority: u8, mean_handle: f64) -> f64 {
+        if self.free_agent(channel, skill).is_some() {
+            return 0.0;
+        }
+        let ahead: usize = (priority..PRIORITIES as u8)
+            .map(|p| self.live[queue_index(skill, channel, p)])
+            .sum();
+        let slots = self.slots[skill * 2 + channel.index()].max(1.0);
+        (ahead + 1) as f64 * mean_handle / slots
+    }
+
+    /// The agent that would take a contact now, if any.
+    fn free_agent(&self, channel: Channel, skill: SkillId) -> Option<AgentId> {
+        self.pools
+            .iter()
+            .filter(|pool| pool.channels.contains(&channel) && pool.skills.contains(&skill))
+            .find_map(|pool| {
+                let &(chats, agent) = pool.available.iter().next()?;
+                (channel == Channel::Chat || chats == 0).then_some(agent)
+            })
+    }
+
     /// A contact asks for a human: connect it to a free agent or queue it.
+    /// Priority 1 contacts are served before priority 0 ones.
     pub fn arrive(
         &mut self,
         now: f64,
         conversation: ConversationId,
         channel: Channel,
         skill: SkillId,
+        priority: u8,
     ) -> Routed {
-        for p in 0..self.pools.len() {
-            let pool = &self.pools[p];
-            if !(pool.channels.contains(&channel) && pool.skills.contains(&skill)) {
-                continue;
-            }
-            let candidate = pool.available.iter().next().copied();
-            if let Some((chats, agent)) = candidate
-                && (channel == Channel::Chat || chats == 0)
-            {
-                self.take(now, agent, channel);
-                return Routed::Assigned(agent);
-            }
-            // Voice needs an agent with no chats; the least-loaded has some.
+        if let Some(agent) = self.free_agent(channel, skill) {
+            self.take(now, agent, channel);
+            return Routed::Assigned(agent);
         }
-        let q = queue_index(skill, channel);
+        let q = queue_index(skill, channel, priority);
         self.queues[q].push_back(Entry {
             conversation,
             since: now,
         });
+        self.live[q] += 1;
         self.waiting.insert(conversation, q);
         Routed::Queued
     }
@@ -200,7 +252,13 @@ impl Router {
     /// The customer gave up waiting. `true` if it was waiting (it leaves the
     /// queue); `false` if it was already connected or gone.
     pub fn abandon(&mut self, conversation: ConversationId) -> bool {
-        self.waiting.remove(&conversation).is_some()
+        match self.waiting.remove(&conversation) {
+            Some(q) => {
+                self.live[q] -= 1;
+                true
+            }
+            None => false,
+        }
     }
 
     /// An agent finished a contact (after wrap-up). Returns the queued contacts
@@ -211,11 +269,8 @@ impl Router {
         while let Some((q, entry)) = self.oldest_for(agent) {
             self.queues[q].pop_front();
             self.waiting.remove(&entry.conversation);
-            let channel = if q % 2 == Channel::Voice.index() {
-                Channel::Voice
-            } else {
-                Channel::Chat
-            };
+            self.live[q] -= 1;
+            let channel = queue_channel(q);
             self.take(now, agent, channel);
             assigned.push(Assignment {
                 conversation: entry.conversation,
@@ -233,6 +288,8 @@ impl Router {
         let pool = &self.pools[a.pool];
         let can_voice = a.load() == 0;
         let can_chat = !a.on_voice && a.chats < pool.chat_concurrency;
+        // Highest priority first, then oldest, then lowest id.
+        let rank = |q: usize, e: &Entry| (std::cmp::Reverse(queue_priority(q)), e.since, e.conversation);
         let mut best: Option<(usize, Entry)> = None;
         for &skill in &pool.skills {
             for &channel in &pool.channels {
@@ -243,19 +300,18 @@ impl Router {
                 if !allowed {
                     continue;
                 }
-                let q = queue_index(skill, channel);
-                // Drop abandoned entries at the head.
-                while let Some(head) = self.queues[q].front() {
-                    if self.waiting.get(&head.conversation) == Some(&q) {
-                        break;
+                for priority in 0..PRIORITIES as u8 {
+                    let q = queue_index(skill, channel, priority);
+                    // Drop abandoned entries at the head.
+                    while let Some(head) = self.queues[q].front() {
+                        if self.waiting.get(&head.conversation) == Some(&q) {
+                            break;
+                        }
+                        self.queues[q].pop_front();
                     }
-                    self.queues[q].pop_front();
-                }
-                if let Some(&head) = self.queues[q].front() {
-                    let older = best.is_none_or(|(_, b)| {
-                        (head.since, head.conversation) < (b.since, b.conversation)
-                    });
-                    if older {
+                    if let Some(&head) = self.queues[q].front()
+                        && best.is_none_or(|(bq, b)| rank(q, &head) < rank(bq, &b))
+                    {
                         best = Some((q, head));
                     }
                 }
@@ -370,9 +426,9 @@ skill = "billing"
     fn voice_takes_a_free_agent_and_then_queues() {
         let s = scenario("[[agents]]\nname = \"a\"\ncount = 1\nskills = [\"billing\"]\n");
         let mut r = Router::new(&s, 0.0);
-        assert_eq!(r.arrive(0.0, 1, Channel::Voice, 0), Routed::Assigned(0));
-        assert_eq!(r.arrive(1.0, 2, Channel::Voice, 0), Routed::Queued);
-        assert_eq!(r.arrive(2.0, 3, Channel::Chat, 0), Routed::Queued);
+        assert_eq!(r.arrive(0.0, 1, Channel::Voice, 0, 0), Routed::Assigned(0));
+        assert_eq!(r.arrive(1.0, 2, Channel::Voice, 0, 0), Routed::Queued);
+        assert_eq!(r.arrive(2.0, 3, Channel::Chat, 0, 0), Routed::Queued);
         // Freed: takes the oldest (the voice call from t = 1).
         let next = r.release(10.0, 0, Channel::Voice);
         assert_eq!(next.len(), 1);
@@ -386,7 +442,7 @@ skill = "billing"
             "[[agents]]\nname = \"a\"\ncount = 2\nchat_concurrency = 2\nskills = [\"billing\"]\n",
         );
         let mut r = Router::new(&s, 0.0);
-        let got: Vec<_> = (0..5).map(|i| r.arrive(0.0, i, Channel::Chat, 0)).collect();
+        let got: Vec<_> = (0..5).map(|i| r.arrive(0.0, i, Channel::Chat, 0, 0)).collect();
         assert_eq!(
             got,
             vec![
@@ -398,7 +454,7 @@ skill = "billing"
             ]
         );
         // A voice call cannot go to an agent holding chats.
-        assert_eq!(r.arrive(0.0, 9, Channel::Voice, 0), Routed::Queued);
+        assert_eq!(r.arrive(0.0, 9, Channel::Voice, 0, 0), Routed::Queued);
         // Agent 1 frees one chat: it takes the oldest queued chat (id 4, same
         // time as the voice call but a lower id), not the voice call.
         let next = r.release(5.0, 1, Channel::Chat);
@@ -412,9 +468,9 @@ skill = "billing"
     fn abandoned_contacts_are_skipped() {
         let s = scenario("[[agents]]\nname = \"a\"\ncount = 1\nskills = [\"billing\"]\n");
         let mut r = Router::new(&s, 0.0);
-        r.arrive(0.0, 1, Channel::Voice, 0);
-        r.arrive(1.0, 2, Channel::Voice, 0);
-        r.arrive(2.0, 3, Channel::Voice, 0);
+        r.arrive(0.0, 1, Channel::Voice, 0, 0);
+        r.arrive(1.0, 2, Channel::Voice, 0, 0);
+        r.arrive(2.0, 3, Channel::Voice, 0, 0);
         assert!(r.abandon(2));
         assert!(!r.abandon(2), "abandoning twice is a no-op");
         assert!(
@@ -427,14 +483,33 @@ skill = "billing"
     }
 
     #[test]
+    fn priority_contacts_are_served_first_and_estimates_count_who_is_ahead() {
+        let s = scenario("[[agents]]\nname = \"a\"\ncount = 2\nskills = [\"billing\"]\n");
+        let mut r = Router::new(&s, 0.0);
+        assert_eq!(r.estimate_wait(Channel::Voice, 0, 0, 300.0), 0.0);
+        r.arrive(0.0, 1, Channel::Voice, 0, 0);
+        r.arrive(0.0, 2, Channel::Voice, 0, 0);
+        r.arrive(1.0, 3, Channel::Voice, 0, 0);
+        // One ahead, two voice slots: (1 + 1) × 300 / 2.
+        assert_eq!(r.estimate_wait(Channel::Voice, 0, 0, 300.0), 300.0);
+        // A priority contact has nobody ahead of it.
+        assert_eq!(r.estimate_wait(Channel::Voice, 0, 1, 300.0), 150.0);
+        r.arrive(2.0, 4, Channel::Voice, 0, 1);
+        let next = r.release(3.0, 0, Channel::Voice);
+        assert_eq!(next[0].conversation, 4, "the later priority contact goes first");
+        let next = r.release(4.0, 1, Channel::Voice);
+        assert_eq!(next[0].conversation, 3);
+    }
+
+    #[test]
     fn overflow_goes_to_the_next_pool_in_order() {
         let s = scenario(
             "[[agents]]\nname = \"primary\"\ncount = 1\nskills = [\"billing\"]\n\
              [[agents]]\nname = \"overflow\"\ncount = 1\nskills = [\"billing\", \"other\"]\n",
         );
         let mut r = Router::new(&s, 0.0);
-        assert_eq!(r.arrive(0.0, 1, Channel::Voice, 0), Routed::Assigned(0));
-        assert_eq!(r.arrive(0.0, 2, Channel::Voice, 0), Routed::Assigned(1));
+        assert_eq!(r.arrive(0.0, 1, Channel::Voice, 0, 0), Routed::Assigned(0));
+        assert_eq!(r.arrive(0.0, 2, Channel::Voice, 0, 0), Routed::Assigned(1));
         assert_eq!(r.pool_of(1), 1);
     }
 
@@ -442,7 +517,7 @@ skill = "billing"
     fn occupancy_integrates_busy_time_after_warm_up() {
         let s = scenario("[[agents]]\nname = \"a\"\ncount = 2\nskills = [\"billing\"]\n");
         let mut r = Router::new(&s, 100.0);
-        r.arrive(0.0, 1, Channel::Voice, 0); // busy 0..300, measured 100..300
+        r.arrive(0.0, 1, Channel::Voice, 0, 0); // busy 0..300, measured 100..300
         r.release(300.0, 0, Channel::Voice);
         let occ = r.occupancy(500.0);
         // 200 busy agent-seconds over 2 agents × 400 s.
@@ -489,7 +564,7 @@ skill = "billing"
                     match op {
                         Op::Arrive(voice) => {
                             let channel = if voice { Channel::Voice } else { Channel::Chat };
-                            match r.arrive(now, next, channel, 0) {
+                            match r.arrive(now, next, channel, 0, 0) {
                                 Routed::Assigned(agent) => { held.insert(next, (agent, channel)); }
                                 Routed::Queued => { waiting.insert(next, channel); }
                             }

@@ -7,6 +7,7 @@
 //! during the warm-up are counted for conservation but left out of every
 //! statistic. Pure: no actors, no clock.
 
+pub mod quality;
 pub mod stats;
 
 use std::collections::BTreeMap;
@@ -14,9 +15,12 @@ use std::collections::BTreeMap;
 use hdrhistogram::Histogram;
 use serde::Serialize;
 
+pub use quality::{HandoffQuality, TriggerQuality};
+use quality::QualityRecorder;
 pub use stats::Estimate;
 use stats::{BATCHES, batch_ratio_ci95};
 
+use crate::handoff::TransferMode;
 use crate::routing::{ConversationId, PoolOccupancy};
 use crate::scenario::{Channel, Scenario};
 use crate::theory::{Prediction, Queue};
@@ -76,6 +80,28 @@ pub struct ConversationRecord {
     pub queue_wait: Option<f64>,
     /// Human handle time, when a human handled it.
     pub handle_time: Option<f64>,
+    /// Ground truth: the conversation needed a human from its first message.
+    pub needs_human: bool,
+    /// The trigger escalation, if a trigger escalated it.
+    pub escalation: Option<Escalation>,
+    /// Seconds since this customer's previous contact, for a repeat contact.
+    pub previous_contact_age: Option<f64>,
+    /// How it was transferred, when it reached the human queue.
+    pub transfer: Option<TransferMode>,
+    /// Completeness of the context package handed to the agent.
+    pub context_completeness: Option<f64>,
+    /// The wait quoted to the customer at handoff, in seconds.
+    pub estimated_wait: Option<f64>,
+}
+
+/// When and why a trigger escalated a conversation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Escalation {
+    pub kind: TriggerKind,
+    /// The bot turn at which it fired (1-based).
+    pub turn: u32,
+    /// Seconds from the conversation's first message.
+    pub after: f64,
 }
 
 /// Human-queue counters for one interval and channel.
@@ -138,6 +164,7 @@ pub struct Recorder {
     measured_outcomes: BTreeMap<Outcome, u64>,
     /// FNV-1a hash of every arrival (id, time, channel, intent) in order.
     fingerprint: u64,
+    quality: QualityRecorder,
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -175,6 +202,7 @@ impl Recorder {
             wait_ms: [histogram(), histogram()],
             measured_outcomes: BTreeMap::new(),
             fingerprint: FNV_OFFSET,
+            quality: QualityRecorder::default(),
         }
     }
 
@@ -204,6 +232,7 @@ impl Recorder {
             return;
         }
         *self.measured_outcomes.entry(record.outcome).or_default() += 1;
+        self.quality.record(record);
         if record.handoff != Some(HandoffReason::Direct) {
             self.bot.conversations += 1;
             self.bot.turns += u64::from(record.bot_turns);
@@ -298,6 +327,7 @@ impl Recorder {
             .map(|(_, n)| n)
             .sum();
         let measured_count = |o| self.measured_outcomes.get(&o).copied().unwrap_or(0);
+        let (triggers, handoff) = self.quality.summary();
         Summary {
             schema_version: SCHEMA_VERSION,
             scenario: scenario.name.clone(),
@@ -331,6 +361,8 @@ impl Recorder {
                 }),
                 human_queue: channel_stats(&Channel::ALL),
                 by_channel,
+                triggers: (bot.conversations > 0).then_some(triggers),
+                handoff,
             },
             pools: occupancy
                 .iter()
@@ -371,7 +403,7 @@ fn service_stats(series: &[QueueCounters], waits: &Histogram<u64>, threshold: f6
         abandonment_rate: Estimate::ratio(total.abandoned as f64, total.offered)
             .with_ci(ci(&column(|c| c.abandoned as f64), &offered)),
         aht_s: Estimate::ratio(total.handle, total.answered),
-        human_resolution_rate: Estimate::ratio(total.resolved as f64, total.answered),
+        post_handoff_fcr: Estimate::ratio(total.resolved as f64, total.answered),
         queue_wait_s: WaitPercentiles {
             n: waits.len(),
             p50: percentile(0.50),
@@ -492,7 +524,7 @@ pub struct ServiceStats {
     pub mean_wait_s: Estimate,
     pub abandonment_rate: Estimate,
     pub aht_s: Estimate,
-    pub human_resolution_rate: Estimate,
+    pub post_handoff_fcr: Estimate,
     pub queue_wait_s: WaitPercentiles,
 }
 
@@ -505,6 +537,10 @@ pub struct Measured {
     pub bot: Option<BotStats>,
     pub human_queue: ServiceStats,
     pub by_channel: BTreeMap<String, ServiceStats>,
+    /// The trigger engine against ground truth (when the bot is on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub triggers: Option<TriggerQuality>,
+    pub handoff: HandoffQuality,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -584,6 +620,12 @@ skills = ["s"]
             waited: wait > 0.0,
             queue_wait: Some(wait),
             handle_time: (outcome != Outcome::AbandonedInQueue).then_some(300.0),
+            needs_human: false,
+            escalation: None,
+            previous_contact_age: None,
+            transfer: None,
+            context_completeness: None,
+            estimated_wait: None,
         }
     }
 
@@ -630,6 +672,7 @@ skills = ["s"]
             confidence_when_right: 0.8,
             confidence_when_wrong: 0.4,
             confidence_noise: 0.1,
+            intent_error_rate: 0.1,
         });
         assert!(erlang_reference(&with_bot).is_none());
     }

@@ -40,6 +40,13 @@ impl Estimate {
     }
 }
 
+impl Default for Estimate {
+    /// No observations.
+    fn default() -> Self {
+        Estimate::ratio(0.0, 0)
+    }
+}
+
 /// Default number of batches.
 pub const BATCHES: usize = 20;
 

@@ -18,6 +18,7 @@ pub use dist::{Dist, DistSpec, HumanDuration};
 use serde::Serialize;
 
 use crate::error::ScenarioError;
+use crate::handoff::{ContextMode, TransferPolicy};
 use crate::triggers::TriggerConfig;
 
 /// Largest number of expected arrivals a scenario may ask for.
@@ -77,6 +78,7 @@ pub struct Scenario {
     /// `None` when the AI agent is switched off: every contact goes to a human.
     pub ai: Option<AiAgent>,
     pub triggers: TriggerConfig,
+    pub handoff: Handoff,
     pub pools: Vec<Pool>,
     /// The scenario text as read, for reports that explain themselves.
     pub source: String,
@@ -102,6 +104,13 @@ pub struct Intent {
     pub ai_resolve_probability: f64,
     /// Probability that a human agent resolves the contact.
     pub human_resolve_probability: f64,
+    /// Probability that an instance must go to a human whatever the bot can
+    /// do (regulated, dispute): the AI cannot resolve it.
+    pub requires_human_probability: f64,
+    /// How hard the case is for a human, 0 … 1 (drives the transfer policy).
+    pub complexity: f64,
+    /// A regulated or risky topic (priority-specialist transfer).
+    pub regulated: bool,
     pub handle_time: Dist,
     pub skill: SkillId,
 }
@@ -118,6 +127,12 @@ pub struct Customers {
     pub bot_give_up_probability: f64,
     /// Time the customer takes to write (or say) their next message.
     pub think_time: Dist,
+    /// Frustration (0 … 1) added by each failed bot answer.
+    pub frustration_per_failed_turn: f64,
+    /// Probability that a customer whose contact ended unresolved comes back.
+    pub repeat_probability: f64,
+    /// Time until such a customer comes back.
+    pub repeat_delay: Dist,
 }
 
 /// The AI agent's behaviour.
@@ -132,6 +147,27 @@ pub struct AiAgent {
     pub confidence_when_wrong: f64,
     /// Standard deviation of the noise on the reported confidence.
     pub confidence_noise: f64,
+    /// Probability that the AI recognises the wrong intent.
+    pub intent_error_rate: f64,
+}
+
+/// How handoffs are done: context package, transfer policy, expectations.
+#[derive(Debug, Clone)]
+pub struct Handoff {
+    pub context: ContextMode,
+    /// Probability that the customer and account data are found and attached.
+    pub account_lookup_success: f64,
+    /// Extra handle time, in seconds, when the agent has none of the context
+    /// (scaled by the missing fraction; halved for warm transfers).
+    pub clarification_time: f64,
+    /// Relative drop in the human resolution probability with no context.
+    pub missing_context_resolution_penalty: f64,
+    pub policy: TransferPolicy,
+    /// Tell the customer a human is coming, that they see the history, and
+    /// the estimated wait.
+    pub expectation_message: bool,
+    /// Patience multiplier for customers who got that message.
+    pub expectation_patience_boost: f64,
 }
 
 /// A pool of identical human agents.

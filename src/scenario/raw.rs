@@ -10,7 +10,8 @@ use serde::Deserialize;
 use super::dist::{DistSpec, HumanDuration};
 use super::locate::line_of_offset;
 use super::*;
-use crate::triggers::TriggerConfig;
+use crate::handoff::{ContextMode, PolicyRule, TransferPolicy};
+use crate::triggers::{TopicAction, TopicRule, TriggerConfig};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -25,6 +26,8 @@ pub struct RawScenario {
     ai_agent: RawAiAgent,
     #[serde(default)]
     triggers: RawTriggers,
+    #[serde(default)]
+    handoff: RawHandoff,
     agents: Vec<RawPool>,
 }
 
@@ -73,8 +76,18 @@ struct RawIntent {
     ai_resolve_probability: f64,
     #[serde(default = "one")]
     human_resolve_probability: f64,
+    #[serde(default)]
+    requires_human_probability: f64,
+    #[serde(default = "half")]
+    complexity: f64,
+    #[serde(default)]
+    regulated: bool,
     handle_time: DistSpec,
     skill: String,
+}
+
+fn half() -> f64 {
+    0.5
 }
 
 fn one() -> f64 {
@@ -92,6 +105,21 @@ struct RawCustomers {
     bot_give_up_probability: f64,
     #[serde(default = "default_think_time")]
     think_time: DistSpec,
+    #[serde(default = "default_frustration_step")]
+    frustration_per_failed_turn: f64,
+    #[serde(default)]
+    repeat_probability: f64,
+    #[serde(default = "default_repeat_delay")]
+    repeat_delay: DistSpec,
+}
+
+fn default_frustration_step() -> f64 {
+    0.2
+}
+fn default_repeat_delay() -> DistSpec {
+    DistSpec::Exponential {
+        mean: HumanDuration(Duration::from_secs(4 * 3600)),
+    }
 }
 
 fn default_request_human() -> f64 {
@@ -113,6 +141,9 @@ impl Default for RawCustomers {
             request_human_probability: default_request_human(),
             bot_give_up_probability: default_bot_give_up(),
             think_time: default_think_time(),
+            frustration_per_failed_turn: default_frustration_step(),
+            repeat_probability: 0.0,
+            repeat_delay: default_repeat_delay(),
         }
     }
 }
@@ -134,6 +165,12 @@ struct RawAiAgent {
     confidence_when_wrong: f64,
     #[serde(default = "default_confidence_noise")]
     confidence_noise: f64,
+    #[serde(default = "default_intent_error")]
+    intent_error_rate: f64,
+}
+
+fn default_intent_error() -> f64 {
+    0.1
 }
 
 fn default_max_turns() -> u32 {
@@ -162,6 +199,7 @@ impl Default for RawAiAgent {
             confidence_when_right: default_confidence_right(),
             confidence_when_wrong: default_confidence_wrong(),
             confidence_noise: default_confidence_noise(),
+            intent_error_rate: default_intent_error(),
         }
     }
 }
@@ -175,6 +213,32 @@ struct RawTriggers {
     confidence_threshold: f64,
     #[serde(default = "default_max_failed")]
     max_failed_attempts: u32,
+    #[serde(default)]
+    max_failed_in_a_row: u32,
+    #[serde(default)]
+    sentiment_threshold: Option<f64>,
+    #[serde(default)]
+    sentiment_drop: Option<f64>,
+    #[serde(default)]
+    urgency: bool,
+    #[serde(default)]
+    repeat_contact: bool,
+    #[serde(default)]
+    repeat_contact_window: Option<HumanDuration>,
+    #[serde(default)]
+    circular_repeats: u32,
+    #[serde(default)]
+    topics: Vec<RawTopic>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTopic {
+    intent: String,
+    #[serde(default)]
+    always: bool,
+    #[serde(default)]
+    confidence_below: Option<f64>,
 }
 
 fn yes() -> bool {
@@ -193,6 +257,102 @@ impl Default for RawTriggers {
             explicit_request: true,
             confidence_threshold: default_confidence_threshold(),
             max_failed_attempts: default_max_failed(),
+            max_failed_in_a_row: 0,
+            sentiment_threshold: None,
+            sentiment_drop: None,
+            urgency: false,
+            repeat_contact: false,
+            repeat_contact_window: None,
+            circular_repeats: 0,
+            topics: Vec::new(),
+        }
+    }
+}
+
+/// `[handoff]`: context package, transfer policy, expectation message.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHandoff {
+    #[serde(default)]
+    context: RawContextMode,
+    #[serde(default = "default_account_lookup")]
+    account_lookup_success: f64,
+    #[serde(default = "default_clarification")]
+    clarification_time: HumanDuration,
+    #[serde(default = "default_missing_context_penalty")]
+    missing_context_resolution_penalty: f64,
+    #[serde(default)]
+    policy: RawPolicy,
+    #[serde(default = "default_warm_sentiment")]
+    warm_sentiment_below: f64,
+    #[serde(default = "default_warm_complexity")]
+    warm_complexity_above: f64,
+    #[serde(default = "default_warm_briefing")]
+    warm_briefing: HumanDuration,
+    #[serde(default = "default_voice_whisper")]
+    voice_whisper: HumanDuration,
+    #[serde(default = "yes")]
+    expectation_message: bool,
+    #[serde(default = "default_patience_boost")]
+    expectation_patience_boost: f64,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum RawContextMode {
+    #[default]
+    Structured,
+    TranscriptOnly,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum RawPolicy {
+    #[default]
+    IntentAware,
+    AlwaysCold,
+    AlwaysWarm,
+}
+
+fn default_account_lookup() -> f64 {
+    0.95
+}
+fn default_clarification() -> HumanDuration {
+    HumanDuration(Duration::from_secs(120))
+}
+fn default_missing_context_penalty() -> f64 {
+    0.3
+}
+fn default_warm_sentiment() -> f64 {
+    -0.3
+}
+fn default_warm_complexity() -> f64 {
+    0.6
+}
+fn default_warm_briefing() -> HumanDuration {
+    HumanDuration(Duration::from_secs(30))
+}
+fn default_voice_whisper() -> HumanDuration {
+    HumanDuration(Duration::from_secs(15))
+}
+fn default_patience_boost() -> f64 {
+    1.25
+}
+
+impl Default for RawHandoff {
+    fn default() -> Self {
+        RawHandoff {
+            context: RawContextMode::Structured,
+            account_lookup_success: default_account_lookup(),
+            clarification_time: default_clarification(),
+            missing_context_resolution_penalty: default_missing_context_penalty(),
+            policy: RawPolicy::IntentAware,
+            warm_sentiment_below: default_warm_sentiment(),
+            warm_complexity_above: default_warm_complexity(),
+            warm_briefing: default_warm_briefing(),
+            voice_whisper: default_voice_whisper(),
+            expectation_message: true,
+            expectation_patience_boost: default_patience_boost(),
         }
     }
 }
@@ -476,6 +636,12 @@ pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
                 key("human_resolve_probability"),
                 intent.human_resolve_probability,
             )?,
+            requires_human_probability: probability(
+                key("requires_human_probability"),
+                intent.requires_human_probability,
+            )?,
+            complexity: probability(key("complexity"), intent.complexity)?,
+            regulated: intent.regulated,
             handle_time: dist(key("handle_time"), &intent.handle_time)?,
             skill,
         });
@@ -501,7 +667,8 @@ pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
 
     let customers = validate_customers(&raw.customers)?;
     let ai = validate_ai(&raw.ai_agent)?;
-    let triggers = validate_triggers(&raw.triggers)?;
+    let triggers = validate_triggers(&raw.triggers, &intents)?;
+    let handoff = validate_handoff(&raw.handoff)?;
 
     Ok(Scenario {
         name: sim.name.clone(),
@@ -517,6 +684,7 @@ pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
         customers,
         ai,
         triggers,
+        handoff,
         pools,
         source: source.to_string(),
     })
@@ -600,6 +768,12 @@ fn validate_customers(raw: &RawCustomers) -> Result<Customers, Invalid> {
             raw.bot_give_up_probability,
         )?,
         think_time: dist("customers.think_time".into(), &raw.think_time)?,
+        frustration_per_failed_turn: probability(
+            "customers.frustration_per_failed_turn".into(),
+            raw.frustration_per_failed_turn,
+        )?,
+        repeat_probability: probability("customers.repeat_probability".into(), raw.repeat_probability)?,
+        repeat_delay: dist("customers.repeat_delay".into(), &raw.repeat_delay)?,
     })
 }
 
@@ -644,26 +818,132 @@ fn validate_ai(raw: &RawAiAgent) -> Result<Option<AiAgent>, Invalid> {
             raw.confidence_when_wrong,
         )?,
         confidence_noise: raw.confidence_noise,
+        intent_error_rate: probability("ai_agent.intent_error_rate".into(), raw.intent_error_rate)?,
     }))
 }
 
-fn validate_triggers(raw: &RawTriggers) -> Result<TriggerConfig, Invalid> {
-    let threshold = probability(
-        "triggers.confidence_threshold".into(),
-        raw.confidence_threshold,
-    )?;
-    if raw.max_failed_attempts > 100 {
+fn validate_triggers(raw: &RawTriggers, intents: &[Intent]) -> Result<TriggerConfig, Invalid> {
+    let threshold = probability("triggers.confidence_threshold".into(), raw.confidence_threshold)?;
+    for (key, value) in [
+        ("triggers.max_failed_attempts", raw.max_failed_attempts),
+        ("triggers.max_failed_in_a_row", raw.max_failed_in_a_row),
+        ("triggers.circular_repeats", raw.circular_repeats),
+    ] {
+        if value > 100 {
+            return Err(invalid(key, format!("must be between 0 (off) and 100, got {value}")));
+        }
+    }
+    if raw.circular_repeats == 1 {
         return Err(invalid(
-            "triggers.max_failed_attempts",
-            format!(
-                "must be between 0 (off) and 100, got {}",
-                raw.max_failed_attempts
-            ),
+            "triggers.circular_repeats",
+            "must be 0 (off) or at least 2 (a message restated once is said twice)",
+        ));
+    }
+    if let Some(t) = raw.sentiment_threshold
+        && !(-1.0..=1.0).contains(&t)
+    {
+        return Err(invalid("triggers.sentiment_threshold", format!("must be in [-1, 1], got {t}")));
+    }
+    if let Some(d) = raw.sentiment_drop
+        && !(d > 0.0 && d <= 2.0)
+    {
+        return Err(invalid("triggers.sentiment_drop", format!("must be in (0, 2], got {d}")));
+    }
+    let mut topics = Vec::with_capacity(raw.topics.len());
+    for (i, topic) in raw.topics.iter().enumerate() {
+        let key = |field: &str| format!("triggers.topics[{i}].{field}");
+        if !intents.iter().any(|it| it.name == topic.intent) {
+            return Err(invalid(
+                key("intent"),
+                format!(
+                    "`{}` is not an intent; intents are: {}",
+                    topic.intent,
+                    intents.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+        let action = match (topic.always, topic.confidence_below) {
+            (true, None) => TopicAction::Always,
+            (false, Some(t)) => TopicAction::ConfidenceBelow(probability(key("confidence_below"), t)?),
+            _ => {
+                return Err(invalid(
+                    format!("triggers.topics[{i}]"),
+                    "set exactly one of `always = true` or `confidence_below = <0..1>`",
+                ));
+            }
+        };
+        topics.push(TopicRule {
+            intent: topic.intent.clone(),
+            action,
+        });
+    }
+    let window = raw
+        .repeat_contact_window
+        .map_or(48.0 * 3600.0, |d| d.secs());
+    if raw.repeat_contact_window.is_some() && !raw.repeat_contact {
+        return Err(invalid(
+            "triggers.repeat_contact_window",
+            "is set but `triggers.repeat_contact` is false; switch the rule on or drop the window",
         ));
     }
     Ok(TriggerConfig {
         explicit_request: raw.explicit_request,
         confidence_threshold: (threshold > 0.0).then_some(threshold),
         max_failed_attempts: (raw.max_failed_attempts > 0).then_some(raw.max_failed_attempts),
+        max_failed_in_a_row: (raw.max_failed_in_a_row > 0).then_some(raw.max_failed_in_a_row),
+        sentiment_threshold: raw.sentiment_threshold,
+        sentiment_drop: raw.sentiment_drop,
+        urgency: raw.urgency,
+        topics,
+        repeat_contact_window: raw.repeat_contact.then_some(window),
+        circular_repeats: (raw.circular_repeats > 0).then_some(raw.circular_repeats),
+    })
+}
+
+fn validate_handoff(raw: &RawHandoff) -> Result<Handoff, Invalid> {
+    if !(raw.expectation_patience_boost.is_finite()
+        && (0.5..=5.0).contains(&raw.expectation_patience_boost))
+    {
+        return Err(invalid(
+            "handoff.expectation_patience_boost",
+            format!("must be in [0.5, 5], got {}", raw.expectation_patience_boost),
+        ));
+    }
+    if !(-1.0..=1.0).contains(&raw.warm_sentiment_below) {
+        return Err(invalid(
+            "handoff.warm_sentiment_below",
+            format!("must be in [-1, 1], got {}", raw.warm_sentiment_below),
+        ));
+    }
+    Ok(Handoff {
+        context: match raw.context {
+            RawContextMode::Structured => ContextMode::Structured,
+            RawContextMode::TranscriptOnly => ContextMode::TranscriptOnly,
+        },
+        account_lookup_success: probability(
+            "handoff.account_lookup_success".into(),
+            raw.account_lookup_success,
+        )?,
+        clarification_time: raw.clarification_time.secs(),
+        missing_context_resolution_penalty: probability(
+            "handoff.missing_context_resolution_penalty".into(),
+            raw.missing_context_resolution_penalty,
+        )?,
+        policy: TransferPolicy {
+            rule: match raw.policy {
+                RawPolicy::IntentAware => PolicyRule::IntentAware,
+                RawPolicy::AlwaysCold => PolicyRule::AlwaysCold,
+                RawPolicy::AlwaysWarm => PolicyRule::AlwaysWarm,
+            },
+            warm_sentiment_below: raw.warm_sentiment_below,
+            warm_complexity_above: probability(
+                "handoff.warm_complexity_above".into(),
+                raw.warm_complexity_above,
+            )?,
+            warm_briefing: raw.warm_briefing.secs(),
+            voice_whisper: raw.voice_whisper.secs(),
+        },
+        expectation_message: raw.expectation_message,
+        expectation_patience_boost: raw.expectation_patience_boost,
     })
 }

@@ -15,6 +15,7 @@ use crate::scenario::AiAgent as AiModel;
 
 pub struct AiAgent {
     pub model: AiModel,
+    pub intents: usize,
     pub streams: Streams,
     pub clock: Clock,
     pub triggers: Addr<TriggerActor>,
@@ -34,12 +35,18 @@ impl Handler<CustomerTurn> for AiAgent {
             turn.conversation,
             turn.turn,
             turn.ai_can_solve,
+            turn.intent,
+            self.intents,
         );
         let message = AiReplied {
             turn: turn.turn,
             utterance: turn.utterance,
             confidence: reply.confidence,
+            recognised_intent: reply.recognised_intent,
             failed_attempts: turn.failed_attempts,
+            failed_in_a_row: turn.failed_in_a_row,
+            history: turn.history,
+            previous_contact_age: turn.previous_contact_age,
             correct: reply.correct,
             customer: turn.customer,
         };

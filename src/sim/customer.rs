@@ -1,10 +1,14 @@
 //! The customer actor: one per conversation, alive from arrival to its
 //! terminal outcome, so memory follows concurrency, not volume.
 //!
-//! It owns the conversation's state machine (bot → queue → agent → done) and
-//! its own timers (think time, patience); decisions come from the pure
-//! [`crate::customer`] functions and from the router, which alone decides
-//! whether an abandonment took effect. It reports exactly one record.
+//! It owns the conversation's state machine (bot → queue → agent → done),
+//! what the conversation has accumulated (message signals, failed attempts,
+//! frustration) and its own timers (think time, patience). Decisions come
+//! from the pure core: [`crate::customer`] for behaviour, [`crate::handoff`]
+//! for the context package, transfer plan and expectation message, and the
+//! router, which alone decides whether an abandonment took effect. It reports
+//! exactly one record, and an unresolved customer may come back later as a
+//! new conversation (a repeat contact).
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -14,14 +18,27 @@ use actix::prelude::*;
 use super::Wiring;
 use super::messages::*;
 use crate::customer::{CustomerProfile, NextStep, after_failed_turn, opening};
-use crate::metrics::{ConversationRecord, HandoffReason, Outcome};
+use crate::handoff::{ContextFacts, ContextPackage, ContextMode, TransferInputs, expectation_message};
+use crate::metrics::{ConversationRecord, Escalation, HandoffReason, Outcome};
+use crate::triggers::TurnSignals;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Stage {
-    Bot { turn: u32, failed: u32 },
+    Bot { turn: u32 },
     Queued { since: f64 },
     WithAgent,
     Done,
+}
+
+/// What the conversation has accumulated in the bot.
+#[derive(Debug, Clone, Default)]
+struct BotState {
+    history: Vec<TurnSignals>,
+    failed_attempts: u32,
+    failed_in_a_row: u32,
+    frustration: f64,
+    /// The intent the bot recognised last.
+    recognised_intent: Option<usize>,
 }
 
 pub struct Customer {
@@ -29,6 +46,7 @@ pub struct Customer {
     wiring: Arc<Wiring>,
     arrived_at: f64,
     stage: Stage,
+    bot: BotState,
     patience_timer: Option<SpawnHandle>,
     record: ConversationRecord,
 }
@@ -47,62 +65,123 @@ impl Customer {
             waited: false,
             queue_wait: None,
             handle_time: None,
+            needs_human: profile.needs_human(),
+            escalation: None,
+            previous_contact_age: profile.previous_contact_at.map(|t| arrived_at - t),
+            transfer: None,
+            context_completeness: None,
+            estimated_wait: None,
+        };
+        let bot = BotState {
+            frustration: profile.frustration,
+            ..BotState::default()
         };
         Customer {
             profile,
             wiring,
             arrived_at,
-            stage: Stage::Bot { turn: 0, failed: 0 },
+            stage: Stage::Bot { turn: 0 },
+            bot,
             patience_timer: None,
             record,
         }
     }
 
-    fn say(&mut self, ctx: &mut Context<Self>, turn: u32, failed: u32, utterance: &'static str) {
-        self.stage = Stage::Bot { turn, failed };
+    fn say(&mut self, ctx: &mut Context<Self>, turn: u32, utterance: &'static str) {
+        self.stage = Stage::Bot { turn };
         self.record.bot_turns = turn;
         if let Some(ai) = &self.wiring.ai {
             ai.do_send(CustomerTurn {
                 conversation: self.profile.id,
                 turn,
                 utterance,
-                failed_attempts: failed,
+                failed_attempts: self.bot.failed_attempts,
+                failed_in_a_row: self.bot.failed_in_a_row,
+                history: self.bot.history.clone(),
+                previous_contact_age: self.record.previous_contact_age,
                 ai_can_solve: self.profile.ai_can_solve,
+                intent: self.profile.intent,
                 customer: ctx.address(),
             });
         }
     }
 
     fn hand_off(&mut self, ctx: &mut Context<Self>, reason: HandoffReason) {
-        let now = self.wiring.clock.now();
+        let wiring = Arc::clone(&self.wiring);
+        let scenario = &wiring.scenario;
+        let now = wiring.clock.now();
+        let intent = &scenario.intents[self.profile.intent];
+        let handoff = &scenario.handoff;
+        let sentiments: Vec<f64> = self.bot.history.iter().map(|h| h.sentiment).collect();
+        let account_found = {
+            use rand::RngExt;
+            let mut rng = wiring
+                .streams
+                .stream(crate::rng::Purpose::Customer, self.profile.id, 2);
+            rng.random::<f64>() < handoff.account_lookup_success
+        };
+        let package = ContextPackage::build(
+            handoff.context,
+            &ContextFacts {
+                bot_turns: self.record.bot_turns,
+                recognised_intent: self
+                    .bot
+                    .recognised_intent
+                    .map(|i| scenario.intents[i].name.as_str()),
+                intent_correct: self.bot.recognised_intent == Some(self.profile.intent),
+                sentiments: &sentiments,
+                failed_attempts: self.bot.failed_attempts,
+                account_found,
+            },
+        );
+        let plan = handoff.policy.decide(&TransferInputs {
+            channel: self.profile.channel,
+            sentiment: sentiments.last().copied().unwrap_or(0.0),
+            complexity: intent.complexity,
+            regulated: intent.regulated,
+        });
         self.stage = Stage::Queued { since: now };
         self.record.handoff = Some(reason);
         self.record.queued_at = Some(now);
-        let intent = &self.wiring.scenario.intents[self.profile.intent];
-        self.wiring.router.do_send(RequestHuman {
+        self.record.transfer = Some(plan.mode);
+        self.record.context_completeness = Some(package.completeness());
+        wiring.router.do_send(RequestHuman {
             conversation: self.profile.id,
             channel: self.profile.channel,
             skill: intent.skill,
             intent: self.profile.intent,
+            plan,
+            context_completeness: package.completeness(),
             customer: ctx.address(),
         });
-        if let Some(patience) = self.profile.patience {
-            let router = self.wiring.router.clone();
-            let conversation = self.profile.id;
-            self.patience_timer = Some(ctx.run_later(
-                self.wiring.clock.delay(patience),
-                move |_, _| {
-                    router.do_send(Abandon { conversation });
-                },
-            ));
-        }
     }
 
     fn finish(&mut self, ctx: &mut Context<Self>, outcome: Outcome) {
         self.stage = Stage::Done;
         self.record.outcome = outcome;
         self.wiring.recorder.do_send(Ended(self.record.clone()));
+        if outcome != Outcome::ResolvedByAi && outcome != Outcome::ResolvedByHuman {
+            self.maybe_come_back();
+        }
         ctx.stop();
+    }
+
+    /// An unresolved customer may come back later as a new conversation.
+    fn maybe_come_back(&self) {
+        let wiring = Arc::clone(&self.wiring);
+        let Some(delay) = self.profile.comes_back(&wiring.scenario, &wiring.streams) else {
+            return;
+        };
+        let at = wiring.clock.now() + delay;
+        if at >= wiring.scenario.duration.as_secs_f64() {
+            return;
+        }
+        let profile = self.profile.repeat(&wiring.scenario, &wiring.streams, self.arrived_at);
+        let sleep = wiring.clock.delay(delay);
+        actix::spawn(async move {
+            actix::clock::sleep(sleep).await;
+            Customer::new(profile, wiring, at).start();
+        });
     }
 }
 
@@ -119,7 +198,7 @@ impl Actor for Customer {
         });
         if self.wiring.ai.is_some() {
             let utterance = opening(&self.wiring.streams, self.profile.id);
-            self.say(ctx, 1, 0, utterance);
+            self.say(ctx, 1, utterance);
         } else {
             self.hand_off(ctx, HandoffReason::Direct);
         }
@@ -134,19 +213,35 @@ impl Handler<TurnOutcome> for Customer {
     type Result = ();
 
     fn handle(&mut self, outcome: TurnOutcome, ctx: &mut Context<Self>) {
-        let Stage::Bot { turn, failed } = self.stage else {
+        let Stage::Bot { turn } = self.stage else {
             return;
         };
         debug_assert_eq!(turn, outcome.turn);
+        self.bot.history.push(outcome.decision.signals);
+        self.bot.recognised_intent = Some(outcome.recognised_intent);
         if let Some(kind) = outcome.decision.primary() {
+            self.record.escalation = Some(Escalation {
+                kind,
+                turn,
+                after: self.wiring.clock.now() - self.arrived_at,
+            });
             return self.hand_off(ctx, HandoffReason::Trigger(kind));
         }
         if outcome.correct {
             return self.finish(ctx, Outcome::ResolvedByAi);
         }
+        self.bot.failed_attempts += 1;
+        self.bot.failed_in_a_row += 1;
         let wiring = Arc::clone(&self.wiring);
         let max_turns = wiring.scenario.ai.as_ref().map_or(0, |ai| ai.max_turns);
-        match after_failed_turn(&wiring.scenario, &wiring.streams, self.profile.id, turn) {
+        let next = after_failed_turn(
+            &wiring.scenario,
+            &wiring.streams,
+            self.profile.id,
+            turn,
+            self.bot.frustration,
+        );
+        match next {
             NextStep::GiveUp => self.finish(ctx, Outcome::AbandonedInBot),
             NextStep::Reply { .. } if turn >= max_turns => {
                 self.hand_off(ctx, HandoffReason::BotFallback)
@@ -154,11 +249,40 @@ impl Handler<TurnOutcome> for Customer {
             NextStep::Reply {
                 think_time,
                 utterance,
+                frustration,
+                ..
             } => {
+                self.bot.frustration = frustration;
                 ctx.run_later(wiring.clock.delay(think_time), move |customer, ctx| {
-                    customer.say(ctx, turn + 1, failed + 1, utterance);
+                    customer.say(ctx, turn + 1, utterance);
                 });
             }
+        }
+    }
+}
+
+impl Handler<Queued> for Customer {
+    type Result = ();
+
+    /// No agent was free: the customer hears the expectation message (if the
+    /// platform sends one) and starts to lose patience.
+    fn handle(&mut self, queued: Queued, ctx: &mut Context<Self>) {
+        let handoff = &self.wiring.scenario.handoff;
+        let mut patience = self.profile.patience;
+        if handoff.expectation_message {
+            let message = expectation_message(
+                queued.estimated_wait,
+                handoff.context == ContextMode::Structured,
+            );
+            self.record.estimated_wait = Some(message.estimated_wait);
+            patience = patience.map(|p| p * handoff.expectation_patience_boost);
+        }
+        if let Some(patience) = patience {
+            let router = self.wiring.router.clone();
+            let conversation = self.profile.id;
+            self.patience_timer = Some(ctx.run_later(self.wiring.clock.delay(patience), move |_, _| {
+                router.do_send(Abandon { conversation });
+            }));
         }
     }
 }
@@ -168,10 +292,7 @@ impl Handler<Connected> for Customer {
 
     fn handle(&mut self, connected: Connected, ctx: &mut Context<Self>) {
         let Stage::Queued { since } = self.stage else {
-            unreachable!(
-                "router connected conversation {} that was not queued",
-                self.profile.id
-            );
+            unreachable!("router connected conversation {} that was not queued", self.profile.id);
         };
         if let Some(timer) = self.patience_timer.take() {
             ctx.cancel_future(timer);
@@ -188,10 +309,7 @@ impl Handler<LeftQueue> for Customer {
 
     fn handle(&mut self, _: LeftQueue, ctx: &mut Context<Self>) {
         let Stage::Queued { since } = self.stage else {
-            unreachable!(
-                "conversation {} left a queue it was not in",
-                self.profile.id
-            );
+            unreachable!("conversation {} left a queue it was not in", self.profile.id);
         };
         self.record.waited = true;
         self.record.queue_wait = Some(self.wiring.clock.now() - since);

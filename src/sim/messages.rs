@@ -5,10 +5,11 @@
 use actix::prelude::*;
 
 use super::customer::Customer;
+use crate::handoff::TransferPlan;
 use crate::metrics::{ConversationRecord, Summary};
 use crate::routing::{AgentId, ConversationId, PoolOccupancy};
 use crate::scenario::{Channel, SkillId};
-use crate::triggers::Decision;
+use crate::triggers::{Decision, TurnSignals};
 
 /// Customer → AI agent: the customer's message for bot turn `turn` (1-based).
 #[derive(Message)]
@@ -17,10 +18,15 @@ pub struct CustomerTurn {
     pub conversation: ConversationId,
     pub turn: u32,
     pub utterance: &'static str,
-    /// Bot answers the customer rejected before this turn.
+    /// Bot answers the customer rejected before this turn, in total and in a row.
     pub failed_attempts: u32,
+    pub failed_in_a_row: u32,
+    /// Signals of the customer's earlier messages.
+    pub history: Vec<TurnSignals>,
+    pub previous_contact_age: Option<f64>,
     /// Ground truth for the AI model (not passed to the trigger engine).
     pub ai_can_solve: bool,
+    pub intent: usize,
     pub customer: Addr<Customer>,
 }
 
@@ -31,7 +37,11 @@ pub struct AiReplied {
     pub turn: u32,
     pub utterance: &'static str,
     pub confidence: f64,
+    pub recognised_intent: usize,
     pub failed_attempts: u32,
+    pub failed_in_a_row: u32,
+    pub history: Vec<TurnSignals>,
+    pub previous_contact_age: Option<f64>,
     /// Ground truth, passed through to the customer who experiences it.
     pub correct: bool,
     pub customer: Addr<Customer>,
@@ -43,6 +53,7 @@ pub struct AiReplied {
 pub struct TurnOutcome {
     pub turn: u32,
     pub correct: bool,
+    pub recognised_intent: usize,
     pub decision: Decision,
 }
 
@@ -54,7 +65,16 @@ pub struct RequestHuman {
     pub channel: Channel,
     pub skill: SkillId,
     pub intent: usize,
+    pub plan: TransferPlan,
+    pub context_completeness: f64,
     pub customer: Addr<Customer>,
+}
+
+/// Router → customer: no agent is free; the estimated wait in seconds.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Queued {
+    pub estimated_wait: f64,
 }
 
 /// Customer → router: my patience ran out.
@@ -84,7 +104,15 @@ pub struct Connected {
 pub struct Assign {
     pub conversation: ConversationId,
     pub channel: Channel,
+    pub request: HandoffRequest,
+}
+
+/// What the agent needs to know about a handed-off contact.
+#[derive(Clone)]
+pub struct HandoffRequest {
     pub intent: usize,
+    pub plan: TransferPlan,
+    pub context_completeness: f64,
     pub customer: Addr<Customer>,
 }
 
@@ -134,6 +162,11 @@ pub struct RouterSnapshot {
     pub waiting: usize,
     pub held_contacts: u32,
 }
+
+/// Driver → trigger engine: its decision latencies so far (nanoseconds).
+#[derive(Message)]
+#[rtype(result = "hdrhistogram::Histogram<u64>")]
+pub struct DecisionLatency;
 
 /// Driver → recorder: build the summary.
 #[derive(Message)]

@@ -32,7 +32,8 @@ use std::time::Instant as WallInstant;
 use actix::prelude::*;
 
 pub use clock::Clock;
-use messages::{Snapshot, StopArrivals, Summarise};
+use hdrhistogram::Histogram;
+use messages::{DecisionLatency, Snapshot, StopArrivals, Summarise};
 use trigger_actor::TriggerActor;
 
 use crate::error::{Error, Result};
@@ -60,6 +61,7 @@ pub struct Wiring {
 struct Bench {
     wiring: Arc<Wiring>,
     arrivals: Addr<arrival_source::ArrivalSource>,
+    triggers: Option<Addr<TriggerActor>>,
 }
 
 /// Builds the actor graph for a validated scenario. Must run inside an actix
@@ -73,16 +75,26 @@ fn assemble(scenario: Arc<Scenario>, clock: Clock, streams: Streams) -> Bench {
     let ai = scenario.ai.as_ref().map(|model| {
         let triggers = TriggerActor {
             engine: TriggerEngine::new(scenario.triggers.clone()),
+            scenario: Arc::clone(&scenario),
+            latency_ns: Histogram::new(3).expect("valid histogram precision"),
         }
         .start();
-        ai_agent::AiAgent {
-            model: model.clone(),
-            streams,
-            clock,
-            triggers,
-        }
-        .start()
+        (
+            triggers.clone(),
+            ai_agent::AiAgent {
+                model: model.clone(),
+                intents: scenario.intents.len(),
+                streams,
+                clock,
+                triggers,
+            }
+            .start(),
+        )
     });
+    let (triggers, ai) = match ai {
+        Some((triggers, ai)) => (Some(triggers), Some(ai)),
+        None => (None, None),
+    };
     let mut wiring = None;
     let measure_from = scenario.warm_up.as_secs_f64();
     router_actor::RouterActor::create(|ctx| {
@@ -112,12 +124,17 @@ fn assemble(scenario: Arc<Scenario>, clock: Clock, streams: Streams) -> Bench {
             router,
             agents,
             clock,
+            scenario: Arc::clone(&scenario),
             waiting: BTreeMap::new(),
         }
     });
     let wiring = wiring.expect("RouterActor::create runs its closure at once");
     let arrivals = arrival_source::ArrivalSource::new(Arc::clone(&wiring)).start();
-    Bench { wiring, arrivals }
+    Bench {
+        wiring,
+        arrivals,
+        triggers,
+    }
 }
 
 /// A finished run: the deterministic summary plus how fast it ran.
@@ -130,6 +147,9 @@ pub struct RunOutput {
     /// `summary.conversations.in_progress`).
     pub waiting_at_end: usize,
     pub held_at_end: u32,
+    /// Wall-clock nanoseconds per trigger-engine evaluation (empty with the
+    /// bot off). Varies run to run, so it is not part of the summary.
+    pub decision_latency_ns: Histogram<u64>,
 }
 
 /// How simulated time relates to real time.
@@ -177,6 +197,10 @@ pub fn run_with(scenario: &Scenario, replication: u64, time: TimeMode) -> Result
         bench.arrivals.send(StopArrivals).await?;
         let snapshot = bench.wiring.router.send(Snapshot).await?;
         let in_progress = bench.wiring.live.load(Ordering::Relaxed);
+        let latency = match &bench.triggers {
+            Some(triggers) => triggers.send(DecisionLatency).await?,
+            None => Histogram::new(3).expect("valid histogram precision"),
+        };
         let summary = bench
             .wiring
             .recorder
@@ -187,14 +211,15 @@ pub fn run_with(scenario: &Scenario, replication: u64, time: TimeMode) -> Result
                 occupancy: snapshot.occupancy,
             })
             .await?;
-        Ok::<_, MailboxError>((summary, snapshot.waiting, snapshot.held_contacts))
+        Ok::<_, MailboxError>((summary, snapshot.waiting, snapshot.held_contacts, latency))
     });
-    let (summary, waiting_at_end, held_at_end) =
+    let (summary, waiting_at_end, held_at_end, decision_latency_ns) =
         result.map_err(|e| Error::Runtime(e.to_string()))?;
     Ok(RunOutput {
         summary,
         wall_seconds: started.elapsed().as_secs_f64(),
         waiting_at_end,
         held_at_end,
+        decision_latency_ns,
     })
 }

@@ -1,23 +1,26 @@
-//! The router actor: owns the pure [`Router`] state and the addresses of the
-//! customers waiting and of the human agents, and turns its decisions into
-//! messages. It holds no timers.
+//! The router actor: owns the pure [`Router`] state and the requests of the
+//! customers waiting, and turns its decisions into messages: `Connected` or
+//! `Queued` (with the estimated wait) to the customer, `Assign` to an agent.
+//! It holds no timers.
 
 use std::collections::BTreeMap;
 
 use actix::prelude::*;
 
 use super::Clock;
-use super::customer::Customer;
 use super::human_agent::HumanAgent;
 use super::messages::*;
 use crate::routing::{AgentId, ConversationId, Routed, Router};
+use crate::scenario::{Channel, Scenario};
+use std::sync::Arc;
 
 pub struct RouterActor {
     pub router: Router,
     pub agents: Vec<Addr<HumanAgent>>,
     pub clock: Clock,
-    /// Address and intent of every waiting conversation.
-    pub waiting: BTreeMap<ConversationId, (Addr<Customer>, usize)>,
+    pub scenario: Arc<Scenario>,
+    /// The request of every waiting conversation.
+    pub waiting: BTreeMap<ConversationId, HandoffRequest>,
 }
 
 impl RouterActor {
@@ -25,17 +28,15 @@ impl RouterActor {
         &self,
         agent: AgentId,
         conversation: ConversationId,
-        request: (Addr<Customer>, usize),
-        channel: crate::Channel,
+        channel: Channel,
+        request: HandoffRequest,
         waited: bool,
     ) {
-        let (customer, intent) = request;
-        customer.do_send(Connected { agent, waited });
+        request.customer.do_send(Connected { agent, waited });
         self.agents[agent].do_send(Assign {
             conversation,
             channel,
-            intent,
-            customer,
+            request,
         });
     }
 }
@@ -49,20 +50,32 @@ impl Handler<RequestHuman> for RouterActor {
 
     fn handle(&mut self, request: RequestHuman, _: &mut Context<Self>) {
         let now = self.clock.now();
-        match self
-            .router
-            .arrive(now, request.conversation, request.channel, request.skill)
-        {
-            Routed::Assigned(agent) => self.connect(
-                agent,
-                request.conversation,
-                (request.customer, request.intent),
-                request.channel,
-                false,
-            ),
+        let mean_handle = self.scenario.intents[request.intent].handle_time.mean_secs();
+        let estimated_wait = self.router.estimate_wait(
+            request.channel,
+            request.skill,
+            request.plan.priority,
+            mean_handle,
+        );
+        let handoff = HandoffRequest {
+            intent: request.intent,
+            plan: request.plan,
+            context_completeness: request.context_completeness,
+            customer: request.customer,
+        };
+        match self.router.arrive(
+            now,
+            request.conversation,
+            request.channel,
+            request.skill,
+            request.plan.priority,
+        ) {
+            Routed::Assigned(agent) => {
+                self.connect(agent, request.conversation, request.channel, handoff, false)
+            }
             Routed::Queued => {
-                self.waiting
-                    .insert(request.conversation, (request.customer, request.intent));
+                handoff.customer.do_send(Queued { estimated_wait });
+                self.waiting.insert(request.conversation, handoff);
             }
         }
     }
@@ -73,9 +86,9 @@ impl Handler<Abandon> for RouterActor {
 
     fn handle(&mut self, abandon: Abandon, _: &mut Context<Self>) {
         if self.router.abandon(abandon.conversation)
-            && let Some((customer, _)) = self.waiting.remove(&abandon.conversation)
+            && let Some(request) = self.waiting.remove(&abandon.conversation)
         {
-            customer.do_send(LeftQueue);
+            request.customer.do_send(LeftQueue);
         }
     }
 }
@@ -90,7 +103,7 @@ impl Handler<Released> for RouterActor {
                 .waiting
                 .remove(&next.conversation)
                 .expect("the router assigns only conversations it holds");
-            self.connect(next.agent, next.conversation, request, next.channel, true);
+            self.connect(next.agent, next.conversation, next.channel, request, true);
         }
     }
 }

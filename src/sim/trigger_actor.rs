@@ -1,14 +1,23 @@
 //! The trigger-engine actor: a thin shell over [`TriggerEngine::evaluate`].
 //! It sees only observable signals; the ground-truth `correct` flag passes
-//! through untouched to the customer, who experiences it.
+//! through untouched to the customer, who experiences it. It also times each
+//! evaluation on the wall clock (the engine's own decision latency) — a
+//! measurement of the engine, never an input to the model.
+
+use std::sync::Arc;
+use std::time::Instant;
 
 use actix::prelude::*;
+use hdrhistogram::Histogram;
 
-use super::messages::{AiReplied, TurnOutcome};
+use super::messages::{AiReplied, DecisionLatency, TurnOutcome};
+use crate::scenario::Scenario;
 use crate::triggers::{Observation, TriggerEngine};
 
 pub struct TriggerActor {
     pub engine: TriggerEngine,
+    pub scenario: Arc<Scenario>,
+    pub latency_ns: Histogram<u64>,
 }
 
 impl Actor for TriggerActor {
@@ -19,15 +28,32 @@ impl Handler<AiReplied> for TriggerActor {
     type Result = ();
 
     fn handle(&mut self, reply: AiReplied, _: &mut Context<Self>) {
-        let decision = self.engine.evaluate(&Observation {
+        let observation = Observation {
             utterance: reply.utterance,
             ai_confidence: reply.confidence,
+            recognised_intent: Some(self.scenario.intents[reply.recognised_intent].name.as_str()),
             failed_attempts: reply.failed_attempts,
-        });
+            failed_in_a_row: reply.failed_in_a_row,
+            history: &reply.history,
+            previous_contact_age: reply.previous_contact_age,
+        };
+        let started = Instant::now();
+        let decision = self.engine.evaluate(&observation);
+        let elapsed = started.elapsed().as_nanos().min(u128::from(u64::MAX)) as u64;
+        self.latency_ns.record(elapsed.max(1)).expect("auto-resizing histogram");
         reply.customer.do_send(TurnOutcome {
             turn: reply.turn,
             correct: reply.correct,
+            recognised_intent: reply.recognised_intent,
             decision,
         });
+    }
+}
+
+impl Handler<DecisionLatency> for TriggerActor {
+    type Result = MessageResult<DecisionLatency>;
+
+    fn handle(&mut self, _: DecisionLatency, _: &mut Context<Self>) -> Self::Result {
+        MessageResult(self.latency_ns.clone())
     }
 }

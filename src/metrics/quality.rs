@@ -1,0 +1,309 @@
+//! Handoff quality: the trigger engine measured against the simulation's
+//! ground truth, and the handoff itself (transfer modes, context
+//! completeness, wait estimates, repeat contacts).
+//!
+//! Ground truth per conversation: it *needs a human* when the AI cannot
+//! really solve it (a regulated case or one beyond the bot), from its first
+//! message. Then, for conversations that talked to the bot:
+//! - a trigger escalation of a conversation that needed a human is
+//!   **needed**; of one that did not (the bot could have resolved it),
+//!   **needless**;
+//! - a conversation that needed a human and was not escalated by a trigger
+//!   is **missed**: the customer gave up in the bot, or reached a human only
+//!   through the bot's turn-limit fallback;
+//! - **detection delay** runs from the first message to the escalation, in
+//!   bot turns and in simulated seconds.
+//!
+//! Precision = needed / (needed + needless); recall = needed / (needed +
+//! missed).
+
+use std::collections::BTreeMap;
+
+use hdrhistogram::Histogram;
+use serde::Serialize;
+
+use super::{ConversationRecord, Estimate, HandoffReason, Outcome};
+use crate::handoff::TransferMode;
+use crate::triggers::{TriggerCategory, TriggerKind};
+
+/// Window within which a second contact by the same customer counts as a
+/// repeat contact (DESIGN.md: 24–48 h).
+pub const REPEAT_WINDOW_SECONDS: f64 = 48.0 * 3600.0;
+
+/// Detection delays are recorded in milliseconds and in turns.
+#[derive(Debug, Clone)]
+struct RuleCounters {
+    needed: u64,
+    needless: u64,
+    delay_ms: Histogram<u64>,
+    delay_turns: Histogram<u64>,
+}
+
+impl RuleCounters {
+    fn new() -> RuleCounters {
+        RuleCounters {
+            needed: 0,
+            needless: 0,
+            delay_ms: super::histogram(),
+            delay_turns: super::histogram(),
+        }
+    }
+}
+
+/// Aggregates the quality figures of measured conversations.
+#[derive(Debug, Clone)]
+pub struct QualityRecorder {
+    bot_conversations: u64,
+    needed_human: u64,
+    missed_gave_up: u64,
+    missed_fallback: u64,
+    rules: BTreeMap<TriggerKind, RuleCounters>,
+    handoffs: u64,
+    modes: BTreeMap<TransferMode, u64>,
+    /// Count of handoffs by completeness in sixths (0/6 … 6/6).
+    completeness_sixths: [u64; 7],
+    completeness_sum: f64,
+    estimates: u64,
+    estimate_error_sum: f64,
+    estimate_abs_ms: Histogram<u64>,
+    conversations: u64,
+    repeats: u64,
+}
+
+impl Default for QualityRecorder {
+    fn default() -> Self {
+        QualityRecorder {
+            bot_conversations: 0,
+            needed_human: 0,
+            missed_gave_up: 0,
+            missed_fallback: 0,
+            rules: BTreeMap::new(),
+            handoffs: 0,
+            modes: BTreeMap::new(),
+            completeness_sixths: [0; 7],
+            completeness_sum: 0.0,
+            estimates: 0,
+            estimate_error_sum: 0.0,
+            estimate_abs_ms: super::histogram(),
+            conversations: 0,
+            repeats: 0,
+        }
+    }
+}
+
+impl QualityRecorder {
+    /// Records one measured conversation that has ended.
+    pub fn record(&mut self, r: &ConversationRecord) {
+        self.conversations += 1;
+        if r.previous_contact_age.is_some_and(|age| age <= REPEAT_WINDOW_SECONDS) {
+            self.repeats += 1;
+        }
+        if r.handoff != Some(HandoffReason::Direct) {
+            self.bot_conversations += 1;
+            self.needed_human += u64::from(r.needs_human);
+            match (r.escalation, r.needs_human) {
+                (Some(e), needed) => {
+                    let rule = self.rules.entry(e.kind).or_insert_with(RuleCounters::new);
+                    if needed {
+                        rule.needed += 1;
+                        rule.delay_ms
+                            .record(super::to_ms(e.after))
+                            .expect("auto-resizing histogram");
+                        rule.delay_turns
+                            .record(u64::from(e.turn))
+                            .expect("auto-resizing histogram");
+                    } else {
+                        rule.needless += 1;
+                    }
+                }
+                (None, true) if r.handoff == Some(HandoffReason::BotFallback) => self.missed_fallback += 1,
+                (None, true) if r.outcome == Outcome::AbandonedInBot => self.missed_gave_up += 1,
+                _ => {}
+            }
+        }
+        if let Some(mode) = r.transfer {
+            self.handoffs += 1;
+            *self.modes.entry(mode).or_default() += 1;
+        }
+        if let Some(c) = r.context_completeness {
+            self.completeness_sum += c;
+            self.completeness_sixths[(c * 6.0).round().clamp(0.0, 6.0) as usize] += 1;
+        }
+        if let (Some(estimate), Some(wait), false) = (
+            r.estimated_wait,
+            r.queue_wait,
+            r.outcome == Outcome::AbandonedInQueue,
+        ) {
+            self.estimates += 1;
+            self.estimate_error_sum += wait - estimate;
+            self.estimate_abs_ms
+                .record(super::to_ms((wait - estimate).abs()))
+                .expect("auto-resizing histogram");
+        }
+    }
+
+    pub fn summary(&self) -> (TriggerQuality, HandoffQuality) {
+        let needed: u64 = self.rules.values().map(|r| r.needed).sum();
+        let needless: u64 = self.rules.values().map(|r| r.needless).sum();
+        let missed = self.missed_gave_up + self.missed_fallback;
+        let mut by_category: BTreeMap<TriggerCategory, CategoryQuality> = BTreeMap::new();
+        let by_rule = TriggerKind::ALL
+            .iter()
+            .filter_map(|kind| Some((kind, self.rules.get(kind)?)))
+            .map(|(kind, r)| {
+                let category = by_category.entry(kind.category()).or_default();
+                category.needed += r.needed;
+                category.needless += r.needless;
+                (
+                    kind.name().to_string(),
+                    RuleQuality {
+                        category: kind.category(),
+                        fired: r.needed + r.needless,
+                        needed: r.needed,
+                        needless: r.needless,
+                        precision: Estimate::ratio(r.needed as f64, r.needed + r.needless),
+                        detection_delay_s: DelayStats::from_histogram(&r.delay_ms, 1000.0),
+                        detection_delay_turns: DelayStats::from_histogram(&r.delay_turns, 1.0),
+                    },
+                )
+            })
+            .collect();
+        for category in by_category.values_mut() {
+            category.fired = category.needed + category.needless;
+            category.precision = Estimate::ratio(category.needed as f64, category.fired);
+        }
+        let triggers = TriggerQuality {
+            bot_conversations: self.bot_conversations,
+            needed_human: self.needed_human,
+            escalations: needed + needless,
+            needed_escalations: needed,
+            needless_escalations: needless,
+            missed_escalations: Missed {
+                total: missed,
+                gave_up_in_bot: self.missed_gave_up,
+                bot_fallback: self.missed_fallback,
+            },
+            precision: Estimate::ratio(needed as f64, needed + needless),
+            recall: Estimate::ratio(needed as f64, needed + missed),
+            missed_rate: Estimate::ratio(missed as f64, self.bot_conversations),
+            by_category,
+            by_rule,
+        };
+        let handoff = HandoffQuality {
+            handoffs: self.handoffs,
+            by_mode: TransferMode::ALL
+                .iter()
+                .map(|m| (m.name().to_string(), self.modes.get(m).copied().unwrap_or(0)))
+                .collect(),
+            context_completeness: Estimate::ratio(self.completeness_sum, self.handoffs),
+            completeness_sixths: self.completeness_sixths,
+            wait_estimate: WaitEstimate {
+                n: self.estimates,
+                mean_error_s: if self.estimates > 0 {
+                    self.estimate_error_sum / self.estimates as f64
+                } else {
+                    0.0
+                },
+                abs_error_s: DelayStats::from_histogram(&self.estimate_abs_ms, 1000.0),
+            },
+            repeat_contact_rate: Estimate::ratio(self.repeats as f64, self.conversations),
+        };
+        (triggers, handoff)
+    }
+}
+
+/// Summary of a histogram, scaled by `1/unit` (1000 for ms → s).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct DelayStats {
+    pub n: u64,
+    pub mean: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+impl DelayStats {
+    pub fn from_histogram(h: &Histogram<u64>, unit: f64) -> DelayStats {
+        let q = |x: f64| h.value_at_quantile(x) as f64 / unit;
+        DelayStats {
+            n: h.len(),
+            mean: if h.is_empty() { 0.0 } else { h.mean() / unit },
+            p50: q(0.5),
+            p90: q(0.9),
+            p99: q(0.99),
+            max: h.max() as f64 / unit,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleQuality {
+    pub category: TriggerCategory,
+    /// Escalations where this rule was the primary reason.
+    pub fired: u64,
+    pub needed: u64,
+    pub needless: u64,
+    pub precision: Estimate,
+    /// From the first message to the escalation, for needed escalations.
+    pub detection_delay_s: DelayStats,
+    pub detection_delay_turns: DelayStats,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CategoryQuality {
+    pub fired: u64,
+    pub needed: u64,
+    pub needless: u64,
+    pub precision: Estimate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Missed {
+    pub total: u64,
+    /// Needed a human, got none: left the bot.
+    pub gave_up_in_bot: u64,
+    /// Needed a human, reached one only when the bot ran out of turns.
+    pub bot_fallback: u64,
+}
+
+/// The trigger engine against ground truth (measured bot conversations).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TriggerQuality {
+    pub bot_conversations: u64,
+    /// Of those, how many needed a human (ground truth).
+    pub needed_human: u64,
+    pub escalations: u64,
+    pub needed_escalations: u64,
+    pub needless_escalations: u64,
+    pub missed_escalations: Missed,
+    pub precision: Estimate,
+    pub recall: Estimate,
+    /// Missed escalations over bot conversations.
+    pub missed_rate: Estimate,
+    pub by_category: BTreeMap<TriggerCategory, CategoryQuality>,
+    pub by_rule: BTreeMap<String, RuleQuality>,
+}
+
+/// The router's wait estimate against the actual wait (answered contacts).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct WaitEstimate {
+    pub n: u64,
+    /// Mean of actual − estimated: > 0 means the estimate was optimistic.
+    pub mean_error_s: f64,
+    pub abs_error_s: DelayStats,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HandoffQuality {
+    /// Measured conversations that were handed to the human queue.
+    pub handoffs: u64,
+    pub by_mode: BTreeMap<String, u64>,
+    /// Mean completeness of the context package.
+    pub context_completeness: Estimate,
+    /// Handoffs by completeness: index k counts packages with k of 6 fields.
+    pub completeness_sixths: [u64; 7],
+    pub wait_estimate: WaitEstimate,
+    /// Conversations whose customer had another contact in the previous 48 h.
+    pub repeat_contact_rate: Estimate,
+}

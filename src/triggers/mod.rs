@@ -1,0 +1,382 @@
+//! The trigger engine: decides, after each bot turn, whether to hand the
+//! customer to a human, and why.
+//!
+//! It sees only what a production engine could observe — the customer's
+//! text, the AI's reported confidence and recognised intent, attempt counts,
+//! the conversation so far and the customer's contact history — never the
+//! simulation's ground truth. Pure and deterministic: no actors, no clock, no
+//! randomness, so it can be embedded in a real system or replayed on logs.
+//!
+//! Three kinds of rule, each switchable ([`TriggerConfig`]):
+//! - **explicit**: the customer asks for a human (negation-aware);
+//! - **confidence**: reply confidence below a threshold; N failed attempts in
+//!   total or in a row;
+//! - **contextual**: negative sentiment or a falling sentiment trend (VADER,
+//!   Hutto & Gilbert, ICWSM-14, via `vader-sentimental`), urgency words,
+//!   topic rules on the recognised intent, a repeat contact within a window,
+//!   and a circular conversation (the same message or intent restated).
+//!
+//! Known limit: a lexicon scorer reads sarcasm ("Great, just great. Thanks
+//! for nothing.") as positive; the tests pin that behaviour.
+
+pub mod text;
+
+use std::sync::OnceLock;
+
+use serde::Serialize;
+use vader_sentimental::SentimentIntensityAnalyzer;
+
+/// What a topic rule does when the recognised intent matches.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TopicAction {
+    /// Escalate at once.
+    Always,
+    /// Escalate when the confidence is below this (stricter) threshold.
+    ConfidenceBelow(f64),
+}
+
+/// A topic rule: an intent (or category) that escalates always or sooner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopicRule {
+    pub intent: String,
+    pub action: TopicAction,
+}
+
+/// Which rules are on and their parameters, from the scenario's `[triggers]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TriggerConfig {
+    /// Escalate when the customer asks for a human.
+    pub explicit_request: bool,
+    /// Escalate when the AI's confidence is below this.
+    pub confidence_threshold: Option<f64>,
+    /// Escalate once this many bot answers failed in total.
+    pub max_failed_attempts: Option<u32>,
+    /// Escalate once this many bot answers failed in a row.
+    pub max_failed_in_a_row: Option<u32>,
+    /// Escalate when the message's sentiment (compound, −1…1) is at or below this.
+    pub sentiment_threshold: Option<f64>,
+    /// Escalate when the sentiment fell by at least this much from the
+    /// conversation's best message to a negative latest message.
+    pub sentiment_drop: Option<f64>,
+    /// Escalate on urgency words.
+    pub urgency: bool,
+    pub topics: Vec<TopicRule>,
+    /// Escalate when the customer's previous contact is at most this many
+    /// seconds old.
+    pub repeat_contact_window: Option<f64>,
+    /// Escalate when the same message or the same recognised intent has now
+    /// been stated this many times in a row.
+    pub circular_repeats: Option<u32>,
+}
+
+impl TriggerConfig {
+    /// Only the explicit, confidence and failed-attempt rules.
+    pub fn basic(confidence_threshold: f64, max_failed_attempts: u32) -> TriggerConfig {
+        TriggerConfig {
+            explicit_request: true,
+            confidence_threshold: Some(confidence_threshold),
+            max_failed_attempts: Some(max_failed_attempts),
+            max_failed_in_a_row: None,
+            sentiment_threshold: None,
+            sentiment_drop: None,
+            urgency: false,
+            topics: Vec::new(),
+            repeat_contact_window: None,
+            circular_repeats: None,
+        }
+    }
+}
+
+/// The three kinds of trigger of DESIGN.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TriggerCategory {
+    Explicit,
+    Confidence,
+    Contextual,
+}
+
+/// The rule that fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TriggerKind {
+    /// The customer asked for a human.
+    Explicit,
+    /// A topic rule on the recognised intent.
+    Topic,
+    /// Urgency words.
+    Urgency,
+    /// The customer's previous contact was recent.
+    RepeatContact,
+    /// Negative sentiment in this message.
+    Sentiment,
+    /// Sentiment fell over the conversation.
+    SentimentTrend,
+    /// The same message or intent restated.
+    Circular,
+    /// The AI's confidence was below the threshold.
+    Confidence,
+    /// Too many failed bot answers in total.
+    FailedAttempts,
+    /// Too many failed bot answers in a row.
+    FailedInARow,
+}
+
+impl TriggerKind {
+    pub const ALL: [TriggerKind; 10] = [
+        TriggerKind::Explicit,
+        TriggerKind::Topic,
+        TriggerKind::Urgency,
+        TriggerKind::RepeatContact,
+        TriggerKind::Sentiment,
+        TriggerKind::SentimentTrend,
+        TriggerKind::Circular,
+        TriggerKind::Confidence,
+        TriggerKind::FailedAttempts,
+        TriggerKind::FailedInARow,
+    ];
+
+    /// The rule's name, as reported.
+    pub fn name(self) -> &'static str {
+        match self {
+            TriggerKind::Explicit => "explicit_request",
+            TriggerKind::Topic => "topic",
+            TriggerKind::Urgency => "urgency",
+            TriggerKind::RepeatContact => "repeat_contact",
+            TriggerKind::Sentiment => "negative_sentiment",
+            TriggerKind::SentimentTrend => "sentiment_trend",
+            TriggerKind::Circular => "circular_conversation",
+            TriggerKind::Confidence => "low_confidence",
+            TriggerKind::FailedAttempts => "failed_attempts",
+            TriggerKind::FailedInARow => "failed_in_a_row",
+        }
+    }
+
+    pub fn category(self) -> TriggerCategory {
+        match self {
+            TriggerKind::Explicit => TriggerCategory::Explicit,
+            TriggerKind::Confidence | TriggerKind::FailedAttempts | TriggerKind::FailedInARow => {
+                TriggerCategory::Confidence
+            }
+            _ => TriggerCategory::Contextual,
+        }
+    }
+}
+
+/// What the engine derived from one customer message; the caller keeps these
+/// as the conversation's history so earlier messages are never re-scored.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct TurnSignals {
+    /// VADER compound sentiment of the message, −1 … 1.
+    pub sentiment: f64,
+    /// Hash of the normalised message text.
+    pub fingerprint: u64,
+    /// Hash of the recognised intent (0 when none).
+    pub intent: u64,
+}
+
+/// What the engine can observe after one bot turn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Observation<'a> {
+    /// The customer's latest message.
+    pub utterance: &'a str,
+    /// The AI's reported confidence in its reply, in [0, 1].
+    pub ai_confidence: f64,
+    /// The intent the AI recognised, if any.
+    pub recognised_intent: Option<&'a str>,
+    /// Bot answers the customer rejected before this turn.
+    pub failed_attempts: u32,
+    /// Of those, how many in a row just before this turn.
+    pub failed_in_a_row: u32,
+    /// Signals of the earlier messages of this conversation, oldest first.
+    pub history: &'a [TurnSignals],
+    /// Seconds since the customer's previous contact, if there was one.
+    pub previous_contact_age: Option<f64>,
+}
+
+impl<'a> Observation<'a> {
+    /// A first turn with only text and confidence (no history).
+    pub fn new(utterance: &'a str, ai_confidence: f64) -> Observation<'a> {
+        Observation {
+            utterance,
+            ai_confidence,
+            recognised_intent: None,
+            failed_attempts: 0,
+            failed_in_a_row: 0,
+            history: &[],
+            previous_contact_age: None,
+        }
+    }
+}
+
+/// One rule that fired, with its evidence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Reason {
+    pub kind: TriggerKind,
+    /// The rule's evidence: confidence, sentiment, failed count, contact age
+    /// in seconds, restatement count; 1 for explicit, urgency and topic.
+    pub score: f64,
+}
+
+/// The engine's verdict: escalate iff a reason fired. Reasons are in
+/// [`TriggerKind`] order, most direct first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Decision {
+    pub reasons: Vec<Reason>,
+    /// The signals of this turn's message, to append to the history.
+    pub signals: TurnSignals,
+}
+
+impl Decision {
+    pub fn escalate(&self) -> bool {
+        !self.reasons.is_empty()
+    }
+
+    /// The reason reported when several fired.
+    pub fn primary(&self) -> Option<TriggerKind> {
+        self.reasons.first().map(|r| r.kind)
+    }
+
+    pub fn fired(&self, kind: TriggerKind) -> bool {
+        self.reasons.iter().any(|r| r.kind == kind)
+    }
+}
+
+fn analyzer() -> &'static SentimentIntensityAnalyzer<'static> {
+    static ANALYZER: OnceLock<SentimentIntensityAnalyzer<'static>> = OnceLock::new();
+    ANALYZER.get_or_init(SentimentIntensityAnalyzer::new)
+}
+
+/// VADER compound sentiment of `text`, −1 (very negative) … 1 (very positive).
+pub fn sentiment(text: &str) -> f64 {
+    analyzer().polarity_scores(text).compound
+}
+
+/// The configured trigger rules.
+///
+/// Evaluating a turn needs no simulation:
+///
+/// ```
+/// use handoff_sim::triggers::{Observation, TriggerConfig, TriggerEngine, TriggerKind};
+///
+/// let engine = TriggerEngine::new(TriggerConfig::basic(0.5, 3));
+/// let decision = engine.evaluate(&Observation::new(
+///     "This is useless, get me a real person!",
+///     0.42,
+/// ));
+/// assert!(decision.escalate());
+/// assert_eq!(decision.primary(), Some(TriggerKind::Explicit));
+/// assert!(decision.fired(TriggerKind::Confidence));
+/// // "I don't need a human" is not a request.
+/// let calm = engine.evaluate(&Observation::new("I don't need a human, where is my parcel?", 0.9));
+/// assert!(!calm.escalate());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct TriggerEngine {
+    config: TriggerConfig,
+    /// Topic rules with their intent hashed once.
+    topics: Vec<(u64, TopicAction)>,
+}
+
+impl TriggerEngine {
+    pub fn new(config: TriggerConfig) -> TriggerEngine {
+        let topics = config
+            .topics
+            .iter()
+            .map(|t| (text::hash_str(&t.intent), t.action))
+            .collect();
+        TriggerEngine { config, topics }
+    }
+
+    pub fn config(&self) -> &TriggerConfig {
+        &self.config
+    }
+
+    /// Evaluates one turn. Pure: the same observation gives the same decision.
+    pub fn evaluate(&self, observation: &Observation<'_>) -> Decision {
+        let c = &self.config;
+        let tokens = text::tokens(observation.utterance);
+        let intent = observation.recognised_intent.map_or(0, text::hash_str);
+        let needs_sentiment = c.sentiment_threshold.is_some() || c.sentiment_drop.is_some();
+        let signals = TurnSignals {
+            sentiment: if needs_sentiment {
+                sentiment(observation.utterance)
+            } else {
+                0.0
+            },
+            fingerprint: text::fingerprint(&tokens),
+            intent,
+        };
+        let mut reasons = Vec::new();
+        let mut fire = |kind, score| reasons.push(Reason { kind, score });
+
+        if c.explicit_request && text::asks_for_human(&tokens) {
+            fire(TriggerKind::Explicit, 1.0);
+        }
+        if intent != 0 {
+            let topic_fires = self.topics.iter().any(|(hash, action)| {
+                *hash == intent
+                    && match *action {
+                        TopicAction::Always => true,
+                        TopicAction::ConfidenceBelow(t) => observation.ai_confidence < t,
+                    }
+            });
+            if topic_fires {
+                fire(TriggerKind::Topic, 1.0);
+            }
+        }
+        if c.urgency && text::is_urgent(&tokens) {
+            fire(TriggerKind::Urgency, 1.0);
+        }
+        if let (Some(window), Some(age)) = (c.repeat_contact_window, observation.previous_contact_age)
+            && age <= window
+        {
+            fire(TriggerKind::RepeatContact, age);
+        }
+        if let Some(threshold) = c.sentiment_threshold
+            && signals.sentiment <= threshold
+        {
+            fire(TriggerKind::Sentiment, signals.sentiment);
+        }
+        if let Some(drop) = c.sentiment_drop {
+            let best = observation
+                .history
+                .iter()
+                .map(|h| h.sentiment)
+                .fold(f64::NEG_INFINITY, f64::max);
+            if signals.sentiment < 0.0 && best - signals.sentiment >= drop {
+                fire(TriggerKind::SentimentTrend, signals.sentiment - best);
+            }
+        }
+        if let Some(repeats) = c.circular_repeats {
+            let restated = |same: &dyn Fn(&TurnSignals) -> bool| {
+                1 + observation.history.iter().rev().take_while(|h| same(h)).count() as u32
+            };
+            let same_text = restated(&|h| h.fingerprint == signals.fingerprint);
+            let same_intent = if intent == 0 { 0 } else { restated(&|h| h.intent == intent) };
+            let count = same_text.max(same_intent);
+            if count >= repeats {
+                fire(TriggerKind::Circular, f64::from(count));
+            }
+        }
+        if let Some(threshold) = c.confidence_threshold
+            && observation.ai_confidence < threshold
+        {
+            fire(TriggerKind::Confidence, observation.ai_confidence);
+        }
+        if let Some(limit) = c.max_failed_attempts
+            && observation.failed_attempts >= limit
+        {
+            fire(TriggerKind::FailedAttempts, f64::from(observation.failed_attempts));
+        }
+        if let Some(limit) = c.max_failed_in_a_row
+            && observation.failed_in_a_row >= limit
+        {
+            fire(TriggerKind::FailedInARow, f64::from(observation.failed_in_a_row));
+        }
+        Decision { reasons, signals }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,281 @@
+//! Text signals for the trigger engine: tokens, requests for a human (with
+//! negation and one-typo tolerance), urgency words, and a fingerprint for
+//! spotting a restated message. Allocation-light: tokens are slices of the
+//! input, compared case- and apostrophe-insensitively.
+
+/// Punctuation that ends a clause: negation does not reach past it.
+const CLAUSE_ENDS: [char; 6] = [',', '.', ';', '!', '?', ':'];
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '\'' || c == '’'
+}
+
+/// Splits text into word tokens (letters, digits and apostrophes) and
+/// clause-ending punctuation tokens (`,` `.` `;` `!` `?` `:`).
+pub fn tokens(text: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(16);
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if is_word_char(c) {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start.take() {
+            out.push(&text[s..i]);
+        }
+        if CLAUSE_ENDS.contains(&c) {
+            out.push(&text[i..i + c.len_utf8()]);
+        }
+    }
+    if let Some(s) = start {
+        out.push(&text[s..]);
+    }
+    out.retain(|t| t.chars().any(|c| c.is_alphanumeric() || CLAUSE_ENDS.contains(&c)));
+    out
+}
+
+fn is_clause_end(token: &str) -> bool {
+    token.len() == 1 && token.starts_with(CLAUSE_ENDS)
+}
+
+/// The token's characters, lowercased, without apostrophes.
+fn folded(token: &str) -> impl Iterator<Item = char> + '_ {
+    token
+        .chars()
+        .filter(|c| *c != '\'' && *c != '’')
+        .flat_map(char::to_lowercase)
+}
+
+/// True when `token` equals `word` ignoring case and apostrophes
+/// (`word` is lowercase without apostrophes).
+pub fn word_eq(token: &str, word: &str) -> bool {
+    folded(token).eq(word.chars())
+}
+
+/// Longest token considered for typo matching.
+const MAX_TYPO_LEN: usize = 24;
+
+/// Folded chars of `text` in a stack buffer; `None` if longer than the buffer.
+fn folded_array(text: &str) -> Option<([char; MAX_TYPO_LEN], usize)> {
+    let mut buf = ['\0'; MAX_TYPO_LEN];
+    let mut len = 0;
+    for c in folded(text) {
+        *buf.get_mut(len)? = c;
+        len += 1;
+    }
+    Some((buf, len))
+}
+
+/// Optimal-string-alignment distance ≤ 1 (one insertion, deletion,
+/// substitution or swap of neighbours), on folded chars, without allocating.
+fn within_one_edit(token: &str, word: &str) -> bool {
+    let (Some((ab, al)), Some((bb, bl))) = (folded_array(token), folded_array(word)) else {
+        return false;
+    };
+    let (a, b) = (&ab[..al], &bb[..bl]);
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (ra, rb) = (&a[prefix..], &b[prefix..]);
+    match (ra.len(), rb.len()) {
+        (0, 0) => true,
+        (x, y) if x == y => {
+            ra[1..] == rb[1..] || (x >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+        }
+        (x, y) if x > y => ra[1..] == *rb,
+        _ => *ra == rb[1..],
+    }
+}
+
+/// Words that ask for a human on their own (matched with one typo allowed
+/// when at least five letters long).
+const REQUEST_WORDS: [&str; 7] = [
+    "human",
+    "agent",
+    "representative",
+    "operator",
+    "supervisor",
+    "manager",
+    "someone",
+];
+
+/// Two-word phrases that ask for a human.
+const REQUEST_PAIRS: [(&str, &str); 5] = [
+    ("real", "person"),
+    ("live", "person"),
+    ("actual", "person"),
+    ("a", "person"),
+    ("live", "chat"),
+];
+
+/// Words that negate a request when they stand shortly before it:
+/// "I don't need a human", "no need for an agent".
+const NEGATORS: [&str; 10] = [
+    "no", "not", "dont", "doesnt", "didnt", "never", "without", "wont", "nobody", "neednt",
+];
+
+/// How many tokens before a request phrase a negator still applies.
+const NEGATION_WINDOW: usize = 4;
+
+fn is_request_at(tokens: &[&str], i: usize) -> bool {
+    let t = tokens[i];
+    if REQUEST_WORDS
+        .iter()
+        .any(|w| word_eq(t, w) || (w.len() >= 5 && within_one_edit(t, w)))
+    {
+        return true;
+    }
+    tokens
+        .get(i + 1)
+        .is_some_and(|next| REQUEST_PAIRS.iter().any(|(a, b)| word_eq(t, a) && word_eq(next, b)))
+}
+
+fn negated_before(tokens: &[&str], i: usize) -> bool {
+    tokens[i.saturating_sub(NEGATION_WINDOW)..i]
+        .iter()
+        .rev()
+        .take_while(|t| !is_clause_end(t) && !word_eq(t, "but"))
+        .any(|t| NEGATORS.iter().any(|n| word_eq(t, n)))
+}
+
+/// True when the text asks for a human: a request word or phrase not
+/// negated by a word shortly before it ("I don't need a human" is not a
+/// request; "no bot, a real person please" is).
+pub fn asks_for_human(tokens: &[&str]) -> bool {
+    (0..tokens.len()).any(|i| is_request_at(tokens, i) && !negated_before(tokens, i))
+}
+
+const URGENCY_WORDS: [&str; 8] = [
+    "urgent",
+    "urgently",
+    "emergency",
+    "immediately",
+    "asap",
+    "critical",
+    "fraud",
+    "stolen",
+];
+
+const URGENCY_PAIRS: [(&str, &str); 2] = [("right", "now"), ("right", "away")];
+
+/// True when the text signals urgency ("urgent", "right now", "fraud", …).
+pub fn is_urgent(tokens: &[&str]) -> bool {
+    tokens.iter().enumerate().any(|(i, t)| {
+        URGENCY_WORDS.iter().any(|w| word_eq(t, w))
+            || tokens
+                .get(i + 1)
+                .is_some_and(|next| URGENCY_PAIRS.iter().any(|(a, b)| word_eq(t, a) && word_eq(next, b)))
+    })
+}
+
+/// FNV-1a hash of the folded tokens: equal for messages that differ only in
+/// case, punctuation, spacing or apostrophes.
+pub fn fingerprint(tokens: &[&str]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |b: u8| {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    };
+    for t in tokens.iter().filter(|t| !is_clause_end(t)) {
+        for c in folded(t) {
+            let mut buf = [0u8; 4];
+            c.encode_utf8(&mut buf).bytes().for_each(&mut eat);
+        }
+        eat(b' ');
+    }
+    hash
+}
+
+/// FNV-1a hash of a string (for recognised intents).
+pub fn hash_str(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asks(text: &str) -> bool {
+        asks_for_human(&tokens(text))
+    }
+
+    #[test]
+    fn requests_in_many_forms() {
+        for text in [
+            "agent",
+            "AGENT!!!",
+            "Let me talk to a human.",
+            "Can I speak to a real person please?",
+            "get me a REPRESENTATIVE",
+            "i want an operator",
+            "let me talk to someone",
+            "Why can't I talk to a human?",
+            "no bot, a real person please",
+        ] {
+            assert!(asks(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn negated_requests_are_not_requests() {
+        for text in [
+            "I don't need a human, just tell me where my order is",
+            "I dont need an agent",
+            "No need for a human",
+            "I do not want an operator",
+            "I don’t need a representative",
+            "never mind the agent",
+        ] {
+            assert!(!asks(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn one_typo_is_tolerated_on_long_words() {
+        assert!(asks("agnet please"));
+        assert!(asks("humna now"));
+        assert!(asks("a represenative"));
+        // Short or distant words are not requests.
+        assert!(!asks("urgent"), "urgent is two edits from agent");
+        assert!(!asks("I ordered reagents"));
+        assert!(!asks("where is my order"));
+    }
+
+    #[test]
+    fn urgency() {
+        assert!(is_urgent(&tokens("This is URGENT")));
+        assert!(is_urgent(&tokens("fix it right now")));
+        assert!(is_urgent(&tokens("my card was stolen")));
+        assert!(!is_urgent(&tokens("whenever you can")));
+    }
+
+    #[test]
+    fn negation_stops_at_the_end_of_a_clause() {
+        assert!(asks("I don't want the bot. Human please"));
+        assert!(asks("not the bot but a human"));
+        assert!(!is_urgent(&tokens("right, now what")));
+        assert_eq!(tokens("Hi, agent!"), vec!["Hi", ",", "agent", "!"]);
+    }
+
+    #[test]
+    fn fingerprint_ignores_case_and_punctuation() {
+        let a = fingerprint(&tokens("It still doesn't work!"));
+        let b = fingerprint(&tokens("it still DOESNT work"));
+        let c = fingerprint(&tokens("It works now"));
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn edit_distance_one() {
+        assert!(within_one_edit("agnet", "agent"));
+        assert!(within_one_edit("agents", "agent"));
+        assert!(within_one_edit("agen", "agent"));
+        assert!(within_one_edit("AGENT", "agent"));
+        assert!(!within_one_edit("urgent", "agent"));
+        assert!(!within_one_edit("ag", "agent"));
+    }
+}
