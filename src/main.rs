@@ -85,14 +85,9 @@ fn execute(command: Command) -> anyhow::Result<()> {
             let output = sim::run(&loaded, 0)?;
             print!("{}", report::summary_table(&output.summary));
             let dir = report::create_run_dir(&out, &loaded.name, loaded.seed)?;
-            let path = report::write_run(&dir, &output.summary, &loaded.source)
+            let path = report::write_run(&dir, &output, &loaded.source)
                 .with_context(|| format!("writing the run into {}", dir.display()))?;
-            let conversations = output.summary.conversations.arrivals;
-            eprintln!(
-                "\n{conversations} conversations in {:.3} s wall ({:.0} conversations/s)",
-                output.wall_seconds,
-                conversations as f64 / output.wall_seconds.max(1e-9)
-            );
+            eprintln!("\n{}", report::Timing::of(&output).line());
             println!("\nsummary: {}", path.display());
             Ok(())
         }

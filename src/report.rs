@@ -1,5 +1,5 @@
 //! Output of a run: the printed summary table and the run folder with
-//! `summary.json`.
+//! `summary.json` and `timing.json`.
 //!
 //! A run folder is `<out>/<scenario>/<run-id>/`; the run id starts with the
 //! UTC start time, so folders sort by time, and a folder is never reused.
@@ -13,8 +13,11 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+use serde::Serialize;
+
 use crate::error::{Error, Result};
-use crate::metrics::{Estimate, ServiceStats, Summary};
+use crate::sim::RunOutput;
+use crate::metrics::{Estimate, HandoffQuality, ServiceStats, Summary, TriggerQuality};
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     move |source| Error::Output {
@@ -63,10 +66,62 @@ pub fn summary_json(summary: &Summary) -> String {
     text
 }
 
-/// Writes the run's files into `dir`: `summary.json` and `scenario.toml`.
-pub fn write_run(dir: &Path, summary: &Summary, scenario_text: &str) -> Result<PathBuf> {
+/// Wall-clock measurements of a run: they vary from run to run, so they are
+/// kept out of the deterministic `summary.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Timing {
+    pub wall_seconds: f64,
+    pub conversations_per_second: f64,
+    /// Trigger-engine decision latency in nanoseconds.
+    pub decision_latency_ns: LatencyStats,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LatencyStats {
+    pub n: u64,
+    pub mean: f64,
+    pub p50: u64,
+    pub p90: u64,
+    pub p99: u64,
+    pub max: u64,
+}
+
+impl Timing {
+    pub fn of(output: &RunOutput) -> Timing {
+        let h = &output.decision_latency_ns;
+        Timing {
+            wall_seconds: output.wall_seconds,
+            conversations_per_second: output.summary.conversations.arrivals as f64
+                / output.wall_seconds.max(1e-9),
+            decision_latency_ns: LatencyStats {
+                n: h.len(),
+                mean: if h.is_empty() { 0.0 } else { h.mean() },
+                p50: h.value_at_quantile(0.5),
+                p90: h.value_at_quantile(0.9),
+                p99: h.value_at_quantile(0.99),
+                max: h.max(),
+            },
+        }
+    }
+
+    /// One line for people.
+    pub fn line(&self) -> String {
+        let l = &self.decision_latency_ns;
+        format!(
+            "{:.0} conversations/s ({:.3} s wall); trigger decision latency p50 {} ns, p99 {} ns (n={})",
+            self.conversations_per_second, self.wall_seconds, l.p50, l.p99, l.n
+        )
+    }
+}
+
+/// Writes the run's files into `dir`: `summary.json` (deterministic),
+/// `timing.json` (wall-clock measurements) and `scenario.toml`.
+pub fn write_run(dir: &Path, output: &RunOutput, scenario_text: &str) -> Result<PathBuf> {
     let summary_path = dir.join("summary.json");
-    write_atomic(&summary_path, summary_json(summary).as_bytes())?;
+    write_atomic(&summary_path, summary_json(&output.summary).as_bytes())?;
+    let mut timing = serde_json::to_string_pretty(&Timing::of(output)).expect("timing serializes");
+    timing.push('\n');
+    write_atomic(&dir.join("timing.json"), timing.as_bytes())?;
     write_atomic(&dir.join("scenario.toml"), scenario_text.as_bytes())?;
     Ok(summary_path)
 }
@@ -110,6 +165,7 @@ fn service_rows(out: &mut String, s: &ServiceStats) {
         s.abandonment_rate.n,
     );
     row(out, "AHT", secs(&s.aht_s), s.aht_s.n);
+    row(out, "post-handoff FCR", pct(&s.post_handoff_fcr), s.post_handoff_fcr.n);
     let w = &s.queue_wait_s;
     row(
         out,
@@ -117,6 +173,70 @@ fn service_rows(out: &mut String, s: &ServiceStats) {
         format!("{:.0}/{:.0}/{:.0}/{:.0} s", w.p50, w.p90, w.p99, w.max),
         w.n,
     );
+}
+
+fn trigger_rows(out: &mut String, t: &TriggerQuality) {
+    let _ = writeln!(
+        out,
+        "\nTriggers against ground truth ({} of {} bot conversations needed a human)",
+        t.needed_human, t.bot_conversations
+    );
+    row(out, "escalations", t.escalations.to_string(), t.bot_conversations);
+    row(out, "  needed", t.needed_escalations.to_string(), t.escalations);
+    row(out, "  needless", t.needless_escalations.to_string(), t.escalations);
+    let m = &t.missed_escalations;
+    row(
+        out,
+        "missed (gave up / fallback)",
+        format!("{} ({} / {})", m.total, m.gave_up_in_bot, m.bot_fallback),
+        t.needed_human,
+    );
+    row(out, "precision", pct(&t.precision), t.precision.n);
+    row(out, "recall", pct(&t.recall), t.recall.n);
+    let _ = writeln!(
+        out,
+        "  {:<24} {:>7} {:>7} {:>9} {:>10} {:>14}",
+        "rule", "fired", "needed", "precision", "delay p50", "delay p90"
+    );
+    for (rule, q) in &t.by_rule {
+        let _ = writeln!(
+            out,
+            "  {:<24} {:>7} {:>7} {:>8.1}% {:>5.0} s/{:<3.0} {:>6.0} s/{:<3.0}",
+            rule,
+            q.fired,
+            q.needed,
+            q.precision.value * 100.0,
+            q.detection_delay_s.p50,
+            q.detection_delay_turns.p50,
+            q.detection_delay_s.p90,
+            q.detection_delay_turns.p90,
+        );
+    }
+}
+
+fn handoff_rows(out: &mut String, h: &HandoffQuality) {
+    let _ = writeln!(out, "\nHandoff");
+    let modes = h
+        .by_mode
+        .iter()
+        .map(|(mode, n)| format!("{mode} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    row(out, "transfers", modes, h.handoffs);
+    row(
+        out,
+        "context completeness",
+        format!("{:.1} %", h.context_completeness.value * 100.0),
+        h.context_completeness.n,
+    );
+    let w = &h.wait_estimate;
+    row(
+        out,
+        "wait estimate error",
+        format!("{:+.1} s mean, |err| p50 {:.0} s", w.mean_error_s, w.abs_error_s.p50),
+        w.n,
+    );
+    row(out, "repeat contacts (48 h)", pct(&h.repeat_contact_rate), h.repeat_contact_rate.n);
 }
 
 /// The human-readable summary table. Deterministic (no wall-clock values).
@@ -174,6 +294,11 @@ pub fn summary_table(summary: &Summary) -> String {
             );
         }
     }
+    if let Some(t) = &m.triggers {
+        trigger_rows(&mut out, t);
+    }
+    handoff_rows(&mut out, &m.handoff);
+    let _ = writeln!(out, "\nHuman queue");
     service_rows(&mut out, &m.human_queue);
     for (channel, stats) in &m.by_channel {
         if stats.offered > 0 {

@@ -74,6 +74,17 @@ pub struct TransferPlan {
     pub briefing: f64,
 }
 
+impl TransferPlan {
+    /// A contact that never talked to the bot: no transfer, no briefing.
+    pub fn direct() -> TransferPlan {
+        TransferPlan {
+            mode: TransferMode::Cold,
+            priority: 0,
+            briefing: 0.0,
+        }
+    }
+}
+
 impl TransferPolicy {
     pub fn decide(&self, inputs: &TransferInputs) -> TransferPlan {
         let mode = match self.rule {

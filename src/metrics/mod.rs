@@ -437,11 +437,18 @@ pub fn erlang_reference(scenario: &Scenario) -> Option<Prediction> {
     {
         return None;
     }
+    // Queued customers who hear the expectation message are patient for
+    // `boost` times longer: exponential patience with a scaled mean.
+    let boost = if scenario.handoff.expectation_message {
+        scenario.handoff.expectation_patience_boost
+    } else {
+        1.0
+    };
     Queue {
         arrival_rate: scenario.arrivals.base_rate * scenario.arrivals.profile[0],
         mean_handle: scenario.intents[0].handle_time.mean_secs(),
         agents: scenario.pools[0].count,
-        mean_patience: scenario.customers.patience.map(|p| p.mean_secs()),
+        mean_patience: scenario.customers.patience.map(|p| p.mean_secs() * boost),
     }
     .predict(scenario.service_level_threshold.as_secs_f64())
 }

@@ -18,7 +18,9 @@ use actix::prelude::*;
 use super::Wiring;
 use super::messages::*;
 use crate::customer::{CustomerProfile, NextStep, after_failed_turn, opening};
-use crate::handoff::{ContextFacts, ContextPackage, ContextMode, TransferInputs, expectation_message};
+use crate::handoff::{
+    ContextFacts, ContextMode, ContextPackage, TransferInputs, TransferPlan, expectation_message,
+};
 use crate::metrics::{ConversationRecord, Escalation, HandoffReason, Outcome};
 use crate::triggers::TurnSignals;
 
@@ -112,46 +114,53 @@ impl Customer {
         let now = wiring.clock.now();
         let intent = &scenario.intents[self.profile.intent];
         let handoff = &scenario.handoff;
-        let sentiments: Vec<f64> = self.bot.history.iter().map(|h| h.sentiment).collect();
-        let account_found = {
-            use rand::RngExt;
-            let mut rng = wiring
-                .streams
-                .stream(crate::rng::Purpose::Customer, self.profile.id, 2);
-            rng.random::<f64>() < handoff.account_lookup_success
+        // A direct contact (no bot) is not a transfer: nothing was said
+        // before, so there is no package, briefing or queue priority.
+        let (plan, completeness) = if reason == HandoffReason::Direct {
+            (TransferPlan::direct(), None)
+        } else {
+            let sentiments: Vec<f64> = self.bot.history.iter().map(|h| h.sentiment).collect();
+            let account_found = {
+                use rand::RngExt;
+                let mut rng = wiring
+                    .streams
+                    .stream(crate::rng::Purpose::Customer, self.profile.id, 2);
+                rng.random::<f64>() < handoff.account_lookup_success
+            };
+            let package = ContextPackage::build(
+                handoff.context,
+                &ContextFacts {
+                    bot_turns: self.record.bot_turns,
+                    recognised_intent: self
+                        .bot
+                        .recognised_intent
+                        .map(|i| scenario.intents[i].name.as_str()),
+                    intent_correct: self.bot.recognised_intent == Some(self.profile.intent),
+                    sentiments: &sentiments,
+                    failed_attempts: self.bot.failed_attempts,
+                    account_found,
+                },
+            );
+            let plan = handoff.policy.decide(&TransferInputs {
+                channel: self.profile.channel,
+                sentiment: sentiments.last().copied().unwrap_or(0.0),
+                complexity: intent.complexity,
+                regulated: intent.regulated,
+            });
+            self.record.transfer = Some(plan.mode);
+            (plan, Some(package.completeness()))
         };
-        let package = ContextPackage::build(
-            handoff.context,
-            &ContextFacts {
-                bot_turns: self.record.bot_turns,
-                recognised_intent: self
-                    .bot
-                    .recognised_intent
-                    .map(|i| scenario.intents[i].name.as_str()),
-                intent_correct: self.bot.recognised_intent == Some(self.profile.intent),
-                sentiments: &sentiments,
-                failed_attempts: self.bot.failed_attempts,
-                account_found,
-            },
-        );
-        let plan = handoff.policy.decide(&TransferInputs {
-            channel: self.profile.channel,
-            sentiment: sentiments.last().copied().unwrap_or(0.0),
-            complexity: intent.complexity,
-            regulated: intent.regulated,
-        });
         self.stage = Stage::Queued { since: now };
         self.record.handoff = Some(reason);
         self.record.queued_at = Some(now);
-        self.record.transfer = Some(plan.mode);
-        self.record.context_completeness = Some(package.completeness());
+        self.record.context_completeness = completeness;
         wiring.router.do_send(RequestHuman {
             conversation: self.profile.id,
             channel: self.profile.channel,
             skill: intent.skill,
             intent: self.profile.intent,
             plan,
-            context_completeness: package.completeness(),
+            context_completeness: completeness,
             customer: ctx.address(),
         });
     }

@@ -39,7 +39,9 @@ impl Handler<Assign> for HumanAgent {
         // gets the same base handle time whichever agent takes it.
         let mut rng = wiring.streams.stream(Purpose::Handling, assign.conversation, 0);
         let base = intent.handle_time.sample_secs(&mut rng);
-        let missing = 1.0 - request.context_completeness;
+        // Only a handoff from the bot can lose context: the customer already
+        // explained once. A direct contact is the handle-time baseline.
+        let missing = request.context_completeness.map_or(0.0, |c| 1.0 - c);
         // A briefed agent asks fewer clarifying questions.
         let clarify_share = if request.plan.mode == TransferMode::Cold { 1.0 } else { 0.5 };
         let handle_time = base + request.plan.briefing + missing * handoff.clarification_time * clarify_share;

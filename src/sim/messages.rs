@@ -66,7 +66,8 @@ pub struct RequestHuman {
     pub skill: SkillId,
     pub intent: usize,
     pub plan: TransferPlan,
-    pub context_completeness: f64,
+    /// `None` for a direct contact (no bot, so nothing to pass on).
+    pub context_completeness: Option<f64>,
     pub customer: Addr<Customer>,
 }
 
@@ -112,7 +113,7 @@ pub struct Assign {
 pub struct HandoffRequest {
     pub intent: usize,
     pub plan: TransferPlan,
-    pub context_completeness: f64,
+    pub context_completeness: Option<f64>,
     pub customer: Addr<Customer>,
 }
 

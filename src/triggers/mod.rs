@@ -295,7 +295,8 @@ impl TriggerEngine {
     /// Evaluates one turn. Pure: the same observation gives the same decision.
     pub fn evaluate(&self, observation: &Observation<'_>) -> Decision {
         let c = &self.config;
-        let tokens = text::tokens(observation.utterance);
+        let normalized = text::normalize(observation.utterance);
+        let tokens = text::tokens(&normalized);
         let intent = observation.recognised_intent.map_or(0, text::hash_str);
         let needs_sentiment = c.sentiment_threshold.is_some() || c.sentiment_drop.is_some();
         let signals = TurnSignals {
