@@ -70,7 +70,9 @@ fn bench(c: &mut Criterion) {
         history: &history[..2],
         previous_contact_age: None,
     };
-    c.bench_function("evaluate: calm first turns", |b| b.iter(|| engine.evaluate(black_box(&calm))));
+    c.bench_function("evaluate: calm first turns", |b| {
+        b.iter(|| engine.evaluate(black_box(&calm)))
+    });
 }
 
 criterion_group!(benches, bench);

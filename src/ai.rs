@@ -98,7 +98,8 @@ mod tests {
                 .iter()
                 .all(|a| a.confidence == if a.correct { 0.8 } else { 0.4 })
         );
-        let misread = answers.iter().filter(|a| a.recognised_intent != 0).count() as f64 / answers.len() as f64;
+        let misread = answers.iter().filter(|a| a.recognised_intent != 0).count() as f64
+            / answers.len() as f64;
         assert!((misread - 0.2).abs() < 0.015, "{misread}");
         assert!(answers.iter().all(|a| a.recognised_intent < 3));
         let noisy = answer(&bot(5.0), &streams, 1, 1, true, 0, 3);

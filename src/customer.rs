@@ -85,7 +85,12 @@ impl CustomerProfile {
     /// The same person coming back after an unresolved contact that started
     /// at `previous_at`: same issue and ground truth, more frustrated, with
     /// fresh draws for this contact.
-    pub fn repeat(&self, scenario: &Scenario, streams: &Streams, previous_at: f64) -> CustomerProfile {
+    pub fn repeat(
+        &self,
+        scenario: &Scenario,
+        streams: &Streams,
+        previous_at: f64,
+    ) -> CustomerProfile {
         let contact = self.contact + 1;
         let id = self.customer | (u64::from(contact) << CONTACT_SHIFT);
         let mut rng = streams.stream(Purpose::Customer, id, 0);
@@ -105,7 +110,8 @@ impl CustomerProfile {
     pub fn comes_back(&self, scenario: &Scenario, streams: &Streams) -> Option<f64> {
         let mut rng = streams.stream(Purpose::Customer, self.id, 1);
         let customers = &scenario.customers;
-        (rng.random::<f64>() < customers.repeat_probability).then(|| customers.repeat_delay.sample_secs(&mut rng))
+        (rng.random::<f64>() < customers.repeat_probability)
+            .then(|| customers.repeat_delay.sample_secs(&mut rng))
     }
 }
 
@@ -159,7 +165,10 @@ pub mod phrasebook {
         "You're not understanding me.",
         "It still doesn't work.",
     ];
-    pub const SARCASTIC: [&str; 2] = ["Great, just great. Thanks for nothing.", "Wow, super helpful. Really."];
+    pub const SARCASTIC: [&str; 2] = [
+        "Great, just great. Thanks for nothing.",
+        "Wow, super helpful. Really.",
+    ];
     pub const ANGRY: [&str; 4] = [
         "This is useless! I have asked THREE times already!!",
         "Terrible service, nothing works!!",
@@ -191,8 +200,10 @@ pub fn after_failed_turn(
     let mut rng = streams.stream(Purpose::CustomerTurn, id, u64::from(turn));
     let customers = &scenario.customers;
     let frustration = (frustration + customers.frustration_per_failed_turn).min(1.0);
-    let give_up = rng.random::<f64>() < (customers.bot_give_up_probability * (1.0 + frustration)).min(1.0);
-    let asks_human = rng.random::<f64>() < (customers.request_human_probability * (1.0 + 2.0 * frustration)).min(1.0);
+    let give_up =
+        rng.random::<f64>() < (customers.bot_give_up_probability * (1.0 + frustration)).min(1.0);
+    let asks_human = rng.random::<f64>()
+        < (customers.request_human_probability * (1.0 + 2.0 * frustration)).min(1.0);
     let think_time = customers.think_time.sample_secs(&mut rng);
     let sarcastic = rng.random::<f64>() < 0.25;
     let pick: usize = rng.random_range(0..4);
@@ -281,7 +292,10 @@ skills = ["s"]
         let again = first.repeat(&s, &streams, 120.0);
         assert_ne!(again.id, first.id);
         assert_eq!((again.customer, again.contact), (17, 2));
-        assert_eq!((again.intent, again.channel, again.ai_can_solve), (first.intent, first.channel, first.ai_can_solve));
+        assert_eq!(
+            (again.intent, again.channel, again.ai_can_solve),
+            (first.intent, first.channel, first.ai_can_solve)
+        );
         assert_eq!(again.previous_contact_at, Some(120.0));
         assert!(again.frustration > first.frustration);
         assert_ne!(again.repeat(&s, &streams, 500.0).id, again.id);
@@ -293,7 +307,15 @@ skills = ["s"]
         let streams = Streams::new(2, 0);
         let asks = |f: f64| {
             (0..5000)
-                .filter(|id| matches!(after_failed_turn(&s, &streams, *id, 1, f), NextStep::Reply { asks_human: true, .. }))
+                .filter(|id| {
+                    matches!(
+                        after_failed_turn(&s, &streams, *id, 1, f),
+                        NextStep::Reply {
+                            asks_human: true,
+                            ..
+                        }
+                    )
+                })
                 .count()
         };
         assert!(asks(0.8) > asks(0.0));

@@ -32,6 +32,13 @@ pub enum Error {
     /// Command-line or API arguments outside what is allowed (exit code 2).
     #[error("invalid argument `{name}`: {message}")]
     InvalidArgument { name: &'static str, message: String },
+    /// A data file (e.g. transcripts for replay) is unreadable or malformed.
+    #[error("{}:{line}: {message}", file.display())]
+    Input {
+        file: PathBuf,
+        line: usize,
+        message: String,
+    },
     /// Writing the run's output failed.
     #[error("cannot write {path}: {source}")]
     Output {
@@ -45,10 +52,13 @@ pub enum Error {
 }
 
 impl Error {
-    /// True when the error is the user's input (scenario or arguments), which
+    /// True when the error is the user's input (scenario, arguments, data), which
     /// the binary reports with exit code 2.
     pub fn is_bad_input(&self) -> bool {
-        matches!(self, Error::Scenario(_) | Error::InvalidArgument { .. })
+        matches!(
+            self,
+            Error::Scenario(_) | Error::InvalidArgument { .. } | Error::Input { .. }
+        )
     }
 }
 

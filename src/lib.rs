@@ -12,6 +12,7 @@ pub mod customer;
 pub mod error;
 pub mod handoff;
 pub mod metrics;
+pub mod replay;
 pub mod report;
 pub mod rng;
 pub mod routing;

@@ -9,7 +9,8 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
 use handoff_sim::theory::Queue;
-use handoff_sim::{Error, Scenario, report, sim};
+use handoff_sim::triggers::TriggerEngine;
+use handoff_sim::{Error, Scenario, replay, report, sim};
 
 /// Simulate AI-to-human handoffs in contact centres.
 #[derive(Parser)]
@@ -35,6 +36,14 @@ enum Command {
     /// Check a scenario without running it.
     Validate {
         /// Scenario file (TOML).
+        scenario: PathBuf,
+    },
+    /// Run the scenario's trigger engine over recorded conversations (JSON Lines).
+    Replay {
+        /// Transcripts, one conversation per line.
+        transcripts: PathBuf,
+        /// Scenario whose `[triggers]` configure the engine.
+        #[arg(long)]
         scenario: PathBuf,
     },
     /// Erlang C (or, with --patience, Erlang A) predictions for one queue.
@@ -101,6 +110,16 @@ fn execute(command: Command) -> anyhow::Result<()> {
                 loaded.total_agents(),
                 loaded.expected_arrivals()
             );
+            Ok(())
+        }
+        Command::Replay {
+            transcripts,
+            scenario,
+        } => {
+            let loaded = Scenario::load(&scenario).map_err(Error::from)?;
+            let engine = TriggerEngine::new(loaded.triggers.clone());
+            let report = replay::replay_file(&engine, &transcripts)?;
+            print!("{}", report::replay_table(&report));
             Ok(())
         }
         Command::Erlang {

@@ -16,8 +16,9 @@ use std::time::SystemTime;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::sim::RunOutput;
 use crate::metrics::{Estimate, HandoffQuality, ServiceStats, Summary, TriggerQuality};
+use crate::replay::{ReplayReport, Truth};
+use crate::sim::RunOutput;
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     move |source| Error::Output {
@@ -165,7 +166,12 @@ fn service_rows(out: &mut String, s: &ServiceStats) {
         s.abandonment_rate.n,
     );
     row(out, "AHT", secs(&s.aht_s), s.aht_s.n);
-    row(out, "post-handoff FCR", pct(&s.post_handoff_fcr), s.post_handoff_fcr.n);
+    row(
+        out,
+        "post-handoff FCR",
+        pct(&s.post_handoff_fcr),
+        s.post_handoff_fcr.n,
+    );
     let w = &s.queue_wait_s;
     row(
         out,
@@ -181,9 +187,24 @@ fn trigger_rows(out: &mut String, t: &TriggerQuality) {
         "\nTriggers against ground truth ({} of {} bot conversations needed a human)",
         t.needed_human, t.bot_conversations
     );
-    row(out, "escalations", t.escalations.to_string(), t.bot_conversations);
-    row(out, "  needed", t.needed_escalations.to_string(), t.escalations);
-    row(out, "  needless", t.needless_escalations.to_string(), t.escalations);
+    row(
+        out,
+        "escalations",
+        t.escalations.to_string(),
+        t.bot_conversations,
+    );
+    row(
+        out,
+        "  needed",
+        t.needed_escalations.to_string(),
+        t.escalations,
+    );
+    row(
+        out,
+        "  needless",
+        t.needless_escalations.to_string(),
+        t.escalations,
+    );
     let m = &t.missed_escalations;
     row(
         out,
@@ -233,10 +254,70 @@ fn handoff_rows(out: &mut String, h: &HandoffQuality) {
     row(
         out,
         "wait estimate error",
-        format!("{:+.1} s mean, |err| p50 {:.0} s", w.mean_error_s, w.abs_error_s.p50),
+        format!(
+            "{:+.1} s mean, |err| p50 {:.0} s",
+            w.mean_error_s, w.abs_error_s.p50
+        ),
         w.n,
     );
-    row(out, "repeat contacts (48 h)", pct(&h.repeat_contact_rate), h.repeat_contact_rate.n);
+    row(
+        out,
+        "repeat contacts (48 h)",
+        pct(&h.repeat_contact_rate),
+        h.repeat_contact_rate.n,
+    );
+}
+
+/// What `handoff-sim replay` prints: one line per conversation, then the
+/// confusion counts and precision/recall over the labelled ones.
+pub fn replay_table(report: &ReplayReport) -> String {
+    let mut out = String::new();
+    for v in &report.verdicts {
+        let verdict = match &v.escalation {
+            Some((turn, reasons)) => format!(
+                "escalate at turn {turn}/{}: {}",
+                v.turns,
+                reasons
+                    .iter()
+                    .map(|r| format!("{} ({:.2})", r.kind.name(), r.score))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None => format!("stays with the bot ({} turns)", v.turns),
+        };
+        let truth = match v.truth {
+            Some(Truth::Needed { delay_turns }) => {
+                format!("  [needed, {delay_turns} turn(s) late]")
+            }
+            Some(Truth::Needless) => "  [NEEDLESS]".to_string(),
+            Some(Truth::Missed) => "  [MISSED]".to_string(),
+            Some(Truth::CorrectStay) => "  [correct stay]".to_string(),
+            None => String::new(),
+        };
+        let _ = writeln!(out, "{}: {verdict}{truth}", v.id);
+    }
+    let fmt = |x: Option<f64>| x.map_or("n/a".to_string(), |v| format!("{:.1} %", v * 100.0));
+    let _ = writeln!(
+        out,
+        "\n{} conversations, {} labelled: {} needed, {} needless, {} missed escalations",
+        report.verdicts.len(),
+        report.labelled(),
+        report.needed(),
+        report.needless(),
+        report.missed()
+    );
+    let _ = writeln!(
+        out,
+        "precision {} (n={}), recall {} (n={}), mean detection delay {} turn(s)",
+        fmt(report.precision()),
+        report.needed() + report.needless(),
+        fmt(report.recall()),
+        report.needed() + report.missed(),
+        report
+            .mean_delay_turns()
+            .map_or("n/a".to_string(), |d| format!("{d:.2}"))
+    );
+    out
 }
 
 /// The human-readable summary table. Deterministic (no wall-clock values).

@@ -203,7 +203,13 @@ impl Router {
     /// Position-based estimate of the wait, in seconds, of a contact about to
     /// arrive: 0 if an agent is free for it, else (contacts ahead + 1) mean
     /// handle times shared over the contact slots that serve its queue.
-    pub fn estimate_wait(&self, channel: Channel, skill: SkillId, priority: u8, mean_handle: f64) -> f64 {
+    pub fn estimate_wait(
+        &self,
+        channel: Channel,
+        skill: SkillId,
+        priority: u8,
+        mean_handle: f64,
+    ) -> f64 {
         if self.free_agent(channel, skill).is_some() {
             return 0.0;
         }
@@ -289,7 +295,13 @@ impl Router {
         let can_voice = a.load() == 0;
         let can_chat = !a.on_voice && a.chats < pool.chat_concurrency;
         // Highest priority first, then oldest, then lowest id.
-        let rank = |q: usize, e: &Entry| (std::cmp::Reverse(queue_priority(q)), e.since, e.conversation);
+        let rank = |q: usize, e: &Entry| {
+            (
+                std::cmp::Reverse(queue_priority(q)),
+                e.since,
+                e.conversation,
+            )
+        };
         let mut best: Option<(usize, Entry)> = None;
         for &skill in &pool.skills {
             for &channel in &pool.channels {
@@ -442,7 +454,9 @@ skill = "billing"
             "[[agents]]\nname = \"a\"\ncount = 2\nchat_concurrency = 2\nskills = [\"billing\"]\n",
         );
         let mut r = Router::new(&s, 0.0);
-        let got: Vec<_> = (0..5).map(|i| r.arrive(0.0, i, Channel::Chat, 0, 0)).collect();
+        let got: Vec<_> = (0..5)
+            .map(|i| r.arrive(0.0, i, Channel::Chat, 0, 0))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -496,7 +510,10 @@ skill = "billing"
         assert_eq!(r.estimate_wait(Channel::Voice, 0, 1, 300.0), 150.0);
         r.arrive(2.0, 4, Channel::Voice, 0, 1);
         let next = r.release(3.0, 0, Channel::Voice);
-        assert_eq!(next[0].conversation, 4, "the later priority contact goes first");
+        assert_eq!(
+            next[0].conversation, 4,
+            "the later priority contact goes first"
+        );
         let next = r.release(4.0, 1, Channel::Voice);
         assert_eq!(next[0].conversation, 3);
     }

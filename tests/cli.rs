@@ -56,6 +56,30 @@ fn run_prints_the_summary_and_writes_a_new_folder_each_time() {
         assert_eq!(summary["schema_version"], 1);
         assert_eq!(summary["scenario"], "basic");
         assert!(summary["conversations"]["arrivals"].as_u64().unwrap() > 2000);
+        // The trigger figures against ground truth are part of the summary.
+        let triggers = &summary["measured"]["triggers"];
+        let precision = triggers["precision"]["value"].as_f64().unwrap();
+        let recall = triggers["recall"]["value"].as_f64().unwrap();
+        assert!(precision > 0.3 && precision < 1.0, "{precision}");
+        assert!(recall > 0.5 && recall <= 1.0, "{recall}");
+        let needed = triggers["needed_escalations"].as_u64().unwrap();
+        let needless = triggers["needless_escalations"].as_u64().unwrap();
+        assert_eq!(triggers["escalations"].as_u64().unwrap(), needed + needless);
+        let rule = &triggers["by_rule"]["low_confidence"];
+        assert!(rule["detection_delay_s"]["n"].as_u64().unwrap() > 0);
+        assert!(rule["detection_delay_turns"]["p50"].as_f64().unwrap() >= 1.0);
+        assert!(
+            summary["measured"]["handoff"]["context_completeness"]["value"]
+                .as_f64()
+                .unwrap()
+                > 0.5
+        );
+        // Decision latency is wall-clock, so it lives in timing.json.
+        let timing: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("timing.json")).unwrap())
+                .unwrap();
+        assert!(timing["decision_latency_ns"]["n"].as_u64().unwrap() > 1000);
+        assert!(timing["decision_latency_ns"]["p50"].as_u64().unwrap() > 0);
         assert!(dir.join("scenario.toml").exists());
         // No temporary files are left behind.
         assert!(

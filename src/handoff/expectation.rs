@@ -49,8 +49,16 @@ mod tests {
         assert!(m.text.contains("human agent"));
         assert!(m.text.contains("see our conversation"));
         assert!(m.text.contains("about 3 minutes"), "{}", m.text);
-        assert!(expectation_message(10.0, false).text.contains("less than a minute"));
-        assert!(!expectation_message(10.0, false).text.contains("see our conversation"));
+        assert!(
+            expectation_message(10.0, false)
+                .text
+                .contains("less than a minute")
+        );
+        assert!(
+            !expectation_message(10.0, false)
+                .text
+                .contains("see our conversation")
+        );
         assert!(expectation_message(7200.0, true).text.contains("2.0 hours"));
     }
 }

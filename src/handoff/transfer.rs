@@ -19,7 +19,11 @@ pub enum TransferMode {
 }
 
 impl TransferMode {
-    pub const ALL: [TransferMode; 3] = [TransferMode::Cold, TransferMode::Warm, TransferMode::PrioritySpecialist];
+    pub const ALL: [TransferMode; 3] = [
+        TransferMode::Cold,
+        TransferMode::Warm,
+        TransferMode::PrioritySpecialist,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -126,7 +130,12 @@ mod tests {
         }
     }
 
-    fn inputs(sentiment: f64, complexity: f64, regulated: bool, channel: Channel) -> TransferInputs {
+    fn inputs(
+        sentiment: f64,
+        complexity: f64,
+        regulated: bool,
+        channel: Channel,
+    ) -> TransferInputs {
         TransferInputs {
             channel,
             sentiment,
@@ -139,19 +148,31 @@ mod tests {
     fn intent_aware_policy() {
         let p = policy(PolicyRule::IntentAware);
         let calm_simple = p.decide(&inputs(0.2, 0.3, false, Channel::Chat));
-        assert_eq!((calm_simple.mode, calm_simple.briefing), (TransferMode::Cold, 0.0));
+        assert_eq!(
+            (calm_simple.mode, calm_simple.briefing),
+            (TransferMode::Cold, 0.0)
+        );
         let upset = p.decide(&inputs(-0.6, 0.3, false, Channel::Chat));
         assert_eq!((upset.mode, upset.briefing), (TransferMode::Warm, 30.0));
         let complex_voice = p.decide(&inputs(0.0, 0.8, false, Channel::Voice));
-        assert_eq!((complex_voice.mode, complex_voice.briefing), (TransferMode::Warm, 15.0));
+        assert_eq!(
+            (complex_voice.mode, complex_voice.briefing),
+            (TransferMode::Warm, 15.0)
+        );
         let regulated = p.decide(&inputs(0.5, 0.1, true, Channel::Voice));
-        assert_eq!((regulated.mode, regulated.priority), (TransferMode::PrioritySpecialist, 1));
+        assert_eq!(
+            (regulated.mode, regulated.priority),
+            (TransferMode::PrioritySpecialist, 1)
+        );
     }
 
     #[test]
     fn fixed_policies_ignore_the_case() {
         let upset_regulated = inputs(-0.9, 0.9, true, Channel::Chat);
-        assert_eq!(policy(PolicyRule::AlwaysCold).decide(&upset_regulated).mode, TransferMode::Cold);
+        assert_eq!(
+            policy(PolicyRule::AlwaysCold).decide(&upset_regulated).mode,
+            TransferMode::Cold
+        );
         let warm = policy(PolicyRule::AlwaysWarm).decide(&upset_regulated);
         assert_eq!((warm.mode, warm.priority), (TransferMode::Warm, 0));
     }

@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 use hdrhistogram::Histogram;
 use serde::Serialize;
 
-pub use quality::{HandoffQuality, TriggerQuality};
 use quality::QualityRecorder;
+pub use quality::{HandoffQuality, TriggerQuality};
 pub use stats::Estimate;
 use stats::{BATCHES, batch_ratio_ci95};
 
@@ -150,6 +150,7 @@ pub struct Recorder {
     threshold: f64,
     /// All arrivals and terminal outcomes, warm-up included (conservation).
     arrivals: u64,
+    repeat_arrivals: u64,
     ended: BTreeMap<Outcome, u64>,
     live: u64,
     peak_live: u64,
@@ -193,6 +194,7 @@ impl Recorder {
             interval,
             threshold: scenario.service_level_threshold.as_secs_f64(),
             arrivals: 0,
+            repeat_arrivals: 0,
             ended: BTreeMap::new(),
             live: 0,
             peak_live: 0,
@@ -210,11 +212,23 @@ impl Recorder {
         ((t / self.interval) as usize).min(self.arrivals_by_interval.len() - 1)
     }
 
-    /// A conversation arrived at `t` (seconds).
-    pub fn arrived(&mut self, id: ConversationId, t: f64, channel: Channel, intent: usize) {
+    /// A conversation arrived at `t` (seconds); `repeat` when it is a
+    /// returning customer rather than a fresh arrival of the Poisson stream.
+    pub fn arrived(
+        &mut self,
+        id: ConversationId,
+        t: f64,
+        channel: Channel,
+        intent: usize,
+        repeat: bool,
+    ) {
         self.arrivals += 1;
-        for word in [id, t.to_bits(), channel.index() as u64, intent as u64] {
-            self.fingerprint = fnv1a(self.fingerprint, word);
+        if repeat {
+            self.repeat_arrivals += 1;
+        } else {
+            for word in [id, t.to_bits(), channel.index() as u64, intent as u64] {
+                self.fingerprint = fnv1a(self.fingerprint, word);
+            }
         }
         self.live += 1;
         self.peak_live = self.peak_live.max(self.live);
@@ -286,6 +300,7 @@ impl Recorder {
         let count = |o| self.ended.get(&o).copied().unwrap_or(0);
         let conversations = Conservation {
             arrivals: self.arrivals,
+            repeat_arrivals: self.repeat_arrivals,
             resolved_by_ai: count(Outcome::ResolvedByAi),
             resolved_by_human: count(Outcome::ResolvedByHuman),
             unresolved: count(Outcome::Unresolved),
@@ -458,6 +473,8 @@ pub fn erlang_reference(scenario: &Scenario) -> Option<Prediction> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Conservation {
     pub arrivals: u64,
+    /// Of the arrivals, returning customers (repeat contacts).
+    pub repeat_arrivals: u64,
     pub resolved_by_ai: u64,
     pub resolved_by_human: u64,
     pub unresolved: u64,
@@ -569,8 +586,9 @@ pub struct Summary {
     pub duration_s: f64,
     pub warm_up_s: f64,
     pub conversations: Conservation,
-    /// Hash of the arrival sequence (ids, times, channels, intents): equal in
-    /// two runs iff they saw the same customers (common random numbers).
+    /// Hash of the first-contact arrival sequence (ids, times, channels,
+    /// intents): equal in two runs iff they saw the same customers (common
+    /// random numbers). Repeat contacts depend on outcomes and are left out.
     pub arrival_fingerprint: String,
     /// Most conversations alive at once (bot, queue or with an agent).
     pub peak_concurrency: u64,
@@ -641,7 +659,7 @@ skills = ["s"]
         let s = scenario();
         let mut r = Recorder::new(&s);
         for (id, t) in [(1, 100.0), (2, 4000.0), (3, 5000.0), (4, 6000.0)] {
-            r.arrived(id, t, Channel::Voice, 0);
+            r.arrived(id, t, Channel::Voice, 0, false);
         }
         r.ended(&record(1, 100.0, Outcome::ResolvedByHuman, 0.0));
         r.ended(&record(2, 4000.0, Outcome::ResolvedByHuman, 30.0));

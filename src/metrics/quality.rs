@@ -95,7 +95,9 @@ impl QualityRecorder {
     /// Records one measured conversation that has ended.
     pub fn record(&mut self, r: &ConversationRecord) {
         self.conversations += 1;
-        if r.previous_contact_age.is_some_and(|age| age <= REPEAT_WINDOW_SECONDS) {
+        if r.previous_contact_age
+            .is_some_and(|age| age <= REPEAT_WINDOW_SECONDS)
+        {
             self.repeats += 1;
         }
         if r.handoff != Some(HandoffReason::Direct) {
@@ -116,7 +118,9 @@ impl QualityRecorder {
                         rule.needless += 1;
                     }
                 }
-                (None, true) if r.handoff == Some(HandoffReason::BotFallback) => self.missed_fallback += 1,
+                (None, true) if r.handoff == Some(HandoffReason::BotFallback) => {
+                    self.missed_fallback += 1
+                }
                 (None, true) if r.outcome == Outcome::AbandonedInBot => self.missed_gave_up += 1,
                 _ => {}
             }
@@ -193,7 +197,12 @@ impl QualityRecorder {
             handoffs: self.handoffs,
             by_mode: TransferMode::ALL
                 .iter()
-                .map(|m| (m.name().to_string(), self.modes.get(m).copied().unwrap_or(0)))
+                .map(|m| {
+                    (
+                        m.name().to_string(),
+                        self.modes.get(m).copied().unwrap_or(0),
+                    )
+                })
                 .collect(),
             context_completeness: Estimate::ratio(self.completeness_sum, self.handoffs),
             completeness_sixths: self.completeness_sixths,

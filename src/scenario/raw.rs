@@ -772,7 +772,10 @@ fn validate_customers(raw: &RawCustomers) -> Result<Customers, Invalid> {
             "customers.frustration_per_failed_turn".into(),
             raw.frustration_per_failed_turn,
         )?,
-        repeat_probability: probability("customers.repeat_probability".into(), raw.repeat_probability)?,
+        repeat_probability: probability(
+            "customers.repeat_probability".into(),
+            raw.repeat_probability,
+        )?,
         repeat_delay: dist("customers.repeat_delay".into(), &raw.repeat_delay)?,
     })
 }
@@ -823,14 +826,20 @@ fn validate_ai(raw: &RawAiAgent) -> Result<Option<AiAgent>, Invalid> {
 }
 
 fn validate_triggers(raw: &RawTriggers, intents: &[Intent]) -> Result<TriggerConfig, Invalid> {
-    let threshold = probability("triggers.confidence_threshold".into(), raw.confidence_threshold)?;
+    let threshold = probability(
+        "triggers.confidence_threshold".into(),
+        raw.confidence_threshold,
+    )?;
     for (key, value) in [
         ("triggers.max_failed_attempts", raw.max_failed_attempts),
         ("triggers.max_failed_in_a_row", raw.max_failed_in_a_row),
         ("triggers.circular_repeats", raw.circular_repeats),
     ] {
         if value > 100 {
-            return Err(invalid(key, format!("must be between 0 (off) and 100, got {value}")));
+            return Err(invalid(
+                key,
+                format!("must be between 0 (off) and 100, got {value}"),
+            ));
         }
     }
     if raw.circular_repeats == 1 {
@@ -842,12 +851,18 @@ fn validate_triggers(raw: &RawTriggers, intents: &[Intent]) -> Result<TriggerCon
     if let Some(t) = raw.sentiment_threshold
         && !(-1.0..=1.0).contains(&t)
     {
-        return Err(invalid("triggers.sentiment_threshold", format!("must be in [-1, 1], got {t}")));
+        return Err(invalid(
+            "triggers.sentiment_threshold",
+            format!("must be in [-1, 1], got {t}"),
+        ));
     }
     if let Some(d) = raw.sentiment_drop
         && !(d > 0.0 && d <= 2.0)
     {
-        return Err(invalid("triggers.sentiment_drop", format!("must be in (0, 2], got {d}")));
+        return Err(invalid(
+            "triggers.sentiment_drop",
+            format!("must be in (0, 2], got {d}"),
+        ));
     }
     let mut topics = Vec::with_capacity(raw.topics.len());
     for (i, topic) in raw.topics.iter().enumerate() {
@@ -858,13 +873,19 @@ fn validate_triggers(raw: &RawTriggers, intents: &[Intent]) -> Result<TriggerCon
                 format!(
                     "`{}` is not an intent; intents are: {}",
                     topic.intent,
-                    intents.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ")
+                    intents
+                        .iter()
+                        .map(|i| i.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             ));
         }
         let action = match (topic.always, topic.confidence_below) {
             (true, None) => TopicAction::Always,
-            (false, Some(t)) => TopicAction::ConfidenceBelow(probability(key("confidence_below"), t)?),
+            (false, Some(t)) => {
+                TopicAction::ConfidenceBelow(probability(key("confidence_below"), t)?)
+            }
             _ => {
                 return Err(invalid(
                     format!("triggers.topics[{i}]"),
@@ -906,7 +927,10 @@ fn validate_handoff(raw: &RawHandoff) -> Result<Handoff, Invalid> {
     {
         return Err(invalid(
             "handoff.expectation_patience_boost",
-            format!("must be in [0.5, 5], got {}", raw.expectation_patience_boost),
+            format!(
+                "must be in [0.5, 5], got {}",
+                raw.expectation_patience_boost
+            ),
         ));
     }
     if !(-1.0..=1.0).contains(&raw.warm_sentiment_below) {

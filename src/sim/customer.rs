@@ -122,9 +122,10 @@ impl Customer {
             let sentiments: Vec<f64> = self.bot.history.iter().map(|h| h.sentiment).collect();
             let account_found = {
                 use rand::RngExt;
-                let mut rng = wiring
-                    .streams
-                    .stream(crate::rng::Purpose::Customer, self.profile.id, 2);
+                let mut rng =
+                    wiring
+                        .streams
+                        .stream(crate::rng::Purpose::Customer, self.profile.id, 2);
                 rng.random::<f64>() < handoff.account_lookup_success
             };
             let package = ContextPackage::build(
@@ -185,7 +186,9 @@ impl Customer {
         if at >= wiring.scenario.duration.as_secs_f64() {
             return;
         }
-        let profile = self.profile.repeat(&wiring.scenario, &wiring.streams, self.arrived_at);
+        let profile = self
+            .profile
+            .repeat(&wiring.scenario, &wiring.streams, self.arrived_at);
         let sleep = wiring.clock.delay(delay);
         actix::spawn(async move {
             actix::clock::sleep(sleep).await;
@@ -204,6 +207,7 @@ impl Actor for Customer {
             at: self.arrived_at,
             channel: self.profile.channel,
             intent: self.profile.intent,
+            repeat: self.profile.contact > 1,
         });
         if self.wiring.ai.is_some() {
             let utterance = opening(&self.wiring.streams, self.profile.id);
@@ -289,9 +293,12 @@ impl Handler<Queued> for Customer {
         if let Some(patience) = patience {
             let router = self.wiring.router.clone();
             let conversation = self.profile.id;
-            self.patience_timer = Some(ctx.run_later(self.wiring.clock.delay(patience), move |_, _| {
-                router.do_send(Abandon { conversation });
-            }));
+            self.patience_timer = Some(ctx.run_later(
+                self.wiring.clock.delay(patience),
+                move |_, _| {
+                    router.do_send(Abandon { conversation });
+                },
+            ));
         }
     }
 }
@@ -301,7 +308,10 @@ impl Handler<Connected> for Customer {
 
     fn handle(&mut self, connected: Connected, ctx: &mut Context<Self>) {
         let Stage::Queued { since } = self.stage else {
-            unreachable!("router connected conversation {} that was not queued", self.profile.id);
+            unreachable!(
+                "router connected conversation {} that was not queued",
+                self.profile.id
+            );
         };
         if let Some(timer) = self.patience_timer.take() {
             ctx.cancel_future(timer);
@@ -318,7 +328,10 @@ impl Handler<LeftQueue> for Customer {
 
     fn handle(&mut self, _: LeftQueue, ctx: &mut Context<Self>) {
         let Stage::Queued { since } = self.stage else {
-            unreachable!("conversation {} left a queue it was not in", self.profile.id);
+            unreachable!(
+                "conversation {} left a queue it was not in",
+                self.profile.id
+            );
         };
         self.record.waited = true;
         self.record.queue_wait = Some(self.wiring.clock.now() - since);

@@ -141,6 +141,7 @@ pub struct Arrived {
     pub at: f64,
     pub channel: Channel,
     pub intent: usize,
+    pub repeat: bool,
 }
 
 #[derive(Message)]

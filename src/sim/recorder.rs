@@ -26,6 +26,7 @@ impl Handler<Arrived> for RecorderActor {
             arrived.at,
             arrived.channel,
             arrived.intent,
+            arrived.repeat,
         );
     }
 }

@@ -50,7 +50,9 @@ impl Handler<RequestHuman> for RouterActor {
 
     fn handle(&mut self, request: RequestHuman, _: &mut Context<Self>) {
         let now = self.clock.now();
-        let mean_handle = self.scenario.intents[request.intent].handle_time.mean_secs();
+        let mean_handle = self.scenario.intents[request.intent]
+            .handle_time
+            .mean_secs();
         let estimated_wait = self.router.estimate_wait(
             request.channel,
             request.skill,

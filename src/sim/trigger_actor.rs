@@ -40,7 +40,9 @@ impl Handler<AiReplied> for TriggerActor {
         let started = Instant::now();
         let decision = self.engine.evaluate(&observation);
         let elapsed = started.elapsed().as_nanos().min(u128::from(u64::MAX)) as u64;
-        self.latency_ns.record(elapsed.max(1)).expect("auto-resizing histogram");
+        self.latency_ns
+            .record(elapsed.max(1))
+            .expect("auto-resizing histogram");
         reply.customer.do_send(TurnOutcome {
             turn: reply.turn,
             correct: reply.correct,

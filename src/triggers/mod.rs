@@ -329,7 +329,8 @@ impl TriggerEngine {
         if c.urgency && text::is_urgent(&tokens) {
             fire(TriggerKind::Urgency, 1.0);
         }
-        if let (Some(window), Some(age)) = (c.repeat_contact_window, observation.previous_contact_age)
+        if let (Some(window), Some(age)) =
+            (c.repeat_contact_window, observation.previous_contact_age)
             && age <= window
         {
             fire(TriggerKind::RepeatContact, age);
@@ -351,10 +352,19 @@ impl TriggerEngine {
         }
         if let Some(repeats) = c.circular_repeats {
             let restated = |same: &dyn Fn(&TurnSignals) -> bool| {
-                1 + observation.history.iter().rev().take_while(|h| same(h)).count() as u32
+                1 + observation
+                    .history
+                    .iter()
+                    .rev()
+                    .take_while(|h| same(h))
+                    .count() as u32
             };
             let same_text = restated(&|h| h.fingerprint == signals.fingerprint);
-            let same_intent = if intent == 0 { 0 } else { restated(&|h| h.intent == intent) };
+            let same_intent = if intent == 0 {
+                0
+            } else {
+                restated(&|h| h.intent == intent)
+            };
             let count = same_text.max(same_intent);
             if count >= repeats {
                 fire(TriggerKind::Circular, f64::from(count));
@@ -368,12 +378,18 @@ impl TriggerEngine {
         if let Some(limit) = c.max_failed_attempts
             && observation.failed_attempts >= limit
         {
-            fire(TriggerKind::FailedAttempts, f64::from(observation.failed_attempts));
+            fire(
+                TriggerKind::FailedAttempts,
+                f64::from(observation.failed_attempts),
+            );
         }
         if let Some(limit) = c.max_failed_in_a_row
             && observation.failed_in_a_row >= limit
         {
-            fire(TriggerKind::FailedInARow, f64::from(observation.failed_in_a_row));
+            fire(
+                TriggerKind::FailedInARow,
+                f64::from(observation.failed_in_a_row),
+            );
         }
         Decision { reasons, signals }
     }

@@ -54,8 +54,17 @@ fn explicit_request_fires_and_negation_does_not() {
         explicit_request: true,
         ..none()
     });
-    assert_eq!(engine.evaluate(&calm("Let me talk to an AGENT!!")).primary(), Some(TriggerKind::Explicit));
-    assert!(!engine.evaluate(&calm("I don't need a human, where is my parcel?")).escalate());
+    assert_eq!(
+        engine
+            .evaluate(&calm("Let me talk to an AGENT!!"))
+            .primary(),
+        Some(TriggerKind::Explicit)
+    );
+    assert!(
+        !engine
+            .evaluate(&calm("I don't need a human, where is my parcel?"))
+            .escalate()
+    );
     assert!(!engine.evaluate(&calm("no need for a human")).escalate());
     assert!(!engine.evaluate(&calm("where is my order?")).escalate());
 }
@@ -66,7 +75,10 @@ fn confidence_below_threshold_fires_and_equal_does_not() {
         confidence_threshold: Some(0.5),
         ..none()
     });
-    assert_eq!(engine.evaluate(&Observation::new("hi", 0.49)).primary(), Some(TriggerKind::Confidence));
+    assert_eq!(
+        engine.evaluate(&Observation::new("hi", 0.49)).primary(),
+        Some(TriggerKind::Confidence)
+    );
     assert!(!engine.evaluate(&Observation::new("hi", 0.5)).escalate());
 }
 
@@ -83,7 +95,10 @@ fn failed_attempts_in_total_and_in_a_row() {
         ..calm("hi")
     };
     assert!(!engine.evaluate(&with(1, 1)).escalate());
-    assert_eq!(engine.evaluate(&with(2, 2)).primary(), Some(TriggerKind::FailedInARow));
+    assert_eq!(
+        engine.evaluate(&with(2, 2)).primary(),
+        Some(TriggerKind::FailedInARow)
+    );
     let total = engine.evaluate(&with(3, 1));
     assert_eq!(total.primary(), Some(TriggerKind::FailedAttempts));
     assert_eq!(total.reasons[0].score, 3.0);
@@ -103,7 +118,11 @@ fn negative_sentiment_with_capitals_and_exclamations() {
     assert!(shouted < plain && plain < 0.0, "{shouted} {plain}");
     // Negation flips: "not bad" is not negative.
     assert!(sentiment("not bad at all") > 0.0);
-    assert!(!engine.evaluate(&calm("Thanks, that helps a lot.")).escalate());
+    assert!(
+        !engine
+            .evaluate(&calm("Thanks, that helps a lot."))
+            .escalate()
+    );
 }
 
 #[test]
@@ -117,7 +136,11 @@ fn sarcasm_is_misread_as_positive_a_known_limit() {
         sentiment_drop: Some(0.8),
         ..none()
     });
-    assert!(!engine.evaluate(&calm("Great, just great. Thanks for nothing.")).escalate());
+    assert!(
+        !engine
+            .evaluate(&calm("Great, just great. Thanks for nothing."))
+            .escalate()
+    );
 }
 
 #[test]
@@ -144,7 +167,11 @@ fn sentiment_trend_fires_on_a_fall_to_negative() {
     });
     assert_eq!(fell.primary(), Some(TriggerKind::SentimentTrend));
     // Without a better earlier message there is no fall.
-    assert!(!engine.evaluate(&calm(text)).fired(TriggerKind::SentimentTrend));
+    assert!(
+        !engine
+            .evaluate(&calm(text))
+            .fired(TriggerKind::SentimentTrend)
+    );
 }
 
 #[test]
@@ -154,11 +181,21 @@ fn urgency_words() {
         ..none()
     });
     assert_eq!(
-        engine.evaluate(&calm("someone used my card, this is fraud")).primary(),
+        engine
+            .evaluate(&calm("someone used my card, this is fraud"))
+            .primary(),
         Some(TriggerKind::Urgency)
     );
-    assert!(engine.evaluate(&calm("I need this fixed right now")).escalate());
-    assert!(!engine.evaluate(&calm("no rush, whenever you can")).escalate());
+    assert!(
+        engine
+            .evaluate(&calm("I need this fixed right now"))
+            .escalate()
+    );
+    assert!(
+        !engine
+            .evaluate(&calm("no rush, whenever you can"))
+            .escalate()
+    );
 }
 
 #[test]
@@ -171,7 +208,10 @@ fn topic_rules_on_the_recognised_intent() {
         recognised_intent: Some(intent),
         ..Observation::new("about my account", confidence)
     };
-    assert_eq!(engine.evaluate(&with("dispute", 0.99)).primary(), Some(TriggerKind::Topic));
+    assert_eq!(
+        engine.evaluate(&with("dispute", 0.99)).primary(),
+        Some(TriggerKind::Topic)
+    );
     assert!(engine.evaluate(&with("billing", 0.65)).escalate());
     assert!(!engine.evaluate(&with("billing", 0.75)).escalate());
     assert!(!engine.evaluate(&with("order_status", 0.1)).escalate());
@@ -187,8 +227,16 @@ fn repeat_contact_just_inside_and_just_outside_the_window() {
         previous_contact_age: age,
         ..calm("hello again")
     };
-    assert!(engine.evaluate(&with(Some(48.0 * 3600.0 - 1.0))).fired(TriggerKind::RepeatContact));
-    assert!(engine.evaluate(&with(Some(48.0 * 3600.0))).fired(TriggerKind::RepeatContact));
+    assert!(
+        engine
+            .evaluate(&with(Some(48.0 * 3600.0 - 1.0)))
+            .fired(TriggerKind::RepeatContact)
+    );
+    assert!(
+        engine
+            .evaluate(&with(Some(48.0 * 3600.0)))
+            .fired(TriggerKind::RepeatContact)
+    );
     assert!(!engine.evaluate(&with(Some(48.0 * 3600.0 + 1.0))).escalate());
     assert!(!engine.evaluate(&with(None)).escalate());
 }
@@ -218,7 +266,10 @@ fn circular_conversation_on_repeated_utterances_or_intent() {
         recognised_intent: Some("billing"),
         ..calm(text)
     };
-    let h = [engine.evaluate(&intent("my bill")).signals, engine.evaluate(&intent("the invoice")).signals];
+    let h = [
+        engine.evaluate(&intent("my bill")).signals,
+        engine.evaluate(&intent("the invoice")).signals,
+    ];
     assert!(
         engine
             .evaluate(&Observation {
@@ -282,16 +333,24 @@ fn switched_off_rules_never_fire() {
 #[test]
 fn categories_group_the_rules() {
     assert_eq!(TriggerKind::Explicit.category(), TriggerCategory::Explicit);
-    assert_eq!(TriggerKind::FailedInARow.category(), TriggerCategory::Confidence);
-    assert_eq!(TriggerKind::Circular.category(), TriggerCategory::Contextual);
+    assert_eq!(
+        TriggerKind::FailedInARow.category(),
+        TriggerCategory::Confidence
+    );
+    assert_eq!(
+        TriggerKind::Circular.category(),
+        TriggerCategory::Contextual
+    );
 }
 
 fn any_history() -> impl Strategy<Value = Vec<TurnSignals>> {
     prop::collection::vec(
-        (-1.0f64..=1.0, any::<u64>(), 0u64..3).prop_map(|(sentiment, fingerprint, intent)| TurnSignals {
-            sentiment,
-            fingerprint,
-            intent,
+        (-1.0f64..=1.0, any::<u64>(), 0u64..3).prop_map(|(sentiment, fingerprint, intent)| {
+            TurnSignals {
+                sentiment,
+                fingerprint,
+                intent,
+            }
         }),
         0..12,
     )

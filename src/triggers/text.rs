@@ -74,22 +74,22 @@ fn within_one_edit(token: &str, word: &str) -> bool {
 
 /// Words that ask for a human on their own (matched with one typo allowed
 /// when at least five letters long).
-const REQUEST_WORDS: [&str; 7] = [
+const REQUEST_WORDS: [&str; 6] = [
     "human",
     "agent",
     "representative",
     "operator",
     "supervisor",
     "manager",
-    "someone",
 ];
 
 /// Two-word phrases that ask for a human.
-const REQUEST_PAIRS: [(&str, &str); 5] = [
+const REQUEST_PAIRS: [(&str, &str); 6] = [
     ("real", "person"),
     ("live", "person"),
     ("actual", "person"),
     ("a", "person"),
+    ("to", "someone"),
     ("live", "chat"),
 ];
 
@@ -203,6 +203,7 @@ mod tests {
             "let me talk to someone",
             "Why can't I talk to a human?",
             "no bot, a real person please",
+            "put me through to someone",
         ] {
             assert!(asks(text), "{text}");
         }
@@ -231,6 +232,7 @@ mod tests {
         assert!(!asks("urgent"), "urgent is two edits from agent");
         assert!(!asks("I ordered reagents"));
         assert!(!asks("where is my order"));
+        assert!(!asks("Someone used my card"));
     }
 
     #[test]
@@ -246,7 +248,10 @@ mod tests {
         assert!(asks("I don't want the bot. Human please"));
         assert!(asks("not the bot but a human"));
         assert!(!urgent("right, now what"));
-        assert_eq!(tokens(&normalize("Hi, Agent’s!")), vec!["hi", ",", "agents", "!"]);
+        assert_eq!(
+            tokens(&normalize("Hi, Agent’s!")),
+            vec!["hi", ",", "agents", "!"]
+        );
     }
 
     #[test]
