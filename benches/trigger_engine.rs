@@ -73,6 +73,19 @@ fn bench(c: &mut Criterion) {
     c.bench_function("evaluate: calm first turns", |b| {
         b.iter(|| engine.evaluate(black_box(&calm)))
     });
+    // The same heavy turn without the sentiment rules: the cost of VADER is
+    // the difference.
+    let no_sentiment = TriggerEngine::new(TriggerConfig {
+        sentiment_threshold: None,
+        sentiment_drop: None,
+        ..engine.config().clone()
+    });
+    c.bench_function("evaluate: all rules but sentiment, 10-turn history", |b| {
+        b.iter(|| no_sentiment.evaluate(black_box(&observation)))
+    });
+    c.bench_function("sentiment alone (VADER)", |b| {
+        b.iter(|| handoff_sim::triggers::sentiment(black_box(observation.utterance)))
+    });
 }
 
 criterion_group!(benches, bench);
