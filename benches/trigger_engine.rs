@@ -58,8 +58,20 @@ fn bench(c: &mut Criterion) {
         previous_contact_age: Some(30.0 * 3600.0),
     };
     assert!(engine.evaluate(&observation).escalate());
-    c.bench_function("evaluate: all rules, 10-turn history", |b| {
+    c.bench_function("evaluate: all rules, 10-turn history, angry 12-word message", |b| {
         b.iter(|| engine.evaluate(black_box(&observation)))
+    });
+    let typical = Observation {
+        utterance: "I was charged twice for the same order last week.",
+        ai_confidence: 0.62,
+        recognised_intent: Some("billing"),
+        failed_attempts: 1,
+        failed_in_a_row: 1,
+        history: &history,
+        previous_contact_age: None,
+    };
+    c.bench_function("evaluate: all rules, 10-turn history, typical 10-word message", |b| {
+        b.iter(|| engine.evaluate(black_box(&typical)))
     });
     let calm = Observation {
         utterance: "Where is my parcel? It was due yesterday.",
