@@ -58,9 +58,10 @@ fn bench(c: &mut Criterion) {
         previous_contact_age: Some(30.0 * 3600.0),
     };
     assert!(engine.evaluate(&observation).escalate());
-    c.bench_function("evaluate: all rules, 10-turn history, angry 12-word message", |b| {
-        b.iter(|| engine.evaluate(black_box(&observation)))
-    });
+    c.bench_function(
+        "evaluate: all rules, 10-turn history, angry 12-word message",
+        |b| b.iter(|| engine.evaluate(black_box(&observation))),
+    );
     let typical = Observation {
         utterance: "I was charged twice for the same order last week.",
         ai_confidence: 0.62,
@@ -70,9 +71,10 @@ fn bench(c: &mut Criterion) {
         history: &history,
         previous_contact_age: None,
     };
-    c.bench_function("evaluate: all rules, 10-turn history, typical 10-word message", |b| {
-        b.iter(|| engine.evaluate(black_box(&typical)))
-    });
+    c.bench_function(
+        "evaluate: all rules, 10-turn history, typical 10-word message",
+        |b| b.iter(|| engine.evaluate(black_box(&typical))),
+    );
     let calm = Observation {
         utterance: "Where is my parcel? It was due yesterday.",
         ai_confidence: 0.8,
