@@ -46,6 +46,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// Drawing a chart failed.
+    #[error("cannot draw chart {0}")]
+    Chart(String),
     /// The actor runtime failed (a bug, not a user error).
     #[error("simulation runtime failure: {0}")]
     Runtime(String),

@@ -32,6 +32,9 @@ enum Command {
         /// Folder for run outputs.
         #[arg(long, default_value = "reports")]
         out: PathBuf,
+        /// Also write conversations.csv (one row per conversation).
+        #[arg(long)]
+        conversations: bool,
     },
     /// Check a scenario without running it.
     Validate {
@@ -86,18 +89,20 @@ fn execute(command: Command) -> anyhow::Result<()> {
             scenario,
             seed,
             out,
+            conversations,
         } => {
             let mut loaded = Scenario::load(&scenario).map_err(Error::from)?;
             if let Some(seed) = seed {
                 loaded.seed = seed;
             }
-            let output = sim::run(&loaded, 0)?;
-            print!("{}", report::summary_table(&output.summary));
             let dir = report::create_run_dir(&out, &loaded.name, loaded.seed)?;
-            let path = report::write_run(&dir, &output, &loaded.source)
-                .with_context(|| format!("writing the run into {}", dir.display()))?;
-            eprintln!("\n{}", report::Timing::of(&output).line());
-            println!("\nsummary: {}", path.display());
+            // Nothing half-written is left behind: on failure the run folder goes.
+            let result = run_into(&dir, &loaded, conversations);
+            if result.is_err() {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            let report_path = result?;
+            println!("\nreport: {}", report_path.display());
             Ok(())
         }
         Command::Validate { scenario } => {
@@ -130,6 +135,31 @@ fn execute(command: Command) -> anyhow::Result<()> {
             threshold,
         } => erlang(rate, aht, &agents, patience, threshold),
     }
+}
+
+/// Runs the scenario and writes every output into `dir`; returns the path
+/// of `report.html`.
+fn run_into(
+    dir: &std::path::Path,
+    scenario: &Scenario,
+    conversations: bool,
+) -> anyhow::Result<PathBuf> {
+    let partial = dir.join("conversations.csv.tmp");
+    let options = sim::RunOptions {
+        conversations_csv: conversations.then(|| partial.clone()),
+        ..sim::RunOptions::default()
+    };
+    let output = sim::run_with(scenario, &options)?;
+    print!("{}", report::summary_table(&output.summary));
+    eprintln!("\n{}", report::Timing::of(&output).line());
+    let report_path = report::write_run(dir, &output, scenario)
+        .with_context(|| format!("writing the run into {}", dir.display()))?;
+    if conversations {
+        let final_path = dir.join("conversations.csv");
+        std::fs::rename(&partial, &final_path)
+            .with_context(|| format!("renaming {}", partial.display()))?;
+    }
+    Ok(report_path)
 }
 
 fn parse_agents(text: &str) -> Result<std::ops::RangeInclusive<u32>, Error> {

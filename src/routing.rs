@@ -55,6 +55,8 @@ struct PoolState {
     busy_agents: u32,
     /// Time integral of `busy_agents` since the start of measurement.
     busy_agent_seconds: f64,
+    /// Time integral of `busy_agents` per reporting interval (whole run).
+    busy_by_interval: Vec<f64>,
     /// Time integral of the number of held contacts.
     contact_seconds: f64,
     held_contacts: u32,
@@ -72,6 +74,15 @@ pub struct PoolOccupancy {
     pub mean_concurrency: f64,
     /// Agent-seconds in the measured window (the denominator).
     pub staffed_seconds: f64,
+}
+
+/// Router figures per reporting interval, from time 0.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IntervalSeries {
+    /// Time-average number of contacts waiting.
+    pub mean_queue: Vec<f64>,
+    /// Per pool, per interval: time-average share of agents busy.
+    pub occupancy: Vec<Vec<f64>>,
 }
 
 /// What happened to an arriving contact.
@@ -108,6 +119,27 @@ pub struct Router {
     /// here at once and skipped lazily in the deque).
     waiting: BTreeMap<ConversationId, usize>,
     measure_from: f64,
+    /// Reporting interval in seconds.
+    interval: f64,
+    /// Time integral of the number waiting, per reporting interval.
+    queue_by_interval: Vec<f64>,
+    /// When the number waiting last changed.
+    queue_changed: f64,
+}
+
+/// Adds `level × dt` over [from, to] to `series`, split at interval bounds.
+fn spread(series: &mut [f64], interval: f64, from: f64, to: f64, level: f64) {
+    if level == 0.0 || to <= from {
+        return;
+    }
+    let mut t = from;
+    while t < to {
+        let k = ((t / interval) as usize).min(series.len() - 1);
+        let end = ((k + 1) as f64 * interval).min(to);
+        let end = if end <= t { to } else { end };
+        series[k] += level * (end - t);
+        t = end;
+    }
 }
 
 /// Priority classes: 0 normal, 1 priority.
@@ -133,6 +165,8 @@ impl Router {
     /// Builds the agents of every pool; statistics count from `measure_from`
     /// (the end of the warm-up), in seconds.
     pub fn new(scenario: &Scenario, measure_from: f64) -> Router {
+        let interval = scenario.interval.as_secs_f64();
+        let intervals = (scenario.duration.as_secs_f64() / interval).ceil() as usize + 1;
         let mut agents = Vec::new();
         let mut pools = Vec::new();
         for (p, pool) in scenario.pools.iter().enumerate() {
@@ -153,6 +187,7 @@ impl Router {
                 available,
                 busy_agents: 0,
                 busy_agent_seconds: 0.0,
+                busy_by_interval: vec![0.0; intervals],
                 contact_seconds: 0.0,
                 held_contacts: 0,
                 last_change: 0.0,
@@ -179,6 +214,9 @@ impl Router {
             slots,
             waiting: BTreeMap::new(),
             measure_from,
+            interval,
+            queue_by_interval: vec![0.0; intervals],
+            queue_changed: 0.0,
         }
     }
 
@@ -245,6 +283,7 @@ impl Router {
             self.take(now, agent, channel);
             return Routed::Assigned(agent);
         }
+        self.queue_will_change(now);
         let q = queue_index(skill, channel, priority);
         self.queues[q].push_back(Entry {
             conversation,
@@ -257,7 +296,11 @@ impl Router {
 
     /// The customer gave up waiting. `true` if it was waiting (it leaves the
     /// queue); `false` if it was already connected or gone.
-    pub fn abandon(&mut self, conversation: ConversationId) -> bool {
+    pub fn abandon(&mut self, now: f64, conversation: ConversationId) -> bool {
+        if !self.waiting.contains_key(&conversation) {
+            return false;
+        }
+        self.queue_will_change(now);
         match self.waiting.remove(&conversation) {
             Some(q) => {
                 self.live[q] -= 1;
@@ -273,6 +316,7 @@ impl Router {
         self.put_back(now, agent, channel);
         let mut assigned = Vec::new();
         while let Some((q, entry)) = self.oldest_for(agent) {
+            self.queue_will_change(now);
             self.queues[q].pop_front();
             self.waiting.remove(&entry.conversation);
             self.live[q] -= 1;
@@ -332,20 +376,74 @@ impl Router {
         best
     }
 
-    fn integrate(pool: &mut PoolState, now: f64, measure_from: f64) {
+    fn integrate(pool: &mut PoolState, now: f64, measure_from: f64, interval: f64) {
         let from = pool.last_change.max(measure_from);
         if now > from {
             let dt = now - from;
             pool.busy_agent_seconds += f64::from(pool.busy_agents) * dt;
             pool.contact_seconds += f64::from(pool.held_contacts) * dt;
         }
+        let busy = f64::from(pool.busy_agents);
+        spread(
+            &mut pool.busy_by_interval,
+            interval,
+            pool.last_change,
+            now,
+            busy,
+        );
         pool.last_change = now;
+    }
+
+    /// Call before the number waiting changes.
+    fn queue_will_change(&mut self, now: f64) {
+        let waiting = self.waiting.len() as f64;
+        spread(
+            &mut self.queue_by_interval,
+            self.interval,
+            self.queue_changed,
+            now,
+            waiting,
+        );
+        self.queue_changed = now;
+    }
+
+    /// Per reporting interval up to `now`: mean number waiting, and per pool
+    /// the mean share of agents busy (occupancy over time).
+    pub fn interval_series(&mut self, now: f64) -> IntervalSeries {
+        self.queue_will_change(now);
+        let (interval, measure_from) = (self.interval, self.measure_from);
+        for pool in &mut self.pools {
+            Self::integrate(pool, now, measure_from, interval);
+        }
+        let length =
+            |k: usize| ((now - k as f64 * interval).clamp(0.0, interval)).max(f64::MIN_POSITIVE);
+        let intervals = ((now / interval).ceil() as usize).min(self.queue_by_interval.len());
+        IntervalSeries {
+            mean_queue: (0..intervals)
+                .map(|k| self.queue_by_interval[k] / length(k))
+                .collect(),
+            occupancy: self
+                .pools
+                .iter()
+                .map(|pool| {
+                    (0..intervals)
+                        .map(|k| {
+                            if pool.count == 0 {
+                                0.0
+                            } else {
+                                pool.busy_by_interval[k] / length(k) / f64::from(pool.count)
+                            }
+                        })
+                        .collect()
+                })
+                .collect(),
+        }
     }
 
     fn take(&mut self, now: f64, agent: AgentId, channel: Channel) {
         let a = &mut self.agents[agent];
         let pool = &mut self.pools[a.pool];
-        Self::integrate(pool, now, self.measure_from);
+        Self::integrate(pool, now, self.measure_from, self.interval);
         pool.available.remove(&(a.chats, agent));
         if a.load() == 0 {
             pool.busy_agents += 1;
@@ -363,7 +461,7 @@ impl Router {
     fn put_back(&mut self, now: f64, agent: AgentId, channel: Channel) {
         let a = &mut self.agents[agent];
         let pool = &mut self.pools[a.pool];
-        Self::integrate(pool, now, self.measure_from);
+        Self::integrate(pool, now, self.measure_from, self.interval);
         pool.available.remove(&(a.chats, agent));
         match channel {
             Channel::Voice => {
@@ -387,12 +485,12 @@ impl Router {
 
     /// Occupancy per pool from the start of measurement to `now`.
     pub fn occupancy(&mut self, now: f64) -> Vec<PoolOccupancy> {
-        let measure_from = self.measure_from;
+        let (measure_from, interval) = (self.measure_from, self.interval);
         self.pools
             .iter_mut()
             .enumerate()
             .map(|(p, pool)| {
-                Self::integrate(pool, now, measure_from);
+                Self::integrate(pool, now, measure_from, interval);
                 let staffed = f64::from(pool.count) * (now - measure_from).max(0.0);
                 let ratio = |x: f64| if staffed > 0.0 { x / staffed } else { 0.0 };
                 PoolOccupancy {
@@ -485,10 +583,10 @@ skill = "billing"
         r.arrive(0.0, 1, Channel::Voice, 0, 0);
         r.arrive(1.0, 2, Channel::Voice, 0, 0);
         r.arrive(2.0, 3, Channel::Voice, 0, 0);
-        assert!(r.abandon(2));
-        assert!(!r.abandon(2), "abandoning twice is a no-op");
+        assert!(r.abandon(0.0, 2));
+        assert!(!r.abandon(0.0, 2), "abandoning twice is a no-op");
         assert!(
-            !r.abandon(1),
+            !r.abandon(0.0, 1),
             "a connected contact cannot abandon the queue"
         );
         let next = r.release(3.0, 0, Channel::Voice);
@@ -516,6 +614,23 @@ skill = "billing"
         );
         let next = r.release(4.0, 1, Channel::Voice);
         assert_eq!(next[0].conversation, 3);
+    }
+
+    #[test]
+    fn interval_series_average_queue_and_occupancy() {
+        let mut s = scenario("[[agents]]\nname = \"a\"\ncount = 1\nskills = [\"billing\"]\n");
+        s.interval = std::time::Duration::from_secs(100);
+        let mut r = Router::new(&s, 0.0);
+        r.arrive(0.0, 1, Channel::Voice, 0, 0); // agent busy 0..150
+        r.arrive(50.0, 2, Channel::Voice, 0, 0); // waits 50..150
+        r.release(150.0, 0, Channel::Voice); // takes 2, busy until 250
+        r.release(250.0, 0, Channel::Voice);
+        let series = r.interval_series(300.0);
+        assert_eq!(series.mean_queue.len(), 3);
+        assert!((series.mean_queue[0] - 0.5).abs() < 1e-12, "{series:?}");
+        assert!((series.mean_queue[1] - 0.5).abs() < 1e-12);
+        assert_eq!(series.mean_queue[2], 0.0);
+        assert_eq!(series.occupancy[0], vec![1.0, 1.0, 0.5]);
     }
 
     #[test]
@@ -588,7 +703,7 @@ skill = "billing"
                             next += 1;
                         }
                         Op::Abandon(id) => {
-                            let removed = r.abandon(id);
+                            let removed = r.abandon(step as f64, id);
                             prop_assert_eq!(removed, waiting.remove(&id).is_some());
                         }
                         Op::Release(agent) => {

@@ -114,7 +114,11 @@ fn the_same_model_runs_on_an_accelerated_real_clock() {
     let mut scenario = common::mmc(600.0, "2m", 8, Some("1m"), "7h");
     scenario.duration = std::time::Duration::from_secs(30 * 60);
     scenario.warm_up = std::time::Duration::ZERO;
-    let run = sim::run_with(&scenario, 0, sim::TimeMode::Accelerated(1800.0)).unwrap();
+    let options = |time| sim::RunOptions {
+        time,
+        ..sim::RunOptions::default()
+    };
+    let run = sim::run_with(&scenario, &options(sim::TimeMode::Accelerated(1800.0))).unwrap();
     assert_conserved(&run);
     let arrivals = run.summary.conversations.arrivals;
     // 300 expected; Poisson sd ≈ 17.
@@ -124,5 +128,5 @@ fn the_same_model_runs_on_an_accelerated_real_clock() {
         "ran in {} s: not on the real clock",
         run.wall_seconds
     );
-    assert!(sim::run_with(&scenario, 0, sim::TimeMode::Accelerated(0.0)).is_err());
+    assert!(sim::run_with(&scenario, &options(sim::TimeMode::Accelerated(0.0))).is_err());
 }

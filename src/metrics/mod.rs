@@ -7,6 +7,7 @@
 //! during the warm-up are counted for conservation but left out of every
 //! statistic. Pure: no actors, no clock.
 
+pub mod csat;
 pub mod quality;
 pub mod stats;
 
@@ -20,8 +21,9 @@ pub use quality::{HandoffQuality, TriggerQuality};
 pub use stats::Estimate;
 use stats::{BATCHES, batch_ratio_ci95};
 
+use crate::arrivals::ArrivalProcess;
 use crate::handoff::TransferMode;
-use crate::routing::{ConversationId, PoolOccupancy};
+use crate::routing::{ConversationId, IntervalSeries, PoolOccupancy};
 use crate::scenario::{Channel, Scenario};
 use crate::theory::{Prediction, Queue};
 use crate::triggers::TriggerKind;
@@ -92,6 +94,8 @@ pub struct ConversationRecord {
     pub context_completeness: Option<f64>,
     /// The wait quoted to the customer at handoff, in seconds.
     pub estimated_wait: Option<f64>,
+    /// The customer's frustration at the end, 0 … 1.
+    pub frustration: f64,
 }
 
 /// When and why a trigger escalated a conversation.
@@ -286,6 +290,58 @@ impl Recorder {
         self.live
     }
 
+    /// The distributions and per-interval series behind the charts, over the
+    /// measured window up to `end`. `series` comes from the router.
+    pub fn report_data(
+        &self,
+        scenario: &Scenario,
+        end: f64,
+        series: &IntervalSeries,
+    ) -> ReportData {
+        let first = self.interval_of(self.warm_up);
+        let last = self.interval_of(end.max(self.warm_up));
+        let process = ArrivalProcess::new(&scenario.arrivals);
+        let intervals = (first..=last)
+            .filter(|&k| (k as f64) * self.interval < end)
+            .map(|k| {
+                let start = k as f64 * self.interval;
+                let stop = ((k + 1) as f64 * self.interval).min(end);
+                let channel = |c: Channel| {
+                    let q = &self.queue_by_interval[k][c.index()];
+                    let ratio = |num: f64, den: u64| (den > 0).then(|| num / den as f64);
+                    IntervalChannel {
+                        arrivals: self.arrivals_by_interval[k][c.index()],
+                        offered: q.offered,
+                        answered: q.answered,
+                        abandoned: q.abandoned,
+                        asa_s: ratio(q.wait_answered, q.answered),
+                        service_level: ratio(q.answered_within as f64, q.offered),
+                        abandonment_rate: ratio(q.abandoned as f64, q.offered),
+                    }
+                };
+                IntervalRow {
+                    start_s: start,
+                    expected_arrivals: process.cumulative(stop)
+                        - process.cumulative(start.max(self.warm_up)),
+                    channels: [channel(Channel::Chat), channel(Channel::Voice)],
+                    mean_queue: series.mean_queue.get(k).copied().unwrap_or(0.0),
+                    occupancy: series
+                        .occupancy
+                        .iter()
+                        .map(|pool| pool.get(k).copied().unwrap_or(0.0))
+                        .collect(),
+                }
+            })
+            .collect();
+        ReportData {
+            interval_s: self.interval,
+            threshold_s: self.threshold,
+            intervals,
+            wait_ms: self.wait_ms.clone(),
+            detection: self.quality.detection_histograms(),
+        }
+    }
+
     /// Builds the summary. `end` is the simulated end time; `in_progress` is
     /// the number of conversations still alive, counted independently of this
     /// recorder (by the actors), so that conservation is a real check.
@@ -466,6 +522,47 @@ pub fn erlang_reference(scenario: &Scenario) -> Option<Prediction> {
         mean_patience: scenario.customers.patience.map(|p| p.mean_secs() * boost),
     }
     .predict(scenario.service_level_threshold.as_secs_f64())
+}
+
+/// The measured window's distributions and per-interval series: what the
+/// charts and the CSV exports need beyond the summary.
+#[derive(Debug, Clone)]
+pub struct ReportData {
+    pub interval_s: f64,
+    pub threshold_s: f64,
+    /// Measured intervals in time order.
+    pub intervals: Vec<IntervalRow>,
+    /// Queue waits of answered contacts in ms, per channel (chat, voice).
+    pub wait_ms: [Histogram<u64>; 2],
+    /// Detection delay per rule (needed escalations): ms and turns.
+    pub detection: Vec<(TriggerKind, Histogram<u64>, Histogram<u64>)>,
+}
+
+/// One reporting interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntervalRow {
+    pub start_s: f64,
+    /// Arrivals the profile predicts in the measured part of this interval.
+    pub expected_arrivals: f64,
+    /// Chat, voice.
+    pub channels: [IntervalChannel; 2],
+    /// Time-average number of contacts waiting for a human.
+    pub mean_queue: f64,
+    /// Per pool: time-average share of agents busy.
+    pub occupancy: Vec<f64>,
+}
+
+/// One interval and channel: arrivals by arrival time, queue figures by the
+/// time the contact joined the queue.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IntervalChannel {
+    pub arrivals: u64,
+    pub offered: u64,
+    pub answered: u64,
+    pub abandoned: u64,
+    pub asa_s: Option<f64>,
+    pub service_level: Option<f64>,
+    pub abandonment_rate: Option<f64>,
 }
 
 /// Every conversation of the run, warm-up included: arrivals equal the sum
@@ -651,6 +748,7 @@ skills = ["s"]
             transfer: None,
             context_completeness: None,
             estimated_wait: None,
+            frustration: 0.0,
         }
     }
 

@@ -68,6 +68,17 @@ pub struct QualityRecorder {
     estimate_abs_ms: Histogram<u64>,
     conversations: u64,
     repeats: u64,
+    /// CSAT of automated (index 0) and escalated (index 1) conversations.
+    csat: [CsatCounters; 2],
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct CsatCounters {
+    n: u64,
+    sum: f64,
+    satisfied: u64,
+    /// Scores by half point: index (score − 1) × 2, 0 … 8.
+    by_half_point: [u64; 9],
 }
 
 impl Default for QualityRecorder {
@@ -87,6 +98,7 @@ impl Default for QualityRecorder {
             estimate_abs_ms: super::histogram(),
             conversations: 0,
             repeats: 0,
+            csat: [CsatCounters::default(); 2],
         }
     }
 }
@@ -95,6 +107,12 @@ impl QualityRecorder {
     /// Records one measured conversation that has ended.
     pub fn record(&mut self, r: &ConversationRecord) {
         self.conversations += 1;
+        let score = super::csat::csat(r);
+        let group = &mut self.csat[usize::from(r.handoff.is_some())];
+        group.n += 1;
+        group.sum += score;
+        group.satisfied += u64::from(super::csat::satisfied(score));
+        group.by_half_point[((score - 1.0) * 2.0).round().clamp(0.0, 8.0) as usize] += 1;
         if r.previous_contact_age
             .is_some_and(|age| age <= REPEAT_WINDOW_SECONDS)
         {
@@ -144,6 +162,14 @@ impl QualityRecorder {
                 .record(super::to_ms((wait - estimate).abs()))
                 .expect("auto-resizing histogram");
         }
+    }
+
+    /// Detection-delay histograms per rule: (rule, milliseconds, turns).
+    pub fn detection_histograms(&self) -> Vec<(TriggerKind, Histogram<u64>, Histogram<u64>)> {
+        self.rules
+            .iter()
+            .map(|(kind, r)| (*kind, r.delay_ms.clone(), r.delay_turns.clone()))
+            .collect()
     }
 
     pub fn summary(&self) -> (TriggerQuality, HandoffQuality) {
@@ -216,6 +242,20 @@ impl QualityRecorder {
                 abs_error_s: DelayStats::from_histogram(&self.estimate_abs_ms, 1000.0),
             },
             repeat_contact_rate: Estimate::ratio(self.repeats as f64, self.conversations),
+            csat: {
+                let [automated, escalated] = self.csat;
+                let mean = |c: CsatCounters| Estimate::ratio(c.sum, c.n);
+                CsatStats {
+                    automated: mean(automated),
+                    escalated: mean(escalated),
+                    delta: (automated.n > 0 && escalated.n > 0)
+                        .then(|| mean(escalated).value - mean(automated).value),
+                    satisfied_automated: Estimate::ratio(automated.satisfied as f64, automated.n),
+                    satisfied_escalated: Estimate::ratio(escalated.satisfied as f64, escalated.n),
+                    automated_by_half_point: automated.by_half_point,
+                    escalated_by_half_point: escalated.by_half_point,
+                }
+            },
         };
         (triggers, handoff)
     }
@@ -315,4 +355,22 @@ pub struct HandoffQuality {
     pub wait_estimate: WaitEstimate,
     /// Conversations whose customer had another contact in the previous 48 h.
     pub repeat_contact_rate: Estimate,
+    pub csat: CsatStats,
+}
+
+/// Customer satisfaction (see [`super::csat`]): fully automated
+/// conversations (never handed to the human queue) against escalated ones.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CsatStats {
+    /// Mean score, 1 … 5.
+    pub automated: Estimate,
+    pub escalated: Estimate,
+    /// Escalated minus automated mean score (both groups needed).
+    pub delta: Option<f64>,
+    /// Share scoring 4 or 5.
+    pub satisfied_automated: Estimate,
+    pub satisfied_escalated: Estimate,
+    /// Counts by half point from 1.0 (index 0) to 5.0 (index 8).
+    pub automated_by_half_point: [u64; 9],
+    pub escalated_by_half_point: [u64; 9],
 }

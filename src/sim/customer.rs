@@ -73,6 +73,7 @@ impl Customer {
             transfer: None,
             context_completeness: None,
             estimated_wait: None,
+            frustration: profile.frustration,
         };
         let bot = BotState {
             frustration: profile.frustration,
@@ -169,6 +170,7 @@ impl Customer {
     fn finish(&mut self, ctx: &mut Context<Self>, outcome: Outcome) {
         self.stage = Stage::Done;
         self.record.outcome = outcome;
+        self.record.frustration = self.bot.frustration;
         self.wiring.recorder.do_send(Ended(self.record.clone()));
         if outcome != Outcome::ResolvedByAi && outcome != Outcome::ResolvedByHuman {
             self.maybe_come_back();

@@ -161,6 +161,7 @@ pub struct Snapshot;
 #[derive(Debug, Clone)]
 pub struct RouterSnapshot {
     pub occupancy: Vec<PoolOccupancy>,
+    pub series: crate::routing::IntervalSeries,
     pub waiting: usize,
     pub held_contacts: u32,
 }
@@ -170,12 +171,14 @@ pub struct RouterSnapshot {
 #[rtype(result = "hdrhistogram::Histogram<u64>")]
 pub struct DecisionLatency;
 
-/// Driver → recorder: build the summary.
+/// Driver → recorder: build the summary and the report data, flush the
+/// conversation export (and report its first error, if any).
 #[derive(Message)]
-#[rtype(result = "Summary")]
+#[rtype(result = "(Summary, crate::metrics::ReportData, Option<String>)")]
 pub struct Summarise {
     pub replication: u64,
     pub end: f64,
     pub in_progress: u64,
     pub occupancy: Vec<PoolOccupancy>,
+    pub series: crate::routing::IntervalSeries,
 }

@@ -25,6 +25,7 @@ mod router_actor;
 mod trigger_actor;
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant as WallInstant;
@@ -37,7 +38,7 @@ use messages::{DecisionLatency, Snapshot, StopArrivals, Summarise};
 use trigger_actor::TriggerActor;
 
 use crate::error::{Error, Result};
-use crate::metrics::{Recorder, Summary};
+use crate::metrics::{Recorder, ReportData, Summary};
 use crate::rng::Streams;
 use crate::routing::Router;
 use crate::scenario::Scenario;
@@ -66,10 +67,17 @@ struct Bench {
 
 /// Builds the actor graph for a validated scenario. Must run inside an actix
 /// system.
-fn assemble(scenario: Arc<Scenario>, clock: Clock, streams: Streams) -> Bench {
+fn assemble(
+    scenario: Arc<Scenario>,
+    clock: Clock,
+    streams: Streams,
+    conversations: Option<csv::Writer<std::fs::File>>,
+) -> Bench {
     let recorder = recorder::RecorderActor {
         recorder: Recorder::new(&scenario),
         scenario: Arc::clone(&scenario),
+        conversations,
+        export_error: None,
     }
     .start();
     let ai = scenario.ai.as_ref().map(|model| {
@@ -141,6 +149,8 @@ fn assemble(scenario: Arc<Scenario>, clock: Clock, streams: Streams) -> Bench {
 #[derive(Debug, Clone)]
 pub struct RunOutput {
     pub summary: Summary,
+    /// Distributions and per-interval series for charts and exports.
+    pub data: ReportData,
     /// Wall-clock seconds the run took (not part of the summary).
     pub wall_seconds: f64,
     /// Contacts waiting and held by agents at the end (a cross-check of
@@ -162,13 +172,46 @@ pub enum TimeMode {
     Accelerated(f64),
 }
 
-/// Runs one replication of the scenario in virtual time.
-pub fn run(scenario: &Scenario, replication: u64) -> Result<RunOutput> {
-    run_with(scenario, replication, TimeMode::Virtual)
+/// How to run: which replication, which clock, what to export on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOptions {
+    pub replication: u64,
+    pub time: TimeMode,
+    /// Write one CSV row per conversation to this file as they end.
+    pub conversations_csv: Option<PathBuf>,
 }
 
-/// Runs one replication of the scenario with the given clock.
-pub fn run_with(scenario: &Scenario, replication: u64, time: TimeMode) -> Result<RunOutput> {
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            replication: 0,
+            time: TimeMode::Virtual,
+            conversations_csv: None,
+        }
+    }
+}
+
+/// Runs one replication of the scenario in virtual time.
+pub fn run(scenario: &Scenario, replication: u64) -> Result<RunOutput> {
+    run_with(
+        scenario,
+        &RunOptions {
+            replication,
+            ..RunOptions::default()
+        },
+    )
+}
+
+/// Runs the scenario with the given options.
+pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunOutput> {
+    let (replication, time) = (options.replication, options.time);
+    let conversations = match &options.conversations_csv {
+        Some(path) => Some(csv::Writer::from_path(path).map_err(|e| Error::Output {
+            path: path.clone(),
+            source: std::io::Error::other(e),
+        })?),
+        None => None,
+    };
     let speed = match time {
         TimeMode::Virtual => 1.0,
         TimeMode::Accelerated(speed) if speed.is_finite() && speed > 0.0 => speed,
@@ -191,7 +234,7 @@ pub fn run_with(scenario: &Scenario, replication: u64, time: TimeMode) -> Result
     let result = system.block_on(async move {
         let clock = Clock::start(speed);
         let streams = Streams::new(scenario.seed, replication);
-        let bench = assemble(Arc::clone(&scenario), clock, streams);
+        let bench = assemble(Arc::clone(&scenario), clock, streams, conversations);
         let end = scenario.duration.as_secs_f64();
         tokio::time::sleep_until(clock.instant_at(end)).await;
         bench.arrivals.send(StopArrivals).await?;
@@ -201,7 +244,7 @@ pub fn run_with(scenario: &Scenario, replication: u64, time: TimeMode) -> Result
             Some(triggers) => triggers.send(DecisionLatency).await?,
             None => Histogram::new(3).expect("valid histogram precision"),
         };
-        let summary = bench
+        let (summary, data, export_error) = bench
             .wiring
             .recorder
             .send(Summarise {
@@ -209,14 +252,27 @@ pub fn run_with(scenario: &Scenario, replication: u64, time: TimeMode) -> Result
                 end,
                 in_progress,
                 occupancy: snapshot.occupancy,
+                series: snapshot.series,
             })
             .await?;
-        Ok::<_, MailboxError>((summary, snapshot.waiting, snapshot.held_contacts, latency))
+        Ok::<_, MailboxError>((
+            (summary, data, export_error),
+            snapshot.waiting,
+            snapshot.held_contacts,
+            latency,
+        ))
     });
-    let (summary, waiting_at_end, held_at_end, decision_latency_ns) =
+    let ((summary, data, export_error), waiting_at_end, held_at_end, decision_latency_ns) =
         result.map_err(|e| Error::Runtime(e.to_string()))?;
+    if let (Some(path), Some(message)) = (&options.conversations_csv, export_error) {
+        return Err(Error::Output {
+            path: path.clone(),
+            source: std::io::Error::other(message),
+        });
+    }
     Ok(RunOutput {
         summary,
+        data,
         wall_seconds: started.elapsed().as_secs_f64(),
         waiting_at_end,
         held_at_end,

@@ -5,12 +5,17 @@ use actix::prelude::*;
 
 use super::messages::{Arrived, Ended, Summarise};
 use crate::metrics::Recorder;
+use crate::report::exports::ConversationRow;
 use crate::scenario::Scenario;
 use std::sync::Arc;
 
 pub struct RecorderActor {
     pub recorder: Recorder,
     pub scenario: Arc<Scenario>,
+    /// `conversations.csv`, when asked for: one row per ended conversation.
+    pub conversations: Option<csv::Writer<std::fs::File>>,
+    /// The first export error; the run reports it at the end.
+    pub export_error: Option<String>,
 }
 
 impl Actor for RecorderActor {
@@ -36,6 +41,12 @@ impl Handler<Ended> for RecorderActor {
 
     fn handle(&mut self, Ended(record): Ended, _: &mut Context<Self>) {
         self.recorder.ended(&record);
+        if let Some(writer) = &mut self.conversations
+            && self.export_error.is_none()
+            && let Err(e) = writer.serialize(ConversationRow::new(&record, &self.scenario))
+        {
+            self.export_error = Some(e.to_string());
+        }
     }
 }
 
@@ -43,12 +54,22 @@ impl Handler<Summarise> for RecorderActor {
     type Result = MessageResult<Summarise>;
 
     fn handle(&mut self, request: Summarise, _: &mut Context<Self>) -> Self::Result {
-        MessageResult(self.recorder.summary(
+        let summary = self.recorder.summary(
             &self.scenario,
             request.replication,
             request.end,
             request.in_progress,
             &request.occupancy,
-        ))
+        );
+        let data = self
+            .recorder
+            .report_data(&self.scenario, request.end, &request.series);
+        if let Some(writer) = &mut self.conversations
+            && self.export_error.is_none()
+            && let Err(e) = writer.flush()
+        {
+            self.export_error = Some(e.to_string());
+        }
+        MessageResult((summary, data, self.export_error.take()))
     }
 }

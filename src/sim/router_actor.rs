@@ -87,7 +87,7 @@ impl Handler<Abandon> for RouterActor {
     type Result = ();
 
     fn handle(&mut self, abandon: Abandon, _: &mut Context<Self>) {
-        if self.router.abandon(abandon.conversation)
+        if self.router.abandon(self.clock.now(), abandon.conversation)
             && let Some(request) = self.waiting.remove(&abandon.conversation)
         {
             request.customer.do_send(LeftQueue);
@@ -117,6 +117,7 @@ impl Handler<Snapshot> for RouterActor {
         let now = self.clock.now();
         MessageResult(RouterSnapshot {
             occupancy: self.router.occupancy(now),
+            series: self.router.interval_series(now),
             waiting: self.router.queue_len(),
             held_contacts: self.router.held_contacts(),
         })

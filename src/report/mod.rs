@@ -15,9 +15,14 @@ use std::time::SystemTime;
 
 use serde::Serialize;
 
+pub mod charts;
+pub mod exports;
+pub mod html;
+
 use crate::error::{Error, Result};
 use crate::metrics::{Estimate, HandoffQuality, ServiceStats, Summary, TriggerQuality};
 use crate::replay::{ReplayReport, Truth};
+use crate::scenario::Scenario;
 use crate::sim::RunOutput;
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -116,15 +121,37 @@ impl Timing {
 }
 
 /// Writes the run's files into `dir`: `summary.json` (deterministic),
-/// `timing.json` (wall-clock measurements) and `scenario.toml`.
-pub fn write_run(dir: &Path, output: &RunOutput, scenario_text: &str) -> Result<PathBuf> {
-    let summary_path = dir.join("summary.json");
-    write_atomic(&summary_path, summary_json(&output.summary).as_bytes())?;
+/// `timing.json` (wall-clock measurements), `intervals.csv`, every chart as
+/// SVG and PNG, `report.html` and `scenario.toml`. Returns the report's path.
+pub fn write_run(dir: &Path, output: &RunOutput, scenario: &Scenario) -> Result<PathBuf> {
+    write_atomic(
+        &dir.join("summary.json"),
+        summary_json(&output.summary).as_bytes(),
+    )?;
     let mut timing = serde_json::to_string_pretty(&Timing::of(output)).expect("timing serializes");
     timing.push('\n');
     write_atomic(&dir.join("timing.json"), timing.as_bytes())?;
-    write_atomic(&dir.join("scenario.toml"), scenario_text.as_bytes())?;
-    Ok(summary_path)
+    let intervals = exports::intervals_csv(&output.summary, &output.data, scenario.chat_share)?;
+    write_atomic(&dir.join("intervals.csv"), intervals.as_bytes())?;
+    write_atomic(&dir.join("scenario.toml"), scenario.source.as_bytes())?;
+    let charts = charts::render_all(
+        dir,
+        &output.summary,
+        &output.data,
+        &output.decision_latency_ns,
+    )?;
+    for chart in &charts {
+        write_atomic(
+            &dir.join(format!("{}.svg", chart.name)),
+            chart.svg.as_bytes(),
+        )?;
+    }
+    let report = dir.join("report.html");
+    write_atomic(
+        &report,
+        html::report_html(&output.summary, &charts, &scenario.source).as_bytes(),
+    )?;
+    Ok(report)
 }
 
 fn pct(e: &Estimate) -> String {
