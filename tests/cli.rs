@@ -41,7 +41,7 @@ fn run_prints_the_summary_and_writes_a_new_folder_each_time() {
         "service level (20 s)",
         "handoff rate",
         "peak concurrency",
-        "summary: ",
+        "report: ",
     ] {
         assert!(text.contains(needle), "`{needle}` missing:\n{text}");
     }
@@ -88,8 +88,9 @@ fn run_prints_the_summary_and_writes_a_new_folder_each_time() {
                 .all(|e| { e.unwrap().path().extension().is_none_or(|x| x != "tmp") })
         );
     }
-    // The path printed at the end is the summary of the newest run.
-    let printed = text.lines().last().unwrap().trim_start_matches("summary: ");
+    // The path printed at the end is the report of the run.
+    let printed = text.lines().last().unwrap().trim_start_matches("report: ");
+    assert!(printed.ends_with("report.html"), "{printed}");
     assert!(Path::new(printed).exists(), "{printed}");
 }
 

@@ -163,6 +163,15 @@ fn label_font() -> (&'static str, u32) {
     ("sans-serif", 16)
 }
 
+/// Axis numbers without needless decimals: 50 not 50.0, 0.5 stays 0.5.
+fn tick(v: &f64) -> String {
+    if v.abs() >= 10.0 || v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
 /// Share of answered contacts per wait bin, per channel.
 fn wait_bins(h: &Histogram<u64>, width_ms: u64, bins: usize) -> Vec<f64> {
     let mut counts = vec![0u64; bins];
@@ -244,7 +253,7 @@ fn queue_wait_histogram<DB: DrawingBackend>(
         .iter()
         .flat_map(|s| s.iter().skip(1))
         .fold(0.0f64, |a, b| a.max(*b));
-    let top = (tail_max * 1.3).max(5.0).min(100.0);
+    let top = (tail_max * 1.3).clamp(5.0, 100.0);
     let mut chart = ChartBuilder::on(root)
         .caption(
             "Queue wait of answered contacts, per channel",
@@ -258,6 +267,8 @@ fn queue_wait_histogram<DB: DrawingBackend>(
         .configure_mesh()
         .x_desc(format!("wait (s), bins of {width_s} s"))
         .y_desc("share of answered contacts (%)")
+        .x_label_formatter(&tick)
+        .y_label_formatter(&tick)
         .label_style(label_font())
         .axis_desc_style(label_font())
         .draw()?;
@@ -311,6 +322,8 @@ fn queue_wait_cdf<DB: DrawingBackend>(
         .configure_mesh()
         .x_desc("wait t (s)")
         .y_desc("answered within t (%)")
+        .x_label_formatter(&tick)
+        .y_label_formatter(&tick)
         .label_style(label_font())
         .axis_desc_style(label_font())
         .draw()?;
@@ -353,6 +366,9 @@ fn hours(s: f64) -> f64 {
     s / 3600.0
 }
 
+/// A line of a time panel: label, colour, points, dashed.
+type Line = (String, RGBColor, Vec<(f64, f64)>, bool);
+
 /// One panel of the over-time chart: `series` are (label, colour, points).
 fn time_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -360,8 +376,10 @@ fn time_panel<DB: DrawingBackend>(
     y_desc: &str,
     x_range: Range<f64>,
     y_max: f64,
-    series: Vec<(String, RGBColor, Vec<(f64, f64)>, bool)>,
+    series: Vec<Line>,
 ) -> DrawResult<DB> {
+    // Room on the right for the legend, so it never hides the data.
+    let x_range = x_range.start..x_range.end + (x_range.end - x_range.start) * 0.32;
     let mut chart = ChartBuilder::on(area)
         .caption(title, ("sans-serif", 19).into_font().style(FontStyle::Bold))
         .margin(12)
@@ -372,6 +390,8 @@ fn time_panel<DB: DrawingBackend>(
         .configure_mesh()
         .x_desc("time (h)")
         .y_desc(y_desc)
+        .x_label_formatter(&tick)
+        .y_label_formatter(&tick)
         .label_style(label_font())
         .axis_desc_style(label_font())
         .draw()?;
@@ -441,7 +461,7 @@ fn over_time<DB: DrawingBackend>(
         x_range.clone(),
         max_arrivals,
         vec![
-            ("all channels".into(), BLACK.into(), total, false),
+            ("all channels".into(), BLACK, total, false),
             ("arrival profile (expected)".into(), GREY, expected, true),
             ("chat".into(), CHAT, arrivals(0), false),
             ("voice".into(), VOICE, arrivals(1), false),
@@ -566,6 +586,53 @@ fn occupancy<DB: DrawingBackend>(
     )
 }
 
+/// Labelled horizontal bars of percentages, value printed at each bar's end.
+fn horizontal_bars<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    rates: &[(&str, f64)],
+) -> DrawResult<DB> {
+    let n = rates.len();
+    let labels: Vec<String> = rates.iter().map(|(l, _)| l.to_string()).collect();
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, ("sans-serif", 19).into_font().style(FontStyle::Bold))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(170)
+        .build_cartesian_2d(0f64..115f64, -0.5f64..n as f64 - 0.5)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(n * 2 + 1)
+        .y_label_formatter(&move |y| {
+            let i = y.round();
+            if (y - i).abs() < 1e-6 && i >= 0.0 {
+                labels.get(n - 1 - i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .x_label_formatter(&tick)
+        .x_desc("%")
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(label_font())
+        .draw()?;
+    for (i, (_, v)) in rates.iter().enumerate() {
+        let y = (n - 1 - i) as f64;
+        let pct = v * 100.0;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(0.0, y - 0.35), (pct, y + 0.35)],
+            GREEN.filled(),
+        )))?;
+        chart.draw_series(std::iter::once(Text::new(
+            format!("{pct:.1} %"),
+            (pct + 1.5, y + 0.15),
+            ("sans-serif", 15),
+        )))?;
+    }
+    Ok(())
+}
+
 /// Horizontal-category bar chart helper: bars at x = 0, 1, 2, … with labels.
 fn category_bars<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -626,7 +693,9 @@ fn quality<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, summary: &Summary)
     root.fill(&WHITE)?;
     let m = &summary.measured;
     let h = &m.handoff;
-    let panels = root.split_evenly((1, 3));
+    let (left, right) = root.split_horizontally(430);
+    let halves = right.split_evenly((1, 2));
+    let panels = [left, halves[0].clone(), halves[1].clone()];
     let bot = m.bot.as_ref();
     let rates = [
         ("handoff rate", bot.map_or(0.0, |b| b.handoff_rate.value)),
@@ -635,18 +704,7 @@ fn quality<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, summary: &Summary)
         ("post-handoff FCR", m.human_queue.post_handoff_fcr.value),
         ("repeat contacts", h.repeat_contact_rate.value),
     ];
-    category_bars(
-        &panels[0],
-        "Headline rates",
-        "%",
-        100.0,
-        &rates.iter().map(|(l, _)| l.to_string()).collect::<Vec<_>>(),
-        &[(
-            "rate",
-            GREEN,
-            rates.iter().map(|(_, v)| v * 100.0).collect(),
-        )],
-    )?;
+    horizontal_bars(&panels[0], "Headline rates", &rates)?;
     let handoffs = h.handoffs.max(1) as f64;
     category_bars(
         &panels[1],
@@ -705,90 +763,115 @@ fn trigger_outcomes<DB: DrawingBackend>(
     let Some(t) = &summary.measured.triggers else {
         return Ok(());
     };
-    let mut labels: Vec<String> = t.by_rule.keys().cloned().collect();
-    let mut needed: Vec<f64> = t.by_rule.values().map(|r| r.needed as f64).collect();
-    let mut needless: Vec<f64> = t.by_rule.values().map(|r| r.needless as f64).collect();
-    let mut missed = vec![0.0; labels.len()];
-    labels.push("missed (no trigger)".into());
-    needed.push(0.0);
-    needless.push(0.0);
-    missed.push(t.missed_escalations.total as f64);
-    let top = needed
+    // One row per rule (needed + needless stacked), then the missed row.
+    let mut rows: Vec<(String, f64, f64, f64)> = t
+        .by_rule
         .iter()
-        .zip(&needless)
-        .map(|(a, b)| a + b)
-        .chain(missed.iter().copied())
+        .map(|(name, r)| (name.clone(), r.needed as f64, r.needless as f64, 0.0))
+        .collect();
+    rows.push((
+        "missed (no trigger)".into(),
+        0.0,
+        0.0,
+        t.missed_escalations.total as f64,
+    ));
+    let n = rows.len();
+    let top = rows
+        .iter()
+        .map(|r| r.1 + r.2 + r.3)
         .fold(0.0, f64::max)
-        * 1.15;
-    let n = labels.len();
+        .max(1.0)
+        * 1.45;
     let title = format!(
         "Escalations by rule against ground truth — precision {:.1} %, recall {:.1} %",
         t.precision.value * 100.0,
         t.recall.value * 100.0
     );
+    let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
     let mut chart = ChartBuilder::on(root)
         .caption(title, ("sans-serif", 20).into_font().style(FontStyle::Bold))
         .margin(15)
-        .x_label_area_size(60)
-        .y_label_area_size(70)
-        .build_cartesian_2d(-0.5f64..n as f64 - 0.5, 0f64..top.max(1.0))?;
-    let axis_labels = labels.clone();
+        .x_label_area_size(45)
+        .y_label_area_size(190)
+        .build_cartesian_2d(0f64..top, -0.5f64..n as f64 - 0.5)?;
     chart
         .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(n * 2 + 1)
-        .x_label_formatter(&move |x| {
-            let i = x.round();
-            if (x - i).abs() < 1e-6 && i >= 0.0 {
-                axis_labels.get(i as usize).cloned().unwrap_or_default()
+        .disable_y_mesh()
+        .y_labels(n * 2 + 1)
+        .y_label_formatter(&move |y| {
+            let i = y.round();
+            if (y - i).abs() < 1e-6 && i >= 0.0 {
+                labels.get(n - 1 - i as usize).cloned().unwrap_or_default()
             } else {
                 String::new()
             }
         })
-        .y_desc("conversations")
-        .label_style(("sans-serif", 13))
+        .x_label_formatter(&tick)
+        .x_desc("conversations (primary rule of each escalation)")
+        .label_style(("sans-serif", 15))
         .axis_desc_style(label_font())
         .draw()?;
     let bar = |i: usize, lo: f64, hi: f64, color: RGBColor| {
-        Rectangle::new(
-            [(i as f64 - 0.35, lo), (i as f64 + 0.35, hi)],
-            color.filled(),
-        )
+        let y = (n - 1 - i) as f64;
+        Rectangle::new([(lo, y - 0.35), (hi, y + 0.35)], color.filled())
     };
     chart
         .draw_series(
-            needed
-                .iter()
+            rows.iter()
                 .enumerate()
-                .map(|(i, v)| bar(i, 0.0, *v, GREEN)),
+                .map(|(i, r)| bar(i, 0.0, r.1, GREEN)),
         )?
         .label("needed (a human was needed)")
         .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], GREEN.filled()));
     chart
         .draw_series(
-            needless
-                .iter()
+            rows.iter()
                 .enumerate()
-                .map(|(i, v)| bar(i, needed[i], needed[i] + *v, VOICE)),
+                .map(|(i, r)| bar(i, r.1, r.1 + r.2, VOICE)),
         )?
         .label("needless (the bot could have solved it)")
         .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], VOICE.filled()));
     chart
-        .draw_series(missed.iter().enumerate().map(|(i, v)| bar(i, 0.0, *v, RED)))?
+        .draw_series(rows.iter().enumerate().map(|(i, r)| bar(i, 0.0, r.3, RED)))?
         .label(format!(
             "missed: gave up in bot {}, bot fallback {}",
             t.missed_escalations.gave_up_in_bot, t.missed_escalations.bot_fallback
         ))
         .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], RED.filled()));
+    chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
+        let total = r.1 + r.2 + r.3;
+        let text = if r.3 > 0.0 {
+            format!("{total:.0}")
+        } else {
+            format!(
+                "{:.0} ({:.0} % needed)",
+                total,
+                if total > 0.0 {
+                    r.1 / total * 100.0
+                } else {
+                    0.0
+                }
+            )
+        };
+        Text::new(
+            text,
+            (total + top * 0.01, (n - 1 - i) as f64 + 0.12),
+            ("sans-serif", 14),
+        )
+    }))?;
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
+        .position(SeriesLabelPosition::LowerRight)
         .label_font(("sans-serif", 14))
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK)
         .draw()?;
     Ok(())
 }
+
+/// Rules with fewer needed escalations than this are left out of the
+/// detection-delay chart: a handful of points makes a misleading histogram.
+const MIN_DELAY_SAMPLES: u64 = 20;
 
 fn detection_delay<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -799,7 +882,7 @@ fn detection_delay<DB: DrawingBackend>(
     let rules: Vec<&(TriggerKind, Histogram<u64>, Histogram<u64>)> = data
         .detection
         .iter()
-        .filter(|(_, ms, _)| !ms.is_empty())
+        .filter(|(_, ms, _)| ms.len() >= MIN_DELAY_SAMPLES)
         .collect();
     // Seconds: share of needed escalations per bin, one line per rule.
     let max_s = rules
@@ -816,7 +899,7 @@ fn detection_delay<DB: DrawingBackend>(
     let top = shares.iter().flatten().fold(0.0f64, |a, b| a.max(*b)) * 1.15;
     let mut chart = ChartBuilder::on(&panels[0])
         .caption(
-            "Detection delay (simulated seconds)",
+            format!("Detection delay, seconds (rules with n ≥ {MIN_DELAY_SAMPLES})"),
             ("sans-serif", 19).into_font().style(FontStyle::Bold),
         )
         .margin(12)
@@ -827,6 +910,8 @@ fn detection_delay<DB: DrawingBackend>(
         .configure_mesh()
         .x_desc(format!("first message → escalation (s), bins of {width} s"))
         .y_desc("needed escalations (%)")
+        .x_label_formatter(&tick)
+        .y_label_formatter(&tick)
         .label_style(label_font())
         .axis_desc_style(label_font())
         .draw()?;
@@ -895,7 +980,8 @@ fn decision_latency<DB: DrawingBackend>(
     }
     // Log-spaced bins, ten per decade, from 100 ns to the maximum.
     let lo = 100f64;
-    let hi = (latency_ns.max() as f64 * 1.2).max(lo * 10.0);
+    // Up to three times the 99.9th percentile; the maximum is in the caption.
+    let hi = (latency_ns.value_at_quantile(0.999) as f64 * 3.0).max(lo * 10.0);
     let edges: Vec<f64> = (0..)
         .map(|k| lo * 10f64.powf(k as f64 / 10.0))
         .take_while(|e| *e <= hi * 1.26)
@@ -904,15 +990,22 @@ fn decision_latency<DB: DrawingBackend>(
     let shares: Vec<(f64, f64, f64)> = edges
         .windows(2)
         .map(|w| {
-            let n = latency_ns.count_between(w[0] as u64, w[1] as u64 - 1);
+            // The last bin also holds everything beyond the axis.
+            let upper = if w[1] >= hi {
+                u64::MAX
+            } else {
+                w[1] as u64 - 1
+            };
+            let n = latency_ns.count_between(w[0] as u64, upper);
             (w[0], w[1], n as f64 / total * 100.0)
         })
         .collect();
     let top = shares.iter().map(|s| s.2).fold(0.0, f64::max) * 1.15;
     let caption = format!(
-        "Decision latency per evaluation (wall clock; p50 {} ns, p99 {} ns, n={})",
+        "Decision latency per evaluation (wall clock; p50 {} ns, p99 {} ns, max {} ns, n={})",
         latency_ns.value_at_quantile(0.5),
         latency_ns.value_at_quantile(0.99),
+        latency_ns.max(),
         latency_ns.len()
     );
     let mut chart = ChartBuilder::on(root)
@@ -928,6 +1021,8 @@ fn decision_latency<DB: DrawingBackend>(
         .configure_mesh()
         .x_desc("nanoseconds per evaluation (log scale)")
         .y_desc("evaluations (%)")
+        .x_label_formatter(&tick)
+        .y_label_formatter(&tick)
         .label_style(label_font())
         .axis_desc_style(label_font())
         .draw()?;

@@ -50,14 +50,14 @@ pub fn headlines(summary: &Summary) -> Vec<Headline> {
     let q = &m.human_queue;
     let mut rows = vec![
         Headline {
-            key: "measured.human_queue.service_level",
+            key: "measured.human_queue.service_level.value",
             label: "Service level",
             value: q.service_level.value,
             n: q.service_level.n,
             text: format!("{} within {:.0} s", pct(&q.service_level), q.threshold_s),
         },
         Headline {
-            key: "measured.human_queue.asa_s",
+            key: "measured.human_queue.asa_s.value",
             label: "Average speed of answer",
             value: q.asa_s.value,
             n: q.asa_s.n,
@@ -67,7 +67,7 @@ pub fn headlines(summary: &Summary) -> Vec<Headline> {
             },
         },
         Headline {
-            key: "measured.human_queue.abandonment_rate",
+            key: "measured.human_queue.abandonment_rate.value",
             label: "Abandonment (queue)",
             value: q.abandonment_rate.value,
             n: q.abandonment_rate.n,
@@ -76,7 +76,7 @@ pub fn headlines(summary: &Summary) -> Vec<Headline> {
     ];
     if let Some(bot) = &m.bot {
         rows.push(Headline {
-            key: "measured.bot.handoff_rate",
+            key: "measured.bot.handoff_rate.value",
             label: "Handoff rate",
             value: bot.handoff_rate.value,
             n: bot.handoff_rate.n,
@@ -84,14 +84,14 @@ pub fn headlines(summary: &Summary) -> Vec<Headline> {
         });
     }
     rows.push(Headline {
-        key: "measured.human_queue.post_handoff_fcr",
+        key: "measured.human_queue.post_handoff_fcr.value",
         label: "Post-handoff FCR",
         value: q.post_handoff_fcr.value,
         n: q.post_handoff_fcr.n,
         text: pct(&q.post_handoff_fcr),
     });
     rows.push(Headline {
-        key: "measured.handoff.repeat_contact_rate",
+        key: "measured.handoff.repeat_contact_rate.value",
         label: "Repeat contacts (48 h)",
         value: m.handoff.repeat_contact_rate.value,
         n: m.handoff.repeat_contact_rate.n,
