@@ -285,6 +285,10 @@ impl TriggerEngine {
             .iter()
             .map(|t| (text::hash_str(&t.intent), t.action))
             .collect();
+        if config.sentiment_threshold.is_some() || config.sentiment_drop.is_some() {
+            // Load the sentiment lexicons now, not inside the first decision.
+            sentiment("warm up");
+        }
         TriggerEngine { config, topics }
     }
 
