@@ -163,6 +163,22 @@ fn label_font() -> (&'static str, u32) {
     ("sans-serif", 16)
 }
 
+/// The label of the category bar at axis position `v` (bars stand at 0, 1,
+/// 2, …; `reversed` when the first label is drawn at the top); empty between
+/// bars.
+fn category_label(labels: &[String], v: f64, reversed: bool) -> String {
+    let i = v.round();
+    if (v - i).abs() > 1e-6 || i < 0.0 || i as usize >= labels.len() {
+        return String::new();
+    }
+    let index = if reversed {
+        labels.len() - 1 - i as usize
+    } else {
+        i as usize
+    };
+    labels[index].clone()
+}
+
 /// Axis numbers without needless decimals: 50 not 50.0, 0.5 stays 0.5.
 fn tick(v: &f64) -> String {
     if v.abs() >= 10.0 || v.fract() == 0.0 {
@@ -604,14 +620,7 @@ fn horizontal_bars<DB: DrawingBackend>(
         .configure_mesh()
         .disable_y_mesh()
         .y_labels(n * 2 + 1)
-        .y_label_formatter(&move |y| {
-            let i = y.round();
-            if (y - i).abs() < 1e-6 && i >= 0.0 {
-                labels.get(n - 1 - i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
+        .y_label_formatter(&move |y| category_label(&labels, *y, true))
         .x_label_formatter(&tick)
         .x_desc("%")
         .label_style(("sans-serif", 15))
@@ -654,14 +663,7 @@ fn category_bars<DB: DrawingBackend>(
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(n * 2 + 1)
-        .x_label_formatter(&move |x| {
-            let i = x.round();
-            if (x - i).abs() < 1e-6 && i >= 0.0 {
-                labels_owned.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
+        .x_label_formatter(&move |x| category_label(&labels_owned, *x, false))
         .y_desc(y_desc)
         .label_style(("sans-serif", 14))
         .axis_desc_style(label_font())
@@ -798,14 +800,7 @@ fn trigger_outcomes<DB: DrawingBackend>(
         .configure_mesh()
         .disable_y_mesh()
         .y_labels(n * 2 + 1)
-        .y_label_formatter(&move |y| {
-            let i = y.round();
-            if (y - i).abs() < 1e-6 && i >= 0.0 {
-                labels.get(n - 1 - i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
+        .y_label_formatter(&move |y| category_label(&labels, *y, true))
         .x_label_formatter(&tick)
         .x_desc("conversations (primary rule of each escalation)")
         .label_style(("sans-serif", 15))

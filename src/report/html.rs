@@ -9,7 +9,8 @@
 use std::fmt::Write as _;
 
 use super::charts::Chart;
-use crate::metrics::{Estimate, Summary};
+use super::{pct, secs};
+use crate::metrics::Summary;
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -36,13 +37,6 @@ pub struct Headline {
     pub text: String,
 }
 
-fn pct(e: &Estimate) -> String {
-    match e.ci95 {
-        Some(h) => format!("{:.1} % ± {:.1}", e.value * 100.0, h * 100.0),
-        None => format!("{:.1} %", e.value * 100.0),
-    }
-}
-
 /// The headline figures of a run, in display order. Every value is the one
 /// in `summary.json` (the JSON path is in `key`).
 pub fn headlines(summary: &Summary) -> Vec<Headline> {
@@ -61,10 +55,7 @@ pub fn headlines(summary: &Summary) -> Vec<Headline> {
             label: "Average speed of answer",
             value: q.asa_s.value,
             n: q.asa_s.n,
-            text: match q.asa_s.ci95 {
-                Some(h) => format!("{:.1} s ± {h:.1}", q.asa_s.value),
-                None => format!("{:.1} s", q.asa_s.value),
-            },
+            text: secs(&q.asa_s),
         },
         Headline {
             key: "measured.human_queue.abandonment_rate.value",

@@ -154,6 +154,7 @@ pub fn write_run(dir: &Path, output: &RunOutput, scenario: &Scenario) -> Result<
     Ok(report)
 }
 
+/// A share as "12.3 % ± 1.4" (the ± only where a CI exists).
 fn pct(e: &Estimate) -> String {
     let ci = e
         .ci95
@@ -162,6 +163,7 @@ fn pct(e: &Estimate) -> String {
     format!("{:.1} %{ci}", e.value * 100.0)
 }
 
+/// Seconds as "12.3 s ± 1.4".
 fn secs(e: &Estimate) -> String {
     let ci = e.ci95.map(|h| format!(" ± {h:.1}")).unwrap_or_default();
     format!("{:.1} s{ci}", e.value)

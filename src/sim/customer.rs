@@ -160,10 +160,12 @@ impl Customer {
             conversation: self.profile.id,
             channel: self.profile.channel,
             skill: intent.skill,
-            intent: self.profile.intent,
-            plan,
-            context_completeness: completeness,
-            customer: ctx.address(),
+            request: HandoffRequest {
+                intent: self.profile.intent,
+                plan,
+                context_completeness: completeness,
+                customer: ctx.address(),
+            },
         });
     }
 

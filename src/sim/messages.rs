@@ -64,11 +64,7 @@ pub struct RequestHuman {
     pub conversation: ConversationId,
     pub channel: Channel,
     pub skill: SkillId,
-    pub intent: usize,
-    pub plan: TransferPlan,
-    /// `None` for a direct contact (no bot, so nothing to pass on).
-    pub context_completeness: Option<f64>,
-    pub customer: Addr<Customer>,
+    pub request: HandoffRequest,
 }
 
 /// Router → customer: no agent is free; the estimated wait in seconds.
@@ -108,11 +104,12 @@ pub struct Assign {
     pub request: HandoffRequest,
 }
 
-/// What the agent needs to know about a handed-off contact.
+/// What the router and the agent need to know about a handed-off contact.
 #[derive(Clone)]
 pub struct HandoffRequest {
     pub intent: usize,
     pub plan: TransferPlan,
+    /// `None` for a direct contact (no bot, so nothing to pass on).
     pub context_completeness: Option<f64>,
     pub customer: Addr<Customer>,
 }

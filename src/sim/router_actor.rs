@@ -48,36 +48,29 @@ impl Actor for RouterActor {
 impl Handler<RequestHuman> for RouterActor {
     type Result = ();
 
-    fn handle(&mut self, request: RequestHuman, _: &mut Context<Self>) {
+    fn handle(&mut self, message: RequestHuman, _: &mut Context<Self>) {
         let now = self.clock.now();
+        let RequestHuman {
+            conversation,
+            channel,
+            skill,
+            request,
+        } = message;
         let mean_handle = self.scenario.intents[request.intent]
             .handle_time
             .mean_secs();
-        let estimated_wait = self.router.estimate_wait(
-            request.channel,
-            request.skill,
-            request.plan.priority,
-            mean_handle,
-        );
-        let handoff = HandoffRequest {
-            intent: request.intent,
-            plan: request.plan,
-            context_completeness: request.context_completeness,
-            customer: request.customer,
-        };
-        match self.router.arrive(
-            now,
-            request.conversation,
-            request.channel,
-            request.skill,
-            request.plan.priority,
-        ) {
-            Routed::Assigned(agent) => {
-                self.connect(agent, request.conversation, request.channel, handoff, false)
-            }
+        let priority = request.plan.priority;
+        let estimated_wait = self
+            .router
+            .estimate_wait(channel, skill, priority, mean_handle);
+        match self
+            .router
+            .arrive(now, conversation, channel, skill, priority)
+        {
+            Routed::Assigned(agent) => self.connect(agent, conversation, channel, request, false),
             Routed::Queued => {
-                handoff.customer.do_send(Queued { estimated_wait });
-                self.waiting.insert(request.conversation, handoff);
+                request.customer.do_send(Queued { estimated_wait });
+                self.waiting.insert(conversation, request);
             }
         }
     }
