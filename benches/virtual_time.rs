@@ -123,6 +123,9 @@ handle_time = {{ dist = "exponential", mean = "{AHT}s" }}
 skill = "s"
 [customers]
 patience = {{ dist = "exponential", mean = "{PATIENCE}s" }}
+[handoff]
+# The plain M/M/c+M model: nobody is told the wait, patience is unchanged.
+expectation_message = false
 [[agents]]
 name = "pool"
 count = {AGENTS}
