@@ -130,3 +130,35 @@ fn the_same_model_runs_on_an_accelerated_real_clock() {
     );
     assert!(sim::run_with(&scenario, &options(sim::TimeMode::Accelerated(0.0))).is_err());
 }
+
+/// Absurdly heavy-tailed handle times and patience (draws beyond any clock)
+/// neither panic nor lose conversations: such delays simply outlast the run.
+#[test]
+fn heavy_tailed_draws_outlast_the_run_without_panicking() {
+    let scenario = common::scenario(
+        r#"
+[simulation]
+name = "heavy"
+duration = "2h"
+[arrivals]
+rate_per_hour = 300
+[channels]
+chat = 0.5
+voice = 0.5
+[[intents]]
+name = "a"
+share = 1.0
+handle_time = { dist = "lognormal", median = "1m", p95 = "100000000d" }
+skill = "s"
+[customers]
+patience = { dist = "lognormal", median = "1m", p95 = "100000000d" }
+[[agents]]
+name = "p"
+count = 5
+skills = ["s"]
+"#,
+    );
+    let run = sim::run(&scenario, 0).unwrap();
+    assert_conserved(&run);
+    assert!(run.summary.conversations.in_progress > 0);
+}

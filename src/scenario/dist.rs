@@ -171,9 +171,9 @@ impl Dist {
         }
     }
 
-    /// One draw as a `Duration`.
+    /// One draw as a `Duration` (heavy-tailed draws capped at ~a century).
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> Duration {
-        Duration::from_secs_f64(self.sample_secs(rng).max(0.0))
+        Duration::from_secs_f64(self.sample_secs(rng).min(3.2e9).max(0.0))
     }
 
     /// The distribution's mean in seconds.

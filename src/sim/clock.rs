@@ -11,6 +11,9 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+/// Longest timer the model sets (about a century), in seconds.
+const MAX_DELAY_SECONDS: f64 = 3.2e9;
+
 /// Simulated time since the start of the run, in seconds.
 #[derive(Debug, Clone, Copy)]
 pub struct Clock {
@@ -33,9 +36,10 @@ impl Clock {
         self.origin.elapsed().as_secs_f64() * self.speed
     }
 
-    /// The runtime duration of a model delay of `seconds`.
+    /// The runtime duration of a model delay of `seconds`. Delays beyond a
+    /// century (a heavy-tailed draw) are capped: they outlast any run.
     pub fn delay(&self, seconds: f64) -> Duration {
-        Duration::from_secs_f64((seconds / self.speed).max(0.0))
+        Duration::from_secs_f64((seconds / self.speed).min(MAX_DELAY_SECONDS).max(0.0))
     }
 
     /// The runtime instant of simulated time `t`.
@@ -46,5 +50,25 @@ impl Clock {
     /// The runtime duration from now until simulated time `t` (zero if past).
     pub fn until(&self, t: f64) -> Duration {
         self.instant_at(t).saturating_duration_since(Instant::now())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn delays_are_scaled_and_capped() {
+        let clock = Clock::start(60.0);
+        assert_eq!(clock.delay(120.0), Duration::from_secs(2));
+        assert_eq!(clock.delay(-5.0), Duration::ZERO);
+        // A NaN (never produced by a validated distribution) must not panic.
+        assert!(clock.delay(f64::NAN) <= Duration::from_secs_f64(MAX_DELAY_SECONDS));
+        assert_eq!(
+            clock.delay(f64::INFINITY),
+            Duration::from_secs_f64(MAX_DELAY_SECONDS)
+        );
+        tokio::time::advance(Duration::from_secs(3)).await;
+        assert!((clock.now() - 180.0).abs() < 1e-6);
     }
 }
