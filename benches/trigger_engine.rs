@@ -24,6 +24,7 @@ fn engine() -> TriggerEngine {
         }],
         repeat_contact_window: Some(48.0 * 3600.0),
         circular_repeats: Some(3),
+        score_sentiment: false,
     })
 }
 

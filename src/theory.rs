@@ -122,30 +122,29 @@ impl Queue {
             1.0 / mean_patience,
         );
         let c = self.agents as usize;
-        // Weights relative to π_c = 1. Below c: π_{n−1} = π_n · nμ/λ.
-        let mut below = 0.0; // Σ_{n<c} π_n
-        let mut busy_below = 0.0; // Σ_{n<c} n·π_n
-        let mut w = 1.0;
-        for n in (1..=c).rev() {
-            w *= n as f64 * mu / lambda;
-            below += w;
-            busy_below += (n - 1) as f64 * w;
-            if w < 1e-300 {
+        // Log-weights of the stationary law: ln π_n − ln π_0, from
+        // π_n = π_{n−1} · λ / (min(n, c)μ + (n − c)⁺θ). Logs, rescaled by
+        // their maximum, cannot overflow for light or heavy loads alike.
+        let mut log_weights = vec![0.0f64];
+        let mut peak = 0.0f64;
+        for n in 1usize.. {
+            let death = n.min(c) as f64 * mu + n.saturating_sub(c) as f64 * theta;
+            let lw = log_weights[n - 1] + lambda.ln() - death.ln();
+            log_weights.push(lw);
+            peak = peak.max(lw);
+            let tail_falls = n > c && n.saturating_sub(c) as f64 * theta > lambda;
+            if (tail_falls && lw < peak - 50.0) || n > c + 10_000_000 {
                 break;
             }
         }
-        // At and above c: π_{n+1} = π_n · λ / (cμ + (n+1−c)θ).
-        let mut queue_weights = vec![1.0];
-        let mut w = 1.0;
-        let mut k = 0usize;
-        loop {
-            k += 1;
-            w *= lambda / (c as f64 * mu + k as f64 * theta);
-            queue_weights.push(w);
-            if (w < 1e-18 && k as f64 * theta > lambda) || k > 10_000_000 {
-                break;
-            }
-        }
+        let weights: Vec<f64> = log_weights.iter().map(|lw| (lw - peak).exp()).collect();
+        let below: f64 = weights[..c].iter().sum();
+        let busy_below: f64 = weights[..c]
+            .iter()
+            .enumerate()
+            .map(|(n, w)| n as f64 * w)
+            .sum();
+        let queue_weights = &weights[c..];
         let at_or_above: f64 = queue_weights.iter().sum();
         let total = below + at_or_above;
         let probability_wait = at_or_above / total;
@@ -156,8 +155,7 @@ impl Queue {
             .sum::<f64>()
             / total;
         let busy = (busy_below + c as f64 * at_or_above) / total;
-        let served_in_time =
-            answered_within(&queue_weights, total, c as f64 * mu, theta, threshold);
+        let served_in_time = answered_within(queue_weights, total, c as f64 * mu, theta, threshold);
         Prediction {
             offered_load: self.offered_load(),
             load_per_agent: self.offered_load() / c as f64,
@@ -363,6 +361,33 @@ mod tests {
         ));
         // Served at once is answered within 0.
         assert!(close(p.service_level, below, 1e-9));
+    }
+
+    #[test]
+    fn erlang_a_is_finite_for_very_light_and_very_heavy_loads() {
+        for (rate, agents) in [(10.0 / 3600.0, 200), (40.0, 50), (1.0, 5000)] {
+            let p = Queue {
+                arrival_rate: rate,
+                mean_handle: 300.0,
+                agents,
+                mean_patience: Some(180.0),
+            }
+            .predict(20.0)
+            .unwrap();
+            for x in [
+                p.probability_wait,
+                p.mean_wait,
+                p.probability_abandon,
+                p.service_level,
+                p.occupancy,
+            ] {
+                assert!(x.is_finite() && x >= 0.0, "{p:?}");
+            }
+            assert!(
+                p.service_level <= 1.0 + 1e-9 && p.occupancy <= 1.0 + 1e-9,
+                "{p:?}"
+            );
+        }
     }
 
     #[test]

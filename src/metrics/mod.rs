@@ -98,6 +98,20 @@ pub struct ConversationRecord {
     pub frustration: f64,
 }
 
+/// A contact leaving the human queue. Times in seconds from the start.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QueueExit {
+    pub channel: Channel,
+    pub arrived_at: f64,
+    pub queued_at: f64,
+    /// True when no agent was free at once.
+    pub waited: bool,
+    /// Time in the queue.
+    pub wait: f64,
+    /// Left by abandoning rather than to an agent.
+    pub abandoned: bool,
+}
+
 /// When and why a trigger escalated a conversation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Escalation {
@@ -118,6 +132,8 @@ struct QueueCounters {
     abandoned: u64,
     wait_answered: f64,
     wait_all: f64,
+    /// Contacts whose human handling finished before the end.
+    handled: u64,
     handle: f64,
     resolved: u64,
 }
@@ -131,6 +147,7 @@ impl QueueCounters {
         self.abandoned += other.abandoned;
         self.wait_answered += other.wait_answered;
         self.wait_all += other.wait_all;
+        self.handled += other.handled;
         self.handle += other.handle;
         self.resolved += other.resolved;
     }
@@ -212,6 +229,14 @@ impl Recorder {
         }
     }
 
+    /// The reporting intervals of the measured window: from the one holding
+    /// the end of the warm-up to the last one that starts before `end`.
+    fn measured_intervals(&self, end: f64) -> std::ops::Range<usize> {
+        let first = self.interval_of(self.warm_up);
+        let last = ((end / self.interval).ceil() as usize).min(self.arrivals_by_interval.len());
+        first..last.max(first + 1)
+    }
+
     fn interval_of(&self, t: f64) -> usize {
         ((t / self.interval) as usize).min(self.arrivals_by_interval.len() - 1)
     }
@@ -263,24 +288,37 @@ impl Recorder {
                 *self.bot.handoffs.entry(reason).or_default() += 1;
             }
         }
-        let (Some(queued_at), Some(wait)) = (record.queued_at, record.queue_wait) else {
+        // The wait was recorded when the contact left the queue
+        // (`left_queue`); here only the human handling, now that it is over.
+        if let (Some(queued_at), Some(handle)) = (record.queued_at, record.handle_time) {
+            let i = self.interval_of(queued_at);
+            let c = &mut self.queue_by_interval[i][record.channel.index()];
+            c.handled += 1;
+            c.handle += handle;
+            c.resolved += u64::from(record.outcome == Outcome::ResolvedByHuman);
+        }
+    }
+
+    /// A contact left the human queue: answered by an agent, or abandoned.
+    /// Recorded at that moment, so a contact still with an agent at the end
+    /// of the run counts as answered.
+    pub fn left_queue(&mut self, exit: &QueueExit) {
+        if exit.arrived_at < self.warm_up {
             return;
-        };
-        let i = self.interval_of(queued_at);
-        let c = &mut self.queue_by_interval[i][record.channel.index()];
+        }
+        let i = self.interval_of(exit.queued_at);
+        let c = &mut self.queue_by_interval[i][exit.channel.index()];
         c.offered += 1;
-        c.waited += u64::from(record.waited);
-        c.wait_all += wait;
-        if record.outcome == Outcome::AbandonedInQueue {
+        c.waited += u64::from(exit.waited);
+        c.wait_all += exit.wait;
+        if exit.abandoned {
             c.abandoned += 1;
         } else {
             c.answered += 1;
-            c.wait_answered += wait;
-            c.answered_within += u64::from(wait <= self.threshold);
-            c.handle += record.handle_time.unwrap_or(0.0);
-            c.resolved += u64::from(record.outcome == Outcome::ResolvedByHuman);
-            self.wait_ms[record.channel.index()]
-                .record(to_ms(wait))
+            c.wait_answered += exit.wait;
+            c.answered_within += u64::from(exit.wait <= self.threshold);
+            self.wait_ms[exit.channel.index()]
+                .record(to_ms(exit.wait))
                 .expect("auto-resizing histogram accepts any u64");
         }
     }
@@ -298,11 +336,9 @@ impl Recorder {
         end: f64,
         series: &IntervalSeries,
     ) -> ReportData {
-        let first = self.interval_of(self.warm_up);
-        let last = self.interval_of(end.max(self.warm_up));
         let process = ArrivalProcess::new(&scenario.arrivals);
-        let intervals = (first..=last)
-            .filter(|&k| (k as f64) * self.interval < end)
+        let intervals = self
+            .measured_intervals(end)
             .map(|k| {
                 let start = k as f64 * self.interval;
                 let stop = ((k + 1) as f64 * self.interval).min(end);
@@ -364,8 +400,7 @@ impl Recorder {
             abandoned_in_queue: count(Outcome::AbandonedInQueue),
             in_progress,
         };
-        let first = self.interval_of(self.warm_up);
-        let measured_intervals = first..self.interval_of(end.max(self.warm_up)) + 1;
+        let measured_intervals = self.measured_intervals(end);
         let channel_stats = |channels: &[Channel]| {
             let series: Vec<QueueCounters> = self.queue_by_interval[measured_intervals.clone()]
                 .iter()
@@ -473,8 +508,8 @@ fn service_stats(series: &[QueueCounters], waits: &Histogram<u64>, threshold: f6
             .with_ci(ci(&column(|c| c.wait_all), &offered)),
         abandonment_rate: Estimate::ratio(total.abandoned as f64, total.offered)
             .with_ci(ci(&column(|c| c.abandoned as f64), &offered)),
-        aht_s: Estimate::ratio(total.handle, total.answered),
-        post_handoff_fcr: Estimate::ratio(total.resolved as f64, total.answered),
+        aht_s: Estimate::ratio(total.handle, total.handled),
+        post_handoff_fcr: Estimate::ratio(total.resolved as f64, total.handled),
         queue_wait_s: WaitPercentiles {
             n: waits.len(),
             p50: percentile(0.50),
@@ -759,25 +794,51 @@ skills = ["s"]
         for (id, t) in [(1, 100.0), (2, 4000.0), (3, 5000.0), (4, 6000.0)] {
             r.arrived(id, t, Channel::Voice, 0, false);
         }
-        r.ended(&record(1, 100.0, Outcome::ResolvedByHuman, 0.0));
-        r.ended(&record(2, 4000.0, Outcome::ResolvedByHuman, 30.0));
-        r.ended(&record(3, 5000.0, Outcome::AbandonedInQueue, 50.0));
+        for (id, at, outcome, wait) in [
+            (1, 100.0, Outcome::ResolvedByHuman, 0.0),
+            (2, 4000.0, Outcome::ResolvedByHuman, 30.0),
+            (3, 5000.0, Outcome::AbandonedInQueue, 50.0),
+        ] {
+            r.left_queue(&QueueExit {
+                channel: Channel::Voice,
+                arrived_at: at,
+                queued_at: at,
+                waited: wait > 0.0,
+                wait,
+                abandoned: outcome == Outcome::AbandonedInQueue,
+            });
+            r.ended(&record(id, at, outcome, wait));
+        }
+        // Conversation 4 is answered but still with an agent at the end: it
+        // counts as answered, though its handling is not over.
+        r.left_queue(&QueueExit {
+            channel: Channel::Voice,
+            arrived_at: 6000.0,
+            queued_at: 6000.0,
+            waited: false,
+            wait: 0.0,
+            abandoned: false,
+        });
         let summary = r.summary(&s, 0, 7200.0, 1, &[]);
         assert!(summary.conversations.holds());
         assert_eq!(summary.conversations.arrivals, 4);
         assert_eq!(summary.peak_concurrency, 4);
         let q = &summary.measured.human_queue;
-        assert_eq!((q.offered, q.answered, q.abandoned), (2, 1, 1));
-        assert_eq!(q.service_level.value, 0.0); // 30 s > 20 s threshold
-        assert_eq!(q.probability_wait.value, 1.0);
-        assert_eq!(q.asa_s.value, 30.0);
-        assert_eq!(q.mean_wait_s.value, 40.0);
-        assert_eq!(q.abandonment_rate.value, 0.5);
-        // hdrhistogram keeps 3 significant figures.
+        assert_eq!((q.offered, q.answered, q.abandoned), (3, 2, 1));
+        assert!((q.service_level.value - 1.0 / 3.0).abs() < 1e-12); // 30 s > 20 s threshold
+        assert!((q.probability_wait.value - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(q.asa_s.value, 15.0);
+        assert!((q.mean_wait_s.value - 80.0 / 3.0).abs() < 1e-12);
+        assert!((q.abandonment_rate.value - 1.0 / 3.0).abs() < 1e-12);
+        // Handle time and FCR only over handling that finished.
+        assert_eq!((q.aht_s.value, q.aht_s.n), (300.0, 1));
+        assert_eq!(q.post_handoff_fcr.n, 1);
+        // hdrhistogram keeps 3 significant figures: waits 0, 30 s and 0.
+        assert_eq!(q.queue_wait_s.p50, 0.0);
         assert!(
-            (q.queue_wait_s.p50 - 30.0).abs() <= 0.03,
+            (q.queue_wait_s.max - 30.0).abs() <= 0.03,
             "{}",
-            q.queue_wait_s.p50
+            q.queue_wait_s.max
         );
         assert_eq!(summary.measured.arrivals, 3);
     }

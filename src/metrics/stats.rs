@@ -67,18 +67,18 @@ pub fn mean_ci95(values: &[f64]) -> Option<f64> {
 
 /// Batch-means half-width for a ratio statistic Σnum / Σden, given per-period
 /// numerators and denominators in time order. The periods are grouped into
-/// `batches` consecutive batches; periods that do not fill a whole batch at
-/// the end are left out of the error estimate. `None` when there are fewer
-/// than `batches` periods or a batch has no observations.
+/// `batches` consecutive batches, split at ⌊b·n/B⌋ so every period is used
+/// and batch lengths differ by at most one period. `None` when there are
+/// fewer than `batches` periods or a batch has no observations.
 pub fn batch_ratio_ci95(num: &[f64], den: &[f64], batches: usize) -> Option<f64> {
     assert_eq!(num.len(), den.len());
     if batches < 2 || num.len() < batches {
         return None;
     }
-    let per_batch = num.len() / batches;
+    let n = num.len();
     let mut values = Vec::with_capacity(batches);
     for b in 0..batches {
-        let range = b * per_batch..(b + 1) * per_batch;
+        let range = b * n / batches..(b + 1) * n / batches;
         let d: f64 = den[range.clone()].iter().sum();
         if d <= 0.0 {
             return None;
@@ -107,6 +107,9 @@ mod tests {
         let expected = mean_ci95(&[0.5, 1.5]).unwrap();
         assert!((h - expected).abs() < 1e-12);
         assert_eq!(batch_ratio_ci95(&[1.0], &[1.0], 2), None);
+        // 5 periods, 2 batches: [0, 2) and [2, 5) — nothing left out.
+        let h = batch_ratio_ci95(&[1.0, 1.0, 2.0, 2.0, 2.0], &[1.0; 5], 2).unwrap();
+        assert!((h - mean_ci95(&[1.0, 2.0]).unwrap()).abs() < 1e-12);
         assert_eq!(batch_ratio_ci95(&[1.0, 1.0], &[0.0, 1.0], 2), None);
     }
 

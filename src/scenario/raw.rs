@@ -667,8 +667,12 @@ pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
 
     let customers = validate_customers(&raw.customers)?;
     let ai = validate_ai(&raw.ai_agent)?;
-    let triggers = validate_triggers(&raw.triggers, &intents)?;
+    let mut triggers = validate_triggers(&raw.triggers, &intents)?;
     let handoff = validate_handoff(&raw.handoff)?;
+    // The intent-aware policy and the structured package read each message's
+    // sentiment, so the engine scores it even with no sentiment rule on.
+    triggers.score_sentiment = handoff.policy.rule == PolicyRule::IntentAware
+        || handoff.context == ContextMode::Structured;
 
     Ok(Scenario {
         name: sim.name.clone(),
@@ -918,6 +922,7 @@ fn validate_triggers(raw: &RawTriggers, intents: &[Intent]) -> Result<TriggerCon
         topics,
         repeat_contact_window: raw.repeat_contact.then_some(window),
         circular_repeats: (raw.circular_repeats > 0).then_some(raw.circular_repeats),
+        score_sentiment: false,
     })
 }
 

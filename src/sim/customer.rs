@@ -21,7 +21,7 @@ use crate::customer::{CustomerProfile, NextStep, after_failed_turn, opening};
 use crate::handoff::{
     ContextFacts, ContextMode, ContextPackage, TransferInputs, TransferPlan, expectation_message,
 };
-use crate::metrics::{ConversationRecord, Escalation, HandoffReason, Outcome};
+use crate::metrics::{ConversationRecord, Escalation, HandoffReason, Outcome, QueueExit};
 use crate::triggers::TurnSignals;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -120,7 +120,12 @@ impl Customer {
         let (plan, completeness) = if reason == HandoffReason::Direct {
             (TransferPlan::direct(), None)
         } else {
-            let sentiments: Vec<f64> = self.bot.history.iter().map(|h| h.sentiment).collect();
+            let sentiments: Vec<f64> = self
+                .bot
+                .history
+                .iter()
+                .filter_map(|h| h.sentiment)
+                .collect();
             let account_found = {
                 use rand::RngExt;
                 let mut rng =
@@ -167,6 +172,21 @@ impl Customer {
                 customer: ctx.address(),
             },
         });
+    }
+
+    /// Records the wait now, so a contact still with an agent at the end of
+    /// the run counts as answered.
+    fn left_queue(&mut self, since: f64, abandoned: bool) {
+        let wait = self.wiring.clock.now() - since;
+        self.record.queue_wait = Some(wait);
+        self.wiring.recorder.do_send(LeftQueueAt(QueueExit {
+            channel: self.profile.channel,
+            arrived_at: self.arrived_at,
+            queued_at: since,
+            waited: self.record.waited,
+            wait,
+            abandoned,
+        }));
     }
 
     fn finish(&mut self, ctx: &mut Context<Self>, outcome: Outcome) {
@@ -322,7 +342,7 @@ impl Handler<Connected> for Customer {
         }
         let _ = connected.agent;
         self.record.waited = connected.waited;
-        self.record.queue_wait = Some(self.wiring.clock.now() - since);
+        self.left_queue(since, false);
         self.stage = Stage::WithAgent;
     }
 }
@@ -338,7 +358,7 @@ impl Handler<LeftQueue> for Customer {
             );
         };
         self.record.waited = true;
-        self.record.queue_wait = Some(self.wiring.clock.now() - since);
+        self.left_queue(since, true);
         self.finish(ctx, Outcome::AbandonedInQueue);
     }
 }

@@ -145,6 +145,11 @@ pub struct Arrived {
 #[rtype(result = "()")]
 pub struct Ended(pub ConversationRecord);
 
+/// Customer → recorder: I left the queue (to an agent, or abandoning).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct LeftQueueAt(pub crate::metrics::QueueExit);
+
 /// Driver → arrival source: no more arrivals.
 #[derive(Message)]
 #[rtype(result = "()")]

@@ -238,23 +238,24 @@ pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunOutput> 
         let end = scenario.duration.as_secs_f64();
         tokio::time::sleep_until(clock.instant_at(end)).await;
         bench.arrivals.send(StopArrivals).await?;
-        let snapshot = bench.wiring.router.send(Snapshot).await?;
-        let in_progress = bench.wiring.live.load(Ordering::Relaxed);
         let latency = match &bench.triggers {
             Some(triggers) => triggers.send(DecisionLatency).await?,
             None => Histogram::new(3).expect("valid histogram precision"),
         };
-        let (summary, data, export_error) = bench
-            .wiring
-            .recorder
-            .send(Summarise {
-                replication,
-                end,
-                in_progress,
-                occupancy: snapshot.occupancy,
-                series: snapshot.series,
-            })
-            .await?;
+        let snapshot = bench.wiring.router.send(Snapshot).await?;
+        // Read the live count and enqueue the summary request in one step
+        // (`send` enqueues at once): a conversation that ends or starts after
+        // this point reports behind the request, so it is counted in
+        // progress, or not at all, consistently.
+        let in_progress = bench.wiring.live.load(Ordering::Relaxed);
+        let summarised = bench.wiring.recorder.send(Summarise {
+            replication,
+            end,
+            in_progress,
+            occupancy: snapshot.occupancy,
+            series: snapshot.series,
+        });
+        let (summary, data, export_error) = summarised.await?;
         Ok::<_, MailboxError>((
             (summary, data, export_error),
             snapshot.waiting,
@@ -264,6 +265,12 @@ pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunOutput> 
     });
     let ((summary, data, export_error), waiting_at_end, held_at_end, decision_latency_ns) =
         result.map_err(|e| Error::Runtime(e.to_string()))?;
+    if !summary.conversations.holds() {
+        return Err(Error::Runtime(format!(
+            "conservation violated (a bug): {:?}",
+            summary.conversations
+        )));
+    }
     if let (Some(path), Some(message)) = (&options.conversations_csv, export_error) {
         return Err(Error::Output {
             path: path.clone(),

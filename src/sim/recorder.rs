@@ -3,7 +3,7 @@
 
 use actix::prelude::*;
 
-use super::messages::{Arrived, Ended, Summarise};
+use super::messages::{Arrived, Ended, LeftQueueAt, Summarise};
 use crate::metrics::Recorder;
 use crate::report::exports::ConversationRow;
 use crate::scenario::Scenario;
@@ -47,6 +47,14 @@ impl Handler<Ended> for RecorderActor {
         {
             self.export_error = Some(e.to_string());
         }
+    }
+}
+
+impl Handler<LeftQueueAt> for RecorderActor {
+    type Result = ();
+
+    fn handle(&mut self, LeftQueueAt(exit): LeftQueueAt, _: &mut Context<Self>) {
+        self.recorder.left_queue(&exit);
     }
 }
 

@@ -67,6 +67,9 @@ pub struct TriggerConfig {
     /// Escalate when the same message or the same recognised intent has now
     /// been stated this many times in a row.
     pub circular_repeats: Option<u32>,
+    /// Score every message's sentiment even when no sentiment rule is on
+    /// (the transfer policy and the context package use it).
+    pub score_sentiment: bool,
 }
 
 impl TriggerConfig {
@@ -83,7 +86,13 @@ impl TriggerConfig {
             topics: Vec::new(),
             repeat_contact_window: None,
             circular_repeats: None,
+            score_sentiment: false,
         }
+    }
+
+    /// True when the engine computes each message's sentiment.
+    pub fn scores_sentiment(&self) -> bool {
+        self.score_sentiment || self.sentiment_threshold.is_some() || self.sentiment_drop.is_some()
     }
 }
 
@@ -167,8 +176,9 @@ impl TriggerKind {
 /// as the conversation's history so earlier messages are never re-scored.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct TurnSignals {
-    /// VADER compound sentiment of the message, −1 … 1.
-    pub sentiment: f64,
+    /// VADER compound sentiment of the message, −1 … 1; `None` when the
+    /// engine does not score sentiment (see [`TriggerConfig::score_sentiment`]).
+    pub sentiment: Option<f64>,
     /// Hash of the normalised message text.
     pub fingerprint: u64,
     /// Hash of the recognised intent (0 when none).
@@ -285,7 +295,7 @@ impl TriggerEngine {
             .iter()
             .map(|t| (text::hash_str(&t.intent), t.action))
             .collect();
-        if config.sentiment_threshold.is_some() || config.sentiment_drop.is_some() {
+        if config.scores_sentiment() {
             // Load the sentiment lexicons now, not inside the first decision.
             sentiment("warm up");
         }
@@ -302,13 +312,10 @@ impl TriggerEngine {
         let normalized = text::normalize(observation.utterance);
         let tokens = text::tokens(&normalized);
         let intent = observation.recognised_intent.map_or(0, text::hash_str);
-        let needs_sentiment = c.sentiment_threshold.is_some() || c.sentiment_drop.is_some();
         let signals = TurnSignals {
-            sentiment: if needs_sentiment {
-                sentiment(observation.utterance)
-            } else {
-                0.0
-            },
+            sentiment: c
+                .scores_sentiment()
+                .then(|| sentiment(observation.utterance)),
             fingerprint: text::fingerprint(&tokens),
             intent,
         };
@@ -339,19 +346,20 @@ impl TriggerEngine {
         {
             fire(TriggerKind::RepeatContact, age);
         }
+        let score = signals.sentiment.unwrap_or(0.0);
         if let Some(threshold) = c.sentiment_threshold
-            && signals.sentiment <= threshold
+            && score <= threshold
         {
-            fire(TriggerKind::Sentiment, signals.sentiment);
+            fire(TriggerKind::Sentiment, score);
         }
         if let Some(drop) = c.sentiment_drop {
             let best = observation
                 .history
                 .iter()
-                .map(|h| h.sentiment)
+                .filter_map(|h| h.sentiment)
                 .fold(f64::NEG_INFINITY, f64::max);
-            if signals.sentiment < 0.0 && best - signals.sentiment >= drop {
-                fire(TriggerKind::SentimentTrend, signals.sentiment - best);
+            if score < 0.0 && best - score >= drop {
+                fire(TriggerKind::SentimentTrend, score - best);
             }
         }
         if let Some(repeats) = c.circular_repeats {

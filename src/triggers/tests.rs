@@ -22,6 +22,7 @@ fn all_rules() -> TriggerConfig {
         ],
         repeat_contact_window: Some(48.0 * 3600.0),
         circular_repeats: Some(3),
+        score_sentiment: false,
     }
 }
 
@@ -41,6 +42,7 @@ fn none() -> TriggerConfig {
         topics: Vec::new(),
         repeat_contact_window: None,
         circular_repeats: None,
+        score_sentiment: false,
     }
 }
 
@@ -151,11 +153,11 @@ fn sentiment_trend_fires_on_a_fall_to_negative() {
     });
     let history = [
         TurnSignals {
-            sentiment: 0.6,
+            sentiment: Some(0.6),
             ..TurnSignals::default()
         },
         TurnSignals {
-            sentiment: 0.1,
+            sentiment: Some(0.1),
             ..TurnSignals::default()
         },
     ];
@@ -284,7 +286,7 @@ fn circular_conversation_on_repeated_utterances_or_intent() {
 fn every_reason_is_reported_in_order() {
     let engine = TriggerEngine::new(all_rules());
     let history = [TurnSignals {
-        sentiment: 0.9,
+        sentiment: Some(0.9),
         ..TurnSignals::default()
     }];
     let decision = engine.evaluate(&Observation {
@@ -331,6 +333,19 @@ fn switched_off_rules_never_fire() {
 }
 
 #[test]
+fn sentiment_is_scored_only_when_something_uses_it() {
+    let off = only(none()).evaluate(&calm("This is terrible"));
+    assert_eq!(off.signals.sentiment, None);
+    let scored = only(TriggerConfig {
+        score_sentiment: true,
+        ..none()
+    })
+    .evaluate(&calm("This is terrible"));
+    assert!(scored.signals.sentiment.unwrap() < -0.3);
+    assert!(!scored.escalate(), "scoring alone fires no rule");
+}
+
+#[test]
 fn categories_group_the_rules() {
     assert_eq!(TriggerKind::Explicit.category(), TriggerCategory::Explicit);
     assert_eq!(
@@ -347,7 +362,7 @@ fn any_history() -> impl Strategy<Value = Vec<TurnSignals>> {
     prop::collection::vec(
         (-1.0f64..=1.0, any::<u64>(), 0u64..3).prop_map(|(sentiment, fingerprint, intent)| {
             TurnSignals {
-                sentiment,
+                sentiment: Some(sentiment),
                 fingerprint,
                 intent,
             }
@@ -374,7 +389,8 @@ proptest! {
             history: &history,
             previous_contact_age: None,
         });
-        prop_assert!((-1.0..=1.0).contains(&decision.signals.sentiment));
+        let score = decision.signals.sentiment.expect("sentiment rules are on");
+        prop_assert!((-1.0..=1.0).contains(&score));
     }
 
     #[test]
