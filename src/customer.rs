@@ -118,8 +118,8 @@ impl CustomerProfile {
 /// What the customer does after a bot answer that did not solve the problem.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum NextStep {
-    /// Leaves the bot, unresolved.
-    GiveUp,
+    /// Leaves the bot, unresolved, at `frustration`.
+    GiveUp { frustration: f64 },
     /// Writes again after `think_time` seconds, saying `utterance`, now at
     /// `frustration`.
     Reply {
@@ -208,7 +208,7 @@ pub fn after_failed_turn(
     let sarcastic = rng.random::<f64>() < 0.25;
     let pick: usize = rng.random_range(0..4);
     if give_up {
-        return NextStep::GiveUp;
+        return NextStep::GiveUp { frustration };
     }
     let utterance = match (asks_human, frustration) {
         (true, f) if f >= ANGRY_AT => ASK_HUMAN_ANGRY[pick],

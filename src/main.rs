@@ -26,8 +26,8 @@ enum Command {
     Run {
         /// Scenario file (TOML).
         scenario: PathBuf,
-        /// Override the scenario's seed.
-        #[arg(long)]
+        /// Override the scenario's seed (0 to 2^63 − 1, as in TOML).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
         seed: Option<u64>,
         /// Folder for run outputs.
         #[arg(long, default_value = "reports")]
@@ -93,7 +93,7 @@ fn execute(command: Command) -> anyhow::Result<()> {
         } => {
             let mut loaded = Scenario::load(&scenario).map_err(Error::from)?;
             if let Some(seed) = seed {
-                loaded.seed = seed;
+                loaded.set_seed(seed);
             }
             let dir = report::create_run_dir(&out, &loaded.name, loaded.seed)?;
             // Nothing half-written is left behind: on failure the run folder goes.

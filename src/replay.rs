@@ -71,9 +71,13 @@ pub struct Verdict {
 /// A labelled conversation's outcome.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Truth {
-    /// Escalated, and a human was needed; delay in turns from `from_turn`.
+    /// Escalated at or after `from_turn`; delay in turns from `from_turn`.
     Needed {
         delay_turns: u32,
+    },
+    /// Escalated before `from_turn`: a human was needed, but not yet.
+    Premature {
+        early_turns: u32,
     },
     Needless,
     Missed,
@@ -106,17 +110,23 @@ impl ReplayReport {
     pub fn missed(&self) -> u64 {
         self.count(|t| *t == Truth::Missed)
     }
+    pub fn premature(&self) -> u64 {
+        self.count(|t| matches!(t, Truth::Premature { .. }))
+    }
 
-    /// needed / (needed + needless); `None` with no escalations.
+    /// needed / all escalations (a premature one counts against precision:
+    /// at that turn a human was not yet needed); `None` with no escalations.
     pub fn precision(&self) -> Option<f64> {
-        let fired = self.needed() + self.needless();
+        let fired = self.needed() + self.premature() + self.needless();
         (fired > 0).then(|| self.needed() as f64 / fired as f64)
     }
 
-    /// needed / (needed + missed); `None` with no conversation needing a human.
+    /// Escalated conversations (needed or premature) over those that needed
+    /// a human; `None` with none needing one.
     pub fn recall(&self) -> Option<f64> {
-        let positives = self.needed() + self.missed();
-        (positives > 0).then(|| self.needed() as f64 / positives as f64)
+        let caught = self.needed() + self.premature();
+        let positives = caught + self.missed();
+        (positives > 0).then(|| caught as f64 / positives as f64)
     }
 
     /// Mean detection delay in turns over needed escalations.
@@ -329,6 +339,23 @@ mod tests {
         assert_eq!(report.labelled(), 5);
         assert_eq!(report.precision(), Some(2.0 / 3.0));
         assert_eq!(report.recall(), Some(2.0 / 3.0));
+        let with_premature = ReplayReport {
+            verdicts: [
+                Truth::Needed { delay_turns: 0 },
+                Truth::Premature { early_turns: 1 },
+                Truth::Missed,
+            ]
+            .into_iter()
+            .map(|truth| Verdict {
+                id: "y".into(),
+                turns: 2,
+                escalation: None,
+                truth: Some(truth),
+            })
+            .collect(),
+        };
+        assert_eq!(with_premature.precision(), Some(0.5));
+        assert_eq!(with_premature.recall(), Some(2.0 / 3.0));
         assert_eq!(report.mean_delay_turns(), Some(1.0));
     }
 

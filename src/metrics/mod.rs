@@ -177,6 +177,8 @@ pub struct Recorder {
     peak_live: u64,
     /// Measured arrivals by interval of arrival, per channel.
     arrivals_by_interval: Vec<[u64; 2]>,
+    /// Of those, first contacts (the arrival process; no repeat contacts).
+    first_contacts_by_interval: Vec<[u64; 2]>,
     /// Measured queue counters by interval of joining the queue, per channel.
     queue_by_interval: Vec<[QueueCounters; 2]>,
     bot: BotCounters,
@@ -220,6 +222,7 @@ impl Recorder {
             live: 0,
             peak_live: 0,
             arrivals_by_interval: vec![[0; 2]; intervals],
+            first_contacts_by_interval: vec![[0; 2]; intervals],
             queue_by_interval: vec![[QueueCounters::default(); 2]; intervals],
             bot: BotCounters::default(),
             wait_ms: [histogram(), histogram()],
@@ -264,6 +267,9 @@ impl Recorder {
         if t >= self.warm_up {
             let i = self.interval_of(t);
             self.arrivals_by_interval[i][channel.index()] += 1;
+            if !repeat {
+                self.first_contacts_by_interval[i][channel.index()] += 1;
+            }
         }
     }
 
@@ -347,6 +353,7 @@ impl Recorder {
                     let ratio = |num: f64, den: u64| (den > 0).then(|| num / den as f64);
                     IntervalChannel {
                         arrivals: self.arrivals_by_interval[k][c.index()],
+                        first_contacts: self.first_contacts_by_interval[k][c.index()],
                         offered: q.offered,
                         answered: q.answered,
                         abandoned: q.abandoned,
@@ -355,10 +362,11 @@ impl Recorder {
                         abandonment_rate: ratio(q.abandoned as f64, q.offered),
                     }
                 };
+                let measured_from = start.max(self.warm_up);
                 IntervalRow {
                     start_s: start,
-                    expected_arrivals: process.cumulative(stop)
-                        - process.cumulative(start.max(self.warm_up)),
+                    measured_s: stop - measured_from,
+                    expected_arrivals: process.cumulative(stop) - process.cumulative(measured_from),
                     channels: [channel(Channel::Chat), channel(Channel::Voice)],
                     mean_queue: series.mean_queue.get(k).copied().unwrap_or(0.0),
                     occupancy: series
@@ -522,8 +530,9 @@ fn service_stats(series: &[QueueCounters], waits: &Histogram<u64>, threshold: f6
 }
 
 /// The Erlang C / Erlang A prediction for the scenario when it is a single
-/// M/M/c(+M) queue: AI off, flat arrivals, one pool serving one skill with
-/// one contact at a time, exponential handle times (and patience).
+/// M/M/c(+M) queue: AI off, no repeat contacts, flat arrivals, one pool
+/// serving one skill with one contact at a time, exponential handle times
+/// (and patience).
 pub fn erlang_reference(scenario: &Scenario) -> Option<Prediction> {
     let single_contact =
         scenario.chat_share == 0.0 || scenario.pools.iter().all(|p| p.chat_concurrency == 1);
@@ -533,6 +542,7 @@ pub fn erlang_reference(scenario: &Scenario) -> Option<Prediction> {
         .patience
         .is_none_or(|p| p.is_exponential());
     if scenario.ai.is_some()
+        || scenario.customers.repeat_probability > 0.0
         || scenario.pools.len() != 1
         || scenario.intents.len() != 1
         || scenario.pools[0].wrap_up.is_some()
@@ -577,6 +587,9 @@ pub struct ReportData {
 #[derive(Debug, Clone, PartialEq)]
 pub struct IntervalRow {
     pub start_s: f64,
+    /// Length of the measured part of the interval (shorter at the warm-up
+    /// boundary and at the end of the run).
+    pub measured_s: f64,
     /// Arrivals the profile predicts in the measured part of this interval.
     pub expected_arrivals: f64,
     /// Chat, voice.
@@ -591,7 +604,10 @@ pub struct IntervalRow {
 /// time the contact joined the queue.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct IntervalChannel {
+    /// All arrivals, repeat contacts included.
     pub arrivals: u64,
+    /// Arrivals of the arrival process alone (no repeat contacts).
+    pub first_contacts: u64,
     pub offered: u64,
     pub answered: u64,
     pub abandoned: u64,

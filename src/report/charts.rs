@@ -445,29 +445,31 @@ fn over_time<DB: DrawingBackend>(
     let mid = |start: f64| hours(start + step / 2.0);
     let x_range = hours(rows[0].start_s)..hours(rows[rows.len() - 1].start_s + step);
     let panels = root.split_evenly((4, 1));
-    let per_hour = 3600.0 / step;
-
+    // Rates per hour over the measured part of each interval.
+    let per_hour =
+        |count: f64, r: &crate::metrics::IntervalRow| count * 3600.0 / r.measured_s.max(1e-9);
     let arrivals = |c: usize| -> Vec<(f64, f64)> {
         rows.iter()
-            .map(|r| (mid(r.start_s), r.channels[c].arrivals as f64 * per_hour))
+            .map(|r| (mid(r.start_s), per_hour(r.channels[c].arrivals as f64, r)))
             .collect()
     };
-    let total: Vec<(f64, f64)> = rows
+    let first: Vec<(f64, f64)> = rows
         .iter()
         .map(|r| {
-            (
-                mid(r.start_s),
-                (r.channels[0].arrivals + r.channels[1].arrivals) as f64 * per_hour,
-            )
+            let n = r.channels[0].first_contacts + r.channels[1].first_contacts;
+            (mid(r.start_s), per_hour(n as f64, r))
         })
         .collect();
     let expected: Vec<(f64, f64)> = rows
         .iter()
-        .map(|r| (mid(r.start_s), r.expected_arrivals * per_hour))
+        .map(|r| (mid(r.start_s), per_hour(r.expected_arrivals, r)))
         .collect();
-    let max_arrivals = total
+    let (chat, voice) = (arrivals(0), arrivals(1));
+    let max_arrivals = first
         .iter()
         .chain(&expected)
+        .chain(&chat)
+        .chain(&voice)
         .map(|p| p.1)
         .fold(0.0, f64::max);
     time_panel(
@@ -477,10 +479,10 @@ fn over_time<DB: DrawingBackend>(
         x_range.clone(),
         max_arrivals,
         vec![
-            ("all channels".into(), BLACK, total, false),
+            ("first contacts, all channels".into(), BLACK, first, false),
             ("arrival profile (expected)".into(), GREY, expected, true),
-            ("chat".into(), CHAT, arrivals(0), false),
-            ("voice".into(), VOICE, arrivals(1), false),
+            ("chat, with repeat contacts".into(), CHAT, chat, false),
+            ("voice, with repeat contacts".into(), VOICE, voice, false),
         ],
     )?;
 

@@ -14,8 +14,10 @@ pub fn intervals_csv(summary: &Summary, data: &ReportData, chat_share: f64) -> R
     let mut header: Vec<String> = [
         "interval_start_s",
         "channel",
+        "measured_s",
         "arrivals",
-        "expected_arrivals",
+        "first_contacts",
+        "expected_first_contacts",
         "offered",
         "answered",
         "abandoned",
@@ -47,7 +49,9 @@ pub fn intervals_csv(summary: &Summary, data: &ReportData, chat_share: f64) -> R
             let mut record = vec![
                 row.start_s.to_string(),
                 channel.name().to_string(),
+                row.measured_s.to_string(),
                 c.arrivals.to_string(),
+                c.first_contacts.to_string(),
                 (row.expected_arrivals * share).to_string(),
                 c.offered.to_string(),
                 c.answered.to_string(),

@@ -318,6 +318,9 @@ pub fn replay_table(report: &ReplayReport) -> String {
             Some(Truth::Needed { delay_turns }) => {
                 format!("  [needed, {delay_turns} turn(s) late]")
             }
+            Some(Truth::Premature { early_turns }) => {
+                format!("  [PREMATURE, {early_turns} turn(s) before a human was needed]")
+            }
             Some(Truth::Needless) => "  [NEEDLESS]".to_string(),
             Some(Truth::Missed) => "  [MISSED]".to_string(),
             Some(Truth::CorrectStay) => "  [correct stay]".to_string(),
@@ -328,10 +331,11 @@ pub fn replay_table(report: &ReplayReport) -> String {
     let fmt = |x: Option<f64>| x.map_or("n/a".to_string(), |v| format!("{:.1} %", v * 100.0));
     let _ = writeln!(
         out,
-        "\n{} conversations, {} labelled: {} needed, {} needless, {} missed escalations",
+        "\n{} conversations, {} labelled: {} needed, {} premature, {} needless, {} missed escalations",
         report.verdicts.len(),
         report.labelled(),
         report.needed(),
+        report.premature(),
         report.needless(),
         report.missed()
     );
@@ -339,9 +343,9 @@ pub fn replay_table(report: &ReplayReport) -> String {
         out,
         "precision {} (n={}), recall {} (n={}), mean detection delay {} turn(s)",
         fmt(report.precision()),
-        report.needed() + report.needless(),
+        report.needed() + report.premature() + report.needless(),
         fmt(report.recall()),
-        report.needed() + report.missed(),
+        report.needed() + report.premature() + report.missed(),
         report
             .mean_delay_turns()
             .map_or("n/a".to_string(), |d| format!("{d:.2}"))

@@ -173,7 +173,12 @@ impl Dist {
 
     /// One draw as a `Duration` (heavy-tailed draws capped at ~a century).
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> Duration {
-        Duration::from_secs_f64(self.sample_secs(rng).min(3.2e9).max(0.0))
+        let seconds = self.sample_secs(rng);
+        Duration::from_secs_f64(if seconds.is_nan() {
+            0.0
+        } else {
+            seconds.clamp(0.0, 3.2e9)
+        })
     }
 
     /// The distribution's mean in seconds.

@@ -212,6 +212,23 @@ impl Scenario {
         })
     }
 
+    /// Runs with `seed` instead of the file's, and rewrites `simulation.seed`
+    /// in [`Scenario::source`] so the saved copy reproduces the run.
+    pub fn set_seed(&mut self, seed: u64) {
+        self.seed = seed;
+        // TOML integers are i64; the CLI keeps seeds in that range.
+        if let (Ok(mut doc), Ok(value)) = (
+            self.source.parse::<toml_edit::DocumentMut>(),
+            i64::try_from(seed),
+        ) && let Some(simulation) = doc
+            .get_mut("simulation")
+            .and_then(|t| t.as_table_like_mut())
+        {
+            simulation.insert("seed", toml_edit::value(value));
+            self.source = doc.to_string();
+        }
+    }
+
     /// Expected number of arrivals over the whole run.
     pub fn expected_arrivals(&self) -> f64 {
         crate::arrivals::ArrivalProcess::new(&self.arrivals).expected_count(self.duration)

@@ -279,8 +279,12 @@ impl Handler<TurnOutcome> for Customer {
             self.bot.frustration,
         );
         match next {
-            NextStep::GiveUp => self.finish(ctx, Outcome::AbandonedInBot),
-            NextStep::Reply { .. } if turn >= max_turns => {
+            NextStep::GiveUp { frustration } => {
+                self.bot.frustration = frustration;
+                self.finish(ctx, Outcome::AbandonedInBot)
+            }
+            NextStep::Reply { frustration, .. } if turn >= max_turns => {
+                self.bot.frustration = frustration;
                 self.hand_off(ctx, HandoffReason::BotFallback)
             }
             NextStep::Reply {

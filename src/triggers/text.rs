@@ -102,12 +102,22 @@ const NEGATORS: [&str; 10] = [
 /// How many tokens before a request phrase a negator still applies.
 const NEGATION_WINDOW: usize = 4;
 
+/// Real words one edit away from a request word: never read as typos.
+const NOT_TYPOS: [&str; 4] = ["manage", "managed", "manages", "humane"];
+
+/// A likely typo of `word`: one edit away, same first letter (typos rarely
+/// hit the first letter), at least five letters, and not a real word.
+fn is_typo_of(token: &str, word: &str) -> bool {
+    word.len() >= 5
+        && token.is_ascii()
+        && token.as_bytes().first() == word.as_bytes().first()
+        && !NOT_TYPOS.contains(&token)
+        && within_one_edit(token, word)
+}
+
 fn is_request_at(tokens: &[&str], i: usize) -> bool {
     let t = tokens[i];
-    if REQUEST_WORDS
-        .iter()
-        .any(|w| t == *w || (w.len() >= 5 && t.is_ascii() && within_one_edit(t, w)))
-    {
+    if REQUEST_WORDS.iter().any(|w| t == *w || is_typo_of(t, w)) {
         return true;
     }
     tokens
@@ -233,6 +243,10 @@ mod tests {
         assert!(!asks("I ordered reagents"));
         assert!(!asks("where is my order"));
         assert!(!asks("Someone used my card"));
+        assert!(!asks("I can't manage to log in"));
+        assert!(!asks("that is not humane"));
+        // Plurals still ask: "one of your agents".
+        assert!(asks("can I talk to one of your agents"));
     }
 
     #[test]
