@@ -15,6 +15,10 @@ fn is_word_char(c: char) -> bool {
 
 /// Lowercase with apostrophes removed.
 pub fn normalize(text: &str) -> String {
+    // Fast path: ASCII without apostrophes is one lowercase copy.
+    if text.is_ascii() && !text.contains('\'') {
+        return text.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -29,7 +33,28 @@ pub fn normalize(text: &str) -> String {
 /// Splits normalised text into word tokens (letters and digits) and
 /// clause-ending punctuation tokens (`,` `.` `;` `!` `?` `:`).
 pub fn tokens(normalized: &str) -> Vec<&str> {
-    let mut out = Vec::with_capacity(16);
+    let mut out = Vec::with_capacity(24);
+    if normalized.is_ascii() {
+        // Byte scan: every byte is a char.
+        let bytes = normalized.as_bytes();
+        let mut start = None;
+        for (i, b) in bytes.iter().enumerate() {
+            if b.is_ascii_alphanumeric() {
+                start.get_or_insert(i);
+                continue;
+            }
+            if let Some(s) = start.take() {
+                out.push(&normalized[s..i]);
+            }
+            if CLAUSE_ENDS.contains(&(*b as char)) {
+                out.push(&normalized[i..i + 1]);
+            }
+        }
+        if let Some(s) = start {
+            out.push(&normalized[s..]);
+        }
+        return out;
+    }
     let mut start = None;
     for (i, c) in normalized.char_indices() {
         if is_word_char(c) {
@@ -115,9 +140,19 @@ fn is_typo_of(token: &str, word: &str) -> bool {
         && within_one_edit(token, word)
 }
 
+/// Letters a request word starts with (typos keep the first letter).
+const REQUEST_INITIALS: &[u8] = b"harosm";
+
 fn is_request_at(tokens: &[&str], i: usize) -> bool {
     let t = tokens[i];
-    if REQUEST_WORDS.iter().any(|w| t == *w || is_typo_of(t, w)) {
+    if REQUEST_WORDS.contains(&t) {
+        return true;
+    }
+    let first = t.as_bytes().first().copied().unwrap_or(0);
+    if (4..=15).contains(&t.len())
+        && REQUEST_INITIALS.contains(&first)
+        && REQUEST_WORDS.iter().any(|w| is_typo_of(t, w))
+    {
         return true;
     }
     tokens
@@ -266,6 +301,17 @@ mod tests {
             tokens(&normalize("Hi, Agent’s!")),
             vec!["hi", ",", "agents", "!"]
         );
+    }
+
+    #[test]
+    fn ascii_and_unicode_text_tokenise_alike() {
+        assert_eq!(
+            tokens(&normalize("Ça ne marche pas, AGENT!")),
+            vec!["ça", "ne", "marche", "pas", ",", "agent", "!"]
+        );
+        assert!(asks("Ça ne marche pas, AGENT!"));
+        assert_eq!(normalize("Don’t"), "dont");
+        assert_eq!(normalize("Don't"), "dont");
     }
 
     #[test]
