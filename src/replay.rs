@@ -191,9 +191,18 @@ pub fn replay_conversation(engine: &TriggerEngine, conversation: &RecordedConver
     let truth = conversation
         .label
         .map(|label| match (&escalation, label.needs_human) {
-            (Some((at, _)), true) => Truth::Needed {
-                delay_turns: at.saturating_sub(label.from_turn.unwrap_or(1)),
-            },
+            (Some((at, _)), true) => {
+                let from = label.from_turn.unwrap_or(1);
+                if *at >= from {
+                    Truth::Needed {
+                        delay_turns: at - from,
+                    }
+                } else {
+                    Truth::Premature {
+                        early_turns: from - at,
+                    }
+                }
+            }
             (Some(_), false) => Truth::Needless,
             (None, true) => Truth::Missed,
             (None, false) => Truth::CorrectStay,
@@ -294,6 +303,18 @@ mod tests {
         assert_eq!(turn, 2);
         assert_eq!(reasons[0].kind, TriggerKind::Explicit);
         assert_eq!(v.truth, Some(Truth::Needed { delay_turns: 1 }));
+    }
+
+    #[test]
+    fn an_escalation_before_a_human_was_needed_is_premature() {
+        let c = conversation(
+            r#"{"id":"p","label":{"needs_human":true,"from_turn":3},"turns":[
+            {"speaker":"customer","text":"agent"},
+            {"speaker":"ai","text":"ok","confidence":0.9}]}"#,
+        );
+        let v = replay_conversation(&engine(), &c);
+        assert_eq!(v.escalation.as_ref().unwrap().0, 1);
+        assert_eq!(v.truth, Some(Truth::Premature { early_turns: 2 }));
     }
 
     #[test]

@@ -82,11 +82,13 @@ impl Queue {
 
     /// Erlang C (infinite patience) or Erlang A predictions at `threshold`.
     /// Returns `None` for an unstable Erlang C queue (load ≥ agents), where no
-    /// steady state exists.
+    /// steady state exists, and for an Erlang A queue whose queue-length law
+    /// does not fall off within ten million waiting contacts (patience so long
+    /// against the overload that the truncation would be wrong).
     pub fn predict(&self, threshold: f64) -> Option<Prediction> {
         match self.mean_patience {
             None => self.erlang_c(threshold),
-            Some(patience) => Some(self.erlang_a(patience, threshold)),
+            Some(patience) => self.erlang_a(patience, threshold),
         }
     }
 
@@ -115,7 +117,7 @@ impl Queue {
     /// Erlang A via the birth–death chain: birth λ, death min(n,c)μ + (n−c)⁺θ
     /// (Garnett, Mandelbaum & Reiman, "Designing a call center with impatient
     /// customers", MSOM 4(3), 2002). Arrivals see the stationary law (PASTA).
-    fn erlang_a(&self, mean_patience: f64, threshold: f64) -> Prediction {
+    fn erlang_a(&self, mean_patience: f64, threshold: f64) -> Option<Prediction> {
         let (lambda, mu, theta) = (
             self.arrival_rate,
             1.0 / self.mean_handle,
@@ -132,12 +134,19 @@ impl Queue {
             let lw = log_weights[n - 1] + lambda.ln() - death.ln();
             log_weights.push(lw);
             peak = peak.max(lw);
-            let tail_falls = n > c && n.saturating_sub(c) as f64 * theta > lambda;
-            if (tail_falls && lw < peak - 50.0) || n > c + 10_000_000 {
+            // From here on every step multiplies by λ / death < 1: the tail
+            // only falls, so it can be cut once it is negligible.
+            let tail_falls = n > c && death > lambda;
+            if tail_falls && lw < peak - 50.0 {
                 break;
             }
+            if n > c + 10_000_000 {
+                return None;
+            }
         }
-        let weights: Vec<f64> = log_weights.iter().map(|lw| (lw - peak).exp()).collect();
+        // Turn the log-weights into weights in place.
+        let mut weights = log_weights;
+        weights.iter_mut().for_each(|w| *w = (*w - peak).exp());
         let below: f64 = weights[..c].iter().sum();
         let busy_below: f64 = weights[..c]
             .iter()
@@ -156,7 +165,7 @@ impl Queue {
             / total;
         let busy = (busy_below + c as f64 * at_or_above) / total;
         let served_in_time = answered_within(queue_weights, total, c as f64 * mu, theta, threshold);
-        Prediction {
+        Some(Prediction {
             offered_load: self.offered_load(),
             load_per_agent: self.offered_load() / c as f64,
             probability_wait,
@@ -167,7 +176,7 @@ impl Queue {
             service_level: (1.0 - probability_wait) + served_in_time,
             threshold,
             occupancy: busy / c as f64,
-        }
+        })
     }
 }
 
@@ -388,6 +397,19 @@ mod tests {
                 "{p:?}"
             );
         }
+    }
+
+    #[test]
+    fn erlang_a_declines_when_the_queue_would_not_converge() {
+        // Twice overloaded, customers wait ~3 years on average: the queue
+        // law peaks beyond ten million waiting contacts.
+        let q = Queue {
+            arrival_rate: 2.0,
+            mean_handle: 1.0,
+            agents: 1,
+            mean_patience: Some(1e8),
+        };
+        assert_eq!(q.predict(20.0), None);
     }
 
     #[test]

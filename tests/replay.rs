@@ -34,8 +34,9 @@ fn replays_the_sample_and_reports_precision_and_recall() {
         "repeat-old-1: stays with the bot",
         "needless-1: escalate at turn 1/2: low_confidence (0.38)  [NEEDLESS]",
         "unlabelled-1: stays with the bot (1 turns)\n",
-        "14 conversations, 13 labelled: 8 needed, 0 premature, 1 needless, 1 missed escalations",
-        "precision 88.9 % (n=9), recall 88.9 % (n=9), mean detection delay 0.50 turn(s)",
+        "premature-1: escalate at turn 1/2: explicit_request (1.00)  [PREMATURE, 2 turn(s) before a human was needed]",
+        "15 conversations, 14 labelled: 8 needed, 1 premature, 1 needless, 1 missed escalations",
+        "precision 80.0 % (n=10), recall 90.0 % (n=10), mean detection delay 0.50 turn(s)",
     ] {
         assert!(text.contains(needle), "`{needle}` missing from:\n{text}");
     }

@@ -67,18 +67,22 @@ pub fn mean_ci95(values: &[f64]) -> Option<f64> {
 
 /// Batch-means half-width for a ratio statistic Σnum / Σden, given per-period
 /// numerators and denominators in time order. The periods are grouped into
-/// `batches` consecutive batches, split at ⌊b·n/B⌋ so every period is used
-/// and batch lengths differ by at most one period. `None` when there are
-/// fewer than `batches` periods or a batch has no observations.
+/// `batches` consecutive batches of equal length; the `n mod batches`
+/// periods left over are dropped at the start (next to the warm-up), so the
+/// end of the run always counts. `None` when there are fewer than `batches`
+/// periods or a batch has no observations.
 pub fn batch_ratio_ci95(num: &[f64], den: &[f64], batches: usize) -> Option<f64> {
     assert_eq!(num.len(), den.len());
     if batches < 2 || num.len() < batches {
         return None;
     }
-    let n = num.len();
+    // Equal batches; the remainder is dropped at the start (next to the
+    // warm-up), never at the end.
+    let per_batch = num.len() / batches;
+    let offset = num.len() - per_batch * batches;
     let mut values = Vec::with_capacity(batches);
     for b in 0..batches {
-        let range = b * n / batches..(b + 1) * n / batches;
+        let range = offset + b * per_batch..offset + (b + 1) * per_batch;
         let d: f64 = den[range.clone()].iter().sum();
         if d <= 0.0 {
             return None;
@@ -107,8 +111,8 @@ mod tests {
         let expected = mean_ci95(&[0.5, 1.5]).unwrap();
         assert!((h - expected).abs() < 1e-12);
         assert_eq!(batch_ratio_ci95(&[1.0], &[1.0], 2), None);
-        // 5 periods, 2 batches: [0, 2) and [2, 5) — nothing left out.
-        let h = batch_ratio_ci95(&[1.0, 1.0, 2.0, 2.0, 2.0], &[1.0; 5], 2).unwrap();
+        // 5 periods, 2 batches: the first period is dropped, then [1, 3), [3, 5).
+        let h = batch_ratio_ci95(&[9.0, 1.0, 1.0, 2.0, 2.0], &[1.0; 5], 2).unwrap();
         assert!((h - mean_ci95(&[1.0, 2.0]).unwrap()).abs() < 1e-12);
         assert_eq!(batch_ratio_ci95(&[1.0, 1.0], &[0.0, 1.0], 2), None);
     }

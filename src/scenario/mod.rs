@@ -229,6 +229,11 @@ impl Scenario {
         }
     }
 
+    #[cfg(test)]
+    fn reparsed(&self) -> Scenario {
+        Scenario::parse(&self.source, Path::new("copy.toml")).expect("the copy is valid")
+    }
+
     /// Expected number of arrivals over the whole run.
     pub fn expected_arrivals(&self) -> f64 {
         crate::arrivals::ArrivalProcess::new(&self.arrivals).expected_count(self.duration)
@@ -236,5 +241,28 @@ impl Scenario {
 
     pub fn total_agents(&self) -> u64 {
         self.pools.iter().map(|p| u64::from(p.count)).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_seed_rewrites_the_saved_source_and_keeps_the_rest() {
+        let text = "# comment kept\n[simulation]\nname = \"s\"\nseed = 1\nduration = \"1h\"\n[arrivals]\nrate_per_hour = 10\n[channels]\nchat = 1.0\nvoice = 0.0\n[[intents]]\nname = \"a\"\nshare = 1.0\nhandle_time = { dist = \"exponential\", mean = \"1m\" }\nskill = \"k\"\n[[agents]]\nname = \"p\"\ncount = 2\nskills = [\"k\"]\n";
+        let mut scenario = Scenario::parse(text, Path::new("s.toml")).unwrap();
+        scenario.set_seed(77);
+        assert_eq!(scenario.seed, 77);
+        let copy = scenario.reparsed();
+        assert_eq!(copy.seed, 77);
+        assert_eq!(copy.name, "s");
+        assert_eq!(copy.pools[0].count, 2);
+        assert!(scenario.source.starts_with("# comment kept"));
+        // A file without a seed key gets one.
+        let mut unseeded =
+            Scenario::parse(&text.replace("seed = 1\n", ""), Path::new("s.toml")).unwrap();
+        unseeded.set_seed(5);
+        assert_eq!(unseeded.reparsed().seed, 5);
     }
 }

@@ -19,6 +19,10 @@ pub fn normalize(text: &str) -> String {
     if text.is_ascii() && !text.contains('\'') {
         return text.to_ascii_lowercase();
     }
+    normalize_general(text)
+}
+
+fn normalize_general(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -55,6 +59,11 @@ pub fn tokens(normalized: &str) -> Vec<&str> {
         }
         return out;
     }
+    tokens_general(normalized)
+}
+
+fn tokens_general(normalized: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(24);
     let mut start = None;
     for (i, c) in normalized.char_indices() {
         if is_word_char(c) {
@@ -312,6 +321,16 @@ mod tests {
         assert!(asks("Ça ne marche pas, AGENT!"));
         assert_eq!(normalize("Don’t"), "dont");
         assert_eq!(normalize("Don't"), "dont");
+    }
+
+    proptest::proptest! {
+        /// The ASCII fast paths give exactly what the general code gives.
+        #[test]
+        fn fast_paths_agree_with_the_general_code(text in "[a-zA-Z0-9',.;!?: ]{0,80}") {
+            proptest::prop_assert_eq!(normalize(&text), normalize_general(&text));
+            let normalized = normalize(&text);
+            proptest::prop_assert_eq!(tokens(&normalized), tokens_general(&normalized));
+        }
     }
 
     #[test]
