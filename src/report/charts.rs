@@ -163,6 +163,21 @@ fn label_font() -> (&'static str, u32) {
     ("sans-serif", 16)
 }
 
+/// Draws the series legend in a framed, nearly opaque box.
+fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    font_size: u32,
+) -> DrawResult<DB> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font(("sans-serif", font_size))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+}
+
 /// The label of the category bar at axis position `v` (bars stand at 0, 1,
 /// 2, …; `reversed` when the first label is drawn at the top); empty between
 /// bars.
@@ -309,13 +324,7 @@ fn queue_wait_histogram<DB: DrawingBackend>(
             .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], color.filled()));
     }
     threshold_line(&mut chart, data.threshold_s, top)?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(label_font())
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight, 16)?;
     Ok(())
 }
 
@@ -368,13 +377,7 @@ fn queue_wait_cdf<DB: DrawingBackend>(
             });
     }
     threshold_line(&mut chart, data.threshold_s, 100.0)?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font(label_font())
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::LowerRight, 16)?;
     Ok(())
 }
 
@@ -422,13 +425,7 @@ fn time_panel<DB: DrawingBackend>(
             .label(label)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(("sans-serif", 14))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight, 14)?;
     Ok(())
 }
 
@@ -682,13 +679,7 @@ fn category_bars<DB: DrawingBackend>(
             .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], color.filled()));
     }
     if groups.len() > 1 {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font(("sans-serif", 14))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .draw()?;
+        legend(&mut chart, SeriesLabelPosition::UpperRight, 14)?;
     }
     Ok(())
 }
@@ -856,13 +847,7 @@ fn trigger_outcomes<DB: DrawingBackend>(
             ("sans-serif", 14),
         )
     }))?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font(("sans-serif", 14))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::LowerRight, 14)?;
     Ok(())
 }
 
@@ -931,13 +916,7 @@ fn detection_delay<DB: DrawingBackend>(
                 )
             });
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(("sans-serif", 13))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight, 13)?;
     // Turns: share of needed escalations at each turn, grouped by rule.
     let max_turn = rules
         .iter()
