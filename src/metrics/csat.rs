@@ -38,24 +38,8 @@ mod tests {
 
     fn record(outcome: Outcome) -> ConversationRecord {
         ConversationRecord {
-            id: 1,
-            channel: Channel::Chat,
-            intent: 0,
-            arrived_at: 0.0,
             outcome,
-            bot_turns: 1,
-            handoff: None,
-            queued_at: None,
-            waited: false,
-            queue_wait: None,
-            handle_time: None,
-            needs_human: false,
-            escalation: None,
-            previous_contact_age: None,
-            transfer: None,
-            context_completeness: None,
-            estimated_wait: None,
-            frustration: 0.0,
+            ..ConversationRecord::new(1, Channel::Chat, 0, 0.0)
         }
     }
 

@@ -98,6 +98,38 @@ pub struct ConversationRecord {
     pub frustration: f64,
 }
 
+impl ConversationRecord {
+    /// The record of a conversation that has just arrived: nothing has
+    /// happened yet (the outcome is set when it ends).
+    pub fn new(
+        id: ConversationId,
+        channel: Channel,
+        intent: usize,
+        arrived_at: f64,
+    ) -> ConversationRecord {
+        ConversationRecord {
+            id,
+            channel,
+            intent,
+            arrived_at,
+            outcome: Outcome::AbandonedInBot,
+            bot_turns: 0,
+            handoff: None,
+            queued_at: None,
+            waited: false,
+            queue_wait: None,
+            handle_time: None,
+            needs_human: false,
+            escalation: None,
+            previous_contact_age: None,
+            transfer: None,
+            context_completeness: None,
+            estimated_wait: None,
+            frustration: 0.0,
+        }
+    }
+}
+
 /// A contact leaving the human queue. Times in seconds from the start.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct QueueExit {
@@ -782,24 +814,13 @@ skills = ["s"]
 
     fn record(id: u64, arrived: f64, outcome: Outcome, wait: f64) -> ConversationRecord {
         ConversationRecord {
-            id,
-            channel: Channel::Voice,
-            intent: 0,
-            arrived_at: arrived,
             outcome,
-            bot_turns: 0,
             handoff: Some(HandoffReason::Direct),
             queued_at: Some(arrived),
             waited: wait > 0.0,
             queue_wait: Some(wait),
             handle_time: (outcome != Outcome::AbandonedInQueue).then_some(300.0),
-            needs_human: false,
-            escalation: None,
-            previous_contact_age: None,
-            transfer: None,
-            context_completeness: None,
-            estimated_wait: None,
-            frustration: 0.0,
+            ..ConversationRecord::new(id, Channel::Voice, 0, arrived)
         }
     }
 

@@ -56,24 +56,10 @@ pub struct Customer {
 impl Customer {
     pub fn new(profile: CustomerProfile, wiring: Arc<Wiring>, arrived_at: f64) -> Customer {
         let record = ConversationRecord {
-            id: profile.id,
-            channel: profile.channel,
-            intent: profile.intent,
-            arrived_at,
-            outcome: Outcome::AbandonedInBot,
-            bot_turns: 0,
-            handoff: None,
-            queued_at: None,
-            waited: false,
-            queue_wait: None,
-            handle_time: None,
             needs_human: profile.needs_human(),
-            escalation: None,
             previous_contact_age: profile.previous_contact_at.map(|t| arrived_at - t),
-            transfer: None,
-            context_completeness: None,
-            estimated_wait: None,
             frustration: profile.frustration,
+            ..ConversationRecord::new(profile.id, profile.channel, profile.intent, arrived_at)
         };
         let bot = BotState {
             frustration: profile.frustration,
