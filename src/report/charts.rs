@@ -242,11 +242,7 @@ fn wait_range(data: &ReportData) -> f64 {
 }
 
 fn threshold_line<DB: DrawingBackend>(
-    chart: &mut ChartContext<
-        '_,
-        DB,
-        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
-    >,
+    chart: &mut ChartContext<'_, DB, Xy>,
     threshold: f64,
     top: f64,
 ) -> DrawResult<DB> {
@@ -601,6 +597,45 @@ fn occupancy<DB: DrawingBackend>(
     )
 }
 
+type Xy =
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>;
+
+/// A chart with one horizontal band per label (the first at the top) and a
+/// numeric x axis from 0 to `x_max`.
+fn horizontal_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    caption_size: u32,
+    label_width: u32,
+    x_max: f64,
+    labels: &[String],
+    x_desc: &str,
+) -> std::result::Result<ChartContext<'a, DB, Xy>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let n = labels.len();
+    let mut chart = ChartBuilder::on(area)
+        .caption(
+            title,
+            ("sans-serif", caption_size)
+                .into_font()
+                .style(FontStyle::Bold),
+        )
+        .margin(12)
+        .x_label_area_size(45)
+        .y_label_area_size(label_width)
+        .build_cartesian_2d(0f64..x_max, -0.5f64..n as f64 - 0.5)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(n * 2 + 1)
+        .y_label_formatter(&|y| category_label(labels, *y, true))
+        .x_label_formatter(&tick)
+        .x_desc(x_desc)
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(label_font())
+        .draw()?;
+    Ok(chart)
+}
+
 /// Labelled horizontal bars of percentages, value printed at each bar's end.
 fn horizontal_bars<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -609,22 +644,7 @@ fn horizontal_bars<DB: DrawingBackend>(
 ) -> DrawResult<DB> {
     let n = rates.len();
     let labels: Vec<String> = rates.iter().map(|(l, _)| l.to_string()).collect();
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, ("sans-serif", 19).into_font().style(FontStyle::Bold))
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(170)
-        .build_cartesian_2d(0f64..115f64, -0.5f64..n as f64 - 0.5)?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(n * 2 + 1)
-        .y_label_formatter(&move |y| category_label(&labels, *y, true))
-        .x_label_formatter(&tick)
-        .x_desc("%")
-        .label_style(("sans-serif", 15))
-        .axis_desc_style(label_font())
-        .draw()?;
+    let mut chart = horizontal_chart(area, title, 19, 170, 115.0, &labels, "%")?;
     for (i, (_, v)) in rates.iter().enumerate() {
         let y = (n - 1 - i) as f64;
         let pct = v * 100.0;
@@ -663,6 +683,7 @@ fn category_bars<DB: DrawingBackend>(
         .disable_x_mesh()
         .x_labels(n * 2 + 1)
         .x_label_formatter(&move |x| category_label(&labels_owned, *x, false))
+        .y_label_formatter(&tick)
         .y_desc(y_desc)
         .label_style(("sans-serif", 14))
         .axis_desc_style(label_font())
@@ -783,22 +804,15 @@ fn trigger_outcomes<DB: DrawingBackend>(
         t.recall.value * 100.0
     );
     let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, ("sans-serif", 20).into_font().style(FontStyle::Bold))
-        .margin(15)
-        .x_label_area_size(45)
-        .y_label_area_size(190)
-        .build_cartesian_2d(0f64..top, -0.5f64..n as f64 - 0.5)?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(n * 2 + 1)
-        .y_label_formatter(&move |y| category_label(&labels, *y, true))
-        .x_label_formatter(&tick)
-        .x_desc("conversations (primary rule of each escalation)")
-        .label_style(("sans-serif", 15))
-        .axis_desc_style(label_font())
-        .draw()?;
+    let mut chart = horizontal_chart(
+        root,
+        &title,
+        20,
+        190,
+        top,
+        &labels,
+        "conversations (primary rule of each escalation)",
+    )?;
     let bar = |i: usize, lo: f64, hi: f64, color: RGBColor| {
         let y = (n - 1 - i) as f64;
         Rectangle::new([(lo, y - 0.35), (hi, y + 0.35)], color.filled())

@@ -72,13 +72,14 @@ pub struct TriggerConfig {
     pub score_sentiment: bool,
 }
 
-impl TriggerConfig {
-    /// Only the explicit, confidence and failed-attempt rules.
-    pub fn basic(confidence_threshold: f64, max_failed_attempts: u32) -> TriggerConfig {
+impl Default for TriggerConfig {
+    /// Every rule off: an engine that never escalates (switch rules on with
+    /// struct update syntax).
+    fn default() -> Self {
         TriggerConfig {
-            explicit_request: true,
-            confidence_threshold: Some(confidence_threshold),
-            max_failed_attempts: Some(max_failed_attempts),
+            explicit_request: false,
+            confidence_threshold: None,
+            max_failed_attempts: None,
             max_failed_in_a_row: None,
             sentiment_threshold: None,
             sentiment_drop: None,
@@ -87,6 +88,18 @@ impl TriggerConfig {
             repeat_contact_window: None,
             circular_repeats: None,
             score_sentiment: false,
+        }
+    }
+}
+
+impl TriggerConfig {
+    /// Only the explicit, confidence and failed-attempt rules.
+    pub fn basic(confidence_threshold: f64, max_failed_attempts: u32) -> TriggerConfig {
+        TriggerConfig {
+            explicit_request: true,
+            confidence_threshold: Some(confidence_threshold),
+            max_failed_attempts: Some(max_failed_attempts),
+            ..TriggerConfig::default()
         }
     }
 

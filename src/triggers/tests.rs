@@ -31,19 +31,7 @@ fn only(config: TriggerConfig) -> TriggerEngine {
 }
 
 fn none() -> TriggerConfig {
-    TriggerConfig {
-        explicit_request: false,
-        confidence_threshold: None,
-        max_failed_attempts: None,
-        max_failed_in_a_row: None,
-        sentiment_threshold: None,
-        sentiment_drop: None,
-        urgency: false,
-        topics: Vec::new(),
-        repeat_contact_window: None,
-        circular_repeats: None,
-        score_sentiment: false,
-    }
+    TriggerConfig::default()
 }
 
 fn calm(text: &str) -> Observation<'_> {
