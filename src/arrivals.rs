@@ -72,8 +72,28 @@ impl ArrivalProcess {
         self.cumulative(horizon.as_secs_f64())
     }
 
+    /// The index of the profile segment holding `t`, counted from time 0
+    /// (not wrapped to the cycle). `floor(t / segment)` alone can land one
+    /// segment off when `t` sits on a boundary that is not exactly
+    /// representable, so the quotient is corrected against the boundaries.
+    fn segment_index(&self, t: f64) -> u64 {
+        let mut k = (t / self.segment).floor().max(0.0) as u64;
+        while k > 0 && k as f64 * self.segment > t {
+            k -= 1;
+        }
+        while (k + 1) as f64 * self.segment <= t {
+            k += 1;
+        }
+        k
+    }
+
     /// The time `s > t` with Λ(s) − Λ(t) = `mass`: the next arrival after `t`
     /// when `mass` is a unit-exponential draw.
+    ///
+    /// The segment is tracked as an integer that only moves forward, so the
+    /// walk ends after at most one cycle of segments whatever the rounding of
+    /// the boundaries (recomputing it from `t` with `floor` could stay on the
+    /// same segment for ever).
     pub fn advance(&self, t: f64, mass: f64) -> f64 {
         let mut t = t;
         let mut mass = mass;
@@ -82,16 +102,17 @@ impl ArrivalProcess {
             t += skipped * self.cycle_len();
             mass -= skipped * self.cycle_mass;
         }
+        let mut k = self.segment_index(t);
         loop {
-            let k = (t / self.segment).floor();
-            let end = (k + 1.0) * self.segment;
-            let rate = self.rates[(k as usize) % self.rates.len()];
-            let available = rate * (end - t);
+            let end = (k + 1) as f64 * self.segment;
+            let rate = self.rates[(k % self.rates.len() as u64) as usize];
+            let available = rate * (end - t).max(0.0);
             if mass <= available && rate > 0.0 {
                 return t + mass / rate;
             }
             mass -= available;
-            t = end;
+            t = t.max(end);
+            k += 1;
         }
     }
 
@@ -182,6 +203,62 @@ mod tests {
             (counts[2] as f64 - 180_000.0).abs() < 4.0 * 424.0,
             "{counts:?}"
         );
+    }
+
+    fn process_with(per_hour: f64, profile: &[f64], segment: Duration) -> ArrivalProcess {
+        ArrivalProcess::new(&Arrivals {
+            base_rate: per_hour / 3600.0,
+            profile: profile.to_vec(),
+            profile_interval: segment,
+        })
+    }
+
+    /// Counts the arrivals in `[0, horizon)` on a watchdog thread: a walk
+    /// that never leaves a segment boundary fails the test instead of hanging.
+    fn count_with_watchdog(process: ArrivalProcess, seed: u64, horizon: Duration) -> u64 {
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let n = process.times(Pcg64Mcg::new(seed.into()), horizon).count() as u64;
+            let _ = done.send(n);
+        });
+        finished
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the arrival walk must terminate")
+    }
+
+    #[test]
+    fn odd_segment_lengths_do_not_stall_at_a_boundary() {
+        // Both used to hang: `floor(t / segment)` landed back on the segment
+        // just finished, whose remaining mass is 0.
+        for (segment, days) in [(Duration::from_millis(3_600_300), 3), (Duration::from_millis(700), 1)] {
+            let p = process_with(600.0, &[1.0, 0.5, 2.0], segment);
+            let horizon = Duration::from_secs(days * 86_400);
+            let expected = p.expected_count(horizon);
+            let n = count_with_watchdog(p, 7, horizon) as f64;
+            assert!((n - expected).abs() < 6.0 * expected.sqrt(), "{n} vs {expected}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// Any segment length (to the millisecond) and profile over days:
+        /// the walk ends and the count is Poisson around Λ(horizon).
+        #[test]
+        fn arrivals_terminate_with_the_expected_count(
+            segment_ms in 1u64..20_000_000,
+            profile in proptest::collection::vec(
+                proptest::prop_oneof![proptest::strategy::Just(0.0), 0.05f64..3.0], 1..7),
+            days in 1u64..8,
+            seed in 0u64..1_000,
+        ) {
+            proptest::prop_assume!(profile.iter().any(|&m| m > 0.0));
+            let p = process_with(120.0, &profile, Duration::from_millis(segment_ms));
+            let horizon = Duration::from_secs(days * 86_400);
+            let expected = p.expected_count(horizon);
+            let n = count_with_watchdog(p, seed, horizon) as f64;
+            proptest::prop_assert!((n - expected).abs() <= 6.0 * expected.sqrt() + 3.0,
+                "{} arrivals, expected {}", n, expected);
+        }
     }
 
     #[test]

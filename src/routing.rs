@@ -13,12 +13,21 @@
 //! - voice is one at a time and never mixed with chats; chats go up to the
 //!   pool's `chat_concurrency`.
 //!
+//! Occupancy is slot utilisation (the contact-centre meaning: the share of
+//! paid capacity spent handling contacts, wrap-up included): a chat holds one
+//! of an agent's `chat_concurrency` slots, a voice call holds the whole agent.
+//! The wait estimate shares the contacts ahead over the slots serving the
+//! queue, each released after the *observed* mean slot-holding time (handle
+//! time, briefing, clarification and wrap-up: ∫held dt / releases, Little's
+//! law), so it carries no built-in bias.
+//!
 //! Invariant: a conversation is in at most one place — waiting in one queue
 //! or held by one agent — and every decision is deterministic (ordered
 //! containers only).
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+use crate::metrics::stats::{Estimate, batch_ratio_ci};
 use crate::scenario::{Channel, Scenario, SkillId};
 
 pub type ConversationId = u64;
@@ -49,6 +58,19 @@ struct PoolState {
     channels: Vec<Channel>,
     chat_concurrency: u32,
     count: u32,
+    /// Capacity units per agent: `chat_concurrency` when the pool takes
+    /// chats, else 1. A chat uses one unit, a voice call all of them.
+    units_per_agent: u32,
+    /// Capacity units in use now.
+    units_used: u32,
+    /// Time integral of `units_used` per reporting interval, measured part only.
+    units_by_interval: Vec<f64>,
+    /// Contacts held now, per channel (chat, voice), wrap-up included.
+    held_by_channel: [u32; 2],
+    /// Time integral of `held_by_channel` over the whole run.
+    held_seconds_by_channel: [f64; 2],
+    /// Slots released so far, per channel.
+    releases_by_channel: [u64; 2],
     /// Agents not on voice with a free chat slot, keyed (chats, id).
     available: BTreeSet<(u32, AgentId)>,
     /// Agents holding at least one contact (or in wrap-up).
@@ -68,8 +90,15 @@ struct PoolState {
 pub struct PoolOccupancy {
     pub pool: usize,
     pub agents: u32,
-    /// Fraction of staffed agent time with at least one contact or wrap-up.
-    pub occupancy: f64,
+    /// Contact slots per agent (chat concurrency; 1 for voice-only pools).
+    pub slots_per_agent: u32,
+    /// Slot utilisation: time contacts held slots (handling and wrap-up; a
+    /// voice call holds all of an agent's slots) over agents × slots × time,
+    /// with its batch-means interval.
+    pub occupancy: Estimate,
+    /// Fraction of staffed agent time with at least one contact or wrap-up
+    /// (not occupancy: an agent with one chat of three counts as engaged).
+    pub agents_engaged: f64,
     /// Mean number of contacts an agent held at once.
     pub mean_concurrency: f64,
     /// Agent-seconds in the measured window (the denominator).
@@ -81,7 +110,8 @@ pub struct PoolOccupancy {
 pub struct IntervalSeries {
     /// Time-average number of contacts waiting.
     pub mean_queue: Vec<f64>,
-    /// Per pool, per interval: time-average share of agents busy.
+    /// Per pool, per interval: slot utilisation (occupancy) over the measured
+    /// part of the interval.
     pub occupancy: Vec<Vec<f64>>,
 }
 
@@ -170,6 +200,11 @@ impl Router {
         let mut agents = Vec::new();
         let mut pools = Vec::new();
         for (p, pool) in scenario.pools.iter().enumerate() {
+            let units_per_agent = if pool.channels.contains(&Channel::Chat) {
+                pool.chat_concurrency.max(1)
+            } else {
+                1
+            };
             let mut available = BTreeSet::new();
             for _ in 0..pool.count {
                 available.insert((0, agents.len()));
@@ -184,6 +219,12 @@ impl Router {
                 channels: pool.channels.clone(),
                 chat_concurrency: pool.chat_concurrency,
                 count: pool.count,
+                units_per_agent,
+                units_used: 0,
+                units_by_interval: vec![0.0; intervals],
+                held_by_channel: [0; 2],
+                held_seconds_by_channel: [0.0; 2],
+                releases_by_channel: [0; 2],
                 available,
                 busy_agents: 0,
                 busy_agent_seconds: 0.0,
@@ -239,14 +280,18 @@ impl Router {
     }
 
     /// Position-based estimate of the wait, in seconds, of a contact about to
-    /// arrive: 0 if an agent is free for it, else (contacts ahead + 1) mean
-    /// handle times shared over the contact slots that serve its queue.
+    /// arrive at `now`: 0 if an agent is free for it, else (contacts ahead +
+    /// 1) mean slot-holding times shared over the contact slots that serve
+    /// its queue. The holding time is the one observed so far on this
+    /// channel in the serving pools ([`Router::mean_holding`]); before any
+    /// slot has been released, `fallback_holding`.
     pub fn estimate_wait(
         &self,
+        now: f64,
         channel: Channel,
         skill: SkillId,
         priority: u8,
-        mean_handle: f64,
+        fallback_holding: f64,
     ) -> f64 {
         if self.free_agent(channel, skill).is_some() {
             return 0.0;
@@ -255,7 +300,47 @@ impl Router {
             .map(|p| self.live[queue_index(skill, channel, p)])
             .sum();
         let slots = self.slots[skill * 2 + channel.index()].max(1.0);
-        (ahead + 1) as f64 * mean_handle / slots
+        let holding = self
+            .mean_holding(now, channel, skill)
+            .unwrap_or(fallback_holding);
+        (ahead + 1) as f64 * holding / slots
+    }
+
+    /// Mean time a contact of `channel` held a slot (handle time, briefing,
+    /// clarifications and wrap-up) in the pools serving `skill`, from the
+    /// start of the run to `now`: ∫(contacts held) dt / releases, which tends
+    /// to the mean holding time by Little's law. `None` before any release.
+    pub fn mean_holding(&self, now: f64, channel: Channel, skill: SkillId) -> Option<f64> {
+        let c = channel.index();
+        let (held_seconds, releases) = self
+            .pools
+            .iter()
+            .filter(|pool| pool.channels.contains(&channel) && pool.skills.contains(&skill))
+            .fold((0.0, 0u64), |(seconds, releases), pool| {
+                let open = f64::from(pool.held_by_channel[c]) * (now - pool.last_change).max(0.0);
+                (
+                    seconds + pool.held_seconds_by_channel[c] + open,
+                    releases + pool.releases_by_channel[c],
+                )
+            });
+        (releases > 0).then(|| held_seconds / releases as f64)
+    }
+
+    /// The contacts waiting now: (conversation, channel, joined the queue at).
+    pub fn waiting_contacts(&self) -> Vec<(ConversationId, Channel, f64)> {
+        let mut out: Vec<_> = self
+            .queues
+            .iter()
+            .enumerate()
+            .flat_map(|(q, entries)| {
+                entries
+                    .iter()
+                    .filter(move |e| self.waiting.get(&e.conversation) == Some(&q))
+                    .map(move |e| (e.conversation, queue_channel(q), e.since))
+            })
+            .collect();
+        out.sort_by_key(|&(id, _, _)| id);
+        out
     }
 
     /// The agent that would take a contact now, if any.
@@ -383,6 +468,10 @@ impl Router {
             pool.busy_agent_seconds += f64::from(pool.busy_agents) * dt;
             pool.contact_seconds += f64::from(pool.held_contacts) * dt;
         }
+        let since = (now - pool.last_change).max(0.0);
+        for c in 0..2 {
+            pool.held_seconds_by_channel[c] += f64::from(pool.held_by_channel[c]) * since;
+        }
         let busy = f64::from(pool.busy_agents);
         spread(
             &mut pool.busy_by_interval,
@@ -390,6 +479,13 @@ impl Router {
             pool.last_change,
             now,
             busy,
+        );
+        spread(
+            &mut pool.units_by_interval,
+            interval,
+            from,
+            now,
+            f64::from(pool.units_used),
         );
         pool.last_change = now;
     }
@@ -417,6 +513,7 @@ impl Router {
         }
         let length =
             |k: usize| ((now - k as f64 * interval).clamp(0.0, interval)).max(f64::MIN_POSITIVE);
+        let measured = |k: usize| measured_length(k, interval, measure_from, now);
         let intervals = ((now / interval).ceil() as usize).min(self.queue_by_interval.len());
         IntervalSeries {
             mean_queue: (0..intervals)
@@ -428,10 +525,12 @@ impl Router {
                 .map(|pool| {
                     (0..intervals)
                         .map(|k| {
-                            if pool.count == 0 {
-                                0.0
+                            let capacity =
+                                measured(k) * f64::from(pool.count * pool.units_per_agent);
+                            if capacity > 0.0 {
+                                pool.units_by_interval[k] / capacity
                             } else {
-                                pool.busy_by_interval[k] / length(k) / f64::from(pool.count)
+                                0.0
                             }
                         })
                         .collect()
@@ -449,9 +548,16 @@ impl Router {
             pool.busy_agents += 1;
         }
         pool.held_contacts += 1;
+        pool.held_by_channel[channel.index()] += 1;
         match channel {
-            Channel::Voice => a.on_voice = true,
-            Channel::Chat => a.chats += 1,
+            Channel::Voice => {
+                a.on_voice = true;
+                pool.units_used += pool.units_per_agent;
+            }
+            Channel::Chat => {
+                a.chats += 1;
+                pool.units_used += 1;
+            }
         }
         if !a.on_voice && a.chats < pool.chat_concurrency {
             pool.available.insert((a.chats, agent));
@@ -470,22 +576,28 @@ impl Router {
                     "agent {agent} released a voice call it did not hold"
                 );
                 a.on_voice = false;
+                pool.units_used -= pool.units_per_agent;
             }
             Channel::Chat => {
                 assert!(a.chats > 0, "agent {agent} released a chat it did not hold");
                 a.chats -= 1;
+                pool.units_used -= 1;
             }
         }
         pool.held_contacts -= 1;
+        pool.held_by_channel[channel.index()] -= 1;
+        pool.releases_by_channel[channel.index()] += 1;
         if a.load() == 0 {
             pool.busy_agents -= 1;
         }
         pool.available.insert((a.chats, agent));
     }
 
-    /// Occupancy per pool from the start of measurement to `now`.
+    /// Occupancy per pool from the start of measurement to `now`, with a
+    /// batch-means interval over the reporting intervals.
     pub fn occupancy(&mut self, now: f64) -> Vec<PoolOccupancy> {
         let (measure_from, interval) = (self.measure_from, self.interval);
+        let intervals = ((now / interval).ceil() as usize).min(self.queue_by_interval.len());
         self.pools
             .iter_mut()
             .enumerate()
@@ -493,16 +605,46 @@ impl Router {
                 Self::integrate(pool, now, measure_from, interval);
                 let staffed = f64::from(pool.count) * (now - measure_from).max(0.0);
                 let ratio = |x: f64| if staffed > 0.0 { x / staffed } else { 0.0 };
+                let units = f64::from(pool.count * pool.units_per_agent);
+                let (used, capacity): (Vec<f64>, Vec<f64>) = (0..intervals)
+                    .filter_map(|k| {
+                        let length = measured_length(k, interval, measure_from, now);
+                        (length > 0.0).then(|| (pool.units_by_interval[k], units * length))
+                    })
+                    .unzip();
+                let used_total: f64 = used.iter().sum();
+                let capacity_total: f64 = capacity.iter().sum();
+                let occupancy = Estimate {
+                    value: if capacity_total > 0.0 {
+                        used_total / capacity_total
+                    } else {
+                        0.0
+                    },
+                    // Observations: the measured reporting intervals.
+                    n: used.len() as u64,
+                    ci95: None,
+                    ci_withheld: None,
+                }
+                .with_batch_means(batch_ratio_ci(&used, &capacity));
                 PoolOccupancy {
                     pool: p,
                     agents: pool.count,
-                    occupancy: ratio(pool.busy_agent_seconds),
+                    slots_per_agent: pool.units_per_agent,
+                    occupancy,
+                    agents_engaged: ratio(pool.busy_agent_seconds),
                     mean_concurrency: ratio(pool.contact_seconds),
                     staffed_seconds: staffed,
                 }
             })
             .collect()
     }
+}
+
+/// The part of reporting interval `k` inside [measure_from, now].
+fn measured_length(k: usize, interval: f64, measure_from: f64, now: f64) -> f64 {
+    let start = (k as f64 * interval).max(measure_from);
+    let end = ((k + 1) as f64 * interval).min(now);
+    (end - start).max(0.0)
 }
 
 #[cfg(test)]
@@ -598,14 +740,14 @@ skill = "billing"
     fn priority_contacts_are_served_first_and_estimates_count_who_is_ahead() {
         let s = scenario("[[agents]]\nname = \"a\"\ncount = 2\nskills = [\"billing\"]\n");
         let mut r = Router::new(&s, 0.0);
-        assert_eq!(r.estimate_wait(Channel::Voice, 0, 0, 300.0), 0.0);
+        assert_eq!(r.estimate_wait(0.0, Channel::Voice, 0, 0, 300.0), 0.0);
         r.arrive(0.0, 1, Channel::Voice, 0, 0);
         r.arrive(0.0, 2, Channel::Voice, 0, 0);
         r.arrive(1.0, 3, Channel::Voice, 0, 0);
         // One ahead, two voice slots: (1 + 1) × 300 / 2.
-        assert_eq!(r.estimate_wait(Channel::Voice, 0, 0, 300.0), 300.0);
+        assert_eq!(r.estimate_wait(1.0, Channel::Voice, 0, 0, 300.0), 300.0);
         // A priority contact has nobody ahead of it.
-        assert_eq!(r.estimate_wait(Channel::Voice, 0, 1, 300.0), 150.0);
+        assert_eq!(r.estimate_wait(1.0, Channel::Voice, 0, 1, 300.0), 150.0);
         r.arrive(2.0, 4, Channel::Voice, 0, 1);
         let next = r.release(3.0, 0, Channel::Voice);
         assert_eq!(
@@ -634,6 +776,46 @@ skill = "billing"
     }
 
     #[test]
+    fn chat_occupancy_counts_slots_and_voice_takes_the_whole_agent() {
+        let s = scenario(
+            "[[agents]]\nname = \"a\"\ncount = 2\nchat_concurrency = 3\nskills = [\"billing\"]\n",
+        );
+        let mut r = Router::new(&s, 0.0);
+        // Agent 0 and 1 each get one chat for the whole 100 s: 2 of 6 slots.
+        r.arrive(0.0, 1, Channel::Chat, 0, 0);
+        r.arrive(0.0, 2, Channel::Chat, 0, 0);
+        let occ = r.occupancy(100.0);
+        assert!((occ[0].occupancy.value - 2.0 / 6.0).abs() < 1e-12, "{occ:?}");
+        assert_eq!(occ[0].agents_engaged, 1.0, "both agents hold a chat");
+        assert_eq!(occ[0].slots_per_agent, 3);
+        // Then a voice call holds agent 0 (after its chat ends) entirely.
+        r.release(100.0, 0, Channel::Chat);
+        r.release(100.0, 1, Channel::Chat);
+        r.arrive(100.0, 3, Channel::Voice, 0, 0);
+        let occ = r.occupancy(200.0);
+        // 200 slot-seconds of chat + 3 × 100 of voice over 6 × 200.
+        assert!((occ[0].occupancy.value - 500.0 / 1200.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn wait_estimate_uses_the_observed_holding_time() {
+        let s = scenario("[[agents]]\nname = \"a\"\ncount = 1\nskills = [\"billing\"]\n");
+        let mut r = Router::new(&s, 0.0);
+        r.arrive(0.0, 1, Channel::Voice, 0, 0);
+        assert_eq!(r.mean_holding(50.0, Channel::Voice, 0), None);
+        // Before any release: the fallback (one ahead-or-self × 300 s).
+        assert_eq!(r.estimate_wait(50.0, Channel::Voice, 0, 0, 300.0), 300.0);
+        r.arrive(10.0, 2, Channel::Voice, 0, 0);
+        r.release(400.0, 0, Channel::Voice); // held 0..400 (handle + wrap-up)
+        // Contact 2 now held since 400; at 400: 400 s held over 1 release.
+        assert_eq!(r.mean_holding(400.0, Channel::Voice, 0), Some(400.0));
+        assert_eq!(r.estimate_wait(400.0, Channel::Voice, 0, 0, 300.0), 400.0);
+        assert_eq!(r.waiting_contacts(), vec![]);
+        r.arrive(450.0, 3, Channel::Voice, 0, 0);
+        assert_eq!(r.waiting_contacts(), vec![(3, Channel::Voice, 450.0)]);
+    }
+
+    #[test]
     fn overflow_goes_to_the_next_pool_in_order() {
         let s = scenario(
             "[[agents]]\nname = \"primary\"\ncount = 1\nskills = [\"billing\"]\n\
@@ -653,7 +835,8 @@ skill = "billing"
         r.release(300.0, 0, Channel::Voice);
         let occ = r.occupancy(500.0);
         // 200 busy agent-seconds over 2 agents × 400 s.
-        assert!((occ[0].occupancy - 0.25).abs() < 1e-12, "{occ:?}");
+        assert!((occ[0].occupancy.value - 0.25).abs() < 1e-12, "{occ:?}");
+        assert!((occ[0].agents_engaged - 0.25).abs() < 1e-12);
         assert!((occ[0].staffed_seconds - 800.0).abs() < 1e-12);
     }
 

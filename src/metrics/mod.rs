@@ -6,6 +6,13 @@
 //! run's length in intervals, not by its volume. Conversations that arrive
 //! during the warm-up are counted for conservation but left out of every
 //! statistic. Pure: no actors, no clock.
+//!
+//! Every outcome is recorded when it is decided, so nothing in progress at
+//! the horizon drops out of a denominator: a conversation counts for the bot
+//! when it arrives, its handoff (reason, trigger verdict, transfer, package)
+//! and its offer to the human queue when the bot hands it over, its queue
+//! outcome when it leaves the queue, and contacts still waiting at the end
+//! are folded in with censored waits ([`Recorder::waiting_at_end`]).
 
 pub mod csat;
 pub mod quality;
@@ -19,7 +26,7 @@ use serde::Serialize;
 use quality::QualityRecorder;
 pub use quality::{HandoffQuality, TriggerQuality};
 pub use stats::Estimate;
-use stats::{BATCHES, batch_ratio_ci95};
+use stats::batch_ratio_ci;
 
 use crate::arrivals::ArrivalProcess;
 use crate::handoff::TransferMode;
@@ -29,7 +36,7 @@ use crate::theory::{Prediction, Queue};
 use crate::triggers::TriggerKind;
 
 /// Version of the `summary.json` layout; bump on any breaking change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The terminal state of a conversation: exactly one per conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -142,6 +149,16 @@ pub struct QueueExit {
     pub wait: f64,
     /// Left by abandoning rather than to an agent.
     pub abandoned: bool,
+    /// The router's wait estimate when the contact was queued.
+    pub estimated_wait: Option<f64>,
+}
+
+/// A contact still waiting for a human at the end of the run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StillWaiting {
+    pub channel: Channel,
+    pub arrived_at: f64,
+    pub queued_at: f64,
 }
 
 /// When and why a trigger escalated a conversation.
@@ -154,16 +171,29 @@ pub struct Escalation {
     pub after: f64,
 }
 
-/// Human-queue counters for one interval and channel.
+/// Human-queue counters for one interval and channel, by the interval in
+/// which the contact joined the queue.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct QueueCounters {
+    /// Joined the queue (counted then): answered + abandoned + still waiting.
     offered: u64,
+    /// Left the queue after waiting (no agent free at once).
     waited: u64,
     answered: u64,
     answered_within: u64,
     abandoned: u64,
     wait_answered: f64,
+    /// Waits of contacts that left the queue (answered or abandoned).
     wait_all: f64,
+    /// Still waiting at the end of the run (set by [`Recorder::queue_series`]).
+    still_waiting: u64,
+    /// Of those, waiting longer than the service-level threshold: missed.
+    waiting_past_threshold: u64,
+    /// Waits of those still waiting, censored at the end of the run.
+    wait_censored: f64,
+    /// Answered contacts that had a wait estimate, and Σ (actual − estimate).
+    estimates: u64,
+    estimate_error: f64,
     /// Contacts whose human handling finished before the end.
     handled: u64,
     handle: f64,
@@ -179,19 +209,40 @@ impl QueueCounters {
         self.abandoned += other.abandoned;
         self.wait_answered += other.wait_answered;
         self.wait_all += other.wait_all;
+        self.still_waiting += other.still_waiting;
+        self.waiting_past_threshold += other.waiting_past_threshold;
+        self.wait_censored += other.wait_censored;
+        self.estimates += other.estimates;
+        self.estimate_error += other.estimate_error;
         self.handled += other.handled;
         self.handle += other.handle;
         self.resolved += other.resolved;
     }
+
+    /// Contacts whose service-level outcome is known: answered, abandoned,
+    /// or still waiting past the threshold (missed whatever happens next).
+    fn service_level_base(&self) -> u64 {
+        self.answered + self.abandoned + self.waiting_past_threshold
+    }
+
+    /// Contacts that were not connected at once: left after waiting, or
+    /// still waiting.
+    fn waited_total(&self) -> u64 {
+        self.waited + self.still_waiting
+    }
 }
 
-/// Bot-side counters (measured conversations that entered the bot).
+/// Bot-side counters (measured conversations that entered the bot), each
+/// counted when it is decided.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct BotCounters {
+    /// Counted on arrival.
     conversations: u64,
     contained: u64,
     abandoned: u64,
     handoffs: BTreeMap<HandoffReason, u64>,
+    /// Conversations whose bot phase is over, and their bot turns.
+    left: u64,
     turns: u64,
 }
 
@@ -201,6 +252,8 @@ pub struct Recorder {
     warm_up: f64,
     interval: f64,
     threshold: f64,
+    /// The AI agent is on: every conversation starts in the bot.
+    bot_on: bool,
     /// All arrivals and terminal outcomes, warm-up included (conservation).
     arrivals: u64,
     repeat_arrivals: u64,
@@ -216,6 +269,10 @@ pub struct Recorder {
     bot: BotCounters,
     /// Answered waits in milliseconds, per channel.
     wait_ms: [Histogram<u64>; 2],
+    /// Contacts still waiting when the run ended (set once, at the end).
+    waiting_at_end: Vec<StillWaiting>,
+    /// When the run ended (with `waiting_at_end`).
+    ended_at: f64,
     /// Measured outcomes.
     measured_outcomes: BTreeMap<Outcome, u64>,
     /// FNV-1a hash of every arrival (id, time, channel, intent) in order.
@@ -248,6 +305,7 @@ impl Recorder {
             warm_up: scenario.warm_up.as_secs_f64(),
             interval,
             threshold: scenario.service_level_threshold.as_secs_f64(),
+            bot_on: scenario.ai.is_some(),
             arrivals: 0,
             repeat_arrivals: 0,
             ended: BTreeMap::new(),
@@ -258,6 +316,8 @@ impl Recorder {
             queue_by_interval: vec![[QueueCounters::default(); 2]; intervals],
             bot: BotCounters::default(),
             wait_ms: [histogram(), histogram()],
+            waiting_at_end: Vec::new(),
+            ended_at: 0.0,
             measured_outcomes: BTreeMap::new(),
             fingerprint: FNV_OFFSET,
             quality: QualityRecorder::default(),
@@ -302,10 +362,34 @@ impl Recorder {
             if !repeat {
                 self.first_contacts_by_interval[i][channel.index()] += 1;
             }
+            self.bot.conversations += u64::from(self.bot_on);
         }
     }
 
-    /// A conversation ended.
+    /// A conversation was handed to the human queue (by a trigger, the bot's
+    /// fallback, or directly with the bot off). Everything decided at this
+    /// moment is recorded now: the offer to the queue, the handoff reason,
+    /// the trigger verdict, the transfer mode and the context package.
+    pub fn handed_off(&mut self, record: &ConversationRecord) {
+        if record.arrived_at < self.warm_up {
+            return;
+        }
+        let (Some(reason), Some(queued_at)) = (record.handoff, record.queued_at) else {
+            return;
+        };
+        let i = self.interval_of(queued_at);
+        self.queue_by_interval[i][record.channel.index()].offered += 1;
+        if reason != HandoffReason::Direct {
+            *self.bot.handoffs.entry(reason).or_default() += 1;
+            self.bot.left += 1;
+            self.bot.turns += u64::from(record.bot_turns);
+        }
+        self.quality.handed_off(record);
+    }
+
+    /// A conversation ended. Its bot outcome is recorded here when it ended
+    /// in the bot (contained or abandoned there); a handoff was recorded when
+    /// it happened.
     pub fn ended(&mut self, record: &ConversationRecord) {
         *self.ended.entry(record.outcome).or_default() += 1;
         self.live -= 1;
@@ -313,17 +397,14 @@ impl Recorder {
             return;
         }
         *self.measured_outcomes.entry(record.outcome).or_default() += 1;
-        self.quality.record(record);
-        if record.handoff != Some(HandoffReason::Direct) {
-            self.bot.conversations += 1;
+        self.quality.ended(record);
+        if record.handoff.is_none() {
+            self.bot.left += 1;
             self.bot.turns += u64::from(record.bot_turns);
             match record.outcome {
                 Outcome::ResolvedByAi => self.bot.contained += 1,
                 Outcome::AbandonedInBot => self.bot.abandoned += 1,
                 _ => {}
-            }
-            if let Some(reason) = record.handoff {
-                *self.bot.handoffs.entry(reason).or_default() += 1;
             }
         }
         // The wait was recorded when the contact left the queue
@@ -339,14 +420,14 @@ impl Recorder {
 
     /// A contact left the human queue: answered by an agent, or abandoned.
     /// Recorded at that moment, so a contact still with an agent at the end
-    /// of the run counts as answered.
+    /// of the run counts as answered. (It was counted as offered when it
+    /// joined the queue.)
     pub fn left_queue(&mut self, exit: &QueueExit) {
         if exit.arrived_at < self.warm_up {
             return;
         }
         let i = self.interval_of(exit.queued_at);
         let c = &mut self.queue_by_interval[i][exit.channel.index()];
-        c.offered += 1;
         c.waited += u64::from(exit.waited);
         c.wait_all += exit.wait;
         if exit.abandoned {
@@ -355,10 +436,61 @@ impl Recorder {
             c.answered += 1;
             c.wait_answered += exit.wait;
             c.answered_within += u64::from(exit.wait <= self.threshold);
+            if let Some(estimate) = exit.estimated_wait {
+                c.estimates += 1;
+                c.estimate_error += exit.wait - estimate;
+                self.quality.wait_estimated(estimate, exit.wait);
+            }
             self.wait_ms[exit.channel.index()]
                 .record(to_ms(exit.wait))
                 .expect("auto-resizing histogram accepts any u64");
         }
+    }
+
+    /// The contacts still waiting for a human when the run ended at `end`.
+    /// They stay offered; their waits are censored at `end` (a lower bound),
+    /// and one that has waited past the threshold is a service-level miss.
+    /// Replaces any earlier call.
+    pub fn waiting_at_end(&mut self, end: f64, waiting: &[StillWaiting]) {
+        self.ended_at = end;
+        self.waiting_at_end = waiting
+            .iter()
+            .filter(|w| w.arrived_at >= self.warm_up)
+            .copied()
+            .collect();
+    }
+
+    /// The queue counters per measured interval and channel, with the
+    /// contacts still waiting at the end folded in.
+    fn queue_series(&self) -> Vec<[QueueCounters; 2]> {
+        let mut series = self.queue_by_interval.clone();
+        for w in &self.waiting_at_end {
+            let c = &mut series[self.interval_of(w.queued_at)][w.channel.index()];
+            let wait = (self.ended_at - w.queued_at).max(0.0);
+            c.wait_censored += wait;
+            c.waiting_past_threshold += u64::from(wait > self.threshold);
+        }
+        for per_channel in &mut series {
+            for c in per_channel {
+                // Counted from the recorder's own books: a contact that
+                // joined in the very last instant and is not in the router's
+                // list yet still counts (with a zero wait).
+                c.still_waiting = c.offered.saturating_sub(c.answered + c.abandoned);
+            }
+        }
+        series
+    }
+
+    /// Waits for the percentiles: answered contacts and, censored at the
+    /// end, contacts still waiting (per channel).
+    fn wait_histograms(&self) -> [Histogram<u64>; 2] {
+        let mut waits = self.wait_ms.clone();
+        for w in &self.waiting_at_end {
+            waits[w.channel.index()]
+                .record(to_ms((self.ended_at - w.queued_at).max(0.0)))
+                .expect("auto-resizing histogram accepts any u64");
+        }
+        waits
     }
 
     /// Conversations arrived and not yet ended.
@@ -375,13 +507,14 @@ impl Recorder {
         series: &IntervalSeries,
     ) -> ReportData {
         let process = ArrivalProcess::new(&scenario.arrivals);
+        let queue = self.queue_series();
         let intervals = self
             .measured_intervals(end)
             .map(|k| {
                 let start = k as f64 * self.interval;
                 let stop = ((k + 1) as f64 * self.interval).min(end);
                 let channel = |c: Channel| {
-                    let q = &self.queue_by_interval[k][c.index()];
+                    let q = &queue[k][c.index()];
                     let ratio = |num: f64, den: u64| (den > 0).then(|| num / den as f64);
                     IntervalChannel {
                         arrivals: self.arrivals_by_interval[k][c.index()],
@@ -389,8 +522,9 @@ impl Recorder {
                         offered: q.offered,
                         answered: q.answered,
                         abandoned: q.abandoned,
+                        still_waiting: q.still_waiting,
                         asa_s: ratio(q.wait_answered, q.answered),
-                        service_level: ratio(q.answered_within as f64, q.offered),
+                        service_level: ratio(q.answered_within as f64, q.service_level_base()),
                         abandonment_rate: ratio(q.abandoned as f64, q.offered),
                     }
                 };
@@ -413,7 +547,7 @@ impl Recorder {
             interval_s: self.interval,
             threshold_s: self.threshold,
             intervals,
-            wait_ms: self.wait_ms.clone(),
+            wait_ms: self.wait_histograms(),
             detection: self.quality.detection_histograms(),
         }
     }
@@ -441,8 +575,10 @@ impl Recorder {
             in_progress,
         };
         let measured_intervals = self.measured_intervals(end);
+        let queue = self.queue_series();
+        let histograms = self.wait_histograms();
         let channel_stats = |channels: &[Channel]| {
-            let series: Vec<QueueCounters> = self.queue_by_interval[measured_intervals.clone()]
+            let series: Vec<QueueCounters> = queue[measured_intervals.clone()]
                 .iter()
                 .map(|per_channel| {
                     let mut sum = QueueCounters::default();
@@ -455,7 +591,7 @@ impl Recorder {
             let mut waits = histogram();
             for c in channels {
                 waits
-                    .add(&self.wait_ms[c.index()])
+                    .add(&histograms[c.index()])
                     .expect("same-precision histograms merge");
             }
             service_stats(&series, &waits, self.threshold)
@@ -472,6 +608,9 @@ impl Recorder {
             .filter(|(r, _)| **r != HandoffReason::Direct)
             .map(|(_, n)| n)
             .sum();
+        let still_in_bot = bot
+            .conversations
+            .saturating_sub(bot.contained + bot.abandoned + handoffs);
         let measured_count = |o| self.measured_outcomes.get(&o).copied().unwrap_or(0);
         let (triggers, handoff) = self.quality.summary();
         Summary {
@@ -495,10 +634,14 @@ impl Recorder {
                 },
                 bot: (bot.conversations > 0).then(|| BotStats {
                     conversations: bot.conversations,
+                    contained: bot.contained,
+                    handed_off: handoffs,
+                    abandoned: bot.abandoned,
+                    still_in_bot,
                     containment_rate: Estimate::ratio(bot.contained as f64, bot.conversations),
                     handoff_rate: Estimate::ratio(handoffs as f64, bot.conversations),
                     abandonment_rate: Estimate::ratio(bot.abandoned as f64, bot.conversations),
-                    mean_turns: Estimate::ratio(bot.turns as f64, bot.conversations),
+                    mean_turns: Estimate::ratio(bot.turns as f64, bot.left),
                     handoffs_by_reason: bot
                         .handoffs
                         .iter()
@@ -515,7 +658,9 @@ impl Recorder {
                 .map(|o| PoolSummary {
                     name: scenario.pools[o.pool].name.clone(),
                     agents: o.agents,
+                    slots_per_agent: o.slots_per_agent,
                     occupancy: o.occupancy,
+                    agents_engaged: o.agents_engaged,
                     mean_concurrency: o.mean_concurrency,
                     staffed_hours: o.staffed_seconds / 3600.0,
                 })
@@ -528,28 +673,43 @@ impl Recorder {
 fn service_stats(series: &[QueueCounters], waits: &Histogram<u64>, threshold: f64) -> ServiceStats {
     let mut total = QueueCounters::default();
     series.iter().for_each(|c| total.add(c));
-    let column = |f: fn(&QueueCounters) -> f64| series.iter().map(f).collect::<Vec<f64>>();
-    let offered = column(|c| c.offered as f64);
-    let answered = column(|c| c.answered as f64);
-    let ci = |num: &[f64], den: &[f64]| batch_ratio_ci95(num, den, BATCHES);
+    let column = |f: &dyn Fn(&QueueCounters) -> f64| series.iter().map(f).collect::<Vec<f64>>();
+    let offered = column(&|c| c.offered as f64);
+    let answered = column(&|c| c.answered as f64);
+    let estimate = |num: &dyn Fn(&QueueCounters) -> f64,
+                    den: &dyn Fn(&QueueCounters) -> f64,
+                    den_values: &[f64]| {
+        let n = den(&total) as u64;
+        Estimate::ratio(num(&total), n).with_batch_means(batch_ratio_ci(&column(num), den_values))
+    };
     let percentile = |q: f64| waits.value_at_quantile(q) as f64 / 1000.0;
+    let sl_base = column(&|c| c.service_level_base() as f64);
     ServiceStats {
         offered: total.offered,
         answered: total.answered,
         abandoned: total.abandoned,
+        still_waiting: total.still_waiting,
         threshold_s: threshold,
-        service_level: Estimate::ratio(total.answered_within as f64, total.offered)
-            .with_ci(ci(&column(|c| c.answered_within as f64), &offered)),
-        probability_wait: Estimate::ratio(total.waited as f64, total.offered)
-            .with_ci(ci(&column(|c| c.waited as f64), &offered)),
-        asa_s: Estimate::ratio(total.wait_answered, total.answered)
-            .with_ci(ci(&column(|c| c.wait_answered), &answered)),
-        mean_wait_s: Estimate::ratio(total.wait_all, total.offered)
-            .with_ci(ci(&column(|c| c.wait_all), &offered)),
-        abandonment_rate: Estimate::ratio(total.abandoned as f64, total.offered)
-            .with_ci(ci(&column(|c| c.abandoned as f64), &offered)),
+        service_level: estimate(
+            &|c| c.answered_within as f64,
+            &|c| c.service_level_base() as f64,
+            &sl_base,
+        ),
+        probability_wait: estimate(&|c| c.waited_total() as f64, &|c| c.offered as f64, &offered),
+        asa_s: estimate(&|c| c.wait_answered, &|c| c.answered as f64, &answered),
+        mean_wait_s: estimate(
+            &|c| c.wait_all + c.wait_censored,
+            &|c| c.offered as f64,
+            &offered,
+        ),
+        abandonment_rate: estimate(&|c| c.abandoned as f64, &|c| c.offered as f64, &offered),
         aht_s: Estimate::ratio(total.handle, total.handled),
         post_handoff_fcr: Estimate::ratio(total.resolved as f64, total.handled),
+        wait_estimate_error_s: estimate(
+            &|c| c.estimate_error,
+            &|c| c.estimates as f64,
+            &column(&|c| c.estimates as f64),
+        ),
         queue_wait_s: WaitPercentiles {
             n: waits.len(),
             p50: percentile(0.50),
@@ -585,18 +745,14 @@ pub fn erlang_reference(scenario: &Scenario) -> Option<Prediction> {
     {
         return None;
     }
-    // Queued customers who hear the expectation message are patient for
-    // `boost` times longer: exponential patience with a scaled mean.
-    let boost = if scenario.handoff.expectation_message {
-        scenario.handoff.expectation_patience_boost
-    } else {
-        1.0
-    };
+    // With the bot off nobody hears a handoff message, so the patience is
+    // the configured one (the expectation boost applies only after a bot
+    // handoff).
     Queue {
         arrival_rate: scenario.arrivals.base_rate * scenario.arrivals.profile[0],
         mean_handle: scenario.intents[0].handle_time.mean_secs(),
         agents: scenario.pools[0].count,
-        mean_patience: scenario.customers.patience.map(|p| p.mean_secs() * boost),
+        mean_patience: scenario.customers.patience.map(|p| p.mean_secs()),
     }
     .predict(scenario.service_level_threshold.as_secs_f64())
 }
@@ -609,7 +765,8 @@ pub struct ReportData {
     pub threshold_s: f64,
     /// Measured intervals in time order.
     pub intervals: Vec<IntervalRow>,
-    /// Queue waits of answered contacts in ms, per channel (chat, voice).
+    /// Queue waits in ms, per channel (chat, voice): answered contacts and,
+    /// censored at the end, contacts still waiting.
     pub wait_ms: [Histogram<u64>; 2],
     /// Detection delay per rule (needed escalations): ms and turns.
     pub detection: Vec<(TriggerKind, Histogram<u64>, Histogram<u64>)>,
@@ -628,7 +785,7 @@ pub struct IntervalRow {
     pub channels: [IntervalChannel; 2],
     /// Time-average number of contacts waiting for a human.
     pub mean_queue: f64,
-    /// Per pool: time-average share of agents busy.
+    /// Per pool: slot utilisation (occupancy) in this interval.
     pub occupancy: Vec<f64>,
 }
 
@@ -643,6 +800,8 @@ pub struct IntervalChannel {
     pub offered: u64,
     pub answered: u64,
     pub abandoned: u64,
+    /// Joined in this interval and still waiting at the end of the run.
+    pub still_waiting: u64,
     pub asa_s: Option<f64>,
     pub service_level: Option<f64>,
     pub abandonment_rate: Option<f64>,
@@ -689,17 +848,30 @@ pub struct MeasuredOutcomes {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BotStats {
-    /// Measured conversations that talked to the bot (ended ones).
+    /// Measured conversations that entered the bot, counted on arrival:
+    /// contained + handed off + abandoned in bot + still in the bot.
     pub conversations: u64,
+    pub contained: u64,
+    pub handed_off: u64,
+    pub abandoned: u64,
+    /// Still talking to the bot when the run ended.
+    pub still_in_bot: u64,
+    /// Containment: resolved by the AI over all bot conversations (those
+    /// still in the bot at the end count as not contained).
     pub containment_rate: Estimate,
+    /// Handed to the human queue (triggers and fallback) over all bot
+    /// conversations.
     pub handoff_rate: Estimate,
     pub abandonment_rate: Estimate,
+    /// Bot turns of conversations whose bot phase is over.
     pub mean_turns: Estimate,
     pub handoffs_by_reason: BTreeMap<String, u64>,
 }
 
-/// Queue-wait percentiles of answered contacts, in seconds (hdrhistogram,
-/// 3 significant figures, 1 ms resolution).
+/// Queue-wait percentiles, in seconds (hdrhistogram, 3 significant figures,
+/// 1 ms resolution), of answered contacts and, censored at the end of the
+/// run, of contacts still waiting (so with any still waiting, the upper
+/// percentiles are lower bounds).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct WaitPercentiles {
     pub n: u64,
@@ -710,25 +882,38 @@ pub struct WaitPercentiles {
     pub max: f64,
 }
 
-/// Human-queue figures. Ratios count contacts that joined the queue during
-/// the measured window and finished waiting before the end.
+/// Human-queue figures over the contacts that joined the queue in the
+/// measured window: offered = answered + abandoned + still waiting at the end.
+/// Confidence intervals are batch means sized from the data (see
+/// [`stats`]); where the run is too short, `ci_withheld` says so.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ServiceStats {
     pub offered: u64,
     pub answered: u64,
     pub abandoned: u64,
+    /// Still waiting when the run ended (offered, neither answered nor
+    /// abandoned yet).
+    pub still_waiting: u64,
     pub threshold_s: f64,
-    /// Answered within the threshold over offered (abandoned count as missed).
+    /// Answered within the threshold over contacts whose outcome is known:
+    /// answered + abandoned (missed) + still waiting past the threshold
+    /// (missed). Only a contact still waiting under the threshold is left
+    /// out, because it may yet be answered in time.
     pub service_level: Estimate,
-    /// P(wait > 0): no agent was free on arrival.
+    /// P(wait > 0): no agent was free on arrival (still waiting ones waited).
     pub probability_wait: Estimate,
     /// Average speed of answer: mean wait of answered contacts.
     pub asa_s: Estimate,
-    /// Mean wait over all offered contacts, abandoned ones included.
+    /// Mean wait over all offered contacts: abandoned ones to their
+    /// abandonment, still waiting ones censored at the end (a lower bound).
     pub mean_wait_s: Estimate,
+    /// Abandoned over offered.
     pub abandonment_rate: Estimate,
     pub aht_s: Estimate,
     pub post_handoff_fcr: Estimate,
+    /// The router's wait estimate against the actual wait, answered contacts:
+    /// mean of actual − estimated (> 0: the estimate was optimistic).
+    pub wait_estimate_error_s: Estimate,
     pub queue_wait_s: WaitPercentiles,
 }
 
@@ -751,7 +936,16 @@ pub struct Measured {
 pub struct PoolSummary {
     pub name: String,
     pub agents: u32,
-    pub occupancy: f64,
+    /// Contact slots per agent (chat concurrency; 1 for voice-only pools).
+    pub slots_per_agent: u32,
+    /// Occupancy as slot utilisation: time contacts held a slot (handling
+    /// and wrap-up; a voice call holds all of an agent's slots) over agents ×
+    /// slots × measured time. For a voice pool, the classic busy share.
+    pub occupancy: Estimate,
+    /// Share of agent time with at least one contact or wrap-up (for chat
+    /// pools higher than occupancy: one chat of three counts).
+    pub agents_engaged: f64,
+    /// Mean contacts held per agent.
     pub mean_concurrency: f64,
     pub staffed_hours: f64,
 }
@@ -824,38 +1018,37 @@ skills = ["s"]
         }
     }
 
+    fn exit(at: f64, wait: f64, abandoned: bool) -> QueueExit {
+        QueueExit {
+            channel: Channel::Voice,
+            arrived_at: at,
+            queued_at: at,
+            waited: wait > 0.0,
+            wait,
+            abandoned,
+            estimated_wait: None,
+        }
+    }
+
     #[test]
     fn warm_up_is_counted_for_conservation_but_not_measured() {
         let s = scenario();
         let mut r = Recorder::new(&s);
         for (id, t) in [(1, 100.0), (2, 4000.0), (3, 5000.0), (4, 6000.0)] {
             r.arrived(id, t, Channel::Voice, 0, false);
+            r.handed_off(&record(id, t, Outcome::ResolvedByHuman, 0.0));
         }
         for (id, at, outcome, wait) in [
             (1, 100.0, Outcome::ResolvedByHuman, 0.0),
             (2, 4000.0, Outcome::ResolvedByHuman, 30.0),
             (3, 5000.0, Outcome::AbandonedInQueue, 50.0),
         ] {
-            r.left_queue(&QueueExit {
-                channel: Channel::Voice,
-                arrived_at: at,
-                queued_at: at,
-                waited: wait > 0.0,
-                wait,
-                abandoned: outcome == Outcome::AbandonedInQueue,
-            });
+            r.left_queue(&exit(at, wait, outcome == Outcome::AbandonedInQueue));
             r.ended(&record(id, at, outcome, wait));
         }
         // Conversation 4 is answered but still with an agent at the end: it
         // counts as answered, though its handling is not over.
-        r.left_queue(&QueueExit {
-            channel: Channel::Voice,
-            arrived_at: 6000.0,
-            queued_at: 6000.0,
-            waited: false,
-            wait: 0.0,
-            abandoned: false,
-        });
+        r.left_queue(&exit(6000.0, 0.0, false));
         let summary = r.summary(&s, 0, 7200.0, 1, &[]);
         assert!(summary.conversations.holds());
         assert_eq!(summary.conversations.arrivals, 4);
@@ -878,6 +1071,101 @@ skills = ["s"]
             q.queue_wait_s.max
         );
         assert_eq!(summary.measured.arrivals, 3);
+        // Two hours of 30-minute intervals: far too few for an interval.
+        assert_eq!(q.service_level.ci95, None);
+        assert_eq!(q.service_level.ci_withheld, Some(stats::TOO_SHORT));
+    }
+
+    #[test]
+    fn contacts_still_waiting_at_the_end_stay_offered() {
+        let s = scenario();
+        let mut r = Recorder::new(&s);
+        // Four contacts join the queue after the warm-up; one is answered
+        // after 10 s, the others are still waiting at 7200 s, queued at
+        // 7000 s (past the 20 s threshold), 7190 s (under it) and one that
+        // joined in the last instant and is not in the router's list.
+        for (id, t) in [(1, 4000.0), (2, 7000.0), (3, 7190.0), (4, 7199.9)] {
+            r.arrived(id, t, Channel::Voice, 0, false);
+            r.handed_off(&record(id, t, Outcome::ResolvedByHuman, 0.0));
+        }
+        r.left_queue(&exit(4000.0, 10.0, false));
+        let waiting = |at: f64| StillWaiting {
+            channel: Channel::Voice,
+            arrived_at: at,
+            queued_at: at,
+        };
+        r.waiting_at_end(7200.0, &[waiting(7000.0), waiting(7190.0)]);
+        let summary = r.summary(&s, 0, 7200.0, 4, &[]);
+        let q = &summary.measured.human_queue;
+        assert_eq!((q.offered, q.answered, q.still_waiting), (4, 1, 3));
+        // Known outcomes: the answered one (in time) and the one past 20 s.
+        assert_eq!(q.service_level.n, 2);
+        assert_eq!(q.service_level.value, 0.5);
+        // All four waited.
+        assert_eq!(q.probability_wait.value, 1.0);
+        // Waits 10 + 200 + 10 (censored) + 0 over 4.
+        assert!((q.mean_wait_s.value - 220.0 / 4.0).abs() < 1e-9);
+        assert_eq!(q.asa_s.value, 10.0);
+        // The censored 200 s wait is in the percentiles.
+        assert!((q.queue_wait_s.max - 200.0).abs() < 0.5, "{:?}", q.queue_wait_s);
+        assert_eq!(q.queue_wait_s.n, 3);
+    }
+
+    #[test]
+    fn bot_outcomes_are_counted_when_decided() {
+        let mut s = scenario();
+        s.ai = Some(crate::scenario::AiAgent {
+            response_time: crate::scenario::Dist::exponential(2.0),
+            max_turns: 3,
+            turn_success_probability: 0.5,
+            confidence_when_right: 0.8,
+            confidence_when_wrong: 0.4,
+            confidence_noise: 0.1,
+            intent_error_rate: 0.1,
+        });
+        let mut r = Recorder::new(&s);
+        for id in 1..=4 {
+            r.arrived(id, 4000.0, Channel::Voice, 0, false);
+        }
+        // 1: contained; 2: handed off by a trigger, still queued at the end;
+        // 3: abandoned in the bot; 4: still talking to the bot.
+        r.ended(&ConversationRecord {
+            outcome: Outcome::ResolvedByAi,
+            bot_turns: 1,
+            ..ConversationRecord::new(1, Channel::Voice, 0, 4000.0)
+        });
+        r.handed_off(&ConversationRecord {
+            handoff: Some(HandoffReason::Trigger(TriggerKind::Explicit)),
+            queued_at: Some(4010.0),
+            bot_turns: 2,
+            needs_human: true,
+            escalation: Some(Escalation {
+                kind: TriggerKind::Explicit,
+                turn: 2,
+                after: 10.0,
+            }),
+            transfer: Some(TransferMode::Cold),
+            context_completeness: Some(1.0),
+            ..ConversationRecord::new(2, Channel::Voice, 0, 4000.0)
+        });
+        r.ended(&ConversationRecord {
+            outcome: Outcome::AbandonedInBot,
+            bot_turns: 3,
+            ..ConversationRecord::new(3, Channel::Voice, 0, 4000.0)
+        });
+        let summary = r.summary(&s, 0, 7200.0, 2, &[]);
+        let bot = summary.measured.bot.as_ref().unwrap();
+        assert_eq!(
+            (bot.conversations, bot.contained, bot.handed_off, bot.abandoned, bot.still_in_bot),
+            (4, 1, 1, 1, 1)
+        );
+        assert_eq!(bot.handoff_rate.value, 0.25);
+        assert_eq!(bot.mean_turns.value, 2.0);
+        // The queue saw the handoff when it happened.
+        assert_eq!(summary.measured.human_queue.offered, bot.handed_off);
+        assert_eq!(summary.measured.handoff.handoffs, 1);
+        let t = summary.measured.triggers.as_ref().unwrap();
+        assert_eq!((t.judged_conversations, t.needed_escalations), (3, 1));
     }
 
     #[test]

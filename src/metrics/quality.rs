@@ -14,8 +14,18 @@
 //! - **detection delay** runs from the first message to the escalation, in
 //!   bot turns and in simulated seconds.
 //!
-//! Precision = needed / (needed + needless); recall = needed / (needed +
-//! missed).
+//! One definition for the simulation and for replayed transcripts
+//! ([`crate::replay`]): precision = needed / (needed + needless + premature),
+//! recall = needed / (needed + missed + premature). A *premature* escalation
+//! (before the turn from which a human was needed) is an error in both; it
+//! exists only in labelled transcripts, because in the simulation a
+//! conversation needs a human from its first message, so premature is 0 here
+//! and the formulas reduce to needed / (needed + needless) and needed /
+//! (needed + missed).
+//!
+//! Each verdict is recorded when it is decided — at the handoff, or when the
+//! conversation ends in the bot — so a conversation still in the bot at the
+//! end has no verdict yet and is not judged.
 
 use std::collections::BTreeMap;
 
@@ -104,8 +114,61 @@ impl Default for QualityRecorder {
 }
 
 impl QualityRecorder {
-    /// Records one measured conversation that has ended.
-    pub fn record(&mut self, r: &ConversationRecord) {
+    /// A measured conversation was handed to the human queue: its trigger
+    /// verdict (for a bot conversation), transfer mode and context package.
+    pub fn handed_off(&mut self, r: &ConversationRecord) {
+        if r.handoff != Some(HandoffReason::Direct) {
+            self.judge(r);
+        }
+        if let Some(mode) = r.transfer {
+            self.handoffs += 1;
+            *self.modes.entry(mode).or_default() += 1;
+        }
+        if let Some(c) = r.context_completeness {
+            self.completeness_sum += c;
+            self.completeness_sixths[(c * 6.0).round().clamp(0.0, 6.0) as usize] += 1;
+        }
+    }
+
+    /// An answered contact had been quoted `estimate` and waited `wait`.
+    pub fn wait_estimated(&mut self, estimate: f64, wait: f64) {
+        self.estimates += 1;
+        self.estimate_error_sum += wait - estimate;
+        self.estimate_abs_ms
+            .record(super::to_ms((wait - estimate).abs()))
+            .expect("auto-resizing histogram");
+    }
+
+    /// The trigger verdict of a bot conversation whose bot phase is over.
+    fn judge(&mut self, r: &ConversationRecord) {
+        self.bot_conversations += 1;
+        self.needed_human += u64::from(r.needs_human);
+        match (r.escalation, r.needs_human) {
+            (Some(e), needed) => {
+                let rule = self.rules.entry(e.kind).or_insert_with(RuleCounters::new);
+                if needed {
+                    rule.needed += 1;
+                    rule.delay_ms
+                        .record(super::to_ms(e.after))
+                        .expect("auto-resizing histogram");
+                    rule.delay_turns
+                        .record(u64::from(e.turn))
+                        .expect("auto-resizing histogram");
+                } else {
+                    rule.needless += 1;
+                }
+            }
+            (None, true) if r.handoff == Some(HandoffReason::BotFallback) => {
+                self.missed_fallback += 1
+            }
+            (None, true) if r.outcome == Outcome::AbandonedInBot => self.missed_gave_up += 1,
+            _ => {}
+        }
+    }
+
+    /// A measured conversation ended: the figures of a whole conversation
+    /// (CSAT, repeat contact), and the verdict of one that ended in the bot.
+    pub fn ended(&mut self, r: &ConversationRecord) {
         self.conversations += 1;
         let score = super::csat::csat(r);
         let group = &mut self.csat[usize::from(r.handoff.is_some())];
@@ -118,49 +181,8 @@ impl QualityRecorder {
         {
             self.repeats += 1;
         }
-        if r.handoff != Some(HandoffReason::Direct) {
-            self.bot_conversations += 1;
-            self.needed_human += u64::from(r.needs_human);
-            match (r.escalation, r.needs_human) {
-                (Some(e), needed) => {
-                    let rule = self.rules.entry(e.kind).or_insert_with(RuleCounters::new);
-                    if needed {
-                        rule.needed += 1;
-                        rule.delay_ms
-                            .record(super::to_ms(e.after))
-                            .expect("auto-resizing histogram");
-                        rule.delay_turns
-                            .record(u64::from(e.turn))
-                            .expect("auto-resizing histogram");
-                    } else {
-                        rule.needless += 1;
-                    }
-                }
-                (None, true) if r.handoff == Some(HandoffReason::BotFallback) => {
-                    self.missed_fallback += 1
-                }
-                (None, true) if r.outcome == Outcome::AbandonedInBot => self.missed_gave_up += 1,
-                _ => {}
-            }
-        }
-        if let Some(mode) = r.transfer {
-            self.handoffs += 1;
-            *self.modes.entry(mode).or_default() += 1;
-        }
-        if let Some(c) = r.context_completeness {
-            self.completeness_sum += c;
-            self.completeness_sixths[(c * 6.0).round().clamp(0.0, 6.0) as usize] += 1;
-        }
-        if let (Some(estimate), Some(wait), false) = (
-            r.estimated_wait,
-            r.queue_wait,
-            r.outcome == Outcome::AbandonedInQueue,
-        ) {
-            self.estimates += 1;
-            self.estimate_error_sum += wait - estimate;
-            self.estimate_abs_ms
-                .record(super::to_ms((wait - estimate).abs()))
-                .expect("auto-resizing histogram");
+        if r.handoff.is_none() {
+            self.judge(r);
         }
     }
 
@@ -203,11 +225,13 @@ impl QualityRecorder {
             category.precision = Estimate::ratio(category.needed as f64, category.fired);
         }
         let triggers = TriggerQuality {
-            bot_conversations: self.bot_conversations,
+            definition: DEFINITION,
+            judged_conversations: self.bot_conversations,
             needed_human: self.needed_human,
             escalations: needed + needless,
             needed_escalations: needed,
             needless_escalations: needless,
+            premature_escalations: 0,
             missed_escalations: Missed {
                 total: missed,
                 gave_up_in_bot: self.missed_gave_up,
@@ -316,19 +340,30 @@ pub struct Missed {
     pub bot_fallback: u64,
 }
 
+/// How precision and recall are defined, in the summary and the replay table.
+pub const DEFINITION: &str = "precision = needed / (needed + needless + premature); \
+recall = needed / (needed + missed + premature); premature = escalated before a human was needed \
+(always 0 in simulation, where a conversation needs a human from its first message)";
+
 /// The trigger engine against ground truth (measured bot conversations).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TriggerQuality {
-    pub bot_conversations: u64,
+    /// How precision and recall are computed ([`DEFINITION`]).
+    pub definition: &'static str,
+    /// Bot conversations whose bot phase is over (handed off, contained or
+    /// abandoned in the bot): the ones with a verdict.
+    pub judged_conversations: u64,
     /// Of those, how many needed a human (ground truth).
     pub needed_human: u64,
     pub escalations: u64,
     pub needed_escalations: u64,
     pub needless_escalations: u64,
+    /// Escalated before a human was needed (replay only; 0 in simulation).
+    pub premature_escalations: u64,
     pub missed_escalations: Missed,
     pub precision: Estimate,
     pub recall: Estimate,
-    /// Missed escalations over bot conversations.
+    /// Missed escalations over judged bot conversations.
     pub missed_rate: Estimate,
     pub by_category: BTreeMap<TriggerCategory, CategoryQuality>,
     pub by_rule: BTreeMap<String, RuleQuality>,

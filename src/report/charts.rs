@@ -579,7 +579,7 @@ fn occupancy<DB: DrawingBackend>(
                     "{} ({} agents, {:.1} % overall)",
                     pool.name,
                     pool.agents,
-                    pool.occupancy * 100.0
+                    pool.occupancy.value * 100.0
                 ),
                 PALETTE[p % PALETTE.len()],
                 points,

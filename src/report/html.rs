@@ -103,11 +103,11 @@ pub fn headlines(summary: &Summary) -> Vec<Headline> {
     }
     for (p, pool) in summary.pools.iter().enumerate() {
         rows.push(Headline {
-            key: POOL_KEYS.get(p).copied().unwrap_or("pools[].occupancy"),
+            key: POOL_KEYS.get(p).copied().unwrap_or("pools[].occupancy.value"),
             label: "Occupancy",
-            value: pool.occupancy,
+            value: pool.occupancy.value,
             n: u64::from(pool.agents),
-            text: format!("{:.1} % — {}", pool.occupancy * 100.0, pool.name),
+            text: format!("{:.1} % — {}", pool.occupancy.value * 100.0, pool.name),
         });
     }
     rows
@@ -115,14 +115,14 @@ pub fn headlines(summary: &Summary) -> Vec<Headline> {
 
 /// JSON paths of the first pools' occupancy (the headline key must be static).
 const POOL_KEYS: [&str; 8] = [
-    "pools[0].occupancy",
-    "pools[1].occupancy",
-    "pools[2].occupancy",
-    "pools[3].occupancy",
-    "pools[4].occupancy",
-    "pools[5].occupancy",
-    "pools[6].occupancy",
-    "pools[7].occupancy",
+    "pools[0].occupancy.value",
+    "pools[1].occupancy.value",
+    "pools[2].occupancy.value",
+    "pools[3].occupancy.value",
+    "pools[4].occupancy.value",
+    "pools[5].occupancy.value",
+    "pools[6].occupancy.value",
+    "pools[7].occupancy.value",
 ];
 
 const STYLE: &str = "body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;max-width:1150px;margin:2em auto;padding:0 1em;color:#222}\

@@ -147,12 +147,15 @@ impl Customer {
         self.record.handoff = Some(reason);
         self.record.queued_at = Some(now);
         self.record.context_completeness = completeness;
+        // Recorded now, when it is decided, not when the conversation ends.
+        wiring.recorder.do_send(HandedOff(self.record.clone()));
         wiring.router.do_send(RequestHuman {
             conversation: self.profile.id,
             channel: self.profile.channel,
             skill: intent.skill,
             request: HandoffRequest {
                 intent: self.profile.intent,
+                arrived_at: self.arrived_at,
                 plan,
                 context_completeness: completeness,
                 customer: ctx.address(),
@@ -172,6 +175,7 @@ impl Customer {
             waited: self.record.waited,
             wait,
             abandoned,
+            estimated_wait: self.record.estimated_wait,
         }));
     }
 
@@ -291,12 +295,18 @@ impl Handler<TurnOutcome> for Customer {
 impl Handler<Queued> for Customer {
     type Result = ();
 
-    /// No agent was free: the customer hears the expectation message (if the
-    /// platform sends one) and starts to lose patience.
+    /// No agent was free: a customer handed over by the bot hears the
+    /// expectation message (if the platform sends one) and is patient for
+    /// longer; then it starts to lose patience. A direct contact (bot off)
+    /// hears no handoff message: its patience is the configured one. The
+    /// router's estimate is recorded either way, to measure the estimator.
     fn handle(&mut self, queued: Queued, ctx: &mut Context<Self>) {
         let handoff = &self.wiring.scenario.handoff;
         let mut patience = self.profile.patience;
-        if handoff.expectation_message {
+        self.record.estimated_wait = Some(queued.estimated_wait);
+        let heard_message =
+            handoff.expectation_message && self.record.handoff != Some(HandoffReason::Direct);
+        if heard_message {
             let message = expectation_message(
                 queued.estimated_wait,
                 handoff.context == ContextMode::Structured,

@@ -108,6 +108,8 @@ pub struct Assign {
 #[derive(Clone)]
 pub struct HandoffRequest {
     pub intent: usize,
+    /// When the conversation arrived (for the end-of-run queue figures).
+    pub arrived_at: f64,
     pub plan: TransferPlan,
     /// `None` for a direct contact (no bot, so nothing to pass on).
     pub context_completeness: Option<f64>,
@@ -145,6 +147,12 @@ pub struct Arrived {
 #[rtype(result = "()")]
 pub struct Ended(pub ConversationRecord);
 
+/// Customer → recorder: I was handed to the human queue (the record so far:
+/// reason, trigger verdict, transfer, package).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct HandedOff(pub ConversationRecord);
+
 /// Customer → recorder: I left the queue (to an agent, or abandoning).
 #[derive(Message)]
 #[rtype(result = "()")]
@@ -164,7 +172,7 @@ pub struct Snapshot;
 pub struct RouterSnapshot {
     pub occupancy: Vec<PoolOccupancy>,
     pub series: crate::routing::IntervalSeries,
-    pub waiting: usize,
+    pub waiting: Vec<crate::metrics::StillWaiting>,
     pub held_contacts: u32,
 }
 
@@ -183,4 +191,6 @@ pub struct Summarise {
     pub in_progress: u64,
     pub occupancy: Vec<PoolOccupancy>,
     pub series: crate::routing::IntervalSeries,
+    /// Contacts still waiting for a human.
+    pub waiting: Vec<crate::metrics::StillWaiting>,
 }

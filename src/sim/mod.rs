@@ -254,11 +254,12 @@ pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunOutput> 
             in_progress,
             occupancy: snapshot.occupancy,
             series: snapshot.series,
+            waiting: snapshot.waiting.clone(),
         });
         let (summary, data, export_error) = summarised.await?;
         Ok::<_, MailboxError>((
             (summary, data, export_error),
-            snapshot.waiting,
+            snapshot.waiting.len(),
             snapshot.held_contacts,
             latency,
         ))

@@ -3,7 +3,7 @@
 
 use actix::prelude::*;
 
-use super::messages::{Arrived, Ended, LeftQueueAt, Summarise};
+use super::messages::{Arrived, Ended, HandedOff, LeftQueueAt, Summarise};
 use crate::metrics::Recorder;
 use crate::report::exports::ConversationRow;
 use crate::scenario::Scenario;
@@ -50,6 +50,14 @@ impl Handler<Ended> for RecorderActor {
     }
 }
 
+impl Handler<HandedOff> for RecorderActor {
+    type Result = ();
+
+    fn handle(&mut self, HandedOff(record): HandedOff, _: &mut Context<Self>) {
+        self.recorder.handed_off(&record);
+    }
+}
+
 impl Handler<LeftQueueAt> for RecorderActor {
     type Result = ();
 
@@ -62,6 +70,7 @@ impl Handler<Summarise> for RecorderActor {
     type Result = MessageResult<Summarise>;
 
     fn handle(&mut self, request: Summarise, _: &mut Context<Self>) -> Self::Result {
+        self.recorder.waiting_at_end(request.end, &request.waiting);
         let summary = self.recorder.summary(
             &self.scenario,
             request.replication,

@@ -10,6 +10,7 @@ use actix::prelude::*;
 use super::Clock;
 use super::human_agent::HumanAgent;
 use super::messages::*;
+use crate::metrics::StillWaiting;
 use crate::routing::{AgentId, ConversationId, Routed, Router};
 use crate::scenario::{Channel, Scenario};
 use std::sync::Arc;
@@ -56,13 +57,15 @@ impl Handler<RequestHuman> for RouterActor {
             skill,
             request,
         } = message;
+        // Before any slot has been released, the configured mean handle time
+        // stands in for the observed holding time.
         let mean_handle = self.scenario.intents[request.intent]
             .handle_time
             .mean_secs();
         let priority = request.plan.priority;
         let estimated_wait = self
             .router
-            .estimate_wait(channel, skill, priority, mean_handle);
+            .estimate_wait(now, channel, skill, priority, mean_handle);
         match self
             .router
             .arrive(now, conversation, channel, skill, priority)
@@ -111,7 +114,18 @@ impl Handler<Snapshot> for RouterActor {
         MessageResult(RouterSnapshot {
             occupancy: self.router.occupancy(now),
             series: self.router.interval_series(now),
-            waiting: self.router.queue_len(),
+            waiting: self
+                .router
+                .waiting_contacts()
+                .into_iter()
+                .filter_map(|(conversation, channel, since)| {
+                    Some(StillWaiting {
+                        channel,
+                        arrived_at: self.waiting.get(&conversation)?.arrived_at,
+                        queued_at: since,
+                    })
+                })
+                .collect(),
             held_contacts: self.router.held_contacts(),
         })
     }
