@@ -2,7 +2,8 @@
 //!
 //! Every error a user can cause carries what they need to fix it: the file, the
 //! key path inside the scenario, the line when it is known, and what is allowed.
-//! The binary maps [`Error::Scenario`] to exit code 2 and everything else to 1.
+//! The binary maps bad input ([`Error::is_bad_input`]: the scenario, arguments,
+//! data files) to exit code 2 and everything else to 1.
 
 use std::path::PathBuf;
 
@@ -33,12 +34,24 @@ pub enum Error {
     #[error("invalid argument `{name}`: {message}")]
     InvalidArgument { name: &'static str, message: String },
     /// A data file (e.g. transcripts for replay) is unreadable or malformed.
-    #[error("{}:{line}: {message}", file.display())]
+    #[error(
+        "{}{}: {}{message}",
+        file.display(),
+        line.map(|l| format!(":{l}")).unwrap_or_default(),
+        field.as_ref().map(|f| format!("`{f}`: ")).unwrap_or_default()
+    )]
     Input {
         file: PathBuf,
-        line: usize,
+        /// 1-based line; `None` for the file as a whole.
+        line: Option<usize>,
+        /// Path of the offending field inside the line, e.g. `turns[2].speaker`.
+        field: Option<String>,
+        /// What is wrong and what is allowed.
         message: String,
     },
+    /// A data file holds nothing to work on (empty, or only comments).
+    #[error("no conversations in {}", file.display())]
+    NoConversations { file: PathBuf },
     /// Writing the run's output failed.
     #[error("cannot write {path}: {source}")]
     Output {
@@ -60,7 +73,10 @@ impl Error {
     pub fn is_bad_input(&self) -> bool {
         matches!(
             self,
-            Error::Scenario(_) | Error::InvalidArgument { .. } | Error::Input { .. }
+            Error::Scenario(_)
+                | Error::InvalidArgument { .. }
+                | Error::Input { .. }
+                | Error::NoConversations { .. }
         )
     }
 }

@@ -9,6 +9,20 @@
 //! another customer message counts as a failed attempt. The first rule to
 //! fire ends the replay of that conversation: that is where a live engine
 //! would have handed over.
+//!
+//! Against a label, an escalation at or after `from_turn` is *needed*, one
+//! before it *premature* (a human was needed, but not yet), one of a
+//! conversation that needed no human *needless*; no escalation of one that
+//! needed a human is *missed*. A premature escalation is an error on both
+//! sides: precision = needed / (needed + premature + needless), recall =
+//! needed / (needed + premature + missed), and the premature rate is
+//! premature / escalations. The simulation uses the same definition; there a
+//! human is needed from the first message, so nothing is premature and the
+//! formulas reduce to needed / (needed + needless) and needed / (needed +
+//! missed).
+//!
+//! Every input is checked when read: a bad line is an error naming the file,
+//! the line and the field; a file without a conversation is an error too.
 
 use std::path::{Path, PathBuf};
 
@@ -114,19 +128,35 @@ impl ReplayReport {
         self.count(|t| matches!(t, Truth::Premature { .. }))
     }
 
-    /// needed / all escalations (a premature one counts against precision:
-    /// at that turn a human was not yet needed); `None` with no escalations.
-    pub fn precision(&self) -> Option<f64> {
-        let fired = self.needed() + self.premature() + self.needless();
-        (fired > 0).then(|| self.needed() as f64 / fired as f64)
+    /// Labelled conversations the engine escalated: needed + premature +
+    /// needless.
+    pub fn escalations(&self) -> u64 {
+        self.needed() + self.premature() + self.needless()
     }
 
-    /// Escalated conversations (needed or premature) over those that needed
-    /// a human; `None` with none needing one.
+    /// Labelled conversations that needed a human: needed + premature +
+    /// missed.
+    pub fn needed_human(&self) -> u64 {
+        self.needed() + self.premature() + self.missed()
+    }
+
+    /// needed / (needed + premature + needless): a premature escalation is a
+    /// false positive (at that turn a human was not yet needed). `None` with
+    /// no escalations.
+    pub fn precision(&self) -> Option<f64> {
+        ratio(self.needed(), self.escalations())
+    }
+
+    /// needed / (needed + premature + missed): a premature escalation is not
+    /// a catch either (it handed over before the need arose). `None` with no
+    /// conversation that needed a human.
     pub fn recall(&self) -> Option<f64> {
-        let caught = self.needed() + self.premature();
-        let positives = caught + self.missed();
-        (positives > 0).then(|| caught as f64 / positives as f64)
+        ratio(self.needed(), self.needed_human())
+    }
+
+    /// premature / escalations; `None` with no escalations.
+    pub fn premature_rate(&self) -> Option<f64> {
+        ratio(self.premature(), self.escalations())
     }
 
     /// Mean detection delay in turns over needed escalations.
@@ -142,6 +172,10 @@ impl ReplayReport {
         (!delays.is_empty())
             .then(|| delays.iter().map(|d| f64::from(*d)).sum::<f64>() / delays.len() as f64)
     }
+}
+
+fn ratio(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
 }
 
 /// Replays one conversation.
@@ -184,10 +218,7 @@ pub fn replay_conversation(engine: &TriggerEngine, conversation: &RecordedConver
         }
         i += if reply.is_some() { 2 } else { 1 };
     }
-    let total_turns = turns
-        .iter()
-        .filter(|t| t.speaker == Speaker::Customer)
-        .count() as u32;
+    let total_turns = customer_turns(conversation);
     let truth = conversation
         .label
         .map(|label| match (&escalation, label.needs_human) {
@@ -215,16 +246,18 @@ pub fn replay_conversation(engine: &TriggerEngine, conversation: &RecordedConver
     }
 }
 
-fn bad_line(file: &Path, line: usize, message: String) -> Error {
+fn bad_line(file: &Path, line: usize, field: Option<String>, message: String) -> Error {
     Error::Input {
         file: PathBuf::from(file),
-        line,
+        line: Some(line),
+        field,
         message,
     }
 }
 
 /// Parses JSON Lines text (`file` names it in errors); blank lines and lines
-/// starting with `#` are skipped.
+/// starting with `#` are skipped. Every line is checked (see [`check`]); text
+/// without a conversation is [`Error::NoConversations`].
 pub fn parse(text: &str, file: &Path) -> Result<Vec<RecordedConversation>> {
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -232,38 +265,102 @@ pub fn parse(text: &str, file: &Path) -> Result<Vec<RecordedConversation>> {
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let conversation: RecordedConversation =
-            serde_json::from_str(trimmed).map_err(|e| bad_line(file, n + 1, e.to_string()))?;
-        if let Some(c) = conversation
-            .turns
-            .iter()
-            .filter_map(|t| t.confidence)
-            .find(|c| !(0.0..=1.0).contains(c))
-        {
-            return Err(bad_line(
-                file,
-                n + 1,
-                format!("`confidence` must be in [0, 1], got {c}"),
-            ));
-        }
-        if let Some(label) = conversation.label
-            && label.from_turn == Some(0)
-        {
-            return Err(bad_line(
-                file,
-                n + 1,
-                "`label.from_turn` counts from 1".into(),
-            ));
-        }
+        let conversation = parse_line(trimmed)
+            .and_then(|c| check(&c).map(|()| c))
+            .map_err(|(field, message)| bad_line(file, n + 1, field, message))?;
         out.push(conversation);
+    }
+    if out.is_empty() {
+        return Err(Error::NoConversations {
+            file: file.to_path_buf(),
+        });
     }
     Ok(out)
 }
 
+/// A problem in one line: the field's path (`None` for the line as a whole)
+/// and what is wrong.
+type LineError = (Option<String>, String);
+
+/// One JSON object, with the path of the field at fault on error.
+fn parse_line(line: &str) -> std::result::Result<RecordedConversation, LineError> {
+    let mut deserializer = serde_json::Deserializer::from_str(line);
+    let conversation: RecordedConversation = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| {
+            let field = Some(e.path().to_string()).filter(|p| p != ".");
+            (field, json_message(e.inner()))
+        })?;
+    deserializer.end().map_err(|e| (None, json_message(&e)))?;
+    Ok(conversation)
+}
+
+/// serde_json's message with the position as a column of the line (its own
+/// "line 1" would contradict the file's line number in front of it).
+fn json_message(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let message = text
+        .rfind(" at line ")
+        .map_or(text.as_str(), |at| &text[..at]);
+    format!("{message} (column {})", error.column())
+}
+
+/// The checks serde cannot make: values in range, and a label that fits the
+/// conversation.
+fn check(conversation: &RecordedConversation) -> std::result::Result<(), LineError> {
+    for (i, turn) in conversation.turns.iter().enumerate() {
+        if let Some(c) = turn.confidence
+            && !(0.0..=1.0).contains(&c)
+        {
+            return Err((
+                Some(format!("turns[{i}].confidence")),
+                format!("must be in [0, 1], got {c}"),
+            ));
+        }
+    }
+    if let Some(hours) = conversation.previous_contact_hours
+        && hours < 0.0
+    {
+        return Err((
+            Some("previous_contact_hours".into()),
+            format!("must be ≥ 0 hours since the previous contact, got {hours}"),
+        ));
+    }
+    if let Some(from_turn) = conversation.label.and_then(|l| l.from_turn) {
+        let customer_turns = customer_turns(conversation);
+        if from_turn == 0 {
+            return Err((
+                Some("label.from_turn".into()),
+                "turns count from 1, got 0".into(),
+            ));
+        }
+        if from_turn > customer_turns {
+            return Err((
+                Some("label.from_turn".into()),
+                format!(
+                    "turn {from_turn} is beyond the conversation, which has {customer_turns} customer turn(s)"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn customer_turns(conversation: &RecordedConversation) -> u32 {
+    conversation
+        .turns
+        .iter()
+        .filter(|t| t.speaker == Speaker::Customer)
+        .count() as u32
+}
+
 /// Reads and replays a transcripts file.
 pub fn replay_file(engine: &TriggerEngine, file: &Path) -> Result<ReplayReport> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| bad_line(file, 0, format!("cannot read: {e}")))?;
+    let text = std::fs::read_to_string(file).map_err(|e| Error::Input {
+        file: file.to_path_buf(),
+        line: None,
+        field: None,
+        message: format!("cannot read: {e}"),
+    })?;
     let conversations = parse(&text, file)?;
     Ok(ReplayReport {
         verdicts: conversations
@@ -310,7 +407,9 @@ mod tests {
         let c = conversation(
             r#"{"id":"p","label":{"needs_human":true,"from_turn":3},"turns":[
             {"speaker":"customer","text":"agent"},
-            {"speaker":"ai","text":"ok","confidence":0.9}]}"#,
+            {"speaker":"ai","text":"ok","confidence":0.9},
+            {"speaker":"customer","text":"my plan"},
+            {"speaker":"customer","text":"it is broken"}]}"#,
         );
         let v = replay_conversation(&engine(), &c);
         assert_eq!(v.escalation.as_ref().unwrap().0, 1);
@@ -375,9 +474,95 @@ mod tests {
             })
             .collect(),
         };
+        // One definition with the simulation: a premature escalation is a
+        // false positive for precision and not a catch for recall.
+        assert_eq!(with_premature.escalations(), 2);
+        assert_eq!(with_premature.needed_human(), 3);
         assert_eq!(with_premature.precision(), Some(0.5));
-        assert_eq!(with_premature.recall(), Some(2.0 / 3.0));
+        assert_eq!(with_premature.recall(), Some(1.0 / 3.0));
+        assert_eq!(with_premature.premature_rate(), Some(0.5));
+        assert_eq!(report.premature_rate(), Some(0.0));
         assert_eq!(report.mean_delay_turns(), Some(1.0));
+        // Without premature escalations the formulas are the simulation's:
+        // needed / (needed + needless) and needed / (needed + missed).
+        assert_eq!(
+            report.precision(),
+            Some(report.needed() as f64 / (report.needed() + report.needless()) as f64)
+        );
+        assert_eq!(
+            report.recall(),
+            Some(report.needed() as f64 / (report.needed() + report.missed()) as f64)
+        );
+        let empty = ReplayReport { verdicts: vec![] };
+        assert_eq!(empty.precision(), None);
+        assert_eq!(empty.recall(), None);
+        assert_eq!(empty.premature_rate(), None);
+    }
+
+    /// The error for one bad line, as printed.
+    fn line_error(text: &str) -> String {
+        parse(text, Path::new("t.jsonl")).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_file_without_conversations_is_an_error() {
+        for text in ["", "\n\n", "# only a comment\n\n   # another\n"] {
+            let err = parse(text, Path::new("t.jsonl")).unwrap_err();
+            assert!(err.is_bad_input());
+            assert_eq!(err.to_string(), "no conversations in t.jsonl");
+        }
+    }
+
+    #[test]
+    fn out_of_range_values_name_line_and_field() {
+        let ok = r#"{"id":"ok","turns":[{"speaker":"customer","text":"hi"}]}"#;
+        for (line, expected) in [
+            (
+                r#"{"id":"a","turns":[{"speaker":"customer","text":"hi"},{"speaker":"ai","text":"x","confidence":1.5}]}"#,
+                "t.jsonl:3: `turns[1].confidence`: must be in [0, 1], got 1.5",
+            ),
+            (
+                r#"{"id":"a","turns":[{"speaker":"ai","text":"x","confidence":-0.1}]}"#,
+                "t.jsonl:3: `turns[0].confidence`: must be in [0, 1], got -0.1",
+            ),
+            (
+                r#"{"id":"a","previous_contact_hours":-2,"turns":[{"speaker":"customer","text":"hi"}]}"#,
+                "t.jsonl:3: `previous_contact_hours`: must be ≥ 0 hours since the previous contact, got -2",
+            ),
+            (
+                r#"{"id":"a","label":{"needs_human":true,"from_turn":3},"turns":[{"speaker":"customer","text":"hi"},{"speaker":"ai","text":"x"},{"speaker":"customer","text":"agent"}]}"#,
+                "t.jsonl:3: `label.from_turn`: turn 3 is beyond the conversation, which has 2 customer turn(s)",
+            ),
+            (
+                r#"{"id":"a","label":{"needs_human":true,"from_turn":0},"turns":[{"speaker":"customer","text":"hi"}]}"#,
+                "t.jsonl:3: `label.from_turn`: turns count from 1, got 0",
+            ),
+        ] {
+            assert_eq!(line_error(&format!("{ok}\n# comment\n{line}\n")), expected);
+        }
+    }
+
+    #[test]
+    fn schema_errors_name_line_and_field() {
+        let err = line_error(
+            r#"{"id":"a","turns":[{"speaker":"customer","text":"hi"},{"speaker":"robot","text":"x"}]}"#,
+        );
+        assert!(
+            err.starts_with("t.jsonl:1: `turns[1].speaker`: unknown variant `robot`, expected `customer` or `ai`"),
+            "{err}"
+        );
+        let err = line_error(r#"{"id":"a","turns":[],"labels":{}}"#);
+        assert!(
+            err.starts_with("t.jsonl:1: `labels`: unknown field `labels`"),
+            "{err}"
+        );
+        let err = line_error(r#"{"id":"a","turns":[]} {"id":"b"}"#);
+        assert!(err.starts_with("t.jsonl:1: trailing characters"), "{err}");
+        let err = line_error(r#"{"id":"a","turns":[{"speaker":"customer"}]}"#);
+        assert!(
+            err.starts_with("t.jsonl:1: `turns[0]`: missing field `text`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! `handoff-sim replay` on the bundled sample transcripts.
+//! `handoff-sim replay` on the bundled sample transcripts, and every kind of
+//! bad transcript file: each is exit code 2 with the file, line and field.
 
 use std::process::Command;
 
@@ -34,9 +35,12 @@ fn replays_the_sample_and_reports_precision_and_recall() {
         "repeat-old-1: stays with the bot",
         "needless-1: escalate at turn 1/2: low_confidence (0.38)  [NEEDLESS]",
         "unlabelled-1: stays with the bot (1 turns)\n",
-        "premature-1: escalate at turn 1/2: explicit_request (1.00)  [PREMATURE, 2 turn(s) before a human was needed]",
+        "premature-1: escalate at turn 1/2: explicit_request (1.00)  [PREMATURE, 1 turn(s) before a human was needed]",
         "15 conversations, 14 labelled: 8 needed, 1 premature, 1 needless, 1 missed escalations",
-        "precision 80.0 % (n=10), recall 90.0 % (n=10), mean detection delay 0.50 turn(s)",
+        // The premature escalation counts against both: 8 / (8 + 1 + 1).
+        "precision 80.0 % (n=10), recall 80.0 % (n=10), premature 10.0 % of escalations, mean detection delay 0.50 turn(s)",
+        "precision = needed / (needed + premature + needless), recall = needed / (needed + premature + missed)",
+        "a premature escalation is an error in both, as in the simulation",
     ] {
         assert!(text.contains(needle), "`{needle}` missing from:\n{text}");
     }
@@ -52,4 +56,90 @@ fn a_malformed_transcript_is_bad_input() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("bad.jsonl:2"), "{stderr}");
     assert!(stderr.contains("robot"), "{stderr}");
+}
+
+/// Writes `text` as a transcripts file and replays it.
+fn replay_text(name: &str, text: &str) -> (Option<i32>, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(name);
+    std::fs::write(&file, text).unwrap();
+    let output = replay(&[file.to_str().unwrap(), "--scenario", "scenarios/basic.toml"]);
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_file_without_conversations_is_bad_input() {
+    for (name, text) in [
+        ("empty.jsonl", ""),
+        ("blank.jsonl", "\n  \n\n"),
+        ("comments.jsonl", "# recorded 2026-03-01\n\n# nothing yet\n"),
+    ] {
+        let (code, stdout, stderr) = replay_text(name, text);
+        assert_eq!(code, Some(2), "{name}: {stderr}");
+        assert!(stdout.is_empty(), "{name}: {stdout}");
+        assert!(
+            stderr.starts_with("error: no conversations in "),
+            "{stderr}"
+        );
+        assert!(stderr.trim_end().ends_with(name), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+}
+
+#[test]
+fn out_of_range_values_name_the_file_line_and_field() {
+    let ok = r#"{"id":"ok","turns":[{"speaker":"customer","text":"hi"}]}"#;
+    for (bad, expected) in [
+        (
+            r#"{"id":"neg","previous_contact_hours":-5,"turns":[{"speaker":"customer","text":"my internet is down"}]}"#,
+            "bad.jsonl:3: `previous_contact_hours`: must be ≥ 0 hours since the previous contact, got -5",
+        ),
+        (
+            r#"{"id":"conf","turns":[{"speaker":"customer","text":"hi"},{"speaker":"ai","text":"x","confidence":1.2}]}"#,
+            "bad.jsonl:3: `turns[1].confidence`: must be in [0, 1], got 1.2",
+        ),
+        (
+            r#"{"id":"conf","turns":[{"speaker":"customer","text":"hi"},{"speaker":"ai","text":"x","confidence":-0.5}]}"#,
+            "bad.jsonl:3: `turns[1].confidence`: must be in [0, 1], got -0.5",
+        ),
+        (
+            r#"{"id":"who","turns":[{"speaker":"customer","text":"hi"},{"speaker":"robot","text":"x"}]}"#,
+            "bad.jsonl:3: `turns[1].speaker`: unknown variant `robot`, expected `customer` or `ai`",
+        ),
+        (
+            r#"{"id":"late","label":{"needs_human":true,"from_turn":4},"turns":[{"speaker":"customer","text":"hi"},{"speaker":"ai","text":"x"},{"speaker":"customer","text":"agent"}]}"#,
+            "bad.jsonl:3: `label.from_turn`: turn 4 is beyond the conversation, which has 2 customer turn(s)",
+        ),
+    ] {
+        let (code, stdout, stderr) = replay_text("bad.jsonl", &format!("{ok}\n\n{bad}\n{ok}\n"));
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(
+            stdout.is_empty(),
+            "nothing is replayed from a bad file: {stdout}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        let message = stderr.trim_end().trim_start_matches("error: ");
+        let (path, rest) = message.split_at(message.find("bad.jsonl").unwrap());
+        assert!(path.ends_with('/'), "{message}");
+        assert!(
+            rest.starts_with(expected),
+            "`{expected}` expected, got:\n{message}"
+        );
+    }
+}
+
+#[test]
+fn a_missing_file_is_bad_input_with_one_line() {
+    let output = replay(&["no/such/file.jsonl", "--scenario", "scenarios/basic.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: no/such/file.jsonl: cannot read: "),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }

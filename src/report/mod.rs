@@ -341,14 +341,20 @@ pub fn replay_table(report: &ReplayReport) -> String {
     );
     let _ = writeln!(
         out,
-        "precision {} (n={}), recall {} (n={}), mean detection delay {} turn(s)",
+        "precision {} (n={}), recall {} (n={}), premature {} of escalations, mean detection delay {} turn(s)",
         fmt(report.precision()),
-        report.needed() + report.premature() + report.needless(),
+        report.escalations(),
         fmt(report.recall()),
-        report.needed() + report.premature() + report.missed(),
+        report.needed_human(),
+        fmt(report.premature_rate()),
         report
             .mean_delay_turns()
             .map_or("n/a".to_string(), |d| format!("{d:.2}"))
+    );
+    let _ = writeln!(
+        out,
+        "precision = needed / (needed + premature + needless), recall = needed / (needed + premature + missed):\n\
+         a premature escalation is an error in both, as in the simulation (where none is premature)"
     );
     out
 }
