@@ -1,6 +1,7 @@
 //! The `handoff-sim` binary: parses arguments and calls the library.
 //! Exit codes: 0 success, 2 bad input (scenario or arguments), 1 other errors.
 
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -8,7 +9,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
-use handoff_sim::theory::Queue;
+use handoff_sim::theory::{MAX_CURVE_AGENTS, StaffingCurve, StaffingTarget};
 use handoff_sim::triggers::TriggerEngine;
 use handoff_sim::{Error, Scenario, replay, report, sim};
 
@@ -50,6 +51,12 @@ enum Command {
         scenario: PathBuf,
     },
     /// Erlang C (or, with --patience, Erlang A) predictions for one queue.
+    ///
+    /// A range of agents prints a staffing curve and the smallest staffing
+    /// meeting each target: service level ≥ 80 % at --threshold, abandonment
+    /// ≤ 5 % (with --patience) and occupancy ≤ 85 %. A range of more than 60
+    /// rows prints only the first and last rows and those around each target,
+    /// and says how many rows it skipped.
     Erlang {
         /// Arrivals per hour.
         #[arg(long)]
@@ -57,9 +64,10 @@ enum Command {
         /// Mean handle time, e.g. "5m".
         #[arg(long, value_parser = humantime::parse_duration)]
         aht: Duration,
-        /// Number of agents, or a range "20..30" for a staffing curve.
-        #[arg(long)]
-        agents: String,
+        /// Number of agents (1 to 100 000), or a range "20..30" for a staffing
+        /// curve (start ≤ end ≤ 100 000).
+        #[arg(long, value_parser = parse_agents)]
+        agents: RangeInclusive<u32>,
         /// Mean patience (Erlang A), e.g. "3m"; omit for Erlang C.
         #[arg(long, value_parser = humantime::parse_duration)]
         patience: Option<Duration>,
@@ -133,7 +141,7 @@ fn execute(command: Command) -> anyhow::Result<()> {
             agents,
             patience,
             threshold,
-        } => erlang(rate, aht, &agents, patience, threshold),
+        } => erlang(rate, aht, agents, patience, threshold),
     }
 }
 
@@ -162,26 +170,37 @@ fn run_into(
     Ok(report_path)
 }
 
-fn parse_agents(text: &str) -> Result<std::ops::RangeInclusive<u32>, Error> {
-    let invalid = || Error::InvalidArgument {
-        name: "--agents",
-        message: format!("`{text}` is not a count (e.g. 25) or a range (e.g. 20..30)"),
+/// `--agents`: a count or a range `lo..hi` (or `lo..=hi`), each rule
+/// reported on its own.
+fn parse_agents(text: &str) -> Result<RangeInclusive<u32>, String> {
+    let count = |s: &str| {
+        s.trim()
+            .parse::<u64>()
+            .map_err(|_| format!("`{text}` is not a count (e.g. 25) or a range (e.g. 20..30)"))
     };
-    let parse = |s: &str| s.trim().parse::<u32>().map_err(|_| invalid());
-    let range = match text.split_once("..") {
-        Some((lo, hi)) => parse(lo)?..=parse(hi.trim_start_matches('='))?,
-        None => parse(text)?..=parse(text)?,
+    let (start, end) = match text.split_once("..") {
+        Some((lo, hi)) => (count(lo)?, count(hi.strip_prefix('=').unwrap_or(hi))?),
+        None => (count(text)?, count(text)?),
     };
-    if range.is_empty() || *range.start() == 0 || *range.end() > 100_000 {
-        return Err(invalid());
+    if start == 0 {
+        return Err("the number of agents must be at least 1, got 0".into());
     }
-    Ok(range)
+    if start > end {
+        return Err(format!(
+            "the range start ({start}) must not exceed its end ({end})"
+        ));
+    }
+    if end > u64::from(MAX_CURVE_AGENTS) {
+        return Err(format!("at most {MAX_CURVE_AGENTS} agents, got {end}"));
+    }
+    // Both are at most MAX_CURVE_AGENTS, so they fit.
+    Ok(start as u32..=end as u32)
 }
 
 fn erlang(
     rate: f64,
     aht: Duration,
-    agents: &str,
+    agents: RangeInclusive<u32>,
     patience: Option<Duration>,
     threshold: Duration,
 ) -> anyhow::Result<()> {
@@ -199,45 +218,14 @@ fn erlang(
         }
         .into());
     }
-    let model = if patience.is_some() {
-        "Erlang A (M/M/c+M)"
-    } else {
-        "Erlang C (M/M/c)"
-    };
-    let load = rate / 3600.0 * aht.as_secs_f64();
-    println!(
-        "{model}: {rate} arrivals/h, AHT {:.1} s, offered load {load:.3} Erl",
-        aht.as_secs_f64()
+    let curve = StaffingCurve::compute(
+        rate / 3600.0,
+        aht.as_secs_f64(),
+        patience.map(|p| p.as_secs_f64()),
+        agents,
+        threshold.as_secs_f64(),
     );
-    println!(
-        "{:>7} {:>9} {:>10} {:>14} {:>12} {:>12}",
-        "agents",
-        "P(wait)",
-        "mean wait",
-        format!("SL({:.0}s)", threshold.as_secs_f64()),
-        "abandon",
-        "occupancy"
-    );
-    for c in parse_agents(agents)? {
-        let queue = Queue {
-            arrival_rate: rate / 3600.0,
-            mean_handle: aht.as_secs_f64(),
-            agents: c,
-            mean_patience: patience.map(|p| p.as_secs_f64()),
-        };
-        match queue.predict(threshold.as_secs_f64()) {
-            Some(p) => println!(
-                "{c:>7} {:>8.2}% {:>9.1}s {:>13.2}% {:>11.2}% {:>11.2}%",
-                p.probability_wait * 100.0,
-                p.mean_wait,
-                p.service_level * 100.0,
-                p.probability_abandon * 100.0,
-                p.occupancy * 100.0
-            ),
-            None => {
-                println!("{c:>7}   unstable: load {load:.2} Erl ≥ {c} agents (no steady state)")
-            }
-        }
-    }
+    let targets = StaffingTarget::defaults(patience.is_some());
+    print!("{}", report::staffing_table(&curve, &targets));
     Ok(())
 }

@@ -6,6 +6,12 @@
 //! Erlang C from B, and Erlang A from the birth–death stationary distribution
 //! computed as ratios to the state with all agents busy. Pure functions.
 //!
+//! A staffing curve ([`StaffingCurve`]) costs time linear in its length: it
+//! carries the Erlang B recursion from one number of agents to the next and
+//! evaluates Erlang A in closed form (a confluent hypergeometric function,
+//! i.e. an incomplete gamma function) instead of walking the queue's chain,
+//! which grows with the overload.
+//!
 //! Time unit: whatever the caller uses for `arrival_rate`, `mean_handle` and
 //! `mean_patience` (the CLI uses seconds). `service_level(t)` is the
 //! probability that a contact is *answered* within `t`; an abandoned contact
@@ -93,12 +99,18 @@ impl Queue {
     }
 
     fn erlang_c(&self, threshold: f64) -> Option<Prediction> {
+        self.erlang_c_with_blocking(erlang_b(self.offered_load(), self.agents), threshold)
+    }
+
+    /// Erlang C from this queue's Erlang B blocking probability, so a
+    /// staffing curve can carry the B recursion from one row to the next.
+    fn erlang_c_with_blocking(&self, blocking: f64, threshold: f64) -> Option<Prediction> {
         let a = self.offered_load();
         let c = f64::from(self.agents);
         if a >= c {
             return None;
         }
-        let pw = erlang_c(a, self.agents);
+        let pw = c * blocking / (c - a * (1.0 - blocking));
         // Gross, Shortle, Thompson & Harris, Fundamentals of Queueing Theory
         // (4th ed.), §2.3: Wq = C/(cμ − λ); P(Wq > t) = C·e^{−(cμ−λ)t}.
         let drain = (c - a) / self.mean_handle;
@@ -235,6 +247,268 @@ fn answered_within(
         log_poisson += lt.ln() - ((n + 1) as f64).ln();
     }
     result
+}
+
+/// The most agents a staffing curve goes up to (the scenario's limit too).
+pub const MAX_CURVE_AGENTS: u32 = 100_000;
+
+/// A goal a staffing curve is read against: the smallest number of agents
+/// meeting it is what a planner looks for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum StaffingTarget {
+    /// Service level at the curve's threshold at least this share.
+    ServiceLevelAtLeast(f64),
+    /// Abandonment at most this share (Erlang A).
+    AbandonmentAtMost(f64),
+    /// Occupancy at most this share (agents not run into the ground).
+    OccupancyAtMost(f64),
+}
+
+impl StaffingTarget {
+    /// The usual planning goals: 80 % answered within the threshold (the
+    /// "80/20" convention), at most 5 % abandoning (only when customers
+    /// abandon, i.e. Erlang A) and occupancy at most 85 %.
+    pub fn defaults(with_patience: bool) -> Vec<StaffingTarget> {
+        let mut targets = vec![StaffingTarget::ServiceLevelAtLeast(0.80)];
+        if with_patience {
+            targets.push(StaffingTarget::AbandonmentAtMost(0.05));
+        }
+        targets.push(StaffingTarget::OccupancyAtMost(0.85));
+        targets
+    }
+
+    pub fn met_by(&self, p: &Prediction) -> bool {
+        match *self {
+            StaffingTarget::ServiceLevelAtLeast(share) => p.service_level >= share,
+            StaffingTarget::AbandonmentAtMost(share) => p.probability_abandon <= share,
+            StaffingTarget::OccupancyAtMost(share) => p.occupancy <= share,
+        }
+    }
+}
+
+/// Predictions for one demand (arrival rate, handle time, patience) over a
+/// range of agents: a staffing curve.
+///
+/// Computed in time linear in the range's end: Erlang B is carried from one
+/// row to the next by its recursion, Erlang C follows from it, and Erlang A
+/// is evaluated in closed form at a cost that does not grow with the queue
+/// (see [`erlang_a_closed_form`]). [`Queue::predict`] gives the same figures
+/// one queue at a time (unit tests compare them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffingCurve {
+    pub arrival_rate: f64,
+    pub mean_handle: f64,
+    pub mean_patience: Option<f64>,
+    pub threshold: f64,
+    /// One row per number of agents, ascending; `None` where there is no
+    /// steady state (Erlang C with load ≥ agents) or, for Erlang A, where the
+    /// evaluation does not converge (patience millions of times the handle
+    /// time).
+    pub rows: Vec<(u32, Option<Prediction>)>,
+}
+
+impl StaffingCurve {
+    /// The curve for `agents` (a range starting at 0 starts at 1).
+    pub fn compute(
+        arrival_rate: f64,
+        mean_handle: f64,
+        mean_patience: Option<f64>,
+        agents: std::ops::RangeInclusive<u32>,
+        threshold: f64,
+    ) -> StaffingCurve {
+        let a = arrival_rate * mean_handle;
+        let (first, last) = ((*agents.start()).max(1), *agents.end());
+        let mut rows = Vec::with_capacity(last.saturating_sub(first) as usize + 1);
+        let mut blocking = 1.0; // Erlang B on 0 agents
+        for c in 1..=last {
+            // The recursion of `erlang_b`, one step per agent.
+            blocking = a * blocking / (f64::from(c) + a * blocking);
+            if c < first {
+                continue;
+            }
+            let queue = Queue {
+                arrival_rate,
+                mean_handle,
+                agents: c,
+                mean_patience,
+            };
+            let prediction = match mean_patience {
+                None => queue.erlang_c_with_blocking(blocking, threshold),
+                Some(patience) => erlang_a_closed_form(&queue, patience, blocking, threshold),
+            };
+            rows.push((c, prediction));
+        }
+        StaffingCurve {
+            arrival_rate,
+            mean_handle,
+            mean_patience,
+            threshold,
+            rows,
+        }
+    }
+
+    /// Index into `rows` of the first row meeting `target`.
+    pub fn first_meeting(&self, target: StaffingTarget) -> Option<usize> {
+        self.rows
+            .iter()
+            .position(|(_, p)| p.as_ref().is_some_and(|p| target.met_by(p)))
+    }
+}
+
+/// Erlang A for one queue in closed form, given its Erlang B blocking.
+///
+/// With x = cμ/θ and y = λ/θ, the stationary law above c agents is
+/// π_{c+j} = π_c · y^j / ((x+1)…(x+j)), so the waiting states weigh
+/// A = Σ_j y^j / ((x+1)…(x+j)) = ₁F₁(1; x+1; y) against π_c, and the states
+/// below c weigh 1/B − 1 (B = Erlang B). Hence P(wait) = B / (B + (1 − B)/A)
+/// and, among those who wait, the share served is (x/y)(1 − 1/A)
+/// (Mandelbaum & Zeltyn, "The M/M/n+G queue: summary of performance
+/// measures", Technion note, 2009; Garnett, Mandelbaum & Reiman, MSOM 4(3),
+/// 2002). Mean wait is P(abandon)/θ, occupancy λ(1 − P(abandon))/(cμ).
+///
+/// Answered within t: a contact finding j waiting ahead reaches an agent
+/// after a sum of exponentials with rates θ(x + k), k = 0…j, whose
+/// transform makes e^{−θV} a Beta(x, j + 1) variable; weighing by e^{−θV}
+/// (its own patience must outlast V) and summing over j gives
+/// x/(x+1) · [G(x+1, y) − G(x+1, y·e^{−θt}) · e^{y(1−e^{−θt})} e^{−(x+1)θt}]
+/// relative to A, with G(x, z) = ₁F₁(1; x+1; z).
+fn erlang_a_closed_form(
+    queue: &Queue,
+    mean_patience: f64,
+    blocking: f64,
+    threshold: f64,
+) -> Option<Prediction> {
+    let theta = 1.0 / mean_patience;
+    let c = f64::from(queue.agents);
+    let x = c / queue.mean_handle / theta;
+    let y = queue.arrival_rate / theta;
+    let (ln_a, abandon_share) = waiting_weight(x, y)?;
+    let probability_wait = blocking / (blocking + (1.0 - blocking) * (-ln_a).exp());
+    let served_share = 1.0 - abandon_share;
+    let answered_within = if threshold > 0.0 {
+        let decay = theta * threshold;
+        let later = ln_hypergeometric(x + 1.0, y * (-decay).exp())?
+            - y * (-decay).exp_m1()
+            - (x + 1.0) * decay
+            - ln_a;
+        (served_share - x / (x + 1.0) * later.exp()).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let probability_abandon = probability_wait * abandon_share;
+    let a = queue.offered_load();
+    Some(Prediction {
+        offered_load: a,
+        load_per_agent: a / c,
+        probability_wait,
+        mean_wait: probability_abandon * mean_patience,
+        probability_abandon,
+        service_level: (1.0 - probability_wait) + probability_wait * answered_within,
+        threshold,
+        occupancy: a * (1.0 - probability_abandon) / c,
+    })
+}
+
+/// Terms beyond this many mean the evaluation is declined (patience so long
+/// against the handle time that x and y run into the trillions).
+const MAX_TERMS: usize = 10_000_000;
+
+/// ln A and the share of waiting contacts that abandon, θE[Q]/(λ·P(wait)).
+/// Where the series converges (y < x + 1) the abandoning share comes from
+/// Σ j·(term j) directly, which avoids the cancellation in
+/// 1 − (x/y)(1 − 1/A) when agents are plentiful.
+fn waiting_weight(x: f64, y: f64) -> Option<(f64, f64)> {
+    if y < x + 1.0 {
+        let (sum, first_moment) = series(x, y)?;
+        Some((sum.ln(), first_moment / (y * sum)))
+    } else {
+        let ln_a = ln_hypergeometric(x, y)?;
+        Some((ln_a, 1.0 - x / y * (1.0 - (-ln_a).exp())))
+    }
+}
+
+/// ln G(x, z), G(x, z) = ₁F₁(1; x+1; z) = Σ_k z^k / ((x+1)…(x+k))
+/// = x·e^z·z^−x·γ(x, z), for x > 0, z > 0.
+fn ln_hypergeometric(x: f64, z: f64) -> Option<f64> {
+    if z < x + 1.0 {
+        series(x, z).map(|(sum, _)| sum.ln())
+    } else {
+        // G = Γ(x+1)·e^z·z^−x·(1 − Q(x, z)), and Q(x, z) = Γ(x, z)/Γ(x)
+        // is at most about ½ here, so the logarithm loses nothing.
+        let ln_scale = ln_gamma_scaled(x, z);
+        let upper = x * upper_gamma_scaled(x, z)? * (-ln_scale).exp();
+        Some(ln_scale + (-upper).ln_1p())
+    }
+}
+
+/// (Σ_k t_k, Σ_k k·t_k) with t_k = z^k / ((x+1)…(x+k)), for z < x + 1,
+/// where the terms only fall. About 9·√x terms at worst (z near x), a few
+/// dozen when agents are plentiful.
+fn series(x: f64, z: f64) -> Option<(f64, f64)> {
+    let (mut term, mut sum, mut first_moment) = (1.0f64, 1.0f64, 0.0f64);
+    for k in 1..MAX_TERMS {
+        term *= z / (x + k as f64);
+        sum += term;
+        first_moment += k as f64 * term;
+        if term <= sum * 1e-17 {
+            return Some((sum, first_moment));
+        }
+    }
+    None
+}
+
+/// e^z·z^−x·Γ(x, z) by its continued fraction (Legendre; modified Lentz,
+/// Press et al., Numerical Recipes, 3rd ed., §6.2), for z ≥ x + 1.
+fn upper_gamma_scaled(x: f64, z: f64) -> Option<f64> {
+    const TINY: f64 = 1e-300;
+    let mut b = z + 1.0 - x;
+    let mut c = 1.0 / TINY;
+    let mut d = 1.0 / b;
+    let mut h = d;
+    for i in 1..MAX_TERMS {
+        let i = i as f64;
+        let an = -i * (i - x);
+        b += 2.0;
+        d = an * d + b;
+        if d.abs() < TINY {
+            d = TINY;
+        }
+        c = b + an / c;
+        if c.abs() < TINY {
+            c = TINY;
+        }
+        d = 1.0 / d;
+        let step = d * c;
+        h *= step;
+        if (step - 1.0).abs() <= f64::EPSILON {
+            return Some(h);
+        }
+    }
+    None
+}
+
+/// ln Γ(x+1) + z − x·ln z, without the cancellation of its large terms when
+/// x and z are close: for x ≥ 15 by Stirling's series, as
+/// z·φ((x − z)/z) + ½·ln(2πx) + 1/(12x) − 1/(360x³) + 1/(1260x⁵) − 1/(1680x⁷)
+/// with φ(d) = (1 + d)·ln(1 + d) − d (Abramowitz & Stegun 6.1.41).
+fn ln_gamma_scaled(x: f64, z: f64) -> f64 {
+    if x < 15.0 {
+        return statrs::function::gamma::ln_gamma(x + 1.0) + z - x * z.ln();
+    }
+    let d = (x - z) / z;
+    let phi = if d.abs() < 0.1 {
+        // Σ_{k≥2} (−d)^k / (k(k − 1)): |d| < 0.1, so 20 terms reach 1e-20.
+        (2..22)
+            .map(|k| (-d).powi(k) / f64::from(k * (k - 1)))
+            .rev()
+            .sum::<f64>()
+    } else {
+        (1.0 + d) * d.ln_1p() - d
+    };
+    let (x2, inv) = (x * x, 1.0 / x);
+    let stirling = inv / 12.0
+        * (1.0 - 1.0 / (30.0 * x2) * (1.0 - 2.0 / (7.0 * x2) * (1.0 - 3.0 / (4.0 * x2))));
+    z * phi + 0.5 * (std::f64::consts::TAU * x).ln() + stirling
 }
 
 #[cfg(test)]
@@ -431,5 +705,179 @@ mod tests {
             "{sl:?} {}",
             p.probability_abandon
         );
+    }
+
+    /// Every row of the curve against `Queue::predict` for the same queue.
+    fn assert_curve_matches_predict(
+        arrival_rate: f64,
+        mean_handle: f64,
+        mean_patience: Option<f64>,
+        agents: std::ops::RangeInclusive<u32>,
+        threshold: f64,
+    ) {
+        let curve = StaffingCurve::compute(
+            arrival_rate,
+            mean_handle,
+            mean_patience,
+            agents.clone(),
+            threshold,
+        );
+        assert_eq!(curve.rows.len(), agents.clone().count());
+        for (c, row) in &curve.rows {
+            let expected = Queue {
+                arrival_rate,
+                mean_handle,
+                agents: *c,
+                mean_patience,
+            }
+            .predict(threshold);
+            let (Some(got), Some(want)) = (row, expected) else {
+                assert_eq!(row.is_some(), expected.is_some(), "c = {c}");
+                continue;
+            };
+            let case = format!("c = {c}: {got:?}\n vs {want:?}");
+            for (g, w) in [
+                (got.probability_wait, want.probability_wait),
+                (got.probability_abandon, want.probability_abandon),
+                (got.service_level, want.service_level),
+                (got.occupancy, want.occupancy),
+            ] {
+                assert!(close(g, w, 1e-9), "{case}");
+            }
+            assert!(
+                close(
+                    got.mean_wait,
+                    want.mean_wait,
+                    1e-9 * want.mean_wait.max(1.0)
+                ),
+                "{case}"
+            );
+            assert_eq!(got.offered_load, want.offered_load);
+        }
+    }
+
+    #[test]
+    fn erlang_c_curve_matches_the_per_queue_formula() {
+        assert_curve_matches_predict(0.2, 240.0, None, 40..=70, 15.0);
+        assert_curve_matches_predict(2.0, 1.0, None, 1..=6, 0.5);
+        assert_curve_matches_predict(1.0, 4750.0, None, 4740..=4800, 20.0);
+    }
+
+    #[test]
+    fn erlang_a_curve_matches_the_per_queue_formula() {
+        // The README's queue: 720 calls/h, 4-minute calls, 3-minute patience.
+        assert_curve_matches_predict(0.2, 240.0, Some(180.0), 30..=70, 15.0);
+        // The Erlang A validation queue (P(abandon) 7.37 % at 20 agents).
+        assert_curve_matches_predict(1200.0 / 3600.0, 60.0, Some(120.0), 10..=30, 20.0);
+        // Patience equal to the handle time (the M/M/∞ case), threshold 0.
+        assert_curve_matches_predict(2.4, 5.0, Some(5.0), 1..=25, 0.0);
+        // Very light load, and a heavy overload with a long queue.
+        assert_curve_matches_predict(10.0 / 3600.0, 300.0, Some(180.0), 1..=8, 20.0);
+        assert_curve_matches_predict(2.0, 300.0, Some(180.0), 1..=40, 20.0);
+        // Impatient customers (patience a tenth of the handle time) and
+        // patient ones (a hundred times the handle time).
+        assert_curve_matches_predict(0.1, 600.0, Some(60.0), 40..=80, 30.0);
+        assert_curve_matches_predict(0.9, 20.0, Some(2000.0), 12..=30, 20.0);
+    }
+
+    #[test]
+    fn erlang_a_curve_tends_to_erlang_c_as_patience_grows() {
+        let c = StaffingCurve::compute(0.9, 20.0, None, 19..=25, 20.0);
+        let a = StaffingCurve::compute(0.9, 20.0, Some(1e9), 19..=25, 20.0);
+        for ((_, c), (_, a)) in c.rows.iter().zip(&a.rows) {
+            let (c, a) = (c.unwrap(), a.unwrap());
+            assert!(close(a.probability_wait, c.probability_wait, 1e-5));
+            assert!(close(a.service_level, c.service_level, 1e-5));
+            assert!(close(a.mean_wait, c.mean_wait, 1e-3 * c.mean_wait));
+        }
+    }
+
+    #[test]
+    fn a_long_erlang_a_curve_is_computed_row_by_row_in_constant_time() {
+        // 48 000 Erl over 1..100 000 agents: the per-queue chain would walk a
+        // queue of tens of thousands per row; the closed form does not.
+        let curve = StaffingCurve::compute(200.0, 240.0, Some(180.0), 1..=100_000, 20.0);
+        assert_eq!(curve.rows.len(), 100_000);
+        let rows: Vec<Prediction> = curve.rows.iter().map(|(_, p)| p.unwrap()).collect();
+        for p in &rows {
+            for v in [
+                p.probability_wait,
+                p.probability_abandon,
+                p.service_level,
+                p.occupancy,
+                p.mean_wait,
+            ] {
+                assert!(v.is_finite() && v >= 0.0, "{p:?}");
+            }
+        }
+        // Heavily understaffed: nearly everyone waits and most abandon;
+        // overstaffed: nobody waits.
+        assert!(rows[0].probability_wait > 0.999_999 && rows[0].probability_abandon > 0.99);
+        assert!(rows[99_999].probability_wait < 1e-12);
+        // Spot checks against the per-queue formula around the targets.
+        for c in [47_900u32, 48_000, 48_100] {
+            let want = Queue {
+                arrival_rate: 200.0,
+                mean_handle: 240.0,
+                agents: c,
+                mean_patience: Some(180.0),
+            }
+            .predict(20.0)
+            .unwrap();
+            let got = rows[c as usize - 1];
+            assert!(
+                close(got.probability_wait, want.probability_wait, 1e-8),
+                "{got:?} {want:?}"
+            );
+            assert!(close(
+                got.probability_abandon,
+                want.probability_abandon,
+                1e-8
+            ));
+            assert!(close(got.service_level, want.service_level, 1e-8));
+        }
+        let sl = curve
+            .first_meeting(StaffingTarget::ServiceLevelAtLeast(0.8))
+            .unwrap();
+        assert!(curve.rows[sl].1.unwrap().service_level >= 0.8);
+        assert!(curve.rows[sl - 1].1.unwrap().service_level < 0.8);
+    }
+
+    #[test]
+    fn targets_pick_the_smallest_staffing_that_meets_them() {
+        let curve = StaffingCurve::compute(0.2, 240.0, None, 40..=70, 20.0);
+        // Unstable rows (≤ 48 agents) meet nothing.
+        let sl = curve
+            .first_meeting(StaffingTarget::ServiceLevelAtLeast(0.8))
+            .unwrap();
+        assert_eq!(curve.rows[sl].0, 54);
+        let occupancy = curve
+            .first_meeting(StaffingTarget::OccupancyAtMost(0.85))
+            .unwrap();
+        // 48 / 57 = 0.842 ≤ 0.85 < 48 / 56.
+        assert_eq!(curve.rows[occupancy].0, 57);
+        assert_eq!(
+            curve.first_meeting(StaffingTarget::OccupancyAtMost(0.1)),
+            None
+        );
+        assert_eq!(StaffingTarget::defaults(false).len(), 2);
+        assert_eq!(StaffingTarget::defaults(true).len(), 3);
+    }
+
+    #[test]
+    fn stirling_form_matches_ln_gamma() {
+        for (x, z) in [
+            (15.0, 14.0),
+            (20.5, 30.0),
+            (1000.0, 1001.0),
+            (75_000.0, 36_000.0),
+        ] {
+            let direct = statrs::function::gamma::ln_gamma(x + 1.0) + z - x * f64::ln(z);
+            let stable = ln_gamma_scaled(x, z);
+            assert!(
+                close(stable, direct, 1e-12 * direct.abs().max(1.0) + 1e-9),
+                "{x} {z}: {stable} {direct}"
+            );
+        }
     }
 }

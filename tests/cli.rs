@@ -1,5 +1,5 @@
 //! The binary as a user drives it: the README's run command, `validate`,
-//! `erlang`, help, and the run-folder rules.
+//! `erlang`, help, the run-folder rules and the answers to bad arguments.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -204,4 +204,124 @@ fn help_is_available_everywhere() {
         assert!(output.status.success(), "{args:?}");
         assert!(stdout(&output).contains("Usage:"), "{args:?}");
     }
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn erlang_agents_errors_say_which_rule_was_broken() {
+    for (agents, message) in [
+        ("0", "the number of agents must be at least 1, got 0"),
+        ("0..5", "the number of agents must be at least 1, got 0"),
+        ("10..5", "the range start (10) must not exceed its end (5)"),
+        ("1000000", "at most 100000 agents, got 1000000"),
+        ("1..100001", "at most 100000 agents, got 100001"),
+        (
+            "ten",
+            "`ten` is not a count (e.g. 25) or a range (e.g. 20..30)",
+        ),
+        ("-3", "`-3` is not a count"),
+    ] {
+        let agents_arg = format!("--agents={agents}");
+        let output = handoff_sim(&["erlang", "--rate", "720", "--aht", "4m", &agents_arg]);
+        assert_eq!(output.status.code(), Some(2), "{agents}");
+        let text = stderr(&output);
+        assert!(text.contains("--agents"), "{agents}: {text}");
+        assert!(
+            text.contains(message),
+            "{agents}: `{message}` missing from {text}"
+        );
+        assert!(stdout(&output).is_empty());
+    }
+    let help = stdout(&handoff_sim(&["erlang", "--help"]));
+    assert!(help.contains("1 to 100 000"), "{help}");
+    assert!(help.contains("start ≤ end ≤ 100 000"), "{help}");
+}
+
+#[test]
+fn a_long_erlang_curve_prints_the_rows_around_the_targets() {
+    // 48 000 Erl over 1..100 000 agents with patience: quadratic before,
+    // linear now; it prints a bounded table, not 100 000 rows.
+    let output = handoff_sim(&[
+        "erlang",
+        "--rate",
+        "720000",
+        "--aht",
+        "4m",
+        "--agents",
+        "1..100000",
+        "--patience",
+        "3m",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() <= 30, "{} lines:\n{text}", lines.len());
+    assert!(text.starts_with("Erlang A"), "{text}");
+    assert!(text.contains("offered load 48000.000 Erl"), "{text}");
+    let row = |agents: &str| {
+        lines
+            .iter()
+            .find(|l| l.split_whitespace().next() == Some(agents))
+            .unwrap_or_else(|| panic!("no row for {agents}:\n{text}"))
+    };
+    // The first and last rows, and the targets with two rows either side.
+    assert!(row("1").contains("100.00%"), "{text}");
+    assert!(row("100000").contains("48.00%"), "{text}");
+    for agents in ["43241", "43245", "45599", "45603", "56469", "56473"] {
+        row(agents);
+    }
+    assert!(row("43243").ends_with("← SL(20s) ≥ 80%"), "{text}");
+    assert!(row("43243").contains("80.02%"), "{text}");
+    assert!(row("45601").ends_with("← abandon ≤ 5%"), "{text}");
+    assert!(row("56471").ends_with("← occupancy ≤ 85%"), "{text}");
+    // Each gap says how many rows it skipped; together with the printed
+    // rows they make up the range.
+    let skipped: usize = lines
+        .iter()
+        .filter_map(|l| l.trim().strip_prefix("… "))
+        .map(|l| {
+            l.strip_suffix(" rows skipped")
+                .unwrap()
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum();
+    assert!(text.contains("Printed 17 of 100000 rows"), "{text}");
+    assert_eq!(skipped + 17, 100_000);
+    assert!(
+        text.contains(
+            "Smallest staffing: SL(20s) ≥ 80% from 43243 agents; abandon ≤ 5% from 45601 agents; \
+             occupancy ≤ 85% from 56471 agents"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_short_erlang_curve_prints_every_row() {
+    let output = handoff_sim(&[
+        "erlang", "--rate", "720", "--aht", "4m", "--agents", "1..60",
+    ]);
+    assert!(output.status.success());
+    let text = stdout(&output);
+    let rows = text
+        .lines()
+        .filter(|l| {
+            l.split_whitespace()
+                .next()
+                .is_some_and(|w| w.parse::<u32>().is_ok())
+        })
+        .count();
+    assert_eq!(rows, 60, "{text}");
+    assert!(!text.contains("skipped"), "{text}");
+    // Erlang C: SL(20s) 80 % first at 54 agents, occupancy 85 % at 57.
+    assert!(
+        text.contains(
+            "Smallest staffing: SL(20s) ≥ 80% from 54 agents; occupancy ≤ 85% from 57 agents"
+        ),
+        "{text}"
+    );
 }

@@ -24,6 +24,7 @@ use crate::metrics::{Estimate, HandoffQuality, ServiceStats, Summary, TriggerQua
 use crate::replay::{ReplayReport, Truth};
 use crate::scenario::Scenario;
 use crate::sim::RunOutput;
+use crate::theory::{StaffingCurve, StaffingTarget};
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     move |source| Error::Output {
@@ -357,6 +358,138 @@ pub fn replay_table(report: &ReplayReport) -> String {
          a premature escalation is an error in both, as in the simulation (where none is premature)"
     );
     out
+}
+
+/// A staffing curve of at most this many rows is printed whole.
+pub const FULL_CURVE_ROWS: usize = 60;
+
+/// Rows printed on each side of a target's row in a long curve.
+const ROWS_AROUND_TARGET: usize = 2;
+
+/// What `handoff-sim erlang` prints: the queue, one row per number of
+/// agents (rows meeting a target first are marked), and for a range the
+/// smallest staffing meeting each target. A curve longer than
+/// [`FULL_CURVE_ROWS`] keeps its first and last rows and those around each
+/// target; a line says how many rows were skipped at each gap.
+pub fn staffing_table(curve: &StaffingCurve, targets: &[StaffingTarget]) -> String {
+    let mut out = String::new();
+    let load = curve.arrival_rate * curve.mean_handle;
+    let model = match curve.mean_patience {
+        Some(p) => format!("Erlang A (M/M/c+M), patience {p:.1} s"),
+        None => "Erlang C (M/M/c)".to_string(),
+    };
+    let _ = writeln!(
+        out,
+        "{model}: {} arrivals/h, AHT {:.1} s, offered load {load:.3} Erl",
+        trimmed(curve.arrival_rate * 3600.0),
+        curve.mean_handle
+    );
+    let sl_label = format!("SL({:.0}s)", curve.threshold);
+    let _ = writeln!(
+        out,
+        "{:>7} {:>9} {:>10} {:>14} {:>12} {:>12}",
+        "agents", "P(wait)", "mean wait", sl_label, "abandon", "occupancy"
+    );
+    let met: Vec<(StaffingTarget, Option<usize>)> = targets
+        .iter()
+        .map(|t| (*t, curve.first_meeting(*t)))
+        .collect();
+    let rows = &curve.rows;
+    let shown: Vec<usize> = if rows.len() <= FULL_CURVE_ROWS {
+        (0..rows.len()).collect()
+    } else {
+        let mut shown = vec![0, rows.len() - 1];
+        for at in met.iter().filter_map(|(_, at)| *at) {
+            let from = at.saturating_sub(ROWS_AROUND_TARGET);
+            let to = (at + ROWS_AROUND_TARGET).min(rows.len() - 1);
+            shown.extend(from..=to);
+        }
+        shown.sort_unstable();
+        shown.dedup();
+        shown
+    };
+    let mut previous: Option<usize> = None;
+    for &i in &shown {
+        let skipped = previous.map_or(i, |p| i - p - 1);
+        if skipped > 0 {
+            let _ = writeln!(out, "{:>7} {skipped} rows skipped", "…");
+        }
+        previous = Some(i);
+        let (c, prediction) = &rows[i];
+        let marks: Vec<String> = met
+            .iter()
+            .filter(|(_, at)| *at == Some(i))
+            .map(|(t, _)| target_label(t, &sl_label))
+            .collect();
+        let mark = if marks.is_empty() {
+            String::new()
+        } else {
+            format!("  ← {}", marks.join(", "))
+        };
+        match prediction {
+            Some(p) => {
+                let _ = writeln!(
+                    out,
+                    "{c:>7} {:>8.2}% {:>9.1}s {:>13.2}% {:>11.2}% {:>11.2}%{mark}",
+                    p.probability_wait * 100.0,
+                    p.mean_wait,
+                    p.service_level * 100.0,
+                    p.probability_abandon * 100.0,
+                    p.occupancy * 100.0
+                );
+            }
+            None if curve.mean_patience.is_none() => {
+                let _ = writeln!(
+                    out,
+                    "{c:>7}   unstable: load {load:.2} Erl ≥ {c} agents (no steady state)"
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "{c:>7}   no result: patience too long against the handle time to evaluate"
+                );
+            }
+        }
+    }
+    if let (Some(first), Some(last)) = (rows.first(), rows.last())
+        && rows.len() > 1
+    {
+        let goals: Vec<String> = met
+            .iter()
+            .map(|(t, at)| {
+                let label = target_label(t, &sl_label);
+                match at {
+                    Some(i) => format!("{label} from {} agents", rows[*i].0),
+                    None => format!("{label} not met in {}..{}", first.0, last.0),
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "Smallest staffing: {}", goals.join("; "));
+        if shown.len() < rows.len() {
+            let _ = writeln!(
+                out,
+                "Printed {} of {} rows (a range of at most {FULL_CURVE_ROWS} rows prints them all).",
+                shown.len(),
+                rows.len()
+            );
+        }
+    }
+    out
+}
+
+fn target_label(target: &StaffingTarget, sl_label: &str) -> String {
+    match *target {
+        StaffingTarget::ServiceLevelAtLeast(s) => format!("{sl_label} ≥ {:.0}%", s * 100.0),
+        StaffingTarget::AbandonmentAtMost(s) => format!("abandon ≤ {:.0}%", s * 100.0),
+        StaffingTarget::OccupancyAtMost(s) => format!("occupancy ≤ {:.0}%", s * 100.0),
+    }
+}
+
+/// A number without trailing zeros (720, 12.5).
+fn trimmed(x: f64) -> String {
+    let text = format!("{x:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// The human-readable summary table. Deterministic (no wall-clock values).
