@@ -3,7 +3,8 @@
 //! Every error a user can cause carries what they need to fix it: the file, the
 //! key path inside the scenario, the line when it is known, and what is allowed.
 //! The binary maps bad input ([`Error::is_bad_input`]: the scenario, arguments,
-//! data files) to exit code 2 and everything else to 1.
+//! data files, an output path that cannot be a folder) to exit code 2 and
+//! everything else to 1.
 
 use std::path::PathBuf;
 
@@ -52,8 +53,13 @@ pub enum Error {
     /// A data file holds nothing to work on (empty, or only comments).
     #[error("no conversations in {}", file.display())]
     NoConversations { file: PathBuf },
-    /// Writing the run's output failed.
-    #[error("cannot write {path}: {source}")]
+    /// The run folder cannot go where asked: `file` (the output folder or
+    /// one of its parents) is a file.
+    #[error("{}", output_is_a_file(out, file))]
+    OutputIsAFile { out: PathBuf, file: PathBuf },
+    /// Writing the run's output failed. The OS error is the `source` (shown
+    /// after the message by error reporters, so it is not repeated here).
+    #[error("cannot write {}", path.display())]
     Output {
         path: PathBuf,
         #[source]
@@ -77,6 +83,22 @@ impl Error {
                 | Error::InvalidArgument { .. }
                 | Error::Input { .. }
                 | Error::NoConversations { .. }
+                | Error::OutputIsAFile { .. }
+        )
+    }
+}
+
+fn output_is_a_file(out: &std::path::Path, file: &std::path::Path) -> String {
+    if out == file {
+        format!(
+            "cannot create the run folder in {}: it is a file, not a folder",
+            out.display()
+        )
+    } else {
+        format!(
+            "cannot create the run folder in {}: {} is a file, not a folder",
+            out.display(),
+            file.display()
         )
     }
 }

@@ -1,17 +1,26 @@
 //! The `handoff-sim` binary: parses arguments and calls the library.
-//! Exit codes: 0 success, 2 bad input (scenario or arguments), 1 other errors.
+//! Exit codes: 0 success, 2 bad input (scenario or arguments), 1 other errors,
+//! 130 when `run` is interrupted (Ctrl-C, SIGTERM; the partial run folder is
+//! removed first).
 
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
+use handoff_sim::report::RunFolder;
 use handoff_sim::theory::{MAX_CURVE_AGENTS, StaffingCurve, StaffingTarget};
 use handoff_sim::triggers::TriggerEngine;
 use handoff_sim::{Error, Scenario, replay, report, sim};
+
+/// The run folder while `run` writes it. The interrupt handler takes it,
+/// removes it and exits; `run` takes it back when the run is complete (or
+/// failed), so a complete run is never removed.
+static PARTIAL_RUN: Mutex<Option<RunFolder>> = Mutex::new(None);
 
 /// Simulate AI-to-human handoffs in contact centres.
 #[derive(Parser)]
@@ -103,11 +112,20 @@ fn execute(command: Command) -> anyhow::Result<()> {
             if let Some(seed) = seed {
                 loaded.set_seed(seed);
             }
-            let dir = report::create_run_dir(&out, &loaded.name, loaded.seed)?;
-            // Nothing half-written is left behind: on failure the run folder goes.
-            let result = run_into(&dir, &loaded, conversations);
-            if result.is_err() {
-                let _ = std::fs::remove_dir_all(&dir);
+            ctrlc::set_handler(discard_partial_run_and_exit)
+                .context("installing the Ctrl-C / SIGTERM handler")?;
+            let folder = RunFolder::create(&out, &loaded.name, loaded.seed)?;
+            *partial_run() = Some(folder.clone());
+            let result = run_into(folder.path(), &loaded, conversations);
+            {
+                // Complete or failed, the run is no longer the handler's to
+                // remove; a failed one goes here, under the lock, so an
+                // interrupt now cannot exit before it is gone.
+                let mut partial = partial_run();
+                partial.take();
+                if result.is_err() {
+                    let _ = folder.discard();
+                }
             }
             let report_path = result?;
             println!("\nreport: {}", report_path.display());
@@ -168,6 +186,34 @@ fn run_into(
             .with_context(|| format!("renaming {}", partial.display()))?;
     }
     Ok(report_path)
+}
+
+fn partial_run() -> std::sync::MutexGuard<'static, Option<RunFolder>> {
+    PARTIAL_RUN.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// On SIGINT, SIGTERM or SIGHUP during `run`: removes the partial run folder
+/// and exits with 130. It keeps the lock until the process ends, so `run`
+/// cannot report a run whose folder is being removed.
+fn discard_partial_run_and_exit() {
+    let mut partial = partial_run();
+    match partial.take() {
+        Some(folder) => {
+            let removed = folder.discard();
+            match removed {
+                Ok(()) => eprintln!(
+                    "\ninterrupted: removed the partial run folder {}",
+                    folder.path().display()
+                ),
+                Err(e) => eprintln!(
+                    "\ninterrupted: could not remove the partial run folder {}: {e}",
+                    folder.path().display()
+                ),
+            }
+        }
+        None => eprintln!("\ninterrupted"),
+    }
+    std::process::exit(130);
 }
 
 /// `--agents`: a count or a range `lo..hi` (or `lo..=hi`), each rule

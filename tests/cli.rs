@@ -210,6 +210,52 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Every entry under `dir`, recursively, sorted.
+fn tree(dir: &Path) -> Vec<PathBuf> {
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            entries.extend(tree(&path));
+        }
+        entries.push(path);
+    }
+    entries.sort();
+    entries
+}
+
+#[test]
+fn out_naming_a_file_is_bad_input_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("results.txt");
+    std::fs::write(&file, "keep me").unwrap();
+    for (out, blocker) in [(file.clone(), &file), (file.join("sub"), &file)] {
+        let output = handoff_sim(&[
+            "run",
+            "scenarios/basic.toml",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        let text = stderr(&output);
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(
+            text.starts_with("error: cannot create the run folder in "),
+            "{text}"
+        );
+        assert!(text.contains(out.to_str().unwrap()), "{text}");
+        assert!(
+            text.contains(&format!("{} is a file, not a folder", blocker.display()))
+                || text.contains("it is a file, not a folder"),
+            "{text}"
+        );
+        assert!(stdout(&output).is_empty());
+        // Nothing written, the file untouched.
+        assert_eq!(tree(dir.path()), vec![file.clone()]);
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+    }
+}
+
 #[test]
 fn erlang_agents_errors_say_which_rule_was_broken() {
     for (agents, message) in [
@@ -324,4 +370,19 @@ fn a_short_erlang_curve_prints_every_row() {
         ),
         "{text}"
     );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_failure_reports_the_os_error_once() {
+    // No folder can be made under /proc, not even by root.
+    let output = handoff_sim(&["run", "scenarios/basic.toml", "--out", "/proc/self/no-such"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.starts_with("error: cannot write /proc/self/no-such/basic: "),
+        "{text}"
+    );
+    assert_eq!(text.matches("os error").count(), 1, "{text}");
 }

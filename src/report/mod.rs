@@ -42,28 +42,90 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     fs::rename(&tmp, path).map_err(io_error(path))
 }
 
-/// Creates a new, unique run folder under `<out>/<scenario>/`.
-pub fn create_run_dir(out: &Path, scenario: &str, seed: u64) -> Result<PathBuf> {
-    let parent = out.join(scenario);
-    fs::create_dir_all(&parent).map_err(io_error(&parent))?;
-    let stamp: String = humantime::format_rfc3339_seconds(SystemTime::now())
-        .to_string()
-        .chars()
-        .filter(|c| !matches!(c, '-' | ':'))
-        .collect();
-    for attempt in 1u32.. {
-        let name = match attempt {
-            1 => format!("{stamp}-seed{seed}"),
-            n => format!("{stamp}-seed{seed}-{n}"),
-        };
-        let dir = parent.join(name);
-        match fs::create_dir(&dir) {
-            Ok(()) => return Ok(dir),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(io_error(&dir)(e)),
+/// A new run folder, `<out>/<scenario>/<run-id>/`, partial until the run is
+/// written: [`RunFolder::discard`] removes it, and the parent folders that
+/// creating it made, when a run fails or is interrupted.
+#[derive(Debug, Clone)]
+pub struct RunFolder {
+    path: PathBuf,
+    /// Folders that did not exist before, outermost first.
+    created_parents: Vec<PathBuf>,
+}
+
+impl RunFolder {
+    /// Creates a new, unique run folder under `<out>/<scenario>/`. An `out`
+    /// that is a file (or lies under one) is [`Error::OutputIsAFile`].
+    pub fn create(out: &Path, scenario: &str, seed: u64) -> Result<RunFolder> {
+        let parent = out.join(scenario);
+        // The nearest existing ancestor must be a folder; an error from
+        // `create_dir_all` would only say "Not a directory".
+        let existing = parent.ancestors().find(|p| p.exists());
+        if let Some(file) = existing.filter(|p| !p.is_dir()) {
+            return Err(Error::OutputIsAFile {
+                out: out.to_path_buf(),
+                file: file.to_path_buf(),
+            });
         }
+        let mut created_parents: Vec<PathBuf> = parent
+            .ancestors()
+            .take_while(|p| !p.as_os_str().is_empty() && !p.exists())
+            .map(Path::to_path_buf)
+            .collect();
+        created_parents.reverse();
+        fs::create_dir_all(&parent).map_err(io_error(&parent))?;
+        let stamp: String = humantime::format_rfc3339_seconds(SystemTime::now())
+            .to_string()
+            .chars()
+            .filter(|c| !matches!(c, '-' | ':'))
+            .collect();
+        for attempt in 1u32.. {
+            let name = match attempt {
+                1 => format!("{stamp}-seed{seed}"),
+                n => format!("{stamp}-seed{seed}-{n}"),
+            };
+            let path = parent.join(name);
+            match fs::create_dir(&path) {
+                Ok(()) => {
+                    return Ok(RunFolder {
+                        path,
+                        created_parents,
+                    });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(io_error(&path)(e)),
+            }
+        }
+        unreachable!("the attempt counter is unbounded")
     }
-    unreachable!("the attempt counter is unbounded")
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Removes the run folder with everything in it, then the parents that
+    /// [`RunFolder::create`] made if they are empty. Safe to call while the
+    /// run is still writing (from a signal handler): a file created between
+    /// listing the folder and removing it makes the removal retry.
+    pub fn discard(&self) -> std::io::Result<()> {
+        let mut result = Ok(());
+        for _ in 0..20 {
+            result = match fs::remove_dir_all(&self.path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                other => other,
+            };
+            if result.is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        for parent in self.created_parents.iter().rev() {
+            // Fails, as it should, when the folder is not empty.
+            if fs::remove_dir(parent).is_err() {
+                break;
+            }
+        }
+        result
+    }
 }
 
 /// `summary.json` bytes: pretty JSON with a trailing newline. Deterministic.
