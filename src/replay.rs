@@ -256,8 +256,11 @@ fn bad_line(file: &Path, line: usize, field: Option<String>, message: String) ->
 }
 
 /// Parses JSON Lines text (`file` names it in errors); blank lines and lines
-/// starting with `#` are skipped. Every line is checked (see [`check`]); text
-/// without a conversation is [`Error::NoConversations`].
+/// starting with `#` are skipped. Every line is checked: a bad one is
+/// [`Error::Input`] with its line and the field at fault (JSON errors, a
+/// confidence outside [0, 1], a negative `previous_contact_hours`, a
+/// `label.from_turn` of 0 or beyond the customer turns); text without a
+/// conversation is [`Error::NoConversations`].
 pub fn parse(text: &str, file: &Path) -> Result<Vec<RecordedConversation>> {
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {

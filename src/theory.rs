@@ -292,7 +292,7 @@ impl StaffingTarget {
 /// Computed in time linear in the range's end: Erlang B is carried from one
 /// row to the next by its recursion, Erlang C follows from it, and Erlang A
 /// is evaluated in closed form at a cost that does not grow with the queue
-/// (see [`erlang_a_closed_form`]). [`Queue::predict`] gives the same figures
+/// (`erlang_a_closed_form`). [`Queue::predict`] gives the same figures
 /// one queue at a time (unit tests compare them).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StaffingCurve {
