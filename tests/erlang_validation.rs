@@ -62,7 +62,7 @@ fn erlang_c_at(load_per_agent: f64, days: u32) {
         theory.service_level,
     );
     // Occupancy is the offered load per agent (within 1 %).
-    let occupancy = run.summary.pools[0].occupancy;
+    let occupancy = run.summary.pools[0].occupancy.value;
     assert!(
         (occupancy - load_per_agent).abs() < 0.01 * load_per_agent,
         "occupancy {occupancy}"

@@ -238,6 +238,14 @@ fn row(out: &mut String, label: &str, value: String, n: u64) {
 
 fn service_rows(out: &mut String, s: &ServiceStats) {
     row(out, "offered to humans", s.offered.to_string(), s.offered);
+    if s.still_waiting > 0 {
+        row(
+            out,
+            "still waiting at the end",
+            s.still_waiting.to_string(),
+            s.offered,
+        );
+    }
     row(
         out,
         &format!("service level ({:.0} s)", s.threshold_s),
@@ -271,19 +279,35 @@ fn service_rows(out: &mut String, s: &ServiceStats) {
         format!("{:.0}/{:.0}/{:.0}/{:.0} s", w.p50, w.p90, w.p99, w.max),
         w.n,
     );
+    let withheld: Vec<&str> = [
+        ("service level", &s.service_level),
+        ("ASA", &s.asa_s),
+        ("P(wait)", &s.probability_wait),
+        ("abandonment", &s.abandonment_rate),
+    ]
+    .iter()
+    .filter(|(_, e)| e.ci_withheld.is_some())
+    .map(|(name, _)| *name)
+    .collect();
+    if let Some(reason) = [&s.service_level, &s.asa_s, &s.probability_wait, &s.abandonment_rate]
+        .iter()
+        .find_map(|e| e.ci_withheld)
+    {
+        let _ = writeln!(out, "  no ± on {}: {reason}", withheld.join(", "));
+    }
 }
 
 fn trigger_rows(out: &mut String, t: &TriggerQuality) {
     let _ = writeln!(
         out,
         "\nTriggers against ground truth ({} of {} bot conversations needed a human)",
-        t.needed_human, t.bot_conversations
+        t.needed_human, t.judged_conversations
     );
     row(
         out,
         "escalations",
         t.escalations.to_string(),
-        t.bot_conversations,
+        t.judged_conversations,
     );
     row(
         out,
@@ -600,6 +624,14 @@ pub fn summary_table(summary: &Summary) -> String {
             pct(&bot.abandonment_rate),
             bot.conversations,
         );
+        if bot.still_in_bot > 0 {
+            row(
+                &mut out,
+                "still in the bot at the end",
+                bot.still_in_bot.to_string(),
+                bot.conversations,
+            );
+        }
         for (reason, n) in &bot.handoffs_by_reason {
             row(
                 &mut out,
@@ -625,10 +657,12 @@ pub fn summary_table(summary: &Summary) -> String {
     for p in &summary.pools {
         let _ = writeln!(
             out,
-            "  {:<20} agents {:>6}   occupancy {:>5.1} %   contacts/agent {:>5.2}",
+            "  {:<20} agents {:>6} × {} slots   occupancy {:>14}   agents engaged {:>5.1} %   contacts/agent {:>5.2}",
             p.name,
             p.agents,
-            p.occupancy * 100.0,
+            p.slots_per_agent,
+            pct(&p.occupancy),
+            p.agents_engaged * 100.0,
             p.mean_concurrency
         );
     }
