@@ -27,7 +27,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use crate::metrics::stats::{Estimate, batch_ratio_ci};
+use crate::metrics::stats::{Batching, Estimate};
 use crate::scenario::{Channel, Scenario, SkillId};
 
 pub type ConversationId = u64;
@@ -103,6 +103,11 @@ pub struct PoolOccupancy {
     pub mean_concurrency: f64,
     /// Agent-seconds in the measured window (the denominator).
     pub staffed_seconds: f64,
+    /// Mean time a contact held a slot (whole run); `None` before any release.
+    pub mean_holding_s: Option<f64>,
+    /// The pool's relaxation time ([`crate::theory::relaxation_time`]) at an
+    /// upper bound of its occupancy; infinite when (nearly) saturated.
+    pub relaxation_s: Option<f64>,
 }
 
 /// Router figures per reporting interval, from time 0.
@@ -614,18 +619,35 @@ impl Router {
                     .unzip();
                 let used_total: f64 = used.iter().sum();
                 let capacity_total: f64 = capacity.iter().sum();
+                let utilisation = if capacity_total > 0.0 {
+                    used_total / capacity_total
+                } else {
+                    0.0
+                };
+                let releases: u64 = pool.releases_by_channel.iter().sum();
+                let mean_holding_s = (releases > 0)
+                    .then(|| pool.held_seconds_by_channel.iter().sum::<f64>() / releases as f64);
+                // Near saturation the relaxation time is steep in the load,
+                // and a run that happened to see a little less load than
+                // the model offers would get too short a floor. So take it
+                // at an upper bound of the load: two standard errors of a
+                // load estimate from N served contacts (Poisson arrivals,
+                // holding times with a coefficient of variation near 1:
+                // relative variance ≈ 2 / N).
+                let load_high = utilisation * (1.0 + 2.0 * (2.0 / releases.max(1) as f64).sqrt());
+                let relaxation_s = mean_holding_s
+                    .and_then(|h| crate::theory::relaxation_time(h, units, load_high));
                 let occupancy = Estimate {
-                    value: if capacity_total > 0.0 {
-                        used_total / capacity_total
-                    } else {
-                        0.0
-                    },
+                    value: utilisation,
                     // Observations: the measured reporting intervals.
                     n: used.len() as u64,
                     ci95: None,
+                    ci95_range: None,
                     ci_withheld: None,
                 }
-                .with_batch_means(batch_ratio_ci(&used, &capacity));
+                .with_batch_means(
+                    Batching::from_relaxation(relaxation_s, interval).ratio(&used, &capacity),
+                );
                 PoolOccupancy {
                     pool: p,
                     agents: pool.count,
@@ -634,6 +656,8 @@ impl Router {
                     agents_engaged: ratio(pool.busy_agent_seconds),
                     mean_concurrency: ratio(pool.contact_seconds),
                     staffed_seconds: staffed,
+                    mean_holding_s,
+                    relaxation_s,
                 }
             })
             .collect()

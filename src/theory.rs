@@ -66,6 +66,28 @@ pub struct Prediction {
     pub occupancy: f64,
 }
 
+/// Relaxation time, in seconds, of a pool of `slots` servers each holding a
+/// contact for `mean_holding` seconds on average, at `utilisation` (0 … 1):
+/// the time scale on which the queue forgets where it was,
+/// 1 / (μ (√c − √a)²) with a = utilisation · c, the spectral-gap
+/// approximation for M/M/c (Abate and Whitt, "Transient behavior of the
+/// M/M/1 queue", 1987; Whitt, "Planning queueing simulations", *Management
+/// Science* 35, 1989). Output statistics of a run are correlated over a few
+/// relaxation times, so batches must be longer than that. Infinite at or
+/// above saturation; `None` without the data to say (no slots, no holding
+/// time).
+pub fn relaxation_time(mean_holding: f64, slots: f64, utilisation: f64) -> Option<f64> {
+    if !(mean_holding > 0.0 && slots > 0.0 && utilisation.is_finite()) {
+        return None;
+    }
+    let gap = slots.sqrt() - (utilisation.clamp(0.0, 1.0) * slots).sqrt();
+    Some(if gap <= 0.0 {
+        f64::INFINITY
+    } else {
+        mean_holding / (gap * gap)
+    })
+}
+
 /// Erlang B blocking probability for offered load `a` on `c` servers.
 pub fn erlang_b(a: f64, c: u32) -> f64 {
     (1..=c).fold(1.0, |b, k| a * b / (f64::from(k) + a * b))
@@ -514,6 +536,18 @@ fn ln_gamma_scaled(x: f64, z: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relaxation_time_of_mmc() {
+        // M/M/20, AHT 300 s: 0.95 Erl/agent relaxes in about 6.5 h, 0.85 in
+        // about 0.7 h; a saturated pool never does.
+        let slow = relaxation_time(300.0, 20.0, 0.95).unwrap();
+        assert!((slow / 3600.0 - 6.499).abs() < 0.001, "{slow}");
+        let fast = relaxation_time(300.0, 20.0, 0.85).unwrap();
+        assert!((fast / 3600.0 - 0.684).abs() < 0.001, "{fast}");
+        assert_eq!(relaxation_time(300.0, 20.0, 1.0), Some(f64::INFINITY));
+        assert_eq!(relaxation_time(0.0, 20.0, 0.5), None);
+    }
 
     fn close(a: f64, b: f64, tol: f64) -> bool {
         (a - b).abs() <= tol

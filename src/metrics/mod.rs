@@ -26,7 +26,7 @@ use serde::Serialize;
 use quality::QualityRecorder;
 pub use quality::{HandoffQuality, TriggerQuality};
 pub use stats::Estimate;
-use stats::batch_ratio_ci;
+use stats::Batching;
 
 use crate::arrivals::ArrivalProcess;
 use crate::handoff::TransferMode;
@@ -575,6 +575,12 @@ impl Recorder {
             in_progress,
         };
         let measured_intervals = self.measured_intervals(end);
+        // Batches at least a few relaxation times of the slowest pool long.
+        let slowest = occupancy
+            .iter()
+            .filter_map(|o| o.relaxation_s)
+            .fold(None, |max: Option<f64>, r| Some(max.map_or(r, |m| m.max(r))));
+        let batching = Batching::from_relaxation(slowest, self.interval);
         let queue = self.queue_series();
         let histograms = self.wait_histograms();
         let channel_stats = |channels: &[Channel]| {
@@ -594,7 +600,7 @@ impl Recorder {
                     .add(&histograms[c.index()])
                     .expect("same-precision histograms merge");
             }
-            service_stats(&series, &waits, self.threshold)
+            service_stats(&series, &waits, self.threshold, batching)
         };
         let by_channel = Channel::ALL
             .iter()
@@ -670,18 +676,34 @@ impl Recorder {
     }
 }
 
-fn service_stats(series: &[QueueCounters], waits: &Histogram<u64>, threshold: f64) -> ServiceStats {
+fn service_stats(
+    series: &[QueueCounters],
+    waits: &Histogram<u64>,
+    threshold: f64,
+    batching: Batching,
+) -> ServiceStats {
     let mut total = QueueCounters::default();
     series.iter().for_each(|c| total.add(c));
     let column = |f: &dyn Fn(&QueueCounters) -> f64| series.iter().map(f).collect::<Vec<f64>>();
     let offered = column(&|c| c.offered as f64);
     let answered = column(&|c| c.answered as f64);
-    let estimate = |num: &dyn Fn(&QueueCounters) -> f64,
-                    den: &dyn Fn(&QueueCounters) -> f64,
-                    den_values: &[f64]| {
-        let n = den(&total) as u64;
-        Estimate::ratio(num(&total), n).with_batch_means(batch_ratio_ci(&column(num), den_values))
+    // Shares get a symmetric interval; mean waits one on the reciprocal
+    // scale (see `stats`).
+    let with = |mean_wait: bool| {
+        move |num: &dyn Fn(&QueueCounters) -> f64,
+              den: &dyn Fn(&QueueCounters) -> f64,
+              den_values: &[f64]| {
+            let n = den(&total) as u64;
+            let ci = if mean_wait {
+                batching.mean_wait(&column(num), den_values)
+            } else {
+                batching.ratio(&column(num), den_values)
+            };
+            Estimate::ratio(num(&total), n).with_batch_means(ci)
+        }
     };
+    let estimate = with(false);
+    let mean_wait = with(true);
     let percentile = |q: f64| waits.value_at_quantile(q) as f64 / 1000.0;
     let sl_base = column(&|c| c.service_level_base() as f64);
     ServiceStats {
@@ -696,8 +718,8 @@ fn service_stats(series: &[QueueCounters], waits: &Histogram<u64>, threshold: f6
             &sl_base,
         ),
         probability_wait: estimate(&|c| c.waited_total() as f64, &|c| c.offered as f64, &offered),
-        asa_s: estimate(&|c| c.wait_answered, &|c| c.answered as f64, &answered),
-        mean_wait_s: estimate(
+        asa_s: mean_wait(&|c| c.wait_answered, &|c| c.answered as f64, &answered),
+        mean_wait_s: mean_wait(
             &|c| c.wait_all + c.wait_censored,
             &|c| c.offered as f64,
             &offered,

@@ -15,19 +15,39 @@
 //!    Markov chain Monte Carlo", *Statistical Science* 7, 1992, §3.3): sums of
 //!    adjacent autocovariances are added while positive and decreasing. τ is
 //!    how many intervals one independent observation is worth.
-//! 3. A batch spans `BATCH_OVER_TAU · τ` intervals (at least one). With
-//!    fewer than [`MIN_BATCHES`] batches the run is too short for this load:
-//!    no interval is given, and [`TOO_SHORT`] says why. A short run at high
-//!    load (relaxation time of hours) is also where the warm-up bias is
-//!    largest, so withholding is the honest answer there.
+//! 3. A batch spans `BATCH_OVER_TAU · τ` intervals (at least one). Geyer's
+//!    estimate runs low on short, noisy series (it stops at the first
+//!    negative pair), hence the generous factor. It runs *very* low when the
+//!    run is only a few correlation times long — then the series simply does
+//!    not show its slow swings. So a batch must also span
+//!    [`RELAXATIONS_PER_BATCH`] relaxation times of the queue, a model-based
+//!    floor ([`Batching::from_relaxation`], from
+//!    [`crate::theory::relaxation_time`]). With fewer than
+//!    [`MIN_BATCHES`] batches the run is too short for this load: no interval
+//!    is given, and [`TOO_SHORT`] says why. A short run at high load
+//!    (relaxation time of hours) is also where the warm-up bias is largest,
+//!    so withholding is the honest answer there.
 //! 4. Every interval is used: the batches differ in length by at most one
 //!    interval, and the variance is that of the ratio estimator over batches
-//!    (Law §9.5.3 and Welch's delta method for ratios): Var(R) ≈
+//!    (Law §9.5.3, the delta method for ratios): Var(R) ≈
 //!    Σⱼ (Yⱼ − R·Xⱼ)² / (b (b − 1) X̄²). So the interval describes exactly
 //!    the window of the point estimate.
+//! 5. Queue output is heavy-tailed (a congestion episode moves a batch a
+//!    lot), which makes the variance estimate itself noisier than the
+//!    normal theory behind t_{b−1} assumes. The degrees of freedom are cut
+//!    to Satterthwaite's effective value for a variance estimate with excess
+//!    kurtosis κ of the batch values: Var(s²)/σ⁴ ≈ 2/(b − 1) + κ/b, so
+//!    df = 2 / (2/(b − 1) + κ/b).
 //!
-//! The coverage of this interval is measured against Erlang C in
-//! `tests/ci_coverage.rs`.
+//! Mean waits (ASA, mean wait) get their interval on the reciprocal scale
+//! ([`batch_ratio_ci_reciprocal`]): contacts answered per second of waiting,
+//! N / ΣW, is itself a ratio, and much closer to normal than ΣW / N, whose
+//! estimate is skewed right (a run without a congestion episode is calm and
+//! also reports a small spread). The interval is then inverted, so it is
+//! asymmetric: longer above the estimate than below.
+//!
+//! The coverage of these intervals is measured against Erlang C in
+//! `tests/ci_coverage.rs` (figures in ARCHITECTURE.md).
 
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
@@ -35,24 +55,103 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 /// The message given instead of an interval when the run is too short.
 pub const TOO_SHORT: &str = "run too short for a confidence interval at this load: use replications";
 
-/// Fewest batches an interval may rest on (Law recommends 10 to 30).
-pub const MIN_BATCHES: usize = 10;
+/// Fewest batches an interval may rest on. Law recommends 10 to 30 for
+/// efficiency; fewer still give a valid interval (Schmeiser, "Batch size
+/// effects in the analysis of simulation output", *Operations Research* 30,
+/// 1982), only a wider one, through the t quantile.
+pub const MIN_BATCHES: usize = 4;
 
-/// Batch length in units of the estimated integrated autocorrelation time.
-/// Batch means of `m` intervals have a lag-1 correlation of roughly
-/// τ / (2m); at 5 τ that is about 0.1, which costs at most a few points of
-/// coverage.
-pub const BATCH_OVER_TAU: f64 = 5.0;
+/// Batch length in units of the estimated integrated autocorrelation time
+/// (the aim; at least half of it). Measured on M/M/20 (tests/ci_coverage.rs):
+/// with Geyer's estimate at 5 τ̂ the half-width of an ASA ran 14 % short of
+/// the spread across runs; at 10 τ̂ the average is right.
+pub const BATCH_OVER_TAU: f64 = 10.0;
+
+/// Batch length floor in relaxation times of the slowest pool (taken at an
+/// upper bound of its load). Output of a queue is correlated over about two
+/// relaxation times (its integrated autocorrelation time); batches of eight
+/// keep the runs that pass this floor from being only the calm ones (a run
+/// that saw a little less load than offered looks faster-mixing than it
+/// is). Measured: with 4, one-day runs at 0.85 Erl/agent got an interval in
+/// a fifth of the runs, and those covered only 77 %.
+pub const RELAXATIONS_PER_BATCH: f64 = 8.0;
+
+/// What the model says about batch length: the shortest batch, in
+/// reporting intervals, that the queue's relaxation time allows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Batching {
+    pub min_intervals: f64,
+}
+
+impl Default for Batching {
+    /// No floor beyond one interval.
+    fn default() -> Self {
+        Batching { min_intervals: 1.0 }
+    }
+}
+
+impl Batching {
+    /// Batches of at least [`RELAXATIONS_PER_BATCH`] relaxation times
+    /// (`relaxation_s`, infinite for a saturated queue: no interval at
+    /// all), in reporting intervals of `interval_s`.
+    pub fn from_relaxation(relaxation_s: Option<f64>, interval_s: f64) -> Batching {
+        let min = relaxation_s.map_or(1.0, |r| RELAXATIONS_PER_BATCH * r / interval_s);
+        Batching {
+            min_intervals: if min.is_nan() { 1.0 } else { min.max(1.0) },
+        }
+    }
+
+    /// Interval for a share or other ratio Σnum / Σden.
+    pub fn ratio(&self, num: &[f64], den: &[f64]) -> BatchCi {
+        batch_ratio_ci_with(num, den, MIN_BATCHES, BATCH_OVER_TAU, self.min_intervals)
+    }
+
+    /// Interval for a mean wait ΣW / N, on the reciprocal scale.
+    pub fn mean_wait(&self, waits: &[f64], count: &[f64]) -> BatchCi {
+        let total_waits: f64 = waits.iter().sum();
+        if total_waits <= 0.0 {
+            // No waiting at all: nothing skewed to correct; a zero-width
+            // interval on the direct scale, if the data allow one.
+            return self.ratio(waits, count);
+        }
+        match self.ratio(count, waits) {
+            BatchCi::Interval {
+                half_width,
+                batches,
+                tau,
+            } => {
+                let rate = count.iter().sum::<f64>() / total_waits;
+                if half_width >= rate {
+                    // The reciprocal interval reaches 0 (a wide interval
+                    // on few batches): fall back to the direct scale.
+                    return self.ratio(waits, count);
+                }
+                BatchCi::Range {
+                    low: 1.0 / (rate + half_width),
+                    high: 1.0 / (rate - half_width),
+                    batches,
+                    tau,
+                }
+            }
+            other => other,
+        }
+    }
+}
 
 /// A figure as reported: its value, the number of observations it rests on,
-/// and, where the run allows one, the half-width of its 95 % confidence
-/// interval — or why there is none.
+/// and, where the run allows one, its 95 % confidence interval — or why
+/// there is none.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Estimate {
     pub value: f64,
     pub n: u64,
+    /// Half-width of a symmetric 95 % interval (`value ± ci95`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ci95: Option<f64>,
+    /// Bounds of the 95 % interval, symmetric or not (mean waits have
+    /// asymmetric ones, see [`batch_ratio_ci_reciprocal`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci95_range: Option<[f64; 2]>,
     /// Why no interval is given where one was sought (e.g. [`TOO_SHORT`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ci_withheld: Option<&'static str>,
@@ -65,40 +164,50 @@ impl Estimate {
             value: if den > 0 { num / den as f64 } else { 0.0 },
             n: den,
             ci95: None,
+            ci95_range: None,
             ci_withheld: None,
         }
     }
 
+    /// With a symmetric interval `value ± ci95`.
     pub fn with_ci(self, ci95: Option<f64>) -> Estimate {
-        Estimate { ci95, ..self }
+        Estimate {
+            ci95,
+            ci95_range: ci95.map(|h| [self.value - h, self.value + h]),
+            ..self
+        }
     }
 
     /// Attaches a batch-means result: the half-width, or the reason there
     /// is none.
     pub fn with_batch_means(self, ci: BatchCi) -> Estimate {
+        let none = Estimate {
+            ci95: None,
+            ci95_range: None,
+            ci_withheld: None,
+            ..self
+        };
         match ci {
-            BatchCi::Interval { half_width, .. } => Estimate {
-                ci95: Some(half_width),
-                ci_withheld: None,
-                ..self
+            BatchCi::Interval { half_width, .. } => none.with_ci(Some(half_width)),
+            BatchCi::Range { low, high, .. } => Estimate {
+                ci95_range: Some([low, high]),
+                ..none
             },
             BatchCi::Withheld(reason) => Estimate {
-                ci95: None,
                 ci_withheld: Some(reason),
-                ..self
+                ..none
             },
-            BatchCi::NoData => Estimate {
-                ci95: None,
-                ci_withheld: None,
-                ..self
-            },
+            BatchCi::NoData => none,
         }
     }
 
-    /// True when `target` lies within `value ± ci95 · widen`.
+    /// True when `target` lies within the interval, each side stretched by
+    /// `widen` (1 for the 95 % interval itself).
     pub fn covers(&self, target: f64, widen: f64) -> bool {
-        self.ci95
-            .is_some_and(|h| (self.value - target).abs() <= h * widen)
+        self.ci95_range.is_some_and(|[low, high]| {
+            target >= self.value - (self.value - low) * widen
+                && target <= self.value + (high - self.value) * widen
+        })
     }
 }
 
@@ -119,6 +228,13 @@ pub enum BatchCi {
         /// Estimated integrated autocorrelation time, in intervals.
         tau: f64,
     },
+    /// An asymmetric interval (from [`batch_ratio_ci_reciprocal`]).
+    Range {
+        low: f64,
+        high: f64,
+        batches: usize,
+        tau: f64,
+    },
     /// The run is too short for an honest interval.
     Withheld(&'static str),
     /// Nothing to estimate (no observations).
@@ -129,6 +245,14 @@ impl BatchCi {
     pub fn half_width(&self) -> Option<f64> {
         match self {
             BatchCi::Interval { half_width, .. } => Some(*half_width),
+            _ => None,
+        }
+    }
+
+    /// Batches the interval rests on, when there is one.
+    pub fn batches(&self) -> Option<usize> {
+        match self {
+            BatchCi::Interval { batches, .. } | BatchCi::Range { batches, .. } => Some(*batches),
             _ => None,
         }
     }
@@ -195,17 +319,20 @@ fn batch_bounds(n: usize, b: usize) -> impl Iterator<Item = std::ops::Range<usiz
 
 /// Batch-means 95 % interval for the ratio Σnum / Σden, given per-interval
 /// numerators and denominators in time order (the module doc has the method).
+/// No model floor on the batch length ([`Batching::default`]).
 pub fn batch_ratio_ci(num: &[f64], den: &[f64]) -> BatchCi {
-    batch_ratio_ci_with(num, den, MIN_BATCHES, BATCH_OVER_TAU)
+    Batching::default().ratio(num, den)
 }
 
-/// [`batch_ratio_ci`] with its two constants given: the fewest batches and
-/// the batch length in autocorrelation times.
+/// [`batch_ratio_ci`] with its constants given: the fewest batches, the
+/// batch length in autocorrelation times, and the shortest batch in
+/// intervals.
 pub fn batch_ratio_ci_with(
     num: &[f64],
     den: &[f64],
     min_batches: usize,
     batch_over_tau: f64,
+    min_length: f64,
 ) -> BatchCi {
     assert_eq!(num.len(), den.len());
     let n = num.len();
@@ -216,20 +343,32 @@ pub fn batch_ratio_ci_with(
     let ratio = num.iter().sum::<f64>() / total;
     let residuals: Vec<f64> = num.iter().zip(den).map(|(y, x)| y - ratio * x).collect();
     let tau = integrated_autocorrelation_time(&residuals);
-    let length = (batch_over_tau * tau).ceil().max(1.0) as usize;
-    let batches = n / length;
-    if batches < min_batches.max(2) {
+    // The batch length aims at `batch_over_tau` τ̂; where the run is too
+    // short for that, as long as `min_batches` allow, but never under
+    // half the aim nor under the model floor.
+    let min_batches = min_batches.max(2);
+    let floor = (0.5 * batch_over_tau * tau).max(min_length).ceil().max(1.0);
+    let longest = (n / min_batches) as f64;
+    if !floor.is_finite() || floor > longest {
         return BatchCi::Withheld(TOO_SHORT);
     }
-    let mut sum_sq = 0.0;
-    for range in batch_bounds(n, batches) {
-        let z: f64 = residuals[range].iter().sum();
-        sum_sq += z * z;
-    }
-    let mean_den = total / batches as f64;
+    let length = (batch_over_tau * tau).ceil().clamp(floor, longest);
+    let batches = n / length as usize;
+    let z: Vec<f64> = batch_bounds(n, batches)
+        .map(|range| residuals[range].iter().sum())
+        .collect();
     let b = batches as f64;
-    let variance = sum_sq / (b * (b - 1.0)) / (mean_den * mean_den);
-    match t975(batches - 1) {
+    let m2 = z.iter().map(|z| z * z).sum::<f64>() / b;
+    let m4 = z.iter().map(|z| z.powi(4)).sum::<f64>() / b;
+    let excess_kurtosis = if m2 > 0.0 {
+        (m4 / (m2 * m2) - 3.0).max(0.0)
+    } else {
+        0.0
+    };
+    let df = (2.0 / (2.0 / (b - 1.0) + excess_kurtosis / b)).floor() as usize;
+    let mean_den = total / b;
+    let variance = m2 * b / (b * (b - 1.0)) / (mean_den * mean_den);
+    match t975(df.clamp(1, batches - 1)) {
         Some(t) => BatchCi::Interval {
             half_width: t * variance.sqrt(),
             batches,
@@ -237,6 +376,15 @@ pub fn batch_ratio_ci_with(
         },
         None => BatchCi::Withheld(TOO_SHORT),
     }
+}
+
+/// Batch-means 95 % interval for a mean wait ΣW / N (`waits`, `count` per
+/// interval), built on the reciprocal scale N / ΣW and inverted (module doc),
+/// with no model floor on the batch length. Where the reciprocal interval
+/// reaches 0 (its inverse would have no upper bound), the direct-scale
+/// interval is given instead.
+pub fn batch_ratio_ci_reciprocal(waits: &[f64], count: &[f64]) -> BatchCi {
+    Batching::default().mean_wait(waits, count)
 }
 
 #[cfg(test)]
@@ -342,6 +490,24 @@ mod tests {
     }
 
     #[test]
+    fn the_relaxation_floor_lengthens_batches_or_withholds() {
+        let num: Vec<f64> = (0..100).map(|k| (k % 2) as f64).collect();
+        let den = vec![1.0; 100];
+        // Alternating values: τ̂ = 1, so batches of 10 intervals.
+        assert_eq!(batch_ratio_ci(&num, &den).batches(), Some(10));
+        // Half an hour of relaxation, 15-minute intervals: at least 16.
+        let floor = Batching::from_relaxation(Some(1800.0), 900.0);
+        assert_eq!(floor.min_intervals, 16.0);
+        assert_eq!(floor.ratio(&num, &den).batches(), Some(100 / 16));
+        // An hour: 32 intervals, fewer than 4 batches fit.
+        let too_slow = Batching::from_relaxation(Some(3600.0), 900.0);
+        assert_eq!(too_slow.ratio(&num, &den), BatchCi::Withheld(TOO_SHORT));
+        let saturated = Batching::from_relaxation(Some(f64::INFINITY), 900.0);
+        assert_eq!(saturated.ratio(&num, &den), BatchCi::Withheld(TOO_SHORT));
+        assert_eq!(Batching::from_relaxation(None, 900.0), Batching::default());
+    }
+
+    #[test]
     fn ratio_with_uneven_denominators() {
         assert_eq!(batch_ratio_ci(&[0.0; 30], &[0.0; 30]), BatchCi::NoData);
         // A constant ratio has no error at all.
@@ -357,7 +523,36 @@ mod tests {
         assert!(e.covers(0.8, 1.0));
         assert!(!e.covers(0.9, 1.0));
         assert_eq!(Estimate::ratio(1.0, 0).value, 0.0);
+        assert_eq!(e.ci95_range, Some([0.65, 0.85]));
         let withheld = e.with_batch_means(BatchCi::Withheld(TOO_SHORT));
         assert_eq!((withheld.ci95, withheld.ci_withheld), (None, Some(TOO_SHORT)));
+        assert!(!withheld.covers(0.75, 1.0));
+        let skewed = Estimate::ratio(30.0, 1).with_batch_means(BatchCi::Range {
+            low: 25.0,
+            high: 40.0,
+            batches: 10,
+            tau: 1.0,
+        });
+        assert_eq!(skewed.ci95, None);
+        assert!(skewed.covers(39.0, 1.0) && !skewed.covers(24.0, 1.0));
+    }
+
+    #[test]
+    fn mean_wait_interval_is_the_inverted_reciprocal_interval() {
+        let mut rng = Pcg64Mcg::seed_from_u64(9);
+        let count = vec![10.0; 200];
+        let waits: Vec<f64> = (0..200)
+            .map(|_| 300.0 * (1.0 + 0.3 * Distribution::<f64>::sample(&StandardNormal, &mut rng)).abs())
+            .collect();
+        let BatchCi::Range { low, high, .. } = batch_ratio_ci_reciprocal(&waits, &count) else {
+            panic!("200 independent intervals are plenty");
+        };
+        let rate = 2000.0 / waits.iter().sum::<f64>();
+        let h = batch_ratio_ci(&count, &waits).half_width().unwrap();
+        assert!((low - 1.0 / (rate + h)).abs() < 1e-12);
+        assert!((high - 1.0 / (rate - h)).abs() < 1e-12);
+        let mean = 1.0 / rate;
+        assert!(low < mean && mean < high);
+        assert!(high - mean > mean - low, "longer above than below");
     }
 }

@@ -217,18 +217,24 @@ pub fn write_run(dir: &Path, output: &RunOutput, scenario: &Scenario) -> Result<
     Ok(report)
 }
 
-/// A share as "12.3 % ± 1.4" (the ± only where a CI exists).
+/// A share as "12.3 % ± 1.4" (the ± only where a symmetric CI exists, a
+/// range "(10.1–15.2)" for an asymmetric one).
 fn pct(e: &Estimate) -> String {
-    let ci = e
-        .ci95
-        .map(|h| format!(" ± {:.1}", h * 100.0))
-        .unwrap_or_default();
+    let ci = match (e.ci95, e.ci95_range) {
+        (Some(h), _) => format!(" ± {:.1}", h * 100.0),
+        (None, Some([low, high])) => format!(" ({:.1}–{:.1})", low * 100.0, high * 100.0),
+        (None, None) => String::new(),
+    };
     format!("{:.1} %{ci}", e.value * 100.0)
 }
 
-/// Seconds as "12.3 s ± 1.4".
+/// Seconds as "12.3 s ± 1.4", or "12.3 s (10.1–15.2)" for an asymmetric CI.
 fn secs(e: &Estimate) -> String {
-    let ci = e.ci95.map(|h| format!(" ± {h:.1}")).unwrap_or_default();
+    let ci = match (e.ci95, e.ci95_range) {
+        (Some(h), _) => format!(" ± {h:.1}"),
+        (None, Some([low, high])) => format!(" ({low:.1}–{high:.1})"),
+        (None, None) => String::new(),
+    };
     format!("{:.1} s{ci}", e.value)
 }
 
