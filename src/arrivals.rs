@@ -230,12 +230,18 @@ mod tests {
     fn odd_segment_lengths_do_not_stall_at_a_boundary() {
         // Both used to hang: `floor(t / segment)` landed back on the segment
         // just finished, whose remaining mass is 0.
-        for (segment, days) in [(Duration::from_millis(3_600_300), 3), (Duration::from_millis(700), 1)] {
+        for (segment, days) in [
+            (Duration::from_millis(3_600_300), 3),
+            (Duration::from_millis(700), 1),
+        ] {
             let p = process_with(600.0, &[1.0, 0.5, 2.0], segment);
             let horizon = Duration::from_secs(days * 86_400);
             let expected = p.expected_count(horizon);
             let n = count_with_watchdog(p, 7, horizon) as f64;
-            assert!((n - expected).abs() < 6.0 * expected.sqrt(), "{n} vs {expected}");
+            assert!(
+                (n - expected).abs() < 6.0 * expected.sqrt(),
+                "{n} vs {expected}"
+            );
         }
     }
 

@@ -809,7 +809,10 @@ skill = "billing"
         r.arrive(0.0, 1, Channel::Chat, 0, 0);
         r.arrive(0.0, 2, Channel::Chat, 0, 0);
         let occ = r.occupancy(100.0);
-        assert!((occ[0].occupancy.value - 2.0 / 6.0).abs() < 1e-12, "{occ:?}");
+        assert!(
+            (occ[0].occupancy.value - 2.0 / 6.0).abs() < 1e-12,
+            "{occ:?}"
+        );
         assert_eq!(occ[0].agents_engaged, 1.0, "both agents hold a chat");
         assert_eq!(occ[0].slots_per_agent, 3);
         // Then a voice call holds agent 0 (after its chat ends) entirely.

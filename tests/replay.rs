@@ -39,8 +39,8 @@ fn replays_the_sample_and_reports_precision_and_recall() {
         "15 conversations, 14 labelled: 8 needed, 1 premature, 1 needless, 1 missed escalations",
         // The premature escalation counts against both: 8 / (8 + 1 + 1).
         "precision 80.0 % (n=10), recall 80.0 % (n=10), premature 10.0 % of escalations, mean detection delay 0.50 turn(s)",
-        "precision = needed / (needed + premature + needless), recall = needed / (needed + premature + missed)",
-        "a premature escalation is an error in both, as in the simulation",
+        // The one definition, word for word the simulation's.
+        handoff_sim::metrics::quality::DEFINITION,
     ] {
         assert!(text.contains(needle), "`{needle}` missing from:\n{text}");
     }

@@ -134,7 +134,7 @@ fn a_run_writes_every_chart_the_html_and_the_exports() {
         "measured.human_queue.post_handoff_fcr.value",
         "measured.handoff.repeat_contact_rate.value",
         "measured.handoff.csat.delta",
-        "pools[0].occupancy",
+        "pools[0].occupancy.value",
     ] {
         assert!(
             html.contains(&format!("data-key=\"{key}\"")),
@@ -147,19 +147,20 @@ fn a_run_writes_every_chart_the_html_and_the_exports() {
     let mut reader = csv::Reader::from_path(dir.join("intervals.csv")).unwrap();
     let headers = reader.headers().unwrap().clone();
     let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let (arrivals, offered, answered, abandoned) = (
+    let (arrivals, offered, answered, abandoned, still_waiting) = (
         column("arrivals"),
         column("offered"),
         column("answered"),
         column("abandoned"),
+        column("still_waiting"),
     );
-    let mut totals = [0u64; 4];
+    let mut totals = [0u64; 5];
     let mut rows = 0;
     for record in reader.records() {
         let record = record.unwrap();
         for (t, c) in totals
             .iter_mut()
-            .zip([arrivals, offered, answered, abandoned])
+            .zip([arrivals, offered, answered, abandoned, still_waiting])
         {
             *t += record[c].parse::<u64>().unwrap();
         }
@@ -170,6 +171,12 @@ fn a_run_writes_every_chart_the_html_and_the_exports() {
     assert_eq!(totals[1], q["offered"].as_u64().unwrap());
     assert_eq!(totals[2], q["answered"].as_u64().unwrap());
     assert_eq!(totals[3], q["abandoned"].as_u64().unwrap());
+    assert_eq!(totals[4], q["still_waiting"].as_u64().unwrap());
+    assert_eq!(
+        totals[1],
+        totals[2] + totals[3] + totals[4],
+        "offered = answered + abandoned + still waiting"
+    );
     assert_eq!(rows % 2, 0, "one row per interval and channel");
 
     // conversations.csv: one row per ended conversation, outcomes as counted.
@@ -225,6 +232,6 @@ fn summary_json_shape_is_stable() {
     let run = handoff_sim::sim::run(&scenario, 0).unwrap();
     let value: Value =
         serde_json::from_str(&handoff_sim::report::summary_json(&run.summary)).unwrap();
-    assert_eq!(value["schema_version"], 1);
+    assert_eq!(value["schema_version"], 2);
     insta::assert_json_snapshot!("summary_shape", shape(&value));
 }

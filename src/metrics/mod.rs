@@ -25,8 +25,8 @@ use serde::Serialize;
 
 use quality::QualityRecorder;
 pub use quality::{HandoffQuality, TriggerQuality};
-pub use stats::Estimate;
 use stats::Batching;
+pub use stats::Estimate;
 
 use crate::arrivals::ArrivalProcess;
 use crate::handoff::TransferMode;
@@ -579,7 +579,9 @@ impl Recorder {
         let slowest = occupancy
             .iter()
             .filter_map(|o| o.relaxation_s)
-            .fold(None, |max: Option<f64>, r| Some(max.map_or(r, |m| m.max(r))));
+            .fold(None, |max: Option<f64>, r| {
+                Some(max.map_or(r, |m| m.max(r)))
+            });
         let batching = Batching::from_relaxation(slowest, self.interval);
         let queue = self.queue_series();
         let histograms = self.wait_histograms();
@@ -717,7 +719,11 @@ fn service_stats(
             &|c| c.service_level_base() as f64,
             &sl_base,
         ),
-        probability_wait: estimate(&|c| c.waited_total() as f64, &|c| c.offered as f64, &offered),
+        probability_wait: estimate(
+            &|c| c.waited_total() as f64,
+            &|c| c.offered as f64,
+            &offered,
+        ),
         asa_s: mean_wait(&|c| c.wait_answered, &|c| c.answered as f64, &answered),
         mean_wait_s: mean_wait(
             &|c| c.wait_all + c.wait_censored,
@@ -1129,7 +1135,11 @@ skills = ["s"]
         assert!((q.mean_wait_s.value - 220.0 / 4.0).abs() < 1e-9);
         assert_eq!(q.asa_s.value, 10.0);
         // The censored 200 s wait is in the percentiles.
-        assert!((q.queue_wait_s.max - 200.0).abs() < 0.5, "{:?}", q.queue_wait_s);
+        assert!(
+            (q.queue_wait_s.max - 200.0).abs() < 0.5,
+            "{:?}",
+            q.queue_wait_s
+        );
         assert_eq!(q.queue_wait_s.n, 3);
     }
 
@@ -1178,7 +1188,13 @@ skills = ["s"]
         let summary = r.summary(&s, 0, 7200.0, 2, &[]);
         let bot = summary.measured.bot.as_ref().unwrap();
         assert_eq!(
-            (bot.conversations, bot.contained, bot.handed_off, bot.abandoned, bot.still_in_bot),
+            (
+                bot.conversations,
+                bot.contained,
+                bot.handed_off,
+                bot.abandoned,
+                bot.still_in_bot
+            ),
             (4, 1, 1, 1, 1)
         );
         assert_eq!(bot.handoff_rate.value, 0.25);

@@ -341,9 +341,9 @@ pub struct Missed {
 }
 
 /// How precision and recall are defined, in the summary and the replay table.
-pub const DEFINITION: &str = "precision = needed / (needed + needless + premature); \
-recall = needed / (needed + missed + premature); premature = escalated before a human was needed \
-(always 0 in simulation, where a conversation needs a human from its first message)";
+pub const DEFINITION: &str = "precision = needed / (needed + premature + needless), \
+recall = needed / (needed + premature + missed): a premature escalation (before a human was needed) \
+is an error in both; in simulation none is premature (a human is needed from the first message)";
 
 /// The trigger engine against ground truth (measured bot conversations).
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -53,7 +53,8 @@ use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// The message given instead of an interval when the run is too short.
-pub const TOO_SHORT: &str = "run too short for a confidence interval at this load: use replications";
+pub const TOO_SHORT: &str =
+    "run too short for a confidence interval at this load: use replications";
 
 /// Fewest batches an interval may rest on. Law recommends 10 to 30 for
 /// efficiency; fewer still give a valid interval (Schmeiser, "Batch size
@@ -453,7 +454,9 @@ mod tests {
             BatchCi::Withheld(TOO_SHORT)
         );
         let long = ar1(20_000, 2);
-        let BatchCi::Interval { tau, half_width, .. } = batch_ratio_ci(&long, &vec![1.0; 20_000])
+        let BatchCi::Interval {
+            tau, half_width, ..
+        } = batch_ratio_ci(&long, &vec![1.0; 20_000])
         else {
             panic!("20 000 intervals are long enough");
         };
@@ -525,7 +528,10 @@ mod tests {
         assert_eq!(Estimate::ratio(1.0, 0).value, 0.0);
         assert_eq!(e.ci95_range, Some([0.65, 0.85]));
         let withheld = e.with_batch_means(BatchCi::Withheld(TOO_SHORT));
-        assert_eq!((withheld.ci95, withheld.ci_withheld), (None, Some(TOO_SHORT)));
+        assert_eq!(
+            (withheld.ci95, withheld.ci_withheld),
+            (None, Some(TOO_SHORT))
+        );
         assert!(!withheld.covers(0.75, 1.0));
         let skewed = Estimate::ratio(30.0, 1).with_batch_means(BatchCi::Range {
             low: 25.0,
@@ -542,7 +548,9 @@ mod tests {
         let mut rng = Pcg64Mcg::seed_from_u64(9);
         let count = vec![10.0; 200];
         let waits: Vec<f64> = (0..200)
-            .map(|_| 300.0 * (1.0 + 0.3 * Distribution::<f64>::sample(&StandardNormal, &mut rng)).abs())
+            .map(|_| {
+                300.0 * (1.0 + 0.3 * Distribution::<f64>::sample(&StandardNormal, &mut rng)).abs()
+            })
             .collect();
         let BatchCi::Range { low, high, .. } = batch_ratio_ci_reciprocal(&waits, &count) else {
             panic!("200 independent intervals are plenty");

@@ -103,7 +103,10 @@ pub fn headlines(summary: &Summary) -> Vec<Headline> {
     }
     for (p, pool) in summary.pools.iter().enumerate() {
         rows.push(Headline {
-            key: POOL_KEYS.get(p).copied().unwrap_or("pools[].occupancy.value"),
+            key: POOL_KEYS
+                .get(p)
+                .copied()
+                .unwrap_or("pools[].occupancy.value"),
             label: "Occupancy",
             value: pool.occupancy.value,
             n: u64::from(pool.agents),

@@ -295,9 +295,14 @@ fn service_rows(out: &mut String, s: &ServiceStats) {
     .filter(|(_, e)| e.ci_withheld.is_some())
     .map(|(name, _)| *name)
     .collect();
-    if let Some(reason) = [&s.service_level, &s.asa_s, &s.probability_wait, &s.abandonment_rate]
-        .iter()
-        .find_map(|e| e.ci_withheld)
+    if let Some(reason) = [
+        &s.service_level,
+        &s.asa_s,
+        &s.probability_wait,
+        &s.abandonment_rate,
+    ]
+    .iter()
+    .find_map(|e| e.ci_withheld)
     {
         let _ = writeln!(out, "  no ± on {}: {reason}", withheld.join(", "));
     }
@@ -306,8 +311,8 @@ fn service_rows(out: &mut String, s: &ServiceStats) {
 fn trigger_rows(out: &mut String, t: &TriggerQuality) {
     let _ = writeln!(
         out,
-        "\nTriggers against ground truth ({} of {} bot conversations needed a human)",
-        t.needed_human, t.judged_conversations
+        "\nTriggers against ground truth ({} of {} bot conversations needed a human)\n  {}",
+        t.needed_human, t.judged_conversations, t.definition
     );
     row(
         out,
@@ -444,11 +449,7 @@ pub fn replay_table(report: &ReplayReport) -> String {
             .mean_delay_turns()
             .map_or("n/a".to_string(), |d| format!("{d:.2}"))
     );
-    let _ = writeln!(
-        out,
-        "precision = needed / (needed + premature + needless), recall = needed / (needed + premature + missed):\n\
-         a premature escalation is an error in both, as in the simulation (where none is premature)"
-    );
+    let _ = writeln!(out, "{}", crate::metrics::quality::DEFINITION);
     out
 }
 
