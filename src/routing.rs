@@ -285,11 +285,12 @@ impl Router {
     }
 
     /// Position-based estimate of the wait, in seconds, of a contact about to
-    /// arrive at `now`: 0 if an agent is free for it, else (contacts ahead +
-    /// 1) mean slot-holding times shared over the contact slots that serve
-    /// its queue. The holding time is the one observed so far on this
-    /// channel in the serving pools ([`Router::mean_holding`]); before any
-    /// slot has been released, `fallback_holding`.
+    /// arrive at `now`: 0 if an agent is free for it, else the contacts
+    /// ahead plus one, times the mean slot-holding time, shared over the
+    /// contact slots that serve its queue. The holding time is the one
+    /// observed so far on this channel in the serving pools
+    /// ([`Router::mean_holding`]); before any slot has been released,
+    /// `fallback_holding`.
     pub fn estimate_wait(
         &self,
         now: f64,
