@@ -164,7 +164,22 @@ pub fn report_html(summary: &Summary, charts: &[Chart], scenario_text: &str) -> 
             h.n
         );
     }
-    out.push_str("</table>\n<p class=\"sub\">± is the half-width of a 95 % batch-means confidence interval (20 batches of reporting intervals); n is the number of observations behind each figure.</p>\n");
+    out.push_str("</table>\n<p class=\"sub\">± is the half-width of a 95 % batch-means confidence interval, (a–b) an asymmetric one (mean waits); batches are sized from the data and the queue's relaxation time. n is the number of observations behind each figure.</p>\n");
+    let q = &summary.measured.human_queue;
+    if let Some(reason) = q.service_level.ci_withheld {
+        let _ = writeln!(
+            out,
+            "<p class=\"sub\">No confidence intervals: {}.</p>",
+            escape(reason)
+        );
+    }
+    if q.still_waiting > 0 {
+        let _ = writeln!(
+            out,
+            "<p class=\"sub\">Still waiting for a human at the end: {} of {} offered (counted as offered; their waits, censored at the end, are in the wait figures).</p>",
+            q.still_waiting, q.offered
+        );
+    }
     out.push_str("<h2>Charts</h2>\n");
     for chart in charts {
         let _ = writeln!(
