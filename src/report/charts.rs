@@ -576,9 +576,10 @@ fn occupancy<DB: DrawingBackend>(
                 .collect();
             (
                 format!(
-                    "{} ({} agents, {:.1} % overall)",
+                    "{} ({} agents × {} slots, {:.1} % overall)",
                     pool.name,
                     pool.agents,
+                    pool.slots_per_agent,
                     pool.occupancy.value * 100.0
                 ),
                 PALETTE[p % PALETTE.len()],
@@ -589,8 +590,8 @@ fn occupancy<DB: DrawingBackend>(
         .collect();
     time_panel(
         root,
-        "Agent occupancy per pool",
-        "agents busy (%)",
+        "Agent occupancy per pool (slot utilisation)",
+        "slots in use, incl. wrap-up (%)",
         x_range,
         100.0,
         series,
