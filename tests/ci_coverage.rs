@@ -24,31 +24,18 @@ use handoff_sim::{Scenario, sim};
 
 fn mm20(load_per_agent: f64, duration: &str) -> Scenario {
     // AHT 300 s: λ per hour = load × 20 agents × 12.
-    common::scenario(&format!(
-        r#"
-[simulation]
-name = "coverage"
-seed = 1
-duration = "{duration}"
-warm_up = "2h"
-interval = "15m"
-[arrivals]
-rate_per_hour = {rate}
-[channels]
-chat = 0.0
-voice = 1.0
-[[intents]]
-name = "any"
-share = 1.0
-handle_time = {{ dist = "exponential", mean = "5m" }}
-skill = "s"
-[[agents]]
-name = "pool"
-count = 20
-skills = ["s"]
-"#,
-        rate = load_per_agent * 20.0 * 12.0
-    ))
+    common::SingleQueue {
+        rate_per_hour: load_per_agent * 20.0 * 12.0,
+        aht: "5m",
+        agents: 20,
+        duration,
+        warm_up: "2h",
+        interval: "15m",
+        seed: 1,
+        extra: "",
+        pool_extra: "",
+    }
+    .scenario()
 }
 
 /// Per metric: runs with an interval, of which covering, and runs withheld.

@@ -11,32 +11,18 @@ use handoff_sim::theory::Queue;
 
 /// A single queue of 20 agents, AI off, 15-minute intervals.
 fn queue(rate_per_hour: f64, aht: &str, duration: &str, extra: &str, pool_extra: &str) -> String {
-    format!(
-        r#"
-[simulation]
-name = "queue"
-seed = 5
-duration = "{duration}"
-warm_up = "1h"
-interval = "15m"
-[arrivals]
-rate_per_hour = {rate_per_hour}
-[channels]
-chat = 0.0
-voice = 1.0
-[[intents]]
-name = "any"
-share = 1.0
-handle_time = {{ dist = "exponential", mean = "{aht}" }}
-skill = "s"
-{extra}
-[[agents]]
-name = "pool"
-count = 20
-skills = ["s"]
-{pool_extra}
-"#
-    )
+    common::SingleQueue {
+        rate_per_hour,
+        aht,
+        agents: 20,
+        duration,
+        warm_up: "1h",
+        interval: "15m",
+        seed: 5,
+        extra,
+        pool_extra,
+    }
+    .toml()
 }
 
 fn covers(name: &str, e: &Estimate, target: f64) {

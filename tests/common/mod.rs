@@ -10,7 +10,67 @@ pub fn scenario(text: &str) -> Scenario {
     Scenario::parse(text, Path::new("test.toml")).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// A single M/M/c(+M) queue: AI off, one pool, exponential handle times.
+/// A single queue with the AI off: one voice pool of `agents`, exponential
+/// handle times of mean `aht`. `extra` goes after the intents (e.g. a
+/// `[customers]` table), `pool_extra` into the pool's table.
+pub struct SingleQueue<'a> {
+    pub rate_per_hour: f64,
+    pub aht: &'a str,
+    pub agents: u32,
+    pub duration: &'a str,
+    pub warm_up: &'a str,
+    pub interval: &'a str,
+    pub seed: u64,
+    pub extra: &'a str,
+    pub pool_extra: &'a str,
+}
+
+impl SingleQueue<'_> {
+    pub fn toml(&self) -> String {
+        format!(
+            r#"
+[simulation]
+name = "queue"
+seed = {seed}
+duration = "{duration}"
+warm_up = "{warm_up}"
+interval = "{interval}"
+[arrivals]
+rate_per_hour = {rate}
+[channels]
+chat = 0.0
+voice = 1.0
+[[intents]]
+name = "any"
+share = 1.0
+handle_time = {{ dist = "exponential", mean = "{aht}" }}
+skill = "s"
+{extra}
+[[agents]]
+name = "pool"
+count = {agents}
+skills = ["s"]
+{pool_extra}
+"#,
+            seed = self.seed,
+            duration = self.duration,
+            warm_up = self.warm_up,
+            interval = self.interval,
+            rate = self.rate_per_hour,
+            aht = self.aht,
+            extra = self.extra,
+            agents = self.agents,
+            pool_extra = self.pool_extra,
+        )
+    }
+
+    pub fn scenario(&self) -> Scenario {
+        scenario(&self.toml())
+    }
+}
+
+/// A single M/M/c(+M) queue: AI off, one pool, exponential handle times,
+/// 6 h warm-up, 1 h intervals.
 pub fn mmc(
     rate_per_hour: f64,
     aht: &str,
@@ -21,31 +81,18 @@ pub fn mmc(
     let patience = patience
         .map(|p| format!("[customers]\npatience = {{ dist = \"exponential\", mean = \"{p}\" }}\n"))
         .unwrap_or_default();
-    scenario(&format!(
-        r#"
-[simulation]
-name = "mmc"
-seed = 11
-duration = "{duration}"
-warm_up = "6h"
-interval = "1h"
-[arrivals]
-rate_per_hour = {rate_per_hour}
-[channels]
-chat = 0.0
-voice = 1.0
-[[intents]]
-name = "any"
-share = 1.0
-handle_time = {{ dist = "exponential", mean = "{aht}" }}
-skill = "s"
-{patience}
-[[agents]]
-name = "pool"
-count = {agents}
-skills = ["s"]
-"#
-    ))
+    SingleQueue {
+        rate_per_hour,
+        aht,
+        agents,
+        duration,
+        warm_up: "6h",
+        interval: "1h",
+        seed: 11,
+        extra: &patience,
+        pool_extra: "",
+    }
+    .scenario()
 }
 
 /// The bundled scenario file `name` under `scenarios/`.
