@@ -68,6 +68,25 @@ pub enum Error {
     /// Drawing a chart failed.
     #[error("cannot draw chart {0}")]
     Chart(String),
+    /// A `[[variants]]` entry (or a `--set` override) does not apply or does
+    /// not validate (exit code 2).
+    #[error(
+        "{}{}: variant `{variant}`: `{path}`: {message}",
+        file.display(),
+        line.map(|l| format!(":{l}")).unwrap_or_default()
+    )]
+    Variant {
+        file: PathBuf,
+        variant: String,
+        /// The override's key path, or the scenario key that failed.
+        path: String,
+        /// Line of the variant in the scenario file.
+        line: Option<usize>,
+        message: String,
+    },
+    /// A threshold names a figure the run does not have (exit code 2).
+    #[error("{0}")]
+    Threshold(String),
     /// The actor runtime failed (a bug, not a user error).
     #[error("simulation runtime failure: {0}")]
     Runtime(String),
@@ -84,6 +103,8 @@ impl Error {
                 | Error::Input { .. }
                 | Error::NoConversations { .. }
                 | Error::OutputIsAFile { .. }
+                | Error::Variant { .. }
+                | Error::Threshold(_)
         )
     }
 }

@@ -10,6 +10,7 @@ pub mod ai;
 pub mod arrivals;
 pub mod customer;
 pub mod error;
+pub mod experiment;
 pub mod handoff;
 pub mod metrics;
 pub mod replay;

@@ -1,7 +1,7 @@
 //! The `handoff-sim` binary: parses arguments and calls the library.
 //! Exit codes: 0 success, 2 bad input (scenario or arguments), 1 other errors,
-//! 130 when `run` is interrupted (Ctrl-C, SIGTERM; the partial run folder is
-//! removed first).
+//! 3 when a threshold fails, 130 when `run` or `compare` is interrupted
+//! (Ctrl-C, SIGTERM; the partial run folder is removed first).
 
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
@@ -12,10 +12,11 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
+use experiment::thresholds::{On, Threshold};
 use handoff_sim::report::RunFolder;
 use handoff_sim::theory::{MAX_CURVE_AGENTS, StaffingCurve, StaffingTarget};
 use handoff_sim::triggers::TriggerEngine;
-use handoff_sim::{Error, Scenario, replay, report, sim};
+use handoff_sim::{Error, Scenario, experiment, replay, report, sim};
 
 /// The run folder while `run` writes it. The interrupt handler takes it,
 /// removes it and exits; `run` takes it back when the run is complete (or
@@ -42,9 +43,26 @@ enum Command {
         /// Folder for run outputs.
         #[arg(long, default_value = "reports")]
         out: PathBuf,
-        /// Also write conversations.csv (one row per conversation).
+        /// Also write conversations.csv (one row per conversation; single runs).
         #[arg(long)]
         conversations: bool,
+        #[command(flatten)]
+        experiment: ExperimentArgs,
+    },
+    /// Run every `[[variants]]` of a scenario × replications on common random
+    /// numbers and compare each variant with the first (paired intervals,
+    /// Holm correction); writes comparison.json, compare.html and a forest plot.
+    Compare {
+        /// Scenario file (TOML) with two or more `[[variants]]`.
+        scenario: PathBuf,
+        /// Override the scenario's seed (0 to 2^63 − 1, as in TOML).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+        seed: Option<u64>,
+        /// Folder for outputs.
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+        #[command(flatten)]
+        experiment: ExperimentArgs,
     },
     /// Check a scenario without running it.
     Validate {
@@ -86,10 +104,78 @@ enum Command {
     },
 }
 
+/// Replications, parallelism and thresholds, shared by `run` and `compare`.
+#[derive(clap::Args)]
+struct ExperimentArgs {
+    /// Replications (1 to 10 000); default: `[experiment] replications`, else
+    /// 1 for `run` (a single run with batch-means intervals) and 10 for
+    /// `compare`.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    replications: Option<u32>,
+    /// Worker threads (default: every core).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    jobs: Option<u32>,
+    /// A threshold such as "service_level>=0.8" or "p95_queue_wait<=60s"
+    /// (repeatable; added to the scenario's `[thresholds]`). A failed
+    /// threshold makes the exit code 3.
+    #[arg(long = "threshold", value_name = "METRIC<OP>VALUE")]
+    thresholds: Vec<String>,
+    /// With replications, judge thresholds on the mean (default) or on the
+    /// pessimistic end of the 95 % interval ("ci").
+    #[arg(long, value_name = "mean|ci")]
+    threshold_on: Option<String>,
+}
+
+impl ExperimentArgs {
+    fn jobs(&self) -> usize {
+        self.jobs.map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| n.get()),
+            |j| j as usize,
+        )
+    }
+
+    /// The scenario's thresholds plus the flags'.
+    fn thresholds(&self, scenario: &Scenario) -> Result<(Vec<Threshold>, On), Error> {
+        let mut all = scenario.experiment.thresholds.clone();
+        for text in &self.thresholds {
+            all.push(
+                Threshold::parse_flag(text).map_err(|message| Error::InvalidArgument {
+                    name: "--threshold",
+                    message,
+                })?,
+            );
+        }
+        let on = match &self.threshold_on {
+            Some(text) => On::parse(text).map_err(|message| Error::InvalidArgument {
+                name: "--threshold-on",
+                message,
+            })?,
+            None => scenario.experiment.threshold_on,
+        };
+        Ok((all, on))
+    }
+}
+
+/// What a command ended with, when it did not fail.
+enum Finished {
+    Ok,
+    /// Some threshold failed (exit code 3).
+    ThresholdFailed,
+}
+
+fn finished(verdicts: &[experiment::thresholds::Verdict]) -> Finished {
+    if verdicts.iter().all(|v| v.pass) {
+        Finished::Ok
+    } else {
+        Finished::ThresholdFailed
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match execute(cli.command) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(Finished::Ok) => ExitCode::SUCCESS,
+        Ok(Finished::ThresholdFailed) => ExitCode::from(3),
         Err(error) => {
             eprintln!("error: {error:#}");
             let bad_input = error
@@ -100,58 +186,150 @@ fn main() -> ExitCode {
     }
 }
 
-fn execute(command: Command) -> anyhow::Result<()> {
+/// Runs `work` in a new run folder under `out`, which is removed if the
+/// work fails or the process is interrupted (Ctrl-C, SIGTERM: exit 130).
+fn in_run_folder<T>(
+    out: &std::path::Path,
+    name: &str,
+    seed: u64,
+    work: impl FnOnce(&std::path::Path) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    ctrlc::set_handler(discard_partial_run_and_exit)
+        .context("installing the Ctrl-C / SIGTERM handler")?;
+    let folder = RunFolder::create(out, name, seed)?;
+    *partial_run() = Some(folder.clone());
+    let result = work(folder.path());
+    // Complete or failed, the run is no longer the handler's to remove; a
+    // failed one goes here, under the lock, so an interrupt now cannot exit
+    // before it is gone.
+    let mut partial = partial_run();
+    partial.take();
+    if result.is_err() {
+        let _ = folder.discard();
+    }
+    result
+}
+
+fn load(path: &std::path::Path, seed: Option<u64>) -> Result<Scenario, Error> {
+    let mut loaded = Scenario::load(path)?;
+    if let Some(seed) = seed {
+        loaded.set_seed(seed);
+    }
+    Ok(loaded)
+}
+
+fn execute(command: Command) -> anyhow::Result<Finished> {
     match command {
         Command::Run {
             scenario,
             seed,
             out,
             conversations,
+            experiment,
         } => {
-            let mut loaded = Scenario::load(&scenario).map_err(Error::from)?;
-            if let Some(seed) = seed {
-                loaded.set_seed(seed);
+            let loaded = load(&scenario, seed)?;
+            let (thresholds, on) = experiment.thresholds(&loaded)?;
+            let replications = experiment
+                .replications
+                .unwrap_or(loaded.experiment.replications);
+            if replications > 1 {
+                let jobs = experiment.jobs();
+                let (path, verdicts) = in_run_folder(&out, &loaded.name, loaded.seed, |dir| {
+                    let summaries = experiment::replicate(&loaded, replications, jobs)?;
+                    let json = experiment::as_json(&summaries);
+                    let verdicts =
+                        experiment::thresholds::judge_replications(&json, &thresholds, on)
+                            .map_err(Error::Threshold)?;
+                    let result = experiment::Replicated::new(&loaded, &summaries);
+                    print!(
+                        "{}",
+                        report::experiment::replicated_table(&result, &verdicts)
+                    );
+                    let path =
+                        report::experiment::write_replicated(dir, &result, &verdicts, &loaded)?;
+                    Ok((path, verdicts))
+                })?;
+                println!("\nresults: {}", path.display());
+                return Ok(finished(&verdicts));
             }
-            ctrlc::set_handler(discard_partial_run_and_exit)
-                .context("installing the Ctrl-C / SIGTERM handler")?;
-            let folder = RunFolder::create(&out, &loaded.name, loaded.seed)?;
-            *partial_run() = Some(folder.clone());
-            let result = run_into(folder.path(), &loaded, conversations);
-            {
-                // Complete or failed, the run is no longer the handler's to
-                // remove; a failed one goes here, under the lock, so an
-                // interrupt now cannot exit before it is gone.
-                let mut partial = partial_run();
-                partial.take();
-                if result.is_err() {
-                    let _ = folder.discard();
-                }
-            }
-            let report_path = result?;
+            let (report_path, verdicts) = in_run_folder(&out, &loaded.name, loaded.seed, |dir| {
+                run_into(dir, &loaded, conversations, &thresholds)
+            })?;
             println!("\nreport: {}", report_path.display());
-            Ok(())
+            Ok(finished(&verdicts))
+        }
+        Command::Compare {
+            scenario,
+            seed,
+            out,
+            experiment,
+        } => {
+            let loaded = load(&scenario, seed)?;
+            let variants = experiment::variants(&loaded, &scenario)?;
+            let (thresholds, on) = experiment.thresholds(&loaded)?;
+            let replications =
+                experiment
+                    .replications
+                    .unwrap_or(if loaded.experiment.replications > 1 {
+                        loaded.experiment.replications
+                    } else {
+                        10
+                    });
+            let runs = u64::from(replications) * variants.len() as u64;
+            if runs > experiment::MAX_RUNS {
+                return Err(Error::InvalidArgument {
+                    name: "--replications",
+                    message: format!(
+                        "{} variants × {replications} replications = {runs} runs; at most {}",
+                        variants.len(),
+                        experiment::MAX_RUNS
+                    ),
+                }
+                .into());
+            }
+            let jobs = experiment.jobs();
+            let name = format!("{}-compare", loaded.name);
+            let (path, verdicts) = in_run_folder(&out, &name, loaded.seed, |dir| {
+                let comparison = experiment::compare(&variants, replications, jobs)?;
+                // Thresholds judge every variant; each verdict names it.
+                let mut verdicts = Vec::new();
+                for (variant, summaries) in variants.iter().zip(&comparison.summaries) {
+                    for mut v in
+                        experiment::thresholds::judge_replications(summaries, &thresholds, on)
+                            .map_err(Error::Threshold)?
+                    {
+                        v.threshold.metric = format!("{}: {}", variant.name, v.threshold.metric);
+                        verdicts.push(v);
+                    }
+                }
+                print!(
+                    "{}",
+                    report::experiment::comparison_table(&comparison.result)
+                );
+                let mut lines = String::new();
+                report::experiment::threshold_lines(&mut lines, &verdicts);
+                print!("{lines}");
+                let path = report::experiment::write_comparison(
+                    dir,
+                    &comparison.result,
+                    &verdicts,
+                    &loaded,
+                )?;
+                Ok((path, verdicts))
+            })?;
+            println!("\nreport: {}", path.display());
+            Ok(finished(&verdicts))
         }
         Command::Validate { scenario } => {
-            let loaded = Scenario::load(&scenario).map_err(Error::from)?;
-            println!(
-                "{}: ok ({} intents, {} pools, {} agents, {:.0} expected arrivals)",
-                scenario.display(),
-                loaded.intents.len(),
-                loaded.pools.len(),
-                loaded.total_agents(),
-                loaded.expected_arrivals()
-            );
-            Ok(())
+            validate(&scenario)?;
+            Ok(Finished::Ok)
         }
         Command::Replay {
             transcripts,
             scenario,
         } => {
-            let loaded = Scenario::load(&scenario).map_err(Error::from)?;
-            let engine = TriggerEngine::new(loaded.triggers.clone());
-            let report = replay::replay_file(&engine, &transcripts)?;
-            print!("{}", report::replay_table(&report));
-            Ok(())
+            replay(&transcripts, &scenario)?;
+            Ok(Finished::Ok)
         }
         Command::Erlang {
             rate,
@@ -159,23 +337,52 @@ fn execute(command: Command) -> anyhow::Result<()> {
             agents,
             patience,
             threshold,
-        } => erlang(rate, aht, agents, patience, threshold),
+        } => {
+            erlang(rate, aht, agents, patience, threshold)?;
+            Ok(Finished::Ok)
+        }
     }
 }
 
-/// Runs the scenario and writes every output into `dir`; returns the path
-/// of `report.html`.
+fn validate(scenario: &std::path::Path) -> anyhow::Result<()> {
+    let loaded = Scenario::load(scenario).map_err(Error::from)?;
+    println!(
+        "{}: ok ({} intents, {} pools, {} agents, {:.0} expected arrivals)",
+        scenario.display(),
+        loaded.intents.len(),
+        loaded.pools.len(),
+        loaded.total_agents(),
+        loaded.expected_arrivals()
+    );
+    Ok(())
+}
+
+fn replay(transcripts: &std::path::Path, scenario: &std::path::Path) -> anyhow::Result<()> {
+    let loaded = Scenario::load(scenario).map_err(Error::from)?;
+    let engine = TriggerEngine::new(loaded.triggers.clone());
+    let report = replay::replay_file(&engine, transcripts)?;
+    print!("{}", report::replay_table(&report));
+    Ok(())
+}
+
+/// Runs the scenario, judges the thresholds and writes every output into
+/// `dir`; returns the path of `report.html` and the verdicts.
 fn run_into(
     dir: &std::path::Path,
     scenario: &Scenario,
     conversations: bool,
-) -> anyhow::Result<PathBuf> {
+    thresholds: &[Threshold],
+) -> anyhow::Result<(PathBuf, Vec<experiment::thresholds::Verdict>)> {
     let partial = dir.join("conversations.csv.tmp");
     let options = sim::RunOptions {
         conversations_csv: conversations.then(|| partial.clone()),
         ..sim::RunOptions::default()
     };
-    let output = sim::run_with(scenario, &options)?;
+    let mut output = sim::run_with(scenario, &options)?;
+    let json = serde_json::to_value(&output.summary).context("summary as JSON")?;
+    let verdicts =
+        experiment::thresholds::judge_run(&json, thresholds).map_err(Error::Threshold)?;
+    output.summary.thresholds = verdicts.clone();
     print!("{}", report::summary_table(&output.summary));
     eprintln!("\n{}", report::Timing::of(&output).line());
     let report_path = report::write_run(dir, &output, scenario)
@@ -185,7 +392,7 @@ fn run_into(
         std::fs::rename(&partial, &final_path)
             .with_context(|| format!("renaming {}", partial.display()))?;
     }
-    Ok(report_path)
+    Ok((report_path, verdicts))
 }
 
 fn partial_run() -> std::sync::MutexGuard<'static, Option<RunFolder>> {

@@ -89,6 +89,8 @@ pub struct ConversationRecord {
     pub queue_wait: Option<f64>,
     /// Human handle time, when a human handled it.
     pub handle_time: Option<f64>,
+    /// Of the handle time, clarifying questions (what the package lacked).
+    pub clarification: Option<f64>,
     /// Ground truth: the conversation needed a human from its first message.
     pub needs_human: bool,
     /// The trigger escalation, if a trigger escalated it.
@@ -126,6 +128,7 @@ impl ConversationRecord {
             waited: false,
             queue_wait: None,
             handle_time: None,
+            clarification: None,
             needs_human: false,
             escalation: None,
             previous_contact_age: None,
@@ -197,6 +200,7 @@ struct QueueCounters {
     /// Contacts whose human handling finished before the end.
     handled: u64,
     handle: f64,
+    clarification: f64,
     resolved: u64,
 }
 
@@ -216,6 +220,7 @@ impl QueueCounters {
         self.estimate_error += other.estimate_error;
         self.handled += other.handled;
         self.handle += other.handle;
+        self.clarification += other.clarification;
         self.resolved += other.resolved;
     }
 
@@ -414,6 +419,7 @@ impl Recorder {
             let c = &mut self.queue_by_interval[i][record.channel.index()];
             c.handled += 1;
             c.handle += handle;
+            c.clarification += record.clarification.unwrap_or(0.0);
             c.resolved += u64::from(record.outcome == Outcome::ResolvedByHuman);
         }
     }
@@ -674,6 +680,7 @@ impl Recorder {
                 })
                 .collect(),
             theory: erlang_reference(scenario),
+            thresholds: Vec::new(),
         }
     }
 }
@@ -732,6 +739,7 @@ fn service_stats(
         ),
         abandonment_rate: estimate(&|c| c.abandoned as f64, &|c| c.offered as f64, &offered),
         aht_s: Estimate::ratio(total.handle, total.handled),
+        clarification_s: Estimate::ratio(total.clarification, total.handled),
         post_handoff_fcr: Estimate::ratio(total.resolved as f64, total.handled),
         wait_estimate_error_s: estimate(
             &|c| c.estimate_error,
@@ -938,6 +946,9 @@ pub struct ServiceStats {
     /// Abandoned over offered.
     pub abandonment_rate: Estimate,
     pub aht_s: Estimate,
+    /// Mean seconds of clarifying questions per handled contact (the
+    /// customer repeating what the context package lacked; part of AHT).
+    pub clarification_s: Estimate,
     pub post_handoff_fcr: Estimate,
     /// The router's wait estimate against the actual wait, answered contacts:
     /// mean of actual − estimated (> 0: the estimate was optimistic).
@@ -999,6 +1010,9 @@ pub struct Summary {
     /// Erlang C / A prediction when the scenario is a single M/M/c(+M) queue.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub theory: Option<Prediction>,
+    /// Thresholds judged on this run (set by the caller; empty: none asked).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub thresholds: Vec<crate::experiment::thresholds::Verdict>,
 }
 
 #[cfg(test)]

@@ -1024,3 +1024,95 @@ fn decision_latency<DB: DrawingBackend>(
     )?;
     Ok(())
 }
+
+/// One row of a forest plot: label, difference, paired and unpaired
+/// half-widths, all in % of the baseline, and whether it is significant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForestRow {
+    pub label: String,
+    pub difference: f64,
+    pub paired: f64,
+    pub unpaired: f64,
+    pub significant: bool,
+}
+
+/// The forest plot of a comparison: one row per metric and variant, the
+/// difference to the baseline (in % of the baseline) with its paired 95 %
+/// interval (thick) and the unpaired one (thin, grey) for contrast.
+pub fn forest_plot(dir: &Path, rows: &[ForestRow]) -> Result<Chart> {
+    register_fonts();
+    let height = (140 + 34 * rows.len().max(1)) as u32;
+    Ok(render!(
+        dir,
+        "forest",
+        "Differences to the baseline",
+        (1100, height),
+        |root| forest(root, rows)
+    ))
+}
+
+fn forest<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, rows: &[ForestRow]) -> DrawResult<DB> {
+    root.fill(&WHITE)?;
+    let n = rows.len().max(1);
+    let reach = rows
+        .iter()
+        .map(|r| r.difference.abs() + r.unpaired.max(r.paired))
+        .filter(|x| x.is_finite())
+        .fold(1.0_f64, f64::max)
+        .min(500.0)
+        * 1.1;
+    let labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
+    let mut chart = ChartBuilder::on(root)
+        .caption(
+            "Difference to the baseline (% of baseline), 95 % CI: paired (black), unpaired (grey)",
+            ("sans-serif", 19).into_font().style(FontStyle::Bold),
+        )
+        .margin(12)
+        .x_label_area_size(45)
+        .y_label_area_size(330)
+        .build_cartesian_2d(-reach..reach, -0.5f64..n as f64 - 0.5)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(n * 2 + 1)
+        .y_label_formatter(&|y| category_label(&labels, *y, true))
+        .x_label_formatter(&tick)
+        .x_desc("% of the baseline's value")
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(label_font())
+        .draw()?;
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(0.0, -0.5), (0.0, n as f64 - 0.5)],
+        BLACK.stroke_width(1),
+    )))?;
+    let clip = |x: f64| x.clamp(-reach, reach);
+    for (i, r) in rows.iter().enumerate() {
+        let y = (n - 1 - i) as f64;
+        let grey = RGBColor(170, 170, 170);
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![
+                (clip(r.difference - r.unpaired), y - 0.18),
+                (clip(r.difference + r.unpaired), y - 0.18),
+            ],
+            grey.stroke_width(2),
+        )))?;
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![
+                (clip(r.difference - r.paired), y),
+                (clip(r.difference + r.paired), y),
+            ],
+            BLACK.stroke_width(4),
+        )))?;
+        let colour = if r.significant {
+            RGBColor(200, 40, 40)
+        } else {
+            RGBColor(60, 90, 200)
+        };
+        chart.draw_series(std::iter::once(Circle::new(
+            (clip(r.difference), y),
+            6,
+            colour.filled(),
+        )))?;
+    }
+    Ok(())
+}

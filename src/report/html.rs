@@ -128,7 +128,7 @@ const POOL_KEYS: [&str; 8] = [
     "pools[7].occupancy.value",
 ];
 
-const STYLE: &str = "body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;max-width:1150px;margin:2em auto;padding:0 1em;color:#222}\
+pub(crate) const STYLE: &str = "body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;max-width:1150px;margin:2em auto;padding:0 1em;color:#222}\
 h1{margin-bottom:.2em}.sub{color:#555;margin-top:0}table{border-collapse:collapse;margin:1em 0}\
 td,th{border-bottom:1px solid #ddd;padding:.35em .9em;text-align:left}td.value{font-weight:bold;text-align:right}\
 td.n{color:#666;text-align:right}figure{margin:2em 0}figcaption{font-weight:bold;margin-bottom:.4em}\
@@ -180,6 +180,19 @@ pub fn report_html(summary: &Summary, charts: &[Chart], scenario_text: &str) -> 
             q.still_waiting, q.offered
         );
     }
+    if !summary.thresholds.is_empty() {
+        out.push_str("<h2>Thresholds</h2>\n<table><tr><th>threshold</th><th>measured</th><th>result</th></tr>\n");
+        for v in &summary.thresholds {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td class=\"value\">{:.4}</td><td>{}</td></tr>",
+                escape(&v.threshold.describe()),
+                v.measured,
+                if v.pass { "pass" } else { "<b>FAIL</b>" }
+            );
+        }
+        out.push_str("</table>\n");
+    }
     out.push_str("<h2>Charts</h2>\n");
     for chart in charts {
         let _ = writeln!(
@@ -198,7 +211,7 @@ pub fn report_html(summary: &Summary, charts: &[Chart], scenario_text: &str) -> 
     out
 }
 
-fn strip_xml_declaration(svg: &str) -> &str {
+pub(crate) fn strip_xml_declaration(svg: &str) -> &str {
     match svg.find("<svg") {
         Some(i) => &svg[i..],
         None => svg,

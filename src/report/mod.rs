@@ -16,6 +16,7 @@ use std::time::SystemTime;
 use serde::Serialize;
 
 pub mod charts;
+pub mod experiment;
 pub mod exports;
 pub mod html;
 
@@ -673,6 +674,7 @@ pub fn summary_table(summary: &Summary) -> String {
             p.mean_concurrency
         );
     }
+    experiment::threshold_lines(&mut out, &summary.thresholds);
     if let Some(t) = &summary.theory {
         let _ = writeln!(
             out,

@@ -82,6 +82,27 @@ pub struct Scenario {
     pub pools: Vec<Pool>,
     /// The scenario text as read, for reports that explain themselves.
     pub source: String,
+    /// `[experiment]`, `[[variants]]` and `[thresholds]`.
+    pub experiment: Experiment,
+}
+
+/// What a scenario declares for experiments.
+#[derive(Debug, Clone)]
+pub struct Experiment {
+    /// `[experiment] replications` (1: a single run with batch means).
+    pub replications: u32,
+    pub variants: Vec<VariantSpec>,
+    pub thresholds: Vec<crate::experiment::thresholds::Threshold>,
+    pub threshold_on: crate::experiment::thresholds::On,
+}
+
+/// One `[[variants]]` entry: a name and overrides by dotted key path.
+#[derive(Debug, Clone)]
+pub struct VariantSpec {
+    pub name: String,
+    pub overrides: Vec<(String, toml_edit::Value)>,
+    /// Line of the entry in the scenario file.
+    pub line: Option<usize>,
 }
 
 /// Arrival process: Poisson with a piecewise-constant intraday profile.

@@ -29,6 +29,27 @@ pub struct RawScenario {
     #[serde(default)]
     handoff: RawHandoff,
     agents: Vec<RawPool>,
+    #[serde(default)]
+    experiment: RawExperiment,
+    #[serde(default)]
+    variants: Vec<RawVariant>,
+    #[serde(default)]
+    thresholds: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExperiment {
+    #[serde(default)]
+    replications: Option<u32>,
+}
+
+/// `[[variants]]`: a `name`, and every other key a dotted override path.
+#[derive(Debug, Deserialize)]
+struct RawVariant {
+    name: String,
+    #[serde(flatten)]
+    overrides: std::collections::BTreeMap<String, toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -674,7 +695,9 @@ pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
     triggers.score_sentiment = handoff.policy.rule == PolicyRule::IntentAware
         || handoff.context == ContextMode::Structured;
 
+    let experiment = validate_experiment(&raw, source)?;
     Ok(Scenario {
+        experiment,
         name: sim.name.clone(),
         seed: sim.seed,
         duration,
@@ -691,6 +714,77 @@ pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
         handoff,
         pools,
         source: source.to_string(),
+    })
+}
+
+/// Most replications a scenario or `--replications` may ask for.
+pub const MAX_REPLICATIONS: u32 = 10_000;
+
+fn validate_experiment(raw: &RawScenario, source: &str) -> Result<Experiment, Invalid> {
+    let replications = raw.experiment.replications.unwrap_or(1);
+    if !(1..=MAX_REPLICATIONS).contains(&replications) {
+        return Err(invalid(
+            "experiment.replications",
+            format!("must be 1 to {MAX_REPLICATIONS}, got {replications}"),
+        ));
+    }
+    let mut names = BTreeSet::new();
+    let mut variants = Vec::new();
+    for (i, v) in raw.variants.iter().enumerate() {
+        let key = format!("variants[{i}].name");
+        if v.name.trim().is_empty()
+            || !v
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err(invalid(
+                key,
+                "must be non-empty and use only letters, digits, `_` and `-`",
+            ));
+        }
+        if !names.insert(v.name.as_str()) {
+            return Err(invalid(key, format!("`{}` is declared twice", v.name)));
+        }
+        let overrides = v
+            .overrides
+            .iter()
+            .map(|(path, value)| {
+                let text = value.to_string();
+                let parsed = text.parse::<toml_edit::Value>().map_err(|e| {
+                    invalid(
+                        format!("variants[{i}].{path}"),
+                        format!("not a TOML value: {e}"),
+                    )
+                })?;
+                Ok((path.clone(), parsed))
+            })
+            .collect::<Result<Vec<_>, Invalid>>()?;
+        variants.push(VariantSpec {
+            name: v.name.clone(),
+            overrides,
+            line: super::locate::line_of_key(source, &key),
+        });
+    }
+    let mut thresholds = Vec::new();
+    let mut threshold_on = crate::experiment::thresholds::On::default();
+    for (metric, condition) in &raw.thresholds {
+        let key = format!("thresholds.{metric}");
+        if metric == "on" {
+            threshold_on =
+                crate::experiment::thresholds::On::parse(condition).map_err(|m| invalid(key, m))?;
+            continue;
+        }
+        thresholds.push(
+            crate::experiment::thresholds::Threshold::parse(metric, condition)
+                .map_err(|m| invalid(key, m))?,
+        );
+    }
+    Ok(Experiment {
+        replications,
+        variants,
+        thresholds,
+        threshold_on,
     })
 }
 

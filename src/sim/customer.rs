@@ -369,6 +369,7 @@ impl Handler<HumanFinished> for Customer {
     fn handle(&mut self, done: HumanFinished, ctx: &mut Context<Self>) {
         debug_assert_eq!(self.stage, Stage::WithAgent);
         self.record.handle_time = Some(done.handle_time);
+        self.record.clarification = Some(done.clarification);
         let outcome = if done.resolved {
             Outcome::ResolvedByHuman
         } else {

@@ -50,8 +50,8 @@ impl Handler<Assign> for HumanAgent {
         } else {
             0.5
         };
-        let handle_time =
-            base + request.plan.briefing + missing * handoff.clarification_time * clarify_share;
+        let clarification = missing * handoff.clarification_time * clarify_share;
+        let handle_time = base + request.plan.briefing + clarification;
         let resolve = intent.human_resolve_probability
             * (1.0 - handoff.missing_context_resolution_penalty * missing);
         let resolved = rng.random::<f64>() < resolve;
@@ -69,6 +69,7 @@ impl Handler<Assign> for HumanAgent {
             customer.do_send(HumanFinished {
                 resolved,
                 handle_time,
+                clarification,
             });
             let router = this.wiring.router.clone();
             if wrap_up > 0.0 {

@@ -122,6 +122,9 @@ pub struct HandoffRequest {
 pub struct HumanFinished {
     pub resolved: bool,
     pub handle_time: f64,
+    /// Of the handle time, seconds spent re-asking what the context package
+    /// lacked (the customer repeating themselves).
+    pub clarification: f64,
 }
 
 /// Human agent → router: a slot is free again (after wrap-up).

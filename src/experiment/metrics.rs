@@ -1,0 +1,417 @@
+//! The headline metrics of an experiment and the statistics across
+//! replications: means with Student-t intervals, ratios with the
+//! ratio-estimator interval, paired and unpaired differences, and Holm's
+//! correction. Pure: works on `summary.json` values, no actors.
+//!
+//! A metric is read from each replication's summary by its JSON path. An
+//! *estimate* there (`{value, n}`) is a ratio Σnum / Σden over the run
+//! (answered within the threshold over offered, …), so across replications
+//! it is pooled as Σᵣ nᵣ·vᵣ / Σᵣ nᵣ — the ratio estimator — with the
+//! delta-method variance Σᵣ uᵣ² / (R (R − 1)), uᵣ = nᵣ (vᵣ − R̂) / n̄
+//! (Law, *Simulation Modeling and Analysis*, 5th ed., §9.5.3 on ratio
+//! estimators; the same linearisation as the batch means of a single run).
+//! A plain number (CSAT delta, a percentile) is averaged, uᵣ = vᵣ − v̄, which
+//! is the usual t interval. Paired differences use the difference of the
+//! two linearised values per replication (common random numbers make them
+//! correlated, which is the point); unpaired ones add the two variances
+//! (Welch).
+
+use serde::Serialize;
+use serde_json::Value;
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+/// What a metric measures, for formatting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Share,
+    Seconds,
+    Score,
+}
+
+/// A metric: its short name (usable in thresholds) and where it lives in
+/// `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Metric {
+    pub name: String,
+    pub path: String,
+    pub unit: Unit,
+}
+
+type Entry = (&'static str, &'static str, Unit);
+
+const fn metric(name: &'static str, path: &'static str, unit: Unit) -> Entry {
+    (name, path, unit)
+}
+
+/// The metrics every experiment reports (those present in a run): name,
+/// `summary.json` path, unit.
+pub const HEADLINE: &[Entry] = &[
+    metric(
+        "service_level",
+        "measured.human_queue.service_level",
+        Unit::Share,
+    ),
+    metric("asa", "measured.human_queue.asa_s", Unit::Seconds),
+    metric(
+        "probability_wait",
+        "measured.human_queue.probability_wait",
+        Unit::Share,
+    ),
+    metric(
+        "abandonment",
+        "measured.human_queue.abandonment_rate",
+        Unit::Share,
+    ),
+    metric(
+        "p95_queue_wait",
+        "measured.human_queue.queue_wait_s.p95",
+        Unit::Seconds,
+    ),
+    metric("aht", "measured.human_queue.aht_s", Unit::Seconds),
+    metric(
+        "clarification_time",
+        "measured.human_queue.clarification_s",
+        Unit::Seconds,
+    ),
+    metric(
+        "post_handoff_fcr",
+        "measured.human_queue.post_handoff_fcr",
+        Unit::Share,
+    ),
+    metric("containment", "measured.bot.containment_rate", Unit::Share),
+    metric("handoff_rate", "measured.bot.handoff_rate", Unit::Share),
+    metric("precision", "measured.triggers.precision", Unit::Share),
+    metric("recall", "measured.triggers.recall", Unit::Share),
+    metric(
+        "missed_escalation_rate",
+        "measured.triggers.missed_rate",
+        Unit::Share,
+    ),
+    metric(
+        "context_completeness",
+        "measured.handoff.context_completeness",
+        Unit::Share,
+    ),
+    metric(
+        "repeat_contact_rate",
+        "measured.handoff.repeat_contact_rate",
+        Unit::Share,
+    ),
+    metric("csat_delta", "measured.handoff.csat.delta", Unit::Score),
+    metric("occupancy", "pools[0].occupancy", Unit::Share),
+];
+
+/// The headline metrics, in report order.
+pub fn headline() -> Vec<Metric> {
+    HEADLINE
+        .iter()
+        .map(|&(name, path, unit)| Metric {
+            name: name.into(),
+            path: path.into(),
+            unit,
+        })
+        .collect()
+}
+
+/// The metric named `name` (a headline name), or a metric for any other
+/// `summary.json` path (unit guessed from the name).
+pub fn resolve(name: &str) -> Metric {
+    if let Some(&(name, path, unit)) = HEADLINE.iter().find(|m| m.0 == name) {
+        return Metric {
+            name: name.into(),
+            path: path.into(),
+            unit,
+        };
+    }
+    let unit = if name.ends_with("_s") || name.contains("_s.") || name.contains("wait") {
+        Unit::Seconds
+    } else {
+        Unit::Share
+    };
+    Metric {
+        name: name.into(),
+        path: name.into(),
+        unit,
+    }
+}
+
+/// True for a headline name or a path of the documented shape.
+pub fn is_known(name: &str) -> bool {
+    HEADLINE.iter().any(|m| m.0 == name)
+        || ["measured.", "pools[", "conversations.", "theory."]
+            .iter()
+            .any(|p| name.starts_with(p))
+}
+
+/// One replication's value of a metric and its weight (the estimate's n; 1
+/// for a plain number).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Observation {
+    pub value: f64,
+    pub weight: f64,
+}
+
+/// The value at `path` (`a.b[0].c`) in a summary's JSON: an estimate gives
+/// its value and n, a number itself with weight 1. `None` where the run has
+/// no such figure (e.g. no bot).
+pub fn observe(summary: &Value, path: &str) -> Option<Observation> {
+    let mut node = summary;
+    for part in path.split('.') {
+        let (key, index) = match part.split_once('[') {
+            Some((key, rest)) => (key, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (part, None),
+        };
+        node = node.get(key)?;
+        if let Some(i) = index {
+            node = node.get(i)?;
+        }
+    }
+    match node {
+        Value::Number(n) => Some(Observation {
+            value: n.as_f64()?,
+            weight: 1.0,
+        }),
+        // An estimate without observations is no figure at all.
+        Value::Object(o) => Some(Observation {
+            value: o.get("value")?.as_f64()?,
+            weight: o.get("n")?.as_f64().filter(|&n| n > 0.0)?,
+        }),
+        _ => None,
+    }
+}
+
+/// A metric over replications: the pooled value and its 95 % interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Aggregate {
+    pub mean: f64,
+    /// Half-width of the 95 % Student-t interval; `None` for fewer than 2.
+    pub ci95: Option<f64>,
+    /// Replications with the figure.
+    pub n: usize,
+}
+
+impl Aggregate {
+    pub fn low(&self) -> f64 {
+        self.mean - self.ci95.unwrap_or(0.0)
+    }
+
+    pub fn high(&self) -> f64 {
+        self.mean + self.ci95.unwrap_or(0.0)
+    }
+}
+
+fn t975(df: usize) -> Option<f64> {
+    Some(StudentsT::new(0.0, 1.0, df as f64).ok()?.inverse_cdf(0.975))
+}
+
+/// The pooled value and the linearised values uᵣ (module doc).
+fn linearise(obs: &[Observation]) -> (f64, Vec<f64>) {
+    let total: f64 = obs.iter().map(|o| o.weight).sum();
+    if total <= 0.0 {
+        return (0.0, vec![0.0; obs.len()]);
+    }
+    let pooled = obs.iter().map(|o| o.weight * o.value).sum::<f64>() / total;
+    let mean_weight = total / obs.len() as f64;
+    let u = obs
+        .iter()
+        .map(|o| o.weight * (o.value - pooled) / mean_weight)
+        .collect();
+    (pooled, u)
+}
+
+fn variance_of_mean(u: &[f64]) -> f64 {
+    let n = u.len() as f64;
+    let mean = u.iter().sum::<f64>() / n;
+    u.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n * (n - 1.0))
+}
+
+/// Pools one metric over replications.
+pub fn aggregate(obs: &[Observation]) -> Aggregate {
+    let (mean, u) = linearise(obs);
+    let n = obs.len();
+    let ci95 = (n >= 2)
+        .then(|| Some(t975(n - 1)? * variance_of_mean(&u).sqrt()))
+        .flatten();
+    Aggregate { mean, ci95, n }
+}
+
+/// A variant against the baseline on one metric.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Difference {
+    /// Variant minus baseline.
+    pub difference: f64,
+    /// Half-width of the paired 95 % interval (per-replication differences).
+    pub paired_ci95: f64,
+    /// Half-width of the unpaired (Welch) 95 % interval, for contrast.
+    pub unpaired_ci95: f64,
+    /// Two-sided p-value of the paired t test.
+    pub p_value: f64,
+    /// Significant at 5 % after Holm's correction across the metrics.
+    pub significant: bool,
+}
+
+/// Paired and unpaired intervals of `variant − base`; replication r of both
+/// ran on the same random numbers. `None` with fewer than 2 pairs.
+pub fn difference(base: &[Observation], variant: &[Observation]) -> Option<Difference> {
+    let n = base.len().min(variant.len());
+    if n < 2 {
+        return None;
+    }
+    let (b, ub) = linearise(&base[..n]);
+    let (v, uv) = linearise(&variant[..n]);
+    let paired: Vec<f64> = uv.iter().zip(&ub).map(|(x, y)| x - y).collect();
+    let paired_se = variance_of_mean(&paired).sqrt();
+    let (var_b, var_v) = (variance_of_mean(&ub), variance_of_mean(&uv));
+    let unpaired_se = (var_b + var_v).sqrt();
+    // Welch–Satterthwaite degrees of freedom.
+    let df_welch = if var_b + var_v > 0.0 {
+        (var_b + var_v).powi(2) / ((var_b.powi(2) + var_v.powi(2)) / (n - 1) as f64)
+    } else {
+        (n - 1) as f64
+    };
+    let t_paired = t975(n - 1)?;
+    let t_welch = StudentsT::new(0.0, 1.0, df_welch.max(1.0))
+        .ok()?
+        .inverse_cdf(0.975);
+    let difference = v - b;
+    let p_value = if paired_se > 0.0 {
+        let t = StudentsT::new(0.0, 1.0, (n - 1) as f64).ok()?;
+        2.0 * (1.0 - t.cdf((difference / paired_se).abs()))
+    } else if difference == 0.0 {
+        1.0
+    } else {
+        0.0
+    };
+    Some(Difference {
+        difference,
+        paired_ci95: t_paired * paired_se,
+        unpaired_ci95: t_welch * unpaired_se,
+        p_value,
+        significant: false,
+    })
+}
+
+/// Holm's step-down procedure (Holm, "A simple sequentially rejective
+/// multiple test procedure", *Scand. J. Statist.* 6, 1979): which of the
+/// p-values are significant at family-wise level `alpha`.
+pub fn holm(p_values: &[f64], alpha: f64) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..p_values.len()).collect();
+    order.sort_by(|&a, &b| p_values[a].total_cmp(&p_values[b]));
+    let m = p_values.len();
+    let mut significant = vec![false; m];
+    for (rank, &i) in order.iter().enumerate() {
+        if p_values[i] <= alpha / (m - rank) as f64 {
+            significant[i] = true;
+        } else {
+            break;
+        }
+    }
+    significant
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(values: &[f64]) -> Vec<Observation> {
+        values
+            .iter()
+            .map(|&value| Observation { value, weight: 1.0 })
+            .collect()
+    }
+
+    #[test]
+    fn plain_numbers_get_the_t_interval() {
+        let a = aggregate(&plain(&[1.0, 2.0, 3.0, 4.0, 5.0]));
+        assert_eq!(a.mean, 3.0);
+        assert!((a.ci95.unwrap() - 2.776_445 * (2.5_f64 / 5.0).sqrt()).abs() < 1e-5);
+        assert_eq!(aggregate(&plain(&[1.0])).ci95, None);
+    }
+
+    #[test]
+    fn ratios_pool_by_weight() {
+        // 30 of 100 and 10 of 50: pooled 40 / 150, not the mean of 0.3, 0.2.
+        let obs = [
+            Observation {
+                value: 0.3,
+                weight: 100.0,
+            },
+            Observation {
+                value: 0.2,
+                weight: 50.0,
+            },
+        ];
+        let a = aggregate(&obs);
+        assert!((a.mean - 40.0 / 150.0).abs() < 1e-12);
+        // Linearised: u = n (v − R) / n̄ = 100·(0.3 − 0.2667)/75, 50·(0.2 − 0.2667)/75.
+        let u: [f64; 2] = [
+            100.0 * (0.3 - 40.0 / 150.0) / 75.0,
+            50.0 * (0.2 - 40.0 / 150.0) / 75.0,
+        ];
+        let var = (u[0] - u[1]).powi(2) / 2.0 / 2.0;
+        assert!((a.ci95.unwrap() - 12.706_2 * var.sqrt()).abs() < 1e-3);
+    }
+
+    #[test]
+    fn pairing_removes_the_shared_noise() {
+        // Both variants share a big per-replication swing; the variant is
+        // 1.0 higher with small noise of its own.
+        let swing = [10.0, -8.0, 3.0, -5.0, 7.0, 0.0, -2.0, 6.0];
+        let own = [0.1, -0.1, 0.05, 0.0, -0.05, 0.1, -0.1, 0.0];
+        let base = plain(&swing);
+        let variant: Vec<Observation> = swing
+            .iter()
+            .zip(own)
+            .map(|(s, e)| Observation {
+                value: s + 1.0 + e,
+                weight: 1.0,
+            })
+            .collect();
+        let d = difference(&base, &variant).unwrap();
+        assert!((d.difference - 1.0).abs() < 1e-9);
+        assert!(d.paired_ci95 < 0.1, "{d:?}");
+        assert!(d.unpaired_ci95 > 10.0 * d.paired_ci95, "{d:?}");
+        assert!(d.p_value < 1e-6);
+    }
+
+    #[test]
+    fn holm_steps_down() {
+        // m = 4: thresholds 0.0125, 0.0167, 0.025, 0.05.
+        assert_eq!(
+            holm(&[0.01, 0.04, 0.015, 0.5], 0.05),
+            vec![true, false, true, false]
+        );
+        // The smallest fails: nothing is significant.
+        assert_eq!(holm(&[0.03, 0.04], 0.05), vec![false, false]);
+        assert_eq!(holm(&[0.02, 0.04], 0.05), vec![true, true]);
+    }
+
+    #[test]
+    fn observes_estimates_and_numbers_by_path() {
+        let summary: Value = serde_json::json!({
+            "measured": {"human_queue": {"service_level": {"value": 0.8, "n": 120},
+                                         "queue_wait_s": {"p95": 42.0}}},
+            "pools": [{"occupancy": {"value": 0.7, "n": 32}}]
+        });
+        assert_eq!(
+            observe(&summary, "measured.human_queue.service_level"),
+            Some(Observation {
+                value: 0.8,
+                weight: 120.0
+            })
+        );
+        assert_eq!(
+            observe(&summary, "measured.human_queue.queue_wait_s.p95"),
+            Some(Observation {
+                value: 42.0,
+                weight: 1.0
+            })
+        );
+        assert_eq!(
+            observe(&summary, "pools[0].occupancy").map(|o| o.value),
+            Some(0.7)
+        );
+        assert_eq!(observe(&summary, "measured.bot.handoff_rate"), None);
+    }
+}

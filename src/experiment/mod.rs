@@ -1,0 +1,313 @@
+//! Experiments on top of [`crate::sim::run`]: replications, variants and
+//! their paired comparison on common random numbers, and thresholds (SLOs)
+//! that gate a run with an exit code. The actors and the pure core do not
+//! change for it: an experiment is a set of ordinary runs, each with its
+//! own replication index, and statistics across their summaries.
+//!
+//! - [`overrides`]: dotted key paths applied to the scenario text, then
+//!   validated exactly like a file (variants, `--set`).
+//! - [`metrics`]: the headline metrics and the statistics across
+//!   replications (ratio estimator, t intervals, paired differences, Holm).
+//! - [`thresholds`]: `service_level >= 0.8` and friends.
+//!
+//! Common random numbers: replication r of every variant uses the streams
+//! of replication r ([`crate::rng`]), keyed by purpose and entity, so the
+//! variants see the same customers — arrival times, channels, intents,
+//! ground truth, patience, utterances and bot answers (streams `Arrivals`,
+//! `Customer`, `CustomerTurn`, `AiTurn`, keyed by conversation id) — and the
+//! same base handle time and resolution draw for a conversation
+//! (`Handling`, keyed by conversation id, whichever agent takes it). What
+//! differs between variants is only what the variant changes (a transfer
+//! adds a briefing, staffing changes who waits) and what follows from it:
+//! repeat contacts (they exist only after an unresolved outcome) and
+//! agents' wrap-up draws (`Agent`, keyed by agent and its contact count).
+//! `tests/experiments.rs` checks the shared draws.
+//!
+//! Runs go in parallel on a rayon pool of `jobs` threads, one actix system
+//! per run on its worker thread; results are collected in replication
+//! order, so they do not depend on the number of threads.
+
+pub mod metrics;
+pub mod overrides;
+pub mod thresholds;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::metrics::Summary;
+use crate::scenario::Scenario;
+use crate::sim;
+use metrics::{Aggregate, Difference, Metric, Observation};
+
+/// Most runs (points × replications × variants) one command may ask for.
+pub const MAX_RUNS: u64 = 100_000;
+
+/// Runs replications `0..n` of `scenario` on `jobs` threads, in order.
+pub fn replicate(scenario: &Scenario, n: u32, jobs: usize) -> Result<Vec<Summary>> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()
+        .map_err(|e| Error::Runtime(format!("cannot start {jobs} worker threads: {e}")))?;
+    pool.install(|| {
+        (0..u64::from(n))
+            .into_par_iter()
+            .map(|r| sim::run(scenario, r).map(|output| output.summary))
+            .collect()
+    })
+}
+
+/// One metric over the replications of one scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricResult {
+    pub metric: Metric,
+    pub aggregate: Aggregate,
+    /// The value in each replication, in order (`None`: not in that run).
+    pub per_replication: Vec<Option<f64>>,
+}
+
+/// The observations of `metric` in each summary (in order); `None` where a
+/// run lacks it.
+pub fn observations(summaries: &[Value], metric: &Metric) -> Vec<Option<Observation>> {
+    summaries
+        .iter()
+        .map(|s| metrics::observe(s, &metric.path))
+        .collect()
+}
+
+fn present(obs: &[Option<Observation>]) -> Vec<Observation> {
+    obs.iter().flatten().copied().collect()
+}
+
+/// Summaries as JSON values (for lookup by path).
+pub fn as_json(summaries: &[Summary]) -> Vec<Value> {
+    summaries
+        .iter()
+        .map(|s| serde_json::to_value(s).expect("a summary always serialises"))
+        .collect()
+}
+
+/// The headline metrics over replications (those present in some run).
+pub fn summarise(summaries: &[Value]) -> Vec<MetricResult> {
+    metrics::headline()
+        .into_iter()
+        .filter_map(|metric| {
+            let obs = observations(summaries, &metric);
+            let present = present(&obs);
+            (!present.is_empty()).then(|| MetricResult {
+                aggregate: metrics::aggregate(&present),
+                per_replication: obs.iter().map(|o| o.map(|o| o.value)).collect(),
+                metric,
+            })
+        })
+        .collect()
+}
+
+/// The result of replicating one scenario (`replications.json`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Replicated {
+    pub schema_version: u32,
+    pub scenario: String,
+    pub seed: u64,
+    pub replications: u32,
+    /// How intervals are computed (see [`metrics`]).
+    pub method: &'static str,
+    pub metrics: Vec<MetricResult>,
+}
+
+/// How replicated figures are pooled, for the outputs.
+pub const METHOD: &str = "mean over replications with a 95 % Student-t interval; \
+estimates (ratios such as service level) pooled as sum(n*value)/sum(n) with the delta-method \
+(ratio-estimator) variance; warm-up deleted in every replication";
+
+impl Replicated {
+    pub fn new(scenario: &Scenario, summaries: &[Summary]) -> Replicated {
+        Replicated {
+            schema_version: 1,
+            scenario: scenario.name.clone(),
+            seed: scenario.seed,
+            replications: summaries.len() as u32,
+            method: METHOD,
+            metrics: summarise(&as_json(summaries)),
+        }
+    }
+}
+
+/// A scenario variant: its name and the validated scenario it runs.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub name: String,
+    pub scenario: Scenario,
+}
+
+/// The variants declared in `scenario` (`[[variants]]`), each applied to the
+/// scenario text and validated like a scenario file. With none declared,
+/// an error: there is nothing to compare.
+pub fn variants(scenario: &Scenario, file: &Path) -> Result<Vec<Variant>> {
+    if scenario.experiment.variants.len() < 2 {
+        return Err(Error::InvalidArgument {
+            name: "variants",
+            message: format!(
+                "{} declares {} [[variants]]; compare needs at least two (the first is the baseline)",
+                file.display(),
+                scenario.experiment.variants.len()
+            ),
+        });
+    }
+    scenario
+        .experiment
+        .variants
+        .iter()
+        .map(|spec| {
+            let mut doc: toml_edit::DocumentMut = scenario
+                .source
+                .parse()
+                .expect("a validated scenario's text parses");
+            for (path, value) in &spec.overrides {
+                overrides::set(&mut doc, path, value.clone()).map_err(|e| Error::Variant {
+                    file: file.to_path_buf(),
+                    variant: spec.name.clone(),
+                    path: path.to_string(),
+                    line: spec.line,
+                    message: e.0,
+                })?;
+            }
+            let text = doc.to_string();
+            let parsed = Scenario::parse(&text, file).map_err(|e| Error::Variant {
+                file: file.to_path_buf(),
+                variant: spec.name.clone(),
+                path: e.key.clone(),
+                line: spec.line,
+                message: e.message,
+            })?;
+            Ok(Variant {
+                name: spec.name.clone(),
+                scenario: parsed,
+            })
+        })
+        .collect()
+}
+
+/// One metric across variants.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricComparison {
+    pub metric: Metric,
+    /// Per variant, in declaration order.
+    pub variants: Vec<Aggregate>,
+    /// Per variant after the first: the difference to the baseline.
+    pub differences: Vec<Option<Difference>>,
+}
+
+/// `comparison.json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    pub schema_version: u32,
+    pub scenario: String,
+    pub seed: u64,
+    pub replications: u32,
+    pub variants: Vec<String>,
+    /// The first variant, against which differences are taken.
+    pub baseline: String,
+    pub method: &'static str,
+    pub metrics: Vec<MetricComparison>,
+}
+
+/// How comparisons are made, for the outputs.
+pub const COMPARE_METHOD: &str = "replication r of every variant runs on the same random \
+numbers (common random numbers); differences to the baseline with a paired 95 % t interval \
+over replications (and, for contrast, the unpaired Welch interval); significant = paired \
+t test at 5 % after Holm's correction across the metrics of each variant";
+
+/// A comparison and the summaries behind it (per variant, per replication,
+/// as JSON), for thresholds.
+#[derive(Debug, Clone)]
+pub struct Compared {
+    pub result: Comparison,
+    pub summaries: Vec<Vec<Value>>,
+}
+
+/// Runs every variant × replication (on common random numbers) and compares
+/// each variant with the first.
+pub fn compare(variants: &[Variant], replications: u32, jobs: usize) -> Result<Compared> {
+    let runs: Vec<(usize, u32)> = (0..variants.len())
+        .flat_map(|v| (0..replications).map(move |r| (v, r)))
+        .collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()
+        .map_err(|e| Error::Runtime(format!("cannot start {jobs} worker threads: {e}")))?;
+    let summaries: Vec<Summary> = pool.install(|| {
+        runs.par_iter()
+            .map(|&(v, r)| sim::run(&variants[v].scenario, u64::from(r)).map(|o| o.summary))
+            .collect::<Result<Vec<_>>>()
+    })?;
+    let by_variant: Vec<Vec<Value>> = summaries
+        .chunks(replications as usize)
+        .map(as_json)
+        .collect();
+    let mut metrics_out: Vec<MetricComparison> = metrics::headline()
+        .into_iter()
+        .filter_map(|metric| {
+            let obs: Vec<Vec<Option<Observation>>> = by_variant
+                .iter()
+                .map(|s| observations(s, &metric))
+                .collect();
+            if obs.iter().all(|o| o.iter().all(Option::is_none)) {
+                return None;
+            }
+            let aggregates = obs
+                .iter()
+                .map(|o| metrics::aggregate(&present(o)))
+                .collect();
+            // Pairs: replications where both runs have the figure.
+            let differences = obs[1..]
+                .iter()
+                .map(|o| {
+                    let (base, other): (Vec<Observation>, Vec<Observation>) = obs[0]
+                        .iter()
+                        .zip(o)
+                        .filter_map(|(b, v)| Some(((*b)?, (*v)?)))
+                        .unzip();
+                    metrics::difference(&base, &other)
+                })
+                .collect();
+            Some(MetricComparison {
+                metric,
+                variants: aggregates,
+                differences,
+            })
+        })
+        .collect();
+    // Holm across the metrics, for each variant.
+    for v in 0..variants.len().saturating_sub(1) {
+        let tested: Vec<(usize, f64)> = metrics_out
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| Some((i, m.differences[v]?.p_value)))
+            .collect();
+        let p: Vec<f64> = tested.iter().map(|(_, p)| *p).collect();
+        for ((i, _), significant) in tested.iter().zip(metrics::holm(&p, 0.05)) {
+            if let Some(d) = metrics_out[*i].differences[v].as_mut() {
+                d.significant = significant;
+            }
+        }
+    }
+    let base = &variants[0].scenario;
+    let result = Comparison {
+        schema_version: 1,
+        scenario: base.name.clone(),
+        seed: base.seed,
+        replications,
+        variants: variants.iter().map(|v| v.name.clone()).collect(),
+        baseline: variants[0].name.clone(),
+        method: COMPARE_METHOD,
+        metrics: metrics_out,
+    };
+    Ok(Compared {
+        result,
+        summaries: by_variant,
+    })
+}

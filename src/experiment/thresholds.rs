@@ -1,0 +1,278 @@
+//! Thresholds (SLOs): `service_level >= 0.8`, `abandonment <= 0.05`,
+//! `p95_queue_wait <= 60s`. A threshold names a headline metric or a
+//! `summary.json` path, a comparison and a bound (a number, or a duration
+//! in seconds). A single run is judged on its value; replications on the
+//! mean or, with `on = "ci"`, on the pessimistic end of the 95 % interval
+//! (the low end for `>=`, the high end for `<=`). Any failure makes the
+//! binary exit with code 3.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::metrics::{self, Aggregate};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Op {
+    #[serde(rename = ">=")]
+    Ge,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = "<")]
+    Lt,
+}
+
+impl Op {
+    fn holds(self, value: f64, bound: f64) -> bool {
+        match self {
+            Op::Ge => value >= bound,
+            Op::Gt => value > bound,
+            Op::Le => value <= bound,
+            Op::Lt => value < bound,
+        }
+    }
+
+    fn symbol(self) -> &'static str {
+        match self {
+            Op::Ge => ">=",
+            Op::Gt => ">",
+            Op::Le => "<=",
+            Op::Lt => "<",
+        }
+    }
+}
+
+/// What a replicated run is judged on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum On {
+    /// The mean over replications (the default).
+    #[default]
+    Mean,
+    /// The pessimistic end of the 95 % interval.
+    Ci,
+}
+
+impl On {
+    pub fn parse(text: &str) -> Result<On, String> {
+        match text {
+            "mean" => Ok(On::Mean),
+            "ci" => Ok(On::Ci),
+            other => Err(format!("must be \"mean\" or \"ci\", got \"{other}\"")),
+        }
+    }
+}
+
+/// One threshold.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Threshold {
+    /// The metric as written: a headline name or a `summary.json` path.
+    pub metric: String,
+    pub op: Op,
+    pub bound: f64,
+}
+
+impl Threshold {
+    /// `metric` and a condition such as `">= 0.8"` or `"<= 60s"`.
+    pub fn parse(metric: &str, condition: &str) -> Result<Threshold, String> {
+        let metric = metric.trim();
+        if !metrics::is_known(metric) {
+            let names: Vec<&str> = metrics::HEADLINE.iter().map(|m| m.0).collect();
+            return Err(format!(
+                "unknown metric `{metric}`: use one of {} or a summary.json path (measured.…, pools[i].…)",
+                names.join(", ")
+            ));
+        }
+        let condition = condition.trim();
+        let (op, rest) = [(">=", Op::Ge), ("<=", Op::Le), (">", Op::Gt), ("<", Op::Lt)]
+            .iter()
+            .find_map(|(s, op)| condition.strip_prefix(s).map(|rest| (*op, rest.trim())))
+            .ok_or_else(|| {
+                format!("`{condition}` is not a comparison: write e.g. \">= 0.8\" or \"<= 60s\"")
+            })?;
+        let bound = match rest.parse::<f64>() {
+            Ok(v) if v.is_finite() => v,
+            _ => humantime::parse_duration(rest)
+                .map(|d| d.as_secs_f64())
+                .map_err(|_| format!("`{rest}` is not a number or a duration (e.g. 0.8, 60s)"))?,
+        };
+        Ok(Threshold {
+            metric: metric.to_string(),
+            op,
+            bound,
+        })
+    }
+
+    /// `--threshold "service_level>=0.8"`.
+    pub fn parse_flag(text: &str) -> Result<Threshold, String> {
+        let at = text.find(['<', '>']).ok_or_else(|| {
+            format!("`{text}` has no comparison: write e.g. \"service_level>=0.8\"")
+        })?;
+        Threshold::parse(&text[..at], &text[at..])
+    }
+
+    pub fn describe(&self) -> String {
+        format!("{} {} {}", self.metric, self.op.symbol(), self.bound)
+    }
+}
+
+/// A threshold judged.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict {
+    pub threshold: Threshold,
+    /// The measured value (the mean, for replications).
+    pub measured: f64,
+    /// The value judged: `measured`, or the pessimistic end of the interval.
+    pub judged: f64,
+    pub pass: bool,
+}
+
+impl Verdict {
+    pub fn line(&self) -> String {
+        let judged = if self.judged != self.measured {
+            format!(" (judged on {:.4})", self.judged)
+        } else {
+            String::new()
+        };
+        format!(
+            "{} {}: measured {:.4}{judged}",
+            if self.pass { "PASS" } else { "FAIL" },
+            self.threshold.describe(),
+            self.measured
+        )
+    }
+}
+
+/// Judges one run's summary. `Err` names a metric the run does not have.
+pub fn judge_run(summary: &Value, thresholds: &[Threshold]) -> Result<Vec<Verdict>, String> {
+    thresholds
+        .iter()
+        .map(|t| {
+            let metric = metrics::resolve(&t.metric);
+            let value = metrics::observe(summary, &metric.path)
+                .ok_or_else(|| missing(&t.metric))?
+                .value;
+            Ok(Verdict {
+                threshold: t.clone(),
+                measured: value,
+                judged: value,
+                pass: t.op.holds(value, t.bound),
+            })
+        })
+        .collect()
+}
+
+fn missing(metric: &str) -> String {
+    format!(
+        "threshold on `{metric}`: the run has no such figure (e.g. no bot, or a path not in summary.json)"
+    )
+}
+
+/// Judges replicated runs (the summaries of each replication).
+pub fn judge_replications(
+    summaries: &[Value],
+    thresholds: &[Threshold],
+    on: On,
+) -> Result<Vec<Verdict>, String> {
+    thresholds
+        .iter()
+        .map(|t| {
+            let metric = metrics::resolve(&t.metric);
+            let obs: Vec<_> = summaries
+                .iter()
+                .filter_map(|s| metrics::observe(s, &metric.path))
+                .collect();
+            if obs.is_empty() {
+                return Err(missing(&t.metric));
+            }
+            let a: Aggregate = metrics::aggregate(&obs);
+            let judged = match (on, t.op) {
+                (On::Mean, _) => a.mean,
+                (On::Ci, Op::Ge | Op::Gt) => a.low(),
+                (On::Ci, Op::Le | Op::Lt) => a.high(),
+            };
+            Ok(Verdict {
+                threshold: t.clone(),
+                measured: a.mean,
+                judged,
+                pass: t.op.holds(judged, t.bound),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_comparisons_numbers_and_durations() {
+        let t = Threshold::parse("service_level", ">= 0.8").unwrap();
+        assert_eq!((t.op, t.bound), (Op::Ge, 0.8));
+        let t = Threshold::parse("p95_queue_wait", "<= 1m").unwrap();
+        assert_eq!((t.op, t.bound), (Op::Le, 60.0));
+        let t = Threshold::parse_flag("abandonment<0.05").unwrap();
+        assert_eq!(
+            (t.metric.as_str(), t.op, t.bound),
+            ("abandonment", Op::Lt, 0.05)
+        );
+        let t = Threshold::parse("measured.by_channel.voice.asa_s", "< 30s").unwrap();
+        assert_eq!(t.bound, 30.0);
+    }
+
+    #[test]
+    fn bad_thresholds_say_what_is_wrong() {
+        assert!(
+            Threshold::parse("speed", ">= 1")
+                .unwrap_err()
+                .contains("unknown metric `speed`")
+        );
+        assert!(
+            Threshold::parse("asa", "about 20s")
+                .unwrap_err()
+                .contains("not a comparison")
+        );
+        assert!(
+            Threshold::parse("asa", "<= soon")
+                .unwrap_err()
+                .contains("not a number or a duration")
+        );
+        assert!(
+            Threshold::parse_flag("asa")
+                .unwrap_err()
+                .contains("no comparison")
+        );
+        assert!(
+            On::parse("median")
+                .unwrap_err()
+                .contains("\"mean\" or \"ci\"")
+        );
+    }
+
+    #[test]
+    fn judges_a_run_and_replications() {
+        let run = |sl: f64| serde_json::json!({"measured": {"human_queue": {"service_level": {"value": sl, "n": 100}}}});
+        let t = vec![Threshold::parse("service_level", ">= 0.8").unwrap()];
+        assert!(judge_run(&run(0.85), &t).unwrap()[0].pass);
+        let v = &judge_run(&run(0.75), &t).unwrap()[0];
+        assert!(!v.pass);
+        assert!(
+            v.line()
+                .starts_with("FAIL service_level >= 0.8: measured 0.7500"),
+            "{}",
+            v.line()
+        );
+        // Replications: mean 0.82 passes; its interval's low end does not.
+        let reps: Vec<Value> = [0.78, 0.86, 0.80, 0.84].iter().map(|&x| run(x)).collect();
+        assert!(judge_replications(&reps, &t, On::Mean).unwrap()[0].pass);
+        let ci = &judge_replications(&reps, &t, On::Ci).unwrap()[0];
+        assert!(!ci.pass && ci.judged < 0.8, "{ci:?}");
+        let other = vec![Threshold::parse("handoff_rate", "<= 0.5").unwrap()];
+        assert!(
+            judge_run(&run(0.9), &other)
+                .unwrap_err()
+                .contains("no such figure")
+        );
+    }
+}
