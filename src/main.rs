@@ -64,6 +64,29 @@ enum Command {
         #[command(flatten)]
         experiment: ExperimentArgs,
     },
+    /// Run a grid of overrides × replications in parallel; writes sweep.csv
+    /// (one row per point: each headline metric's mean and 95 % CI) and
+    /// sweep.html (each metric against the first parameter).
+    Sweep {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// A swept parameter: PATH=FROM..TO:STEP (inclusive), PATH=A,B,C or
+        /// PATH=VALUE, e.g. agents.general.count=8..16:2 (repeatable; the
+        /// grid is their Cartesian product; replaces the scenario's [sweep]).
+        #[arg(long = "set", value_name = "PATH=VALUES")]
+        set: Vec<String>,
+        /// Override the scenario's seed (0 to 2^63 − 1, as in TOML).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+        seed: Option<u64>,
+        /// Folder for outputs.
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+        /// No progress bar (it is also hidden when stderr is not a terminal).
+        #[arg(long)]
+        quiet: bool,
+        #[command(flatten)]
+        experiment: ExperimentArgs,
+    },
     /// Check a scenario without running it.
     Validate {
         /// Scenario file (TOML).
@@ -320,6 +343,14 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             println!("\nreport: {}", path.display());
             Ok(finished(&verdicts))
         }
+        Command::Sweep {
+            scenario,
+            set,
+            seed,
+            out,
+            quiet,
+            experiment,
+        } => sweep(&scenario, &set, seed, &out, quiet, &experiment),
         Command::Validate { scenario } => {
             validate(&scenario)?;
             Ok(Finished::Ok)
@@ -342,6 +373,87 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             Ok(Finished::Ok)
         }
     }
+}
+
+fn sweep(
+    scenario: &std::path::Path,
+    set: &[String],
+    seed: Option<u64>,
+    out: &std::path::Path,
+    quiet: bool,
+    args: &ExperimentArgs,
+) -> anyhow::Result<Finished> {
+    use experiment::sweep as grid;
+    use std::io::IsTerminal as _;
+    let loaded = load(scenario, seed)?;
+    let parameters = if set.is_empty() {
+        loaded.experiment.sweep.clone()
+    } else {
+        set.iter()
+            .map(|text| {
+                grid::parse_set(text).map_err(|message| Error::InvalidArgument {
+                    name: "--set",
+                    message,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    if parameters.is_empty() {
+        return Err(Error::InvalidArgument {
+            name: "--set",
+            message: format!(
+                "nothing to sweep: give --set PATH=VALUES or a [sweep] table in {}",
+                scenario.display()
+            ),
+        }
+        .into());
+    }
+    let replications = args.replications.unwrap_or(loaded.experiment.replications);
+    let (thresholds, on) = args.thresholds(&loaded)?;
+    let points = grid::grid(&parameters);
+    grid::check_size(points.len(), replications)?;
+    let scenarios = grid::scenarios(&loaded, scenario, &points)?;
+    let jobs = args.jobs();
+    let name = format!("{}-sweep", loaded.name);
+    let (path, verdicts) = in_run_folder(out, &name, loaded.seed, |dir| {
+        let total = points.len() as u64 * u64::from(replications);
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} runs  {per_sec}  eta {eta}",
+                )
+                .expect("a valid progress template"),
+            );
+            bar
+        });
+        let (results, summaries) =
+            grid::run(&points, &scenarios, replications, jobs, bar.as_ref())?;
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        let mut verdicts = Vec::new();
+        for (point, json) in points.iter().zip(&summaries) {
+            for mut v in experiment::thresholds::judge_replications(json, &thresholds, on)
+                .map_err(Error::Threshold)?
+            {
+                v.threshold.metric = format!("{}: {}", grid::describe(point), v.threshold.metric);
+                verdicts.push(v);
+            }
+        }
+        print!(
+            "{}",
+            report::experiment::sweep_table(&loaded.name, replications, &results)
+        );
+        let mut lines = String::new();
+        report::experiment::threshold_lines(&mut lines, &verdicts);
+        print!("{lines}");
+        let path =
+            report::experiment::write_sweep(dir, &parameters, &results, replications, &loaded)?;
+        Ok((path, verdicts))
+    })?;
+    println!("\nreport: {}", path.display());
+    Ok(finished(&verdicts))
 }
 
 fn validate(scenario: &std::path::Path) -> anyhow::Result<()> {

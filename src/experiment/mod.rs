@@ -29,6 +29,7 @@
 
 pub mod metrics;
 pub mod overrides;
+pub mod sweep;
 pub mod thresholds;
 
 use std::path::Path;

@@ -20,8 +20,8 @@ use crate::triggers::TriggerKind;
 /// A rendered chart: its file stem, title and SVG text.
 #[derive(Debug, Clone)]
 pub struct Chart {
-    pub name: &'static str,
-    pub title: &'static str,
+    pub name: String,
+    pub title: String,
     pub svg: String,
 }
 
@@ -69,23 +69,23 @@ macro_rules! render {
         let mut svg = String::new();
         {
             let root = SVGBackend::with_string(&mut svg, $size).into_drawing_area();
-            $draw(&root).map_err(|e| chart_error($name, e))?;
-            root.present().map_err(|e| chart_error($name, e))?;
+            $draw(&root).map_err(|e| chart_error(&$name, e))?;
+            root.present().map_err(|e| chart_error(&$name, e))?;
         }
-        let png = $dir.join(format!("{}.partial.png", $name));
+        let png = $dir.join(format!("{}.partial.png", &$name));
         {
             let root = BitMapBackend::new(&png, $size).into_drawing_area();
-            $draw(&root).map_err(|e| chart_error($name, e))?;
-            root.present().map_err(|e| chart_error($name, e))?;
+            $draw(&root).map_err(|e| chart_error(&$name, e))?;
+            root.present().map_err(|e| chart_error(&$name, e))?;
         }
-        let final_png = $dir.join(format!("{}.png", $name));
+        let final_png = $dir.join(format!("{}.png", &$name));
         std::fs::rename(&png, &final_png).map_err(|source| Error::Output {
             path: final_png,
             source,
         })?;
         Chart {
-            name: $name,
-            title: $title,
+            name: $name.to_string(),
+            title: $title.to_string(),
             svg,
         }
     }};
@@ -1113,6 +1113,101 @@ fn forest<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, rows: &[ForestRow])
             6,
             colour.filled(),
         )))?;
+    }
+    Ok(())
+}
+
+/// One line of a sweep chart: its label and points (x, mean, low, high).
+pub type SweepSeries = (String, Vec<(f64, f64, f64, f64)>);
+
+/// A metric against a swept parameter: one line per combination of the
+/// other parameters, with 95 % interval bars. `x_labels` names the x
+/// positions when the parameter is not numeric.
+pub fn sweep_chart(
+    dir: &Path,
+    name: &str,
+    title: &str,
+    x_desc: &str,
+    y_desc: &str,
+    x_labels: Option<&[String]>,
+    series: &[SweepSeries],
+) -> Result<Chart> {
+    register_fonts();
+    Ok(render!(dir, name, title, (760, 420), |root| {
+        sweep_panel(root, title, x_desc, y_desc, x_labels, series)
+    }))
+}
+
+fn sweep_panel<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    x_desc: &str,
+    y_desc: &str,
+    x_labels: Option<&[String]>,
+    series: &[SweepSeries],
+) -> DrawResult<DB> {
+    root.fill(&WHITE)?;
+    let points = series.iter().flat_map(|(_, p)| p.iter());
+    let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for &(x, _, low, high) in points {
+        x0 = x0.min(x);
+        x1 = x1.max(x);
+        y0 = y0.min(low);
+        y1 = y1.max(high);
+    }
+    if x0 > x1 {
+        (x0, x1, y0, y1) = (0.0, 1.0, 0.0, 1.0);
+    }
+    let pad_x = ((x1 - x0) * 0.05).max(0.5);
+    let pad_y = ((y1 - y0) * 0.1).max(1e-3);
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, ("sans-serif", 18).into_font().style(FontStyle::Bold))
+        .margin(10)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d(x0 - pad_x..x1 + pad_x, y0 - pad_y..y1 + pad_y)?;
+    let label = |x: &f64| match x_labels {
+        Some(labels) => {
+            let i = x.round();
+            if (x - i).abs() < 1e-6 && i >= 0.0 {
+                labels.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        }
+        None => tick(x),
+    };
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_label_formatter(&label)
+        .y_label_formatter(&tick)
+        .label_style(("sans-serif", 13))
+        .axis_desc_style(label_font())
+        .draw()?;
+    for (i, (name, pts)) in series.iter().enumerate() {
+        let colour = PALETTE[i % PALETTE.len()];
+        chart
+            .draw_series(LineSeries::new(
+                pts.iter().map(|&(x, mean, _, _)| (x, mean)),
+                colour.stroke_width(2),
+            ))?
+            .label(name.clone())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(3))
+            });
+        chart.draw_series(pts.iter().map(|&(x, mean, low, high)| {
+            ErrorBar::new_vertical(x, low, mean, high, colour.stroke_width(1), 8)
+        }))?;
+    }
+    if series.len() > 1 {
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font(("sans-serif", 12))
+            .draw()?;
     }
     Ok(())
 }

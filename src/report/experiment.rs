@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::charts::{self, ForestRow};
+use super::charts::{self, ForestRow, SweepSeries};
 use super::html::{STYLE, escape, strip_xml_declaration};
 use super::write_atomic;
 use crate::error::Result;
 use crate::experiment::metrics::{Aggregate, Unit};
+use crate::experiment::sweep::{self, Parameter, PointResult};
 use crate::experiment::thresholds::Verdict;
 use crate::experiment::{Comparison, Replicated};
 use crate::scenario::Scenario;
@@ -252,4 +253,149 @@ pub fn compare_html(c: &Comparison, forest_svg: &str, scenario_text: &str) -> St
         escape(scenario_text)
     );
     out
+}
+
+/// The metrics a sweep prints per point (those present).
+const SWEEP_TABLE: [&str; 5] = [
+    "service_level",
+    "asa",
+    "abandonment",
+    "handoff_rate",
+    "missed_escalation_rate",
+];
+
+/// The printed table of a sweep: one line per point.
+pub fn sweep_table(scenario: &str, replications: u32, results: &[PointResult]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{scenario}: sweep of {} points × {replications} replications; mean ± 95 % CI",
+        results.len()
+    );
+    for r in results {
+        let settings: Vec<String> = r.settings.iter().map(|(p, v)| format!("{p}={v}")).collect();
+        let _ = writeln!(out, "  {}", settings.join(", "));
+        for name in SWEEP_TABLE {
+            if let Some(m) = r.metrics.iter().find(|m| m.metric.name == name) {
+                let _ = writeln!(
+                    out,
+                    "      {:<24} {:>20}",
+                    name,
+                    format_aggregate(m.metric.unit, &m.aggregate)
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Writes `sweep.csv`, a chart per headline metric against the first
+/// parameter (one line per combination of the others), `sweep.html` and
+/// `scenario.toml`; returns the HTML's path.
+pub fn write_sweep(
+    dir: &Path,
+    parameters: &[Parameter],
+    results: &[PointResult],
+    replications: u32,
+    scenario: &Scenario,
+) -> Result<PathBuf> {
+    write_atomic(
+        &dir.join("sweep.csv"),
+        sweep::csv(parameters, results).as_bytes(),
+    )?;
+    write_atomic(&dir.join("scenario.toml"), scenario.source.as_bytes())?;
+    let x_param = &parameters[0];
+    let x_text: Vec<String> = x_param
+        .values
+        .iter()
+        .map(|v| v.to_string().trim().trim_matches('"').to_string())
+        .collect();
+    let numeric: Option<Vec<f64>> = x_text.iter().map(|t| t.parse::<f64>().ok()).collect();
+    let x_of = |value: &str| -> f64 {
+        let text = value.trim_matches('"');
+        let i = x_text.iter().position(|t| t == text).unwrap_or(0);
+        numeric.as_ref().map_or(i as f64, |xs| xs[i])
+    };
+    let mut charts = Vec::new();
+    for metric in crate::experiment::metrics::headline() {
+        let mut series: Vec<SweepSeries> = Vec::new();
+        for r in results {
+            let Some(m) = r.metrics.iter().find(|m| m.metric.name == metric.name) else {
+                continue;
+            };
+            let others: Vec<String> = r.settings[1..]
+                .iter()
+                .map(|(p, v)| format!("{p}={v}"))
+                .collect();
+            let label = if others.is_empty() {
+                metric.name.clone()
+            } else {
+                others.join(", ")
+            };
+            let scale = if metric.unit == Unit::Share {
+                100.0
+            } else {
+                1.0
+            };
+            let a = &m.aggregate;
+            let point = (
+                x_of(&r.settings[0].1),
+                a.mean * scale,
+                a.low() * scale,
+                a.high() * scale,
+            );
+            match series.iter_mut().find(|(l, _)| *l == label) {
+                Some((_, pts)) => pts.push(point),
+                None => series.push((label, vec![point])),
+            }
+        }
+        if series.is_empty() {
+            continue;
+        }
+        let unit = match metric.unit {
+            Unit::Share => "%",
+            Unit::Seconds => "s",
+            Unit::Score => "score",
+        };
+        let chart = charts::sweep_chart(
+            dir,
+            &format!("sweep_{}", metric.name),
+            &format!("{} against {}", metric.name, x_param.path),
+            &x_param.path,
+            &format!("{} ({unit})", metric.name),
+            numeric.is_none().then_some(x_text.as_slice()),
+            &series,
+        )?;
+        write_atomic(
+            &dir.join(format!("{}.svg", chart.name)),
+            chart.svg.as_bytes(),
+        )?;
+        charts.push(chart);
+    }
+    let html = dir.join("sweep.html");
+    let mut page = String::new();
+    let _ = write!(
+        page,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>handoff-sim · sweep · {name}</title><style>{STYLE}</style></head><body>\n\
+         <h1>handoff-sim · sweep · {name}</h1>\n<p class=\"sub\">{points} points × {replications} replications (seed {seed}); every figure is the mean over replications with its 95 % interval (bars). Data: <a href=\"sweep.csv\">sweep.csv</a>.</p>\n",
+        name = escape(&scenario.name),
+        points = results.len(),
+        seed = scenario.seed,
+    );
+    for chart in &charts {
+        let _ = writeln!(
+            page,
+            "<figure id=\"{name}\"><figcaption>{title}</figcaption>\n{svg}</figure>",
+            name = chart.name,
+            title = escape(&chart.title),
+            svg = strip_xml_declaration(&chart.svg),
+        );
+    }
+    let _ = write!(
+        page,
+        "<h2>Scenario</h2>\n<pre>{}</pre>\n</body></html>\n",
+        escape(&scenario.source)
+    );
+    write_atomic(&html, page.as_bytes())?;
+    Ok(html)
 }

@@ -199,7 +199,7 @@ pub fn report_html(summary: &Summary, charts: &[Chart], scenario_text: &str) -> 
             out,
             "<figure id=\"{name}\"><figcaption>{title}</figcaption>\n{svg}\n<p class=\"sub\">Also as <a href=\"{name}.svg\">{name}.svg</a> and <a href=\"{name}.png\">{name}.png</a>.</p></figure>",
             name = chart.name,
-            title = escape(chart.title),
+            title = escape(&chart.title),
             svg = strip_xml_declaration(&chart.svg),
         );
     }

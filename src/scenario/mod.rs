@@ -94,6 +94,8 @@ pub struct Experiment {
     pub variants: Vec<VariantSpec>,
     pub thresholds: Vec<crate::experiment::thresholds::Threshold>,
     pub threshold_on: crate::experiment::thresholds::On,
+    /// `[sweep]`: the parameters of `handoff-sim sweep`, in key order.
+    pub sweep: Vec<crate::experiment::sweep::Parameter>,
 }
 
 /// One `[[variants]]` entry: a name and overrides by dotted key path.

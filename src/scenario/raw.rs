@@ -35,6 +35,8 @@ pub struct RawScenario {
     variants: Vec<RawVariant>,
     #[serde(default)]
     thresholds: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    sweep: std::collections::BTreeMap<String, toml::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -780,11 +782,37 @@ fn validate_experiment(raw: &RawScenario, source: &str) -> Result<Experiment, In
                 .map_err(|m| invalid(key, m))?,
         );
     }
+    let mut sweep = Vec::new();
+    for (path, spec) in &raw.sweep {
+        let key = format!("sweep.{path}");
+        let parameter = match spec {
+            toml::Value::String(text) => crate::experiment::sweep::parse_values(path, text),
+            toml::Value::Array(items) if !items.is_empty() => items
+                .iter()
+                .map(|v| {
+                    v.to_string()
+                        .parse::<toml_edit::Value>()
+                        .map_err(|e| format!("not a TOML value: {e}"))
+                })
+                .collect::<Result<Vec<_>, String>>()
+                .map(|values| crate::experiment::sweep::Parameter {
+                    path: path.clone(),
+                    values,
+                }),
+            toml::Value::Array(_) => Err("an empty list: give at least one value".to_string()),
+            other => Err(format!(
+                "must be a range such as \"8..16:2\", a list such as \"0.3,0.4\" or an array, got {other}"
+            )),
+        }
+        .map_err(|m| invalid(key, m))?;
+        sweep.push(parameter);
+    }
     Ok(Experiment {
         replications,
         variants,
         thresholds,
         threshold_on,
+        sweep,
     })
 }
 
