@@ -345,3 +345,85 @@ fn compare_writes_its_report() {
     assert!(text.contains("baseline `always_cold`"), "{text}");
     assert!(text.contains("paired"), "{text}");
 }
+
+fn sweep_csv(out: &Path, jobs: &str) -> String {
+    let o = handoff_sim(&[
+        "sweep",
+        "scenarios/basic.toml",
+        "--set",
+        "agents.general.count=9..11",
+        "--set",
+        "triggers.confidence_threshold=0.3,0.5",
+        "--replications",
+        "2",
+        "--jobs",
+        jobs,
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let csv = files_under(out)
+        .into_iter()
+        .find(|p| p.ends_with("sweep.csv"))
+        .unwrap();
+    std::fs::read_to_string(csv).unwrap()
+}
+
+#[test]
+fn sweeps_do_not_depend_on_the_number_of_threads() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let one = sweep_csv(a.path(), "1");
+    let two = sweep_csv(b.path(), "2");
+    assert_eq!(one, two);
+    // A header and one row per grid point (3 × 2), first parameter slowest.
+    let rows: Vec<&str> = one.lines().collect();
+    assert_eq!(rows.len(), 7, "{one}");
+    assert!(
+        rows[0]
+            .starts_with("agents.general.count,triggers.confidence_threshold,service_level_mean")
+    );
+    assert!(rows[1].starts_with("9,0.3,"), "{}", rows[1]);
+    assert!(rows[6].starts_with("11,0.5,"), "{}", rows[6]);
+    // More staff, better service: the service level rises along the grid.
+    let sl = |row: &str| row.split(',').nth(2).unwrap().parse::<f64>().unwrap();
+    assert!(sl(rows[5]) > sl(rows[1]), "{one}");
+}
+
+#[test]
+fn bad_sweeps_are_exit_2_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    for (set, needle) in [
+        ("agents.nobody.count=1..3", "no element named `nobody`"),
+        ("agents.general.count=ten", "agents[0].count"),
+        ("agents.general.count=1..5:0", "step must be greater than 0"),
+        ("triggers.confidence_threshold=", "empty value"),
+        ("agents.general.count=1..9999", "runs; at most 100000"),
+        ("simulation.nonsense=3", "nonsense"),
+    ] {
+        let mut args = vec![
+            "sweep",
+            "scenarios/basic.toml",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+            "--set",
+            set,
+        ];
+        if set.contains("9999") {
+            args.extend(["--set", "triggers.confidence_threshold=0.1..0.99:0.01"]);
+        }
+        let o = handoff_sim(&args);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{set}: {stderr}");
+        assert!(stderr.contains(needle), "{set}: `{needle}` not in {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{set}: one line: {stderr}");
+        assert!(files_under(&out).is_empty(), "{set} wrote files");
+    }
+}
