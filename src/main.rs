@@ -12,6 +12,8 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
+use experiment::session::{Options, Session};
+use experiment::shard::{Kind, Shard};
 use experiment::thresholds::{On, Threshold};
 use handoff_sim::report::RunFolder;
 use handoff_sim::theory::{MAX_CURVE_AGENTS, StaffingCurve, StaffingTarget};
@@ -87,6 +89,16 @@ enum Command {
         #[command(flatten)]
         experiment: ExperimentArgs,
     },
+    /// Join a complete set of shard files (from `--shard K/N` runs of one
+    /// experiment) and write the report one machine would have written.
+    Merge {
+        /// Folders holding the shard files (searched recursively).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Folder for the merged report.
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+    },
     /// Check a scenario without running it.
     Validate {
         /// Scenario file (TOML).
@@ -147,9 +159,26 @@ struct ExperimentArgs {
     /// pessimistic end of the 95 % interval ("ci").
     #[arg(long, value_name = "mean|ci")]
     threshold_on: Option<String>,
+    /// Run only shard K of N (jobs whose index is K − 1 modulo N) and write
+    /// a shard file; `handoff-sim merge` joins a complete set.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<Shard>,
+}
+
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    Shard::parse(text)
 }
 
 impl ExperimentArgs {
+    fn options(&self, sets: &[String]) -> Options {
+        Options {
+            replications: self.replications,
+            sets: sets.to_vec(),
+            thresholds: self.thresholds.clone(),
+            threshold_on: self.threshold_on.clone(),
+        }
+    }
+
     fn jobs(&self) -> usize {
         self.jobs.map_or_else(
             || std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -251,29 +280,15 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             experiment,
         } => {
             let loaded = load(&scenario, seed)?;
-            let (thresholds, on) = experiment.thresholds(&loaded)?;
+            // A single run is judged on its value: `--threshold-on` is
+            // checked but has nothing to choose.
+            let (thresholds, _on) = experiment.thresholds(&loaded)?;
             let replications = experiment
                 .replications
                 .unwrap_or(loaded.experiment.replications);
-            if replications > 1 {
-                let jobs = experiment.jobs();
-                let (path, verdicts) = in_run_folder(&out, &loaded.name, loaded.seed, |dir| {
-                    let summaries = experiment::replicate(&loaded, replications, jobs)?;
-                    let json = experiment::as_json(&summaries);
-                    let verdicts =
-                        experiment::thresholds::judge_replications(&json, &thresholds, on)
-                            .map_err(Error::Threshold)?;
-                    let result = experiment::Replicated::new(&loaded, &summaries);
-                    print!(
-                        "{}",
-                        report::experiment::replicated_table(&result, &verdicts)
-                    );
-                    let path =
-                        report::experiment::write_replicated(dir, &result, &verdicts, &loaded)?;
-                    Ok((path, verdicts))
-                })?;
-                println!("\nresults: {}", path.display());
-                return Ok(finished(&verdicts));
+            if replications > 1 || experiment.shard.is_some() {
+                let session = Session::new(Kind::Run, loaded, &scenario, &experiment.options(&[]))?;
+                return run_session(&session, &out, &experiment, false);
             }
             let (report_path, verdicts) = in_run_folder(&out, &loaded.name, loaded.seed, |dir| {
                 run_into(dir, &loaded, conversations, &thresholds)
@@ -288,58 +303,17 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             experiment,
         } => {
             let loaded = load(&scenario, seed)?;
-            let variants = experiment::variants(&loaded, &scenario)?;
-            let (thresholds, on) = experiment.thresholds(&loaded)?;
-            let replications =
-                experiment
-                    .replications
-                    .unwrap_or(if loaded.experiment.replications > 1 {
-                        loaded.experiment.replications
-                    } else {
-                        10
-                    });
-            let runs = u64::from(replications) * variants.len() as u64;
-            if runs > experiment::MAX_RUNS {
-                return Err(Error::InvalidArgument {
-                    name: "--replications",
-                    message: format!(
-                        "{} variants × {replications} replications = {runs} runs; at most {}",
-                        variants.len(),
-                        experiment::MAX_RUNS
-                    ),
-                }
-                .into());
-            }
-            let jobs = experiment.jobs();
-            let name = format!("{}-compare", loaded.name);
-            let (path, verdicts) = in_run_folder(&out, &name, loaded.seed, |dir| {
-                let comparison = experiment::compare(&variants, replications, jobs)?;
-                // Thresholds judge every variant; each verdict names it.
-                let mut verdicts = Vec::new();
-                for (variant, summaries) in variants.iter().zip(&comparison.summaries) {
-                    for mut v in
-                        experiment::thresholds::judge_replications(summaries, &thresholds, on)
-                            .map_err(Error::Threshold)?
-                    {
-                        v.threshold.metric = format!("{}: {}", variant.name, v.threshold.metric);
-                        verdicts.push(v);
-                    }
-                }
-                print!(
-                    "{}",
-                    report::experiment::comparison_table(&comparison.result)
-                );
-                let mut lines = String::new();
-                report::experiment::threshold_lines(&mut lines, &verdicts);
-                print!("{lines}");
-                let path = report::experiment::write_comparison(
-                    dir,
-                    &comparison.result,
-                    &verdicts,
-                    &loaded,
-                )?;
-                Ok((path, verdicts))
-            })?;
+            let session = Session::new(Kind::Compare, loaded, &scenario, &experiment.options(&[]))?;
+            run_session(&session, &out, &experiment, false)
+        }
+        Command::Merge { dirs, out } => {
+            let (plan, results) = experiment::shard::merge(&dirs)?;
+            let session = Session::from_plan(&plan)?;
+            let (table, path, verdicts) =
+                in_run_folder(&out, &session.folder_name(), session.scenario.seed, |dir| {
+                    Ok(session.finish(dir, results)?)
+                })?;
+            print!("{table}");
             println!("\nreport: {}", path.display());
             Ok(finished(&verdicts))
         }
@@ -383,75 +357,62 @@ fn sweep(
     quiet: bool,
     args: &ExperimentArgs,
 ) -> anyhow::Result<Finished> {
-    use experiment::sweep as grid;
-    use std::io::IsTerminal as _;
     let loaded = load(scenario, seed)?;
-    let parameters = if set.is_empty() {
-        loaded.experiment.sweep.clone()
-    } else {
-        set.iter()
-            .map(|text| {
-                grid::parse_set(text).map_err(|message| Error::InvalidArgument {
-                    name: "--set",
-                    message,
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?
-    };
-    if parameters.is_empty() {
-        return Err(Error::InvalidArgument {
-            name: "--set",
-            message: format!(
-                "nothing to sweep: give --set PATH=VALUES or a [sweep] table in {}",
-                scenario.display()
-            ),
-        }
-        .into());
-    }
-    let replications = args.replications.unwrap_or(loaded.experiment.replications);
-    let (thresholds, on) = args.thresholds(&loaded)?;
-    let points = grid::grid(&parameters);
-    grid::check_size(points.len(), replications)?;
-    let scenarios = grid::scenarios(&loaded, scenario, &points)?;
+    let session = Session::new(Kind::Sweep, loaded, scenario, &args.options(set))?;
+    run_session(&session, out, args, !quiet)
+}
+
+/// Runs a session — all of it, or one shard — in a new run folder, with a
+/// progress bar when asked for and stderr is a terminal.
+fn run_session(
+    session: &Session,
+    out: &std::path::Path,
+    args: &ExperimentArgs,
+    progress: bool,
+) -> anyhow::Result<Finished> {
+    use std::io::IsTerminal as _;
     let jobs = args.jobs();
-    let name = format!("{}-sweep", loaded.name);
-    let (path, verdicts) = in_run_folder(out, &name, loaded.seed, |dir| {
-        let total = points.len() as u64 * u64::from(replications);
-        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
-            let bar = indicatif::ProgressBar::new(total);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{bar:40} {pos}/{len} runs  {per_sec}  eta {eta}",
-                )
-                .expect("a valid progress template"),
-            );
-            bar
-        });
-        let (results, summaries) =
-            grid::run(&points, &scenarios, replications, jobs, bar.as_ref())?;
+    let total = match args.shard {
+        Some(shard) => shard.select(session.plan.total_jobs).len(),
+        None => session.plan.total_jobs,
+    } as u64;
+    let bar = (progress && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} runs  {per_sec}  eta {eta}",
+            )
+            .expect("a valid progress template"),
+        );
+        bar
+    });
+    if let Some(shard) = args.shard {
+        let name = format!("{}-shards", session.folder_name());
+        let path = in_run_folder(out, &name, session.scenario.seed, |dir| {
+            Ok(session.run_shard(shard, dir, jobs, bar.as_ref())?)
+        })?;
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
-        let mut verdicts = Vec::new();
-        for (point, json) in points.iter().zip(&summaries) {
-            for mut v in experiment::thresholds::judge_replications(json, &thresholds, on)
-                .map_err(Error::Threshold)?
-            {
-                v.threshold.metric = format!("{}: {}", grid::describe(point), v.threshold.metric);
-                verdicts.push(v);
-            }
-        }
-        print!(
-            "{}",
-            report::experiment::sweep_table(&loaded.name, replications, &results)
+        println!(
+            "shard {}/{}: {total} of {} runs\nshard file: {}",
+            shard.index,
+            shard.count,
+            session.plan.total_jobs,
+            path.display()
         );
-        let mut lines = String::new();
-        report::experiment::threshold_lines(&mut lines, &verdicts);
-        print!("{lines}");
-        let path =
-            report::experiment::write_sweep(dir, &parameters, &results, replications, &loaded)?;
-        Ok((path, verdicts))
-    })?;
+        return Ok(Finished::Ok);
+    }
+    let (table, path, verdicts) =
+        in_run_folder(out, &session.folder_name(), session.scenario.seed, |dir| {
+            let all = experiment::all_jobs(session.scenarios().len(), session.replications);
+            let results = session.run(&all, jobs, bar.as_ref())?;
+            if let Some(bar) = &bar {
+                bar.finish_and_clear();
+            }
+            Ok(session.finish(dir, results)?)
+        })?;
+    print!("{table}");
     println!("\nreport: {}", path.display());
     Ok(finished(&verdicts))
 }

@@ -427,3 +427,115 @@ fn bad_sweeps_are_exit_2_and_write_nothing() {
         assert!(files_under(&out).is_empty(), "{set} wrote files");
     }
 }
+
+/// The one file named `name` under `dir`.
+fn find(dir: &Path, name: &str) -> PathBuf {
+    let found: Vec<PathBuf> = files_under(dir)
+        .into_iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == name))
+        .collect();
+    assert_eq!(found.len(), 1, "{name} under {}: {found:?}", dir.display());
+    found[0].clone()
+}
+
+#[test]
+fn three_shards_merge_into_exactly_the_unsharded_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |name: &str| dir.path().join(name);
+    for (command, extra, output) in [
+        (
+            "compare",
+            vec!["scenarios/warm_vs_cold.toml", "--replications", "3"],
+            "comparison.json",
+        ),
+        (
+            "sweep",
+            vec![
+                "scenarios/basic.toml",
+                "--set",
+                "agents.general.count=9..11",
+                "--replications",
+                "2",
+                "--quiet",
+            ],
+            "sweep.csv",
+        ),
+        (
+            "run",
+            vec!["scenarios/erlang_c.toml", "--replications", "4"],
+            "replications.json",
+        ),
+    ] {
+        let mut shard_dirs = Vec::new();
+        for k in 1..=3 {
+            let out = d(&format!("{command}-shard{k}"));
+            let shard = format!("{k}/3");
+            let mut args = vec![command];
+            args.extend(&extra);
+            args.extend(["--shard", &shard, "--out", out.to_str().unwrap()]);
+            let o = handoff_sim(&args);
+            assert_eq!(
+                o.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            shard_dirs.push(out);
+        }
+        let merged = d(&format!("{command}-merged"));
+        let mut args = vec!["merge"];
+        args.extend(shard_dirs.iter().map(|p| p.to_str().unwrap()));
+        args.extend(["--out", merged.to_str().unwrap()]);
+        let o = handoff_sim(&args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let direct = d(&format!("{command}-direct"));
+        let mut args = vec![command];
+        args.extend(&extra);
+        args.extend(["--out", direct.to_str().unwrap()]);
+        assert_eq!(handoff_sim(&args).status.code(), Some(0));
+        assert_eq!(
+            std::fs::read(find(&merged, output)).unwrap(),
+            std::fs::read(find(&direct, output)).unwrap(),
+            "{command}: merged {output} differs from the unsharded one"
+        );
+        // An incomplete set is named, and nothing is written.
+        let partial = d(&format!("{command}-partial"));
+        let o = handoff_sim(&[
+            "merge",
+            shard_dirs[0].to_str().unwrap(),
+            shard_dirs[2].to_str().unwrap(),
+            "--out",
+            partial.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("missing 2/3"));
+        assert!(files_under(&partial).is_empty());
+    }
+    // Shards of different experiments do not mix.
+    let o = handoff_sim(&[
+        "merge",
+        d("compare-shard1").to_str().unwrap(),
+        d("sweep-shard2").to_str().unwrap(),
+        "--out",
+        d("mixed").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("belongs to another experiment"));
+    // A shard index out of range is bad input.
+    let o = handoff_sim(&[
+        "compare",
+        "scenarios/warm_vs_cold.toml",
+        "--shard",
+        "4/3",
+        "--out",
+        d("bad").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("shard index must be 1 to 3"));
+    assert!(files_under(&d("bad")).is_empty());
+}

@@ -160,3 +160,35 @@ fn sigterm_removes_the_partial_run_folder() {
         .collect();
     assert_eq!(left, vec![out.join("earlier")]);
 }
+
+#[test]
+fn ctrl_c_stops_a_sweep_and_removes_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = long_scenario(dir.path());
+    let out = dir.path().join("out");
+    let mut run = Running(
+        Command::new(env!("CARGO_BIN_EXE_handoff-sim"))
+            .args(["sweep"])
+            .arg(&scenario)
+            .args(["--set", "simulation.seed=1,2,3,4", "--jobs", "2", "--out"])
+            .arg(&out)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let folder = wait_until("the sweep folder exists", &mut run, || {
+        std::fs::read_dir(out.join("stress-sweep"))
+            .ok()?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| p.is_dir())
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&run, "INT");
+    let (status, stderr) = wait_for_exit(&mut run);
+    assert_eq!(status.code(), Some(130), "{status}: {stderr}");
+    assert!(!folder.exists());
+    assert!(!out.exists(), "the folders made for the sweep are gone too");
+}

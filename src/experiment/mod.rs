@@ -29,6 +29,8 @@
 
 pub mod metrics;
 pub mod overrides;
+pub mod session;
+pub mod shard;
 pub mod sweep;
 pub mod thresholds;
 
@@ -46,6 +48,53 @@ use metrics::{Aggregate, Difference, Metric, Observation};
 
 /// Most runs (points × replications × variants) one command may ask for.
 pub const MAX_RUNS: u64 = 100_000;
+
+/// Runs the jobs `selected` of an experiment on `jobs` threads: job `i` is
+/// replication `i mod replications` of `scenarios[i / replications]`.
+/// Returns (job index, summary as JSON) in job order; `progress` (if any)
+/// ticks once per finished run.
+pub fn run_jobs(
+    scenarios: &[&Scenario],
+    replications: u32,
+    selected: &[usize],
+    jobs: usize,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<Vec<(usize, Value)>> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()
+        .map_err(|e| Error::Runtime(format!("cannot start {jobs} worker threads: {e}")))?;
+    let r = replications.max(1) as usize;
+    pool.install(|| {
+        selected
+            .par_iter()
+            .map(|&i| {
+                let summary = sim::run(scenarios[i / r], (i % r) as u64)?.summary;
+                if let Some(bar) = progress {
+                    bar.inc(1);
+                }
+                let json = serde_json::to_value(&summary).expect("a summary always serialises");
+                Ok((i, json))
+            })
+            .collect()
+    })
+}
+
+/// Every job of an experiment of `scenarios` × `replications`.
+pub fn all_jobs(scenarios: usize, replications: u32) -> Vec<usize> {
+    (0..scenarios * replications as usize).collect()
+}
+
+/// Summaries in job order, grouped per scenario (chunks of `replications`).
+pub fn group(results: Vec<(usize, Value)>, replications: u32) -> Vec<Vec<Value>> {
+    let mut sorted = results;
+    sorted.sort_by_key(|(i, _)| *i);
+    let values: Vec<Value> = sorted.into_iter().map(|(_, v)| v).collect();
+    values
+        .chunks(replications.max(1) as usize)
+        .map(<[Value]>::to_vec)
+        .collect()
+}
 
 /// Runs replications `0..n` of `scenario` on `jobs` threads, in order.
 pub fn replicate(scenario: &Scenario, n: u32, jobs: usize) -> Result<Vec<Summary>> {
@@ -126,13 +175,18 @@ estimates (ratios such as service level) pooled as sum(n*value)/sum(n) with the 
 
 impl Replicated {
     pub fn new(scenario: &Scenario, summaries: &[Summary]) -> Replicated {
+        Replicated::from_json(scenario, &as_json(summaries))
+    }
+
+    /// From the replications' summaries as JSON (in order).
+    pub fn from_json(scenario: &Scenario, summaries: &[Value]) -> Replicated {
         Replicated {
             schema_version: 1,
             scenario: scenario.name.clone(),
             seed: scenario.seed,
             replications: summaries.len() as u32,
             method: METHOD,
-            metrics: summarise(&as_json(summaries)),
+            metrics: summarise(summaries),
         }
     }
 }
@@ -233,22 +287,23 @@ pub struct Compared {
 /// Runs every variant × replication (on common random numbers) and compares
 /// each variant with the first.
 pub fn compare(variants: &[Variant], replications: u32, jobs: usize) -> Result<Compared> {
-    let runs: Vec<(usize, u32)> = (0..variants.len())
-        .flat_map(|v| (0..replications).map(move |r| (v, r)))
-        .collect();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.max(1))
-        .build()
-        .map_err(|e| Error::Runtime(format!("cannot start {jobs} worker threads: {e}")))?;
-    let summaries: Vec<Summary> = pool.install(|| {
-        runs.par_iter()
-            .map(|&(v, r)| sim::run(&variants[v].scenario, u64::from(r)).map(|o| o.summary))
-            .collect::<Result<Vec<_>>>()
-    })?;
-    let by_variant: Vec<Vec<Value>> = summaries
-        .chunks(replications as usize)
-        .map(as_json)
-        .collect();
+    let scenarios: Vec<&Scenario> = variants.iter().map(|v| &v.scenario).collect();
+    let all = all_jobs(variants.len(), replications);
+    let results = run_jobs(&scenarios, replications, &all, jobs, None)?;
+    Ok(analyse_comparison(
+        variants,
+        replications,
+        group(results, replications),
+    ))
+}
+
+/// The comparison of variants from their summaries (per variant, per
+/// replication, as JSON): no runs, so shards can be merged into it.
+pub fn analyse_comparison(
+    variants: &[Variant],
+    replications: u32,
+    by_variant: Vec<Vec<Value>>,
+) -> Compared {
     let mut metrics_out: Vec<MetricComparison> = metrics::headline()
         .into_iter()
         .filter_map(|metric| {
@@ -307,8 +362,8 @@ pub fn compare(variants: &[Variant], replications: u32, jobs: usize) -> Result<C
         method: COMPARE_METHOD,
         metrics: metrics_out,
     };
-    Ok(Compared {
+    Compared {
         result,
         summaries: by_variant,
-    })
+    }
 }

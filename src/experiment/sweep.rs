@@ -12,15 +12,12 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use indicatif::ProgressBar;
-use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{MAX_RUNS, MetricResult, as_json, overrides, summarise};
+use super::{MAX_RUNS, MetricResult, overrides, summarise};
 use crate::error::{Error, Result};
-use crate::metrics::Summary;
 use crate::scenario::Scenario;
-use crate::sim;
 
 /// Most values one parameter may take.
 pub const MAX_VALUES: usize = 10_000;
@@ -193,31 +190,18 @@ pub fn run(
     jobs: usize,
     progress: Option<&ProgressBar>,
 ) -> Result<(Vec<PointResult>, Vec<Vec<Value>>)> {
-    let runs: Vec<(usize, u32)> = (0..scenarios.len())
-        .flat_map(|p| (0..replications).map(move |r| (p, r)))
-        .collect();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.max(1))
-        .build()
-        .map_err(|e| Error::Runtime(format!("cannot start {jobs} worker threads: {e}")))?;
-    let summaries: Vec<Summary> = pool.install(|| {
-        runs.par_iter()
-            .map(|&(p, r)| {
-                let out = sim::run(&scenarios[p], u64::from(r)).map(|o| o.summary);
-                if let Some(bar) = progress {
-                    bar.inc(1);
-                }
-                out
-            })
-            .collect::<Result<Vec<_>>>()
-    })?;
-    let per_point: Vec<Vec<Value>> = summaries
-        .chunks(replications as usize)
-        .map(as_json)
-        .collect();
-    let results = points
+    let refs: Vec<&Scenario> = scenarios.iter().collect();
+    let all = super::all_jobs(scenarios.len(), replications);
+    let results = super::run_jobs(&refs, replications, &all, jobs, progress)?;
+    let per_point = super::group(results, replications);
+    Ok((analyse(points, &per_point), per_point))
+}
+
+/// Each point's results from its summaries (no runs).
+pub fn analyse(points: &[Point], per_point: &[Vec<Value>]) -> Vec<PointResult> {
+    points
         .iter()
-        .zip(&per_point)
+        .zip(per_point)
         .map(|(point, json)| PointResult {
             settings: point
                 .iter()
@@ -225,8 +209,7 @@ pub fn run(
                 .collect(),
             metrics: summarise(json),
         })
-        .collect();
-    Ok((results, per_point))
+        .collect()
 }
 
 /// `sweep.csv`: one row per point — the parameters, then per headline metric

@@ -1,0 +1,287 @@
+//! One experiment from a command line to its outputs: the design (a
+//! replicated run, a comparison of variants, a sweep), its jobs, and the
+//! finished report — shared by the direct commands and by `merge`, so a
+//! merged set of shards writes exactly what one machine would.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::shard::{Kind, Plan, Shard, ShardFile};
+use super::sweep::{self, Parameter, Point};
+use super::thresholds::{self, On, Threshold, Verdict};
+use super::{Replicated, Variant, analyse_comparison, group, variants};
+use crate::error::{Error, Result};
+use crate::report::{self, write_atomic};
+use crate::scenario::Scenario;
+
+/// What is run.
+#[derive(Debug, Clone)]
+pub enum Design {
+    /// Replications of the scenario.
+    Run,
+    Compare(Vec<Variant>),
+    Sweep {
+        parameters: Vec<Parameter>,
+        points: Vec<Point>,
+        scenarios: Vec<Scenario>,
+    },
+}
+
+/// An experiment ready to run: the scenario, the design, replications and
+/// thresholds, and the plan that fingerprints it.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub scenario: Scenario,
+    pub design: Design,
+    pub replications: u32,
+    pub thresholds: Vec<Threshold>,
+    pub on: On,
+    pub plan: Plan,
+}
+
+/// The command-line part of a session.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub replications: Option<u32>,
+    pub sets: Vec<String>,
+    pub thresholds: Vec<String>,
+    pub threshold_on: Option<String>,
+}
+
+impl Session {
+    /// Builds and validates a session (nothing runs). `file` names the
+    /// scenario in messages.
+    pub fn new(kind: Kind, scenario: Scenario, file: &Path, options: &Options) -> Result<Session> {
+        let mut all = scenario.experiment.thresholds.clone();
+        for text in &options.thresholds {
+            all.push(
+                Threshold::parse_flag(text).map_err(|message| Error::InvalidArgument {
+                    name: "--threshold",
+                    message,
+                })?,
+            );
+        }
+        let on = match &options.threshold_on {
+            Some(text) => On::parse(text).map_err(|message| Error::InvalidArgument {
+                name: "--threshold-on",
+                message,
+            })?,
+            None => scenario.experiment.threshold_on,
+        };
+        let declared = scenario.experiment.replications;
+        let replications = options.replications.unwrap_or(match kind {
+            Kind::Compare if declared == 1 => 10,
+            _ => declared,
+        });
+        let design = match kind {
+            Kind::Run => Design::Run,
+            Kind::Compare => Design::Compare(variants(&scenario, file)?),
+            Kind::Sweep => {
+                let parameters = if options.sets.is_empty() {
+                    scenario.experiment.sweep.clone()
+                } else {
+                    options
+                        .sets
+                        .iter()
+                        .map(|text| {
+                            sweep::parse_set(text).map_err(|message| Error::InvalidArgument {
+                                name: "--set",
+                                message,
+                            })
+                        })
+                        .collect::<Result<Vec<_>>>()?
+                };
+                if parameters.is_empty() {
+                    return Err(Error::InvalidArgument {
+                        name: "--set",
+                        message: format!(
+                            "nothing to sweep: give --set PATH=VALUES or a [sweep] table in {}",
+                            file.display()
+                        ),
+                    });
+                }
+                let points = sweep::grid(&parameters);
+                sweep::check_size(points.len(), replications)?;
+                let scenarios = sweep::scenarios(&scenario, file, &points)?;
+                Design::Sweep {
+                    parameters,
+                    points,
+                    scenarios,
+                }
+            }
+        };
+        let count = match &design {
+            Design::Run => 1,
+            Design::Compare(v) => v.len(),
+            Design::Sweep { points, .. } => points.len(),
+        };
+        let total = count as u64 * u64::from(replications);
+        if total > super::MAX_RUNS {
+            return Err(Error::InvalidArgument {
+                name: "--replications",
+                message: format!(
+                    "{count} scenarios × {replications} replications = {total} runs; at most {}",
+                    super::MAX_RUNS
+                ),
+            });
+        }
+        let plan = Plan {
+            kind,
+            file: file.display().to_string(),
+            source: scenario.source.clone(),
+            replications,
+            sets: options.sets.clone(),
+            thresholds: options.thresholds.clone(),
+            threshold_on: options.threshold_on.clone(),
+            total_jobs: total as usize,
+        };
+        Ok(Session {
+            scenario,
+            design,
+            replications,
+            thresholds: all,
+            on,
+            plan,
+        })
+    }
+
+    /// Rebuilds the session a set of shards was made from.
+    pub fn from_plan(plan: &Plan) -> Result<Session> {
+        let file = PathBuf::from(&plan.file);
+        let scenario = Scenario::parse(&plan.source, &file)?;
+        Session::new(
+            plan.kind,
+            scenario,
+            &file,
+            &Options {
+                replications: Some(plan.replications),
+                sets: plan.sets.clone(),
+                thresholds: plan.thresholds.clone(),
+                threshold_on: plan.threshold_on.clone(),
+            },
+        )
+    }
+
+    /// The scenarios the jobs run (job i: replication i mod R of scenario
+    /// i / R).
+    pub fn scenarios(&self) -> Vec<&Scenario> {
+        match &self.design {
+            Design::Run => vec![&self.scenario],
+            Design::Compare(variants) => variants.iter().map(|v| &v.scenario).collect(),
+            Design::Sweep { scenarios, .. } => scenarios.iter().collect(),
+        }
+    }
+
+    /// The name of the output folder: `<scenario>`, `-compare`, `-sweep`.
+    pub fn folder_name(&self) -> String {
+        match self.plan.kind {
+            Kind::Run => self.scenario.name.clone(),
+            Kind::Compare => format!("{}-compare", self.scenario.name),
+            Kind::Sweep => format!("{}-sweep", self.scenario.name),
+        }
+    }
+
+    /// Runs the jobs `selected` (all, or a shard's).
+    pub fn run(
+        &self,
+        selected: &[usize],
+        jobs: usize,
+        progress: Option<&indicatif::ProgressBar>,
+    ) -> Result<Vec<(usize, Value)>> {
+        super::run_jobs(
+            &self.scenarios(),
+            self.replications,
+            selected,
+            jobs,
+            progress,
+        )
+    }
+
+    /// Runs shard `shard` and writes its file into `dir`; returns its path.
+    pub fn run_shard(
+        &self,
+        shard: Shard,
+        dir: &Path,
+        jobs: usize,
+        progress: Option<&indicatif::ProgressBar>,
+    ) -> Result<PathBuf> {
+        let selected = shard.select(self.plan.total_jobs);
+        let results = self.run(&selected, jobs, progress)?;
+        let file = ShardFile::new(self.plan.clone(), shard, results);
+        let path = dir.join(file.file_name());
+        let mut text = serde_json::to_string(&file).expect("a shard file serialises");
+        text.push('\n');
+        write_atomic(&path, text.as_bytes())?;
+        Ok(path)
+    }
+
+    /// Judges the thresholds, writes the outputs into `dir` and returns the
+    /// table to print, the main output's path and the verdicts.
+    pub fn finish(
+        &self,
+        dir: &Path,
+        results: Vec<(usize, Value)>,
+    ) -> Result<(String, PathBuf, Vec<Verdict>)> {
+        let per_scenario = group(results, self.replications);
+        let judge = |label: Option<String>, summaries: &[Value], verdicts: &mut Vec<Verdict>| {
+            for mut v in thresholds::judge_replications(summaries, &self.thresholds, self.on)
+                .map_err(Error::Threshold)?
+            {
+                if let Some(label) = &label {
+                    v.threshold.metric = format!("{label}: {}", v.threshold.metric);
+                }
+                verdicts.push(v);
+            }
+            Ok::<_, Error>(())
+        };
+        let mut verdicts = Vec::new();
+        match &self.design {
+            Design::Run => {
+                judge(None, &per_scenario[0], &mut verdicts)?;
+                let result = Replicated::from_json(&self.scenario, &per_scenario[0]);
+                let table = report::experiment::replicated_table(&result, &verdicts);
+                let path =
+                    report::experiment::write_replicated(dir, &result, &verdicts, &self.scenario)?;
+                Ok((table, path, verdicts))
+            }
+            Design::Compare(variants) => {
+                for (variant, summaries) in variants.iter().zip(&per_scenario) {
+                    judge(Some(variant.name.clone()), summaries, &mut verdicts)?;
+                }
+                let compared = analyse_comparison(variants, self.replications, per_scenario);
+                let mut table = report::experiment::comparison_table(&compared.result);
+                report::experiment::threshold_lines(&mut table, &verdicts);
+                let path = report::experiment::write_comparison(
+                    dir,
+                    &compared.result,
+                    &verdicts,
+                    &self.scenario,
+                )?;
+                Ok((table, path, verdicts))
+            }
+            Design::Sweep {
+                parameters, points, ..
+            } => {
+                for (point, summaries) in points.iter().zip(&per_scenario) {
+                    judge(Some(sweep::describe(point)), summaries, &mut verdicts)?;
+                }
+                let results = sweep::analyse(points, &per_scenario);
+                let mut table = report::experiment::sweep_table(
+                    &self.scenario.name,
+                    self.replications,
+                    &results,
+                );
+                report::experiment::threshold_lines(&mut table, &verdicts);
+                let path = report::experiment::write_sweep(
+                    dir,
+                    parameters,
+                    &results,
+                    self.replications,
+                    &self.scenario,
+                )?;
+                Ok((table, path, verdicts))
+            }
+        }
+    }
+}
