@@ -539,3 +539,72 @@ fn three_shards_merge_into_exactly_the_unsharded_result() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("shard index must be 1 to 3"));
     assert!(files_under(&d("bad")).is_empty());
 }
+
+/// (id, arrived_at, channel, intent, needs_human, bot_turns, trigger,
+/// escalation_turn, context_completeness) of every first contact that
+/// ended, from `conversations.csv`.
+fn first_contacts(scenario: &handoff_sim::Scenario, dir: &Path) -> Vec<Vec<String>> {
+    std::fs::create_dir_all(dir).unwrap();
+    let path = dir.join("conversations.csv");
+    let options = sim::RunOptions {
+        conversations_csv: Some(path.clone()),
+        ..sim::RunOptions::default()
+    };
+    sim::run_with(scenario, &options).unwrap();
+    let mut reader = csv::Reader::from_path(&path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let keep = [
+        "id",
+        "arrived_at_s",
+        "channel",
+        "intent",
+        "needs_human",
+        "bot_turns",
+        "trigger",
+        "escalation_turn",
+        "context_completeness",
+    ];
+    let columns: Vec<usize> = keep
+        .iter()
+        .map(|k| headers.iter().position(|h| h == *k).unwrap())
+        .collect();
+    let repeat = headers.iter().position(|h| h == "repeat_contact").unwrap();
+    let mut rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[repeat] == "false")
+        .map(|r| columns.iter().map(|&c| r[c].to_string()).collect())
+        .collect();
+    rows.sort_by_key(|r| r[0].parse::<u64>().unwrap());
+    rows
+}
+
+#[test]
+fn variants_share_every_draw_before_the_handoff() {
+    // The customers (arrival, channel, intent, ground truth), everything
+    // they say and the bot answers (so the bot phase, the trigger that
+    // fired and when), and the context package are the same in every
+    // variant: only what happens at the human side differs.
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = common::bundled("warm_vs_cold.toml");
+    let variants = experiment::variants(&scenario, &bundled_path("warm_vs_cold.toml")).unwrap();
+    let cold = first_contacts(&variants[0].scenario, &dir.path().join("a"));
+    let warm = first_contacts(&variants[1].scenario, &dir.path().join("b"));
+    assert!(cold.len() > 2_000, "{}", cold.len());
+    // Conversations still in progress at the end can differ; every one that
+    // ended in both is the same customer with the same bot conversation.
+    let warm_by_id: std::collections::BTreeMap<&str, &Vec<String>> =
+        warm.iter().map(|r| (r[0].as_str(), r)).collect();
+    let mut shared = 0;
+    for row in &cold {
+        if let Some(other) = warm_by_id.get(row[0].as_str()) {
+            assert_eq!(&row, other, "conversation {}", row[0]);
+            shared += 1;
+        }
+    }
+    assert!(
+        shared as f64 > 0.98 * cold.len() as f64,
+        "{shared} of {}",
+        cold.len()
+    );
+}
