@@ -287,6 +287,13 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
                 .replications
                 .unwrap_or(loaded.experiment.replications);
             if replications > 1 || experiment.shard.is_some() {
+                if conversations {
+                    return Err(Error::InvalidArgument {
+                        name: "--conversations",
+                        message: "exports one run's conversations; it cannot be combined with replications or --shard".into(),
+                    }
+                    .into());
+                }
                 let session = Session::new(Kind::Run, loaded, &scenario, &experiment.options(&[]))?;
                 return run_session(&session, &out, &experiment, false);
             }
