@@ -278,6 +278,11 @@ fn bad_experiment_input_is_exit_2_and_writes_nothing() {
             "replications",
         ),
         (
+            base.clone(),
+            vec!["run", "--replications", "2", "--conversations"],
+            "cannot be combined with replications",
+        ),
+        (
             format!("{base}\n[experiment]\nreplications = 0\n"),
             vec!["run"],
             "experiment.replications",
