@@ -19,7 +19,10 @@
 //! The wait estimate shares the contacts ahead over the slots serving the
 //! queue, each released after the *observed* mean slot-holding time (handle
 //! time, briefing, clarification and wrap-up: ∫held dt / releases, Little's
-//! law), so it carries no built-in bias.
+//! law), so on a single queue it carries no built-in bias. Where pools also
+//! serve other skills or channels, those agents drain other queues too and
+//! the estimate is optimistic (measured: +24 s for voice in `basic.toml`);
+//! the reported error shows it.
 //!
 //! Invariant: a conversation is in at most one place — waiting in one queue
 //! or held by one agent — and every decision is deterministic (ordered
@@ -636,8 +639,16 @@ impl Router {
                 // holding times with a coefficient of variation near 1:
                 // relative variance ≈ 2 / N).
                 let load_high = utilisation * (1.0 + 2.0 * (2.0 / releases.max(1) as f64).sqrt());
+                // A voice call needs an agent with no chats: for voice the
+                // servers are the agents, not the chat slots, and the queue
+                // relaxes more slowly. Take the slower of the two.
+                let servers = if pool.channels.contains(&Channel::Voice) {
+                    f64::from(pool.count)
+                } else {
+                    units
+                };
                 let relaxation_s = mean_holding_s
-                    .and_then(|h| crate::theory::relaxation_time(h, units, load_high));
+                    .and_then(|h| crate::theory::relaxation_time(h, servers, load_high));
                 let occupancy = Estimate {
                     value: utilisation,
                     // Observations: the measured reporting intervals.

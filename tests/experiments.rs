@@ -321,6 +321,8 @@ fn compare_writes_its_report() {
         "scenarios/warm_vs_cold.toml",
         "--replications",
         "3",
+        "--threshold",
+        "aht<=100000",
         "--out",
         out.path().to_str().unwrap(),
     ]);
@@ -329,6 +331,11 @@ fn compare_writes_its_report() {
         Some(0),
         "{}",
         String::from_utf8_lossy(&o.stderr)
+    );
+    let html = std::fs::read_to_string(find(out.path(), "compare.html")).unwrap();
+    assert!(
+        html.contains("<h2>Thresholds</h2>") && html.contains("always_warm: aht"),
+        "thresholds in compare.html"
     );
     let files: Vec<String> = files_under(out.path())
         .iter()
@@ -612,4 +619,46 @@ fn variants_share_every_draw_before_the_handoff() {
         "{shared} of {}",
         cold.len()
     );
+}
+
+#[test]
+fn a_sweep_table_keeps_its_order_and_reports_thresholds() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(bundled_path("basic.toml")).unwrap();
+    let file = dir.path().join("s.toml");
+    std::fs::write(
+        &file,
+        format!("{base}\n[sweep]\n\"triggers.confidence_threshold\" = [0.3, 0.5]\n\"agents.general.count\" = \"9..10\"\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = handoff_sim(&[
+        "sweep",
+        file.to_str().unwrap(),
+        "--quiet",
+        "--threshold",
+        "service_level>=0.99",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let csv = std::fs::read_to_string(find(&out, "sweep.csv")).unwrap();
+    assert!(
+        csv.starts_with("triggers.confidence_threshold,agents.general.count,"),
+        "the order written: {csv}"
+    );
+    assert!(
+        std::fs::read_to_string(find(&out, "sweep.html"))
+            .unwrap()
+            .contains("<h2>Thresholds</h2>")
+    );
+    let verdicts: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(find(&out, "thresholds.json")).unwrap())
+            .unwrap();
+    assert_eq!(verdicts.as_array().unwrap().len(), 4, "one per grid point");
 }

@@ -101,8 +101,8 @@ impl Session {
                         ),
                     });
                 }
+                sweep::check_grid(&parameters, replications)?;
                 let points = sweep::grid(&parameters);
-                sweep::check_size(points.len(), replications)?;
                 let scenarios = sweep::scenarios(&scenario, file, &points)?;
                 Design::Sweep {
                     parameters,
@@ -278,6 +278,7 @@ impl Session {
                     parameters,
                     &results,
                     self.replications,
+                    &verdicts,
                     &self.scenario,
                 )?;
                 Ok((table, path, verdicts))

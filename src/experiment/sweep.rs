@@ -82,10 +82,14 @@ fn range(from: &str, to: &str, step: &str) -> std::result::Result<Vec<toml_edit:
     if a > b {
         return Err(format!("the range is empty: {from} is above {to}"));
     }
-    let count = ((b - a) / h + 1e-9).floor() as usize + 1;
-    if count > MAX_VALUES {
-        return Err(format!("{count} values; at most {MAX_VALUES}"));
+    // Checked as a float first: a tiny step must not overflow the count.
+    let steps = ((b - a) / h + 1e-9).floor();
+    if !steps.is_finite() || steps >= MAX_VALUES as f64 {
+        return Err(format!(
+            "more than {MAX_VALUES} values from {from} to {to} in steps of {step}"
+        ));
     }
+    let count = steps as usize + 1;
     Ok((0..count)
         .map(|k| {
             if integers {
@@ -159,9 +163,19 @@ pub fn describe(point: &Point) -> String {
         .join(", ")
 }
 
+/// Checks the size of the grid × replications from the parameters, before
+/// the grid is built (a grid too large for memory must not be built).
+pub fn check_grid(parameters: &[Parameter], replications: u32) -> Result<()> {
+    let points = parameters
+        .iter()
+        .try_fold(1u64, |n, p| n.checked_mul(p.values.len() as u64))
+        .unwrap_or(u64::MAX);
+    check_size(points.min(usize::MAX as u64) as usize, replications)
+}
+
 /// Checks the size of the grid × replications.
 pub fn check_size(points: usize, replications: u32) -> Result<()> {
-    let runs = points as u64 * u64::from(replications);
+    let runs = (points as u64).saturating_mul(u64::from(replications));
     if runs > MAX_RUNS {
         return Err(Error::InvalidArgument {
             name: "--set",
@@ -293,8 +307,23 @@ mod tests {
         assert!(parse_set("x=1,,2").unwrap_err().contains("empty value"));
         assert!(parse_set("x=").unwrap_err().contains("empty value"));
         assert!(parse_set("x").unwrap_err().contains("not path=values"));
-        assert!(parse_set("x=1..100000").unwrap_err().contains("at most"));
+        assert!(
+            parse_set("x=1..100000")
+                .unwrap_err()
+                .contains("more than 10000 values")
+        );
         assert!(parse_set("x=a..b").unwrap_err().contains("not a number"));
+        // A step so small that the count would overflow.
+        assert!(
+            parse_set("x=0..1:1e-320")
+                .unwrap_err()
+                .contains("more than")
+        );
+        assert!(
+            parse_set("x=0..1e300:1e-300")
+                .unwrap_err()
+                .contains("more than")
+        );
     }
 
     #[test]
@@ -305,6 +334,14 @@ mod tests {
         assert_eq!(describe(&g[0]), "a=1, b=\"x\"");
         assert_eq!(describe(&g[5]), "a=2, b=\"z\"");
         assert!(check_size(200_000, 1).is_err());
+        let huge = vec![
+            parse_set("a=1..9000").unwrap(),
+            parse_set("b=1..9000").unwrap(),
+        ];
+        assert!(
+            check_grid(&huge, 1).is_err(),
+            "checked before the grid is built"
+        );
         assert!(check_size(10, 10).is_ok());
     }
 }

@@ -278,8 +278,10 @@ pub fn mean_ci95(values: &[f64]) -> Option<f64> {
 
 /// Integrated autocorrelation time τ = 1 + 2 Σ ρ(t) of a series whose mean
 /// is zero, by Geyer's initial monotone sequence estimator. 1 for a series
-/// without variance.
-pub fn integrated_autocorrelation_time(z: &[f64]) -> f64 {
+/// without variance. The sum stops early once τ passes `stop_above` (the
+/// caller only needs to know that it is that large) or at lag `max_lag`,
+/// which keeps the cost linear in the length for a trending series.
+pub fn integrated_autocorrelation_time(z: &[f64], max_lag: usize, stop_above: f64) -> f64 {
     let n = z.len();
     let autocov = |lag: usize| -> f64 {
         if lag >= n {
@@ -300,7 +302,7 @@ pub fn integrated_autocorrelation_time(z: &[f64]) -> f64 {
     // chain; stop at the first that is not positive, clip to monotone.
     let mut sum = 0.0;
     let mut previous = f64::INFINITY;
-    for i in 0..n.div_ceil(2) {
+    for i in 0..n.div_ceil(2).min(max_lag / 2 + 1) {
         let pair = autocov(2 * i) + autocov(2 * i + 1);
         if pair <= 0.0 {
             break;
@@ -308,6 +310,9 @@ pub fn integrated_autocorrelation_time(z: &[f64]) -> f64 {
         let pair = pair.min(previous);
         sum += pair;
         previous = pair;
+        if (2.0 * sum - gamma0) / gamma0 > stop_above {
+            break;
+        }
     }
     ((2.0 * sum - gamma0) / gamma0).max(1.0)
 }
@@ -343,7 +348,12 @@ pub fn batch_ratio_ci_with(
     }
     let ratio = num.iter().sum::<f64>() / total;
     let residuals: Vec<f64> = num.iter().zip(den).map(|(y, x)| y - ratio * x).collect();
-    let tau = integrated_autocorrelation_time(&residuals);
+    // A τ above `too_long` withholds the interval whatever its exact value,
+    // and a lag beyond the longest admissible batch is beyond what batching
+    // can handle: the estimate stops there.
+    let longest = n / min_batches.max(2);
+    let too_long = 2.0 * longest as f64 / batch_over_tau.max(1e-9);
+    let tau = integrated_autocorrelation_time(&residuals, longest.max(2), too_long);
     // The batch length aims at `batch_over_tau` τ̂; where the run is too
     // short for that, as long as `min_batches` allow, but never under
     // half the aim nor under the model floor.

@@ -187,13 +187,40 @@ pub fn write_comparison(
     let html = dir.join("compare.html");
     write_atomic(
         &html,
-        compare_html(c, &forest.svg, &scenario.source).as_bytes(),
+        compare_html(c, verdicts, &forest.svg, &scenario.source).as_bytes(),
     )?;
     Ok(html)
 }
 
+/// A "Thresholds" table (nothing without thresholds).
+pub fn thresholds_html(verdicts: &[Verdict]) -> String {
+    if verdicts.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "<h2>Thresholds</h2>\n<table><tr><th>threshold</th><th>measured</th><th>judged</th><th>result</th></tr>\n",
+    );
+    for v in verdicts {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"value\">{:.4}</td><td class=\"value\">{:.4}</td><td>{}</td></tr>",
+            escape(&v.threshold.describe()),
+            v.measured,
+            v.judged,
+            if v.pass { "pass" } else { "<b>FAIL</b>" }
+        );
+    }
+    out.push_str("</table>\n");
+    out
+}
+
 /// The comparison page, in the style of `report.html`: self-contained.
-pub fn compare_html(c: &Comparison, forest_svg: &str, scenario_text: &str) -> String {
+pub fn compare_html(
+    c: &Comparison,
+    verdicts: &[Verdict],
+    forest_svg: &str,
+    scenario_text: &str,
+) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
@@ -242,6 +269,7 @@ pub fn compare_html(c: &Comparison, forest_svg: &str, scenario_text: &str) -> St
         "</table>\n<p class=\"sub\">{} ★ = significant.</p>",
         escape(c.method)
     );
+    out.push_str(&thresholds_html(verdicts));
     let _ = writeln!(
         out,
         "<figure id=\"forest\"><figcaption>Differences to the baseline</figcaption>\n{}\n<p class=\"sub\">Also as <a href=\"forest.svg\">forest.svg</a> and <a href=\"forest.png\">forest.png</a>.</p></figure>",
@@ -297,8 +325,14 @@ pub fn write_sweep(
     parameters: &[Parameter],
     results: &[PointResult],
     replications: u32,
+    verdicts: &[Verdict],
     scenario: &Scenario,
 ) -> Result<PathBuf> {
+    if !verdicts.is_empty() {
+        let mut text = serde_json::to_string_pretty(verdicts).expect("verdicts serialise");
+        text.push('\n');
+        write_atomic(&dir.join("thresholds.json"), text.as_bytes())?;
+    }
     write_atomic(
         &dir.join("sweep.csv"),
         sweep::csv(parameters, results).as_bytes(),
@@ -382,6 +416,7 @@ pub fn write_sweep(
         points = results.len(),
         seed = scenario.seed,
     );
+    page.push_str(&thresholds_html(verdicts));
     for chart in &charts {
         let _ = writeln!(
             page,

@@ -180,19 +180,7 @@ pub fn report_html(summary: &Summary, charts: &[Chart], scenario_text: &str) -> 
             q.still_waiting, q.offered
         );
     }
-    if !summary.thresholds.is_empty() {
-        out.push_str("<h2>Thresholds</h2>\n<table><tr><th>threshold</th><th>measured</th><th>result</th></tr>\n");
-        for v in &summary.thresholds {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td class=\"value\">{:.4}</td><td>{}</td></tr>",
-                escape(&v.threshold.describe()),
-                v.measured,
-                if v.pass { "pass" } else { "<b>FAIL</b>" }
-            );
-        }
-        out.push_str("</table>\n");
-    }
+    out.push_str(&super::experiment::thresholds_html(&summary.thresholds));
     out.push_str("<h2>Charts</h2>\n");
     for chart in charts {
         let _ = writeln!(

@@ -94,7 +94,7 @@ pub struct Experiment {
     pub variants: Vec<VariantSpec>,
     pub thresholds: Vec<crate::experiment::thresholds::Threshold>,
     pub threshold_on: crate::experiment::thresholds::On,
-    /// `[sweep]`: the parameters of `handoff-sim sweep`, in key order.
+    /// `[sweep]`: the parameters of `handoff-sim sweep`, in the order written.
     pub sweep: Vec<crate::experiment::sweep::Parameter>,
 }
 

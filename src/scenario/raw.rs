@@ -35,8 +35,10 @@ pub struct RawScenario {
     variants: Vec<RawVariant>,
     #[serde(default)]
     thresholds: std::collections::BTreeMap<String, String>,
+    /// In the order written (toml's `preserve_order`): the first parameter
+    /// varies slowest and is the x axis of the charts.
     #[serde(default)]
-    sweep: std::collections::BTreeMap<String, toml::Value>,
+    sweep: toml::Table,
 }
 
 #[derive(Debug, Default, Deserialize)]
