@@ -25,6 +25,23 @@ use handoff_sim::{Error, Scenario, experiment, replay, report, sim};
 /// failed), so a complete run is never removed.
 static PARTIAL_RUN: Mutex<Option<RunFolder>> = Mutex::new(None);
 
+/// Prints to stdout. A closed pipe (`… | head`) is not an error: the outputs
+/// are written by then, and the exit code must still say how the run went.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// [`out!`] with a newline.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// Simulate AI-to-human handoffs in contact centres.
 #[derive(Parser)]
 #[command(version, about)]
@@ -300,7 +317,7 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             let (report_path, verdicts) = in_run_folder(&out, &loaded.name, loaded.seed, |dir| {
                 run_into(dir, &loaded, conversations, &thresholds)
             })?;
-            println!("\nreport: {}", report_path.display());
+            outln!("\nreport: {}", report_path.display());
             Ok(finished(&verdicts))
         }
         Command::Compare {
@@ -320,8 +337,8 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
                 in_run_folder(&out, &session.folder_name(), session.scenario.seed, |dir| {
                     Ok(session.finish(dir, results)?)
                 })?;
-            print!("{table}");
-            println!("\nreport: {}", path.display());
+            out!("{table}");
+            outln!("\nreport: {}", path.display());
             Ok(finished(&verdicts))
         }
         Command::Sweep {
@@ -401,7 +418,7 @@ fn run_session(
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
-        println!(
+        outln!(
             "shard {}/{}: {total} of {} runs\nshard file: {}",
             shard.index,
             shard.count,
@@ -419,14 +436,14 @@ fn run_session(
             }
             Ok(session.finish(dir, results)?)
         })?;
-    print!("{table}");
-    println!("\nreport: {}", path.display());
+    out!("{table}");
+    outln!("\nreport: {}", path.display());
     Ok(finished(&verdicts))
 }
 
 fn validate(scenario: &std::path::Path) -> anyhow::Result<()> {
     let loaded = Scenario::load(scenario).map_err(Error::from)?;
-    println!(
+    outln!(
         "{}: ok ({} intents, {} pools, {} agents, {:.0} expected arrivals)",
         scenario.display(),
         loaded.intents.len(),
@@ -441,7 +458,7 @@ fn replay(transcripts: &std::path::Path, scenario: &std::path::Path) -> anyhow::
     let loaded = Scenario::load(scenario).map_err(Error::from)?;
     let engine = TriggerEngine::new(loaded.triggers.clone());
     let report = replay::replay_file(&engine, transcripts)?;
-    print!("{}", report::replay_table(&report));
+    out!("{}", report::replay_table(&report));
     Ok(())
 }
 
@@ -463,7 +480,7 @@ fn run_into(
     let verdicts =
         experiment::thresholds::judge_run(&json, thresholds).map_err(Error::Threshold)?;
     output.summary.thresholds = verdicts.clone();
-    print!("{}", report::summary_table(&output.summary));
+    out!("{}", report::summary_table(&output.summary));
     eprintln!("\n{}", report::Timing::of(&output).line());
     let report_path = report::write_run(dir, &output, scenario)
         .with_context(|| format!("writing the run into {}", dir.display()))?;
@@ -559,6 +576,6 @@ fn erlang(
         threshold.as_secs_f64(),
     );
     let targets = StaffingTarget::defaults(patience.is_some());
-    print!("{}", report::staffing_table(&curve, &targets));
+    out!("{}", report::staffing_table(&curve, &targets));
     Ok(())
 }

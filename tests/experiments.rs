@@ -662,3 +662,26 @@ fn a_sweep_table_keeps_its_order_and_reports_thresholds() {
             .unwrap();
     assert_eq!(verdicts.as_array().unwrap().len(), 4, "one per grid point");
 }
+
+#[test]
+fn a_closed_stdout_does_not_change_the_exit_code() {
+    // `handoff-sim … | head`: the reader goes away before the summary is
+    // printed; the run is complete and its verdict must still be exit 3.
+    let out = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handoff-sim"))
+        .args([
+            "run",
+            "scenarios/erlang_c.toml",
+            "--threshold",
+            "asa<=1s",
+            "--out",
+        ])
+        .arg(out.path())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    assert_eq!(child.wait().unwrap().code(), Some(3));
+}
