@@ -300,6 +300,7 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             // A single run is judged on its value: `--threshold-on` is
             // checked but has nothing to choose.
             let (thresholds, _on) = experiment.thresholds(&loaded)?;
+            experiment::thresholds::check_paths(&loaded, &thresholds).map_err(Error::Threshold)?;
             let replications = experiment
                 .replications
                 .unwrap_or(loaded.experiment.replications);

@@ -685,3 +685,31 @@ fn a_closed_stdout_does_not_change_the_exit_code() {
     drop(child.stdout.take());
     assert_eq!(child.wait().unwrap().code(), Some(3));
 }
+
+#[test]
+fn a_threshold_on_a_missing_figure_fails_before_anything_runs() {
+    let out = tempfile::tempdir().unwrap();
+    for (scenario, threshold) in [
+        (
+            "scenarios/warm_vs_cold.toml",
+            "measured.human_queue.servce_level>=0.8",
+        ),
+        ("scenarios/erlang_c.toml", "handoff_rate<=0.5"),
+    ] {
+        let o = handoff_sim(&[
+            "compare",
+            scenario,
+            "--threshold",
+            threshold,
+            "--out",
+            out.path().to_str().unwrap(),
+        ]);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("has no such figure") || stderr.contains("needs at least two"),
+            "{stderr}"
+        );
+        assert!(files_under(out.path()).is_empty());
+    }
+}

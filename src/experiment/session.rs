@@ -69,6 +69,7 @@ impl Session {
             })?,
             None => scenario.experiment.threshold_on,
         };
+        thresholds::check_paths(&scenario, &all).map_err(Error::Threshold)?;
         let declared = scenario.experiment.replications;
         let replications = options.replications.unwrap_or(match kind {
             Kind::Compare if declared == 1 => 10,

@@ -202,6 +202,116 @@ pub fn judge_replications(
         .collect()
 }
 
+/// True when `path` names a node in `summary` (whatever its value).
+fn exists(summary: &Value, path: &str) -> bool {
+    let mut node = summary;
+    for part in path.split('.') {
+        let (key, index) = match part.split_once('[') {
+            Some((key, rest)) => (key, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (part, None),
+        };
+        let Some(next) = node.get(key) else {
+            return false;
+        };
+        node = next;
+        if let Some(i) = index {
+            let Some(next) = node.get(i) else {
+                return false;
+            };
+            node = next;
+        }
+    }
+    true
+}
+
+/// Checks, before anything runs, that every threshold names a figure this
+/// scenario's summary will have: the summary of a run in which one
+/// conversation of each kind happened (contained by the bot when it is on,
+/// and handed to a human), so every optional part the scenario allows is
+/// there. A misspelt path fails here, not after hours of runs.
+pub fn check_paths(scenario: &crate::Scenario, thresholds: &[Threshold]) -> Result<(), String> {
+    use crate::metrics::{
+        ConversationRecord, Escalation, HandoffReason, Outcome, QueueExit, Recorder,
+    };
+    use crate::scenario::Channel;
+    use crate::triggers::TriggerKind;
+    if thresholds.is_empty() {
+        return Ok(());
+    }
+    let mut recorder = Recorder::new(scenario);
+    let t = scenario.warm_up.as_secs_f64();
+    let bot = scenario.ai.is_some();
+    for (id, channel) in [(0, Channel::Voice), (1, Channel::Chat)] {
+        recorder.arrived(id, t, channel, 0, false);
+        let mut record = ConversationRecord {
+            handoff: Some(if bot {
+                HandoffReason::Trigger(TriggerKind::Explicit)
+            } else {
+                HandoffReason::Direct
+            }),
+            queued_at: Some(t),
+            escalation: bot.then_some(Escalation {
+                kind: TriggerKind::Explicit,
+                turn: 1,
+                after: 1.0,
+            }),
+            needs_human: true,
+            context_completeness: bot.then_some(1.0),
+            estimated_wait: Some(1.0),
+            ..ConversationRecord::new(id, channel, 0, t)
+        };
+        recorder.handed_off(&record);
+        recorder.left_queue(&QueueExit {
+            channel,
+            arrived_at: t,
+            queued_at: t,
+            waited: true,
+            wait: 1.0,
+            abandoned: false,
+            estimated_wait: Some(1.0),
+        });
+        record.outcome = Outcome::ResolvedByHuman;
+        record.handle_time = Some(1.0);
+        recorder.ended(&record);
+    }
+    if bot {
+        recorder.arrived(2, t, Channel::Chat, 0, false);
+        recorder.ended(&ConversationRecord {
+            outcome: Outcome::ResolvedByAi,
+            bot_turns: 1,
+            ..ConversationRecord::new(2, Channel::Chat, 0, t)
+        });
+    }
+    let pools: Vec<crate::routing::PoolOccupancy> = scenario
+        .pools
+        .iter()
+        .enumerate()
+        .map(|(pool, p)| crate::routing::PoolOccupancy {
+            pool,
+            agents: p.count,
+            slots_per_agent: 1,
+            occupancy: crate::metrics::Estimate::ratio(0.5, 1),
+            agents_engaged: 0.5,
+            mean_concurrency: 0.5,
+            staffed_seconds: 1.0,
+            mean_holding_s: None,
+            relaxation_s: None,
+        })
+        .collect();
+    let summary = recorder.summary(scenario, 0, scenario.duration.as_secs_f64(), 0, &pools);
+    let json = serde_json::to_value(&summary).expect("a summary serialises");
+    for t in thresholds {
+        let metric = metrics::resolve(&t.metric);
+        if !exists(&json, &metric.path) {
+            return Err(format!(
+                "threshold on `{}`: this scenario's summary has no such figure (`{}`; e.g. a misspelt path, or a bot figure with the bot off)",
+                t.metric, metric.path
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
