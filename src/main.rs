@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand};
 
 use experiment::session::{Options, Session};
 use experiment::shard::{Kind, Shard};
-use experiment::thresholds::{On, Threshold};
+use experiment::thresholds::Threshold;
 use handoff_sim::report::RunFolder;
 use handoff_sim::theory::{MAX_CURVE_AGENTS, StaffingCurve, StaffingTarget};
 use handoff_sim::triggers::TriggerEngine;
@@ -202,27 +202,6 @@ impl ExperimentArgs {
             |j| j as usize,
         )
     }
-
-    /// The scenario's thresholds plus the flags'.
-    fn thresholds(&self, scenario: &Scenario) -> Result<(Vec<Threshold>, On), Error> {
-        let mut all = scenario.experiment.thresholds.clone();
-        for text in &self.thresholds {
-            all.push(
-                Threshold::parse_flag(text).map_err(|message| Error::InvalidArgument {
-                    name: "--threshold",
-                    message,
-                })?,
-            );
-        }
-        let on = match &self.threshold_on {
-            Some(text) => On::parse(text).map_err(|message| Error::InvalidArgument {
-                name: "--threshold-on",
-                message,
-            })?,
-            None => scenario.experiment.threshold_on,
-        };
-        Ok((all, on))
-    }
 }
 
 /// What a command ended with, when it did not fail.
@@ -299,8 +278,7 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             let loaded = load(&scenario, seed)?;
             // A single run is judged on its value: `--threshold-on` is
             // checked but has nothing to choose.
-            let (thresholds, _on) = experiment.thresholds(&loaded)?;
-            experiment::thresholds::check_paths(&loaded, &thresholds).map_err(Error::Threshold)?;
+            let (thresholds, _on) = experiment.options(&[]).thresholds(&loaded)?;
             let replications = experiment
                 .replications
                 .unwrap_or(loaded.experiment.replications);

@@ -49,12 +49,13 @@ pub struct Options {
     pub threshold_on: Option<String>,
 }
 
-impl Session {
-    /// Builds and validates a session (nothing runs). `file` names the
-    /// scenario in messages.
-    pub fn new(kind: Kind, scenario: Scenario, file: &Path, options: &Options) -> Result<Session> {
+impl Options {
+    /// The scenario's thresholds plus the flags', and what replications are
+    /// judged on; every threshold checked against the scenario's summary
+    /// shape (nothing runs).
+    pub fn thresholds(&self, scenario: &Scenario) -> Result<(Vec<Threshold>, On)> {
         let mut all = scenario.experiment.thresholds.clone();
-        for text in &options.thresholds {
+        for text in &self.thresholds {
             all.push(
                 Threshold::parse_flag(text).map_err(|message| Error::InvalidArgument {
                     name: "--threshold",
@@ -62,14 +63,23 @@ impl Session {
                 })?,
             );
         }
-        let on = match &options.threshold_on {
+        let on = match &self.threshold_on {
             Some(text) => On::parse(text).map_err(|message| Error::InvalidArgument {
                 name: "--threshold-on",
                 message,
             })?,
             None => scenario.experiment.threshold_on,
         };
-        thresholds::check_paths(&scenario, &all).map_err(Error::Threshold)?;
+        thresholds::check_paths(scenario, &all).map_err(Error::Threshold)?;
+        Ok((all, on))
+    }
+}
+
+impl Session {
+    /// Builds and validates a session (nothing runs). `file` names the
+    /// scenario in messages.
+    pub fn new(kind: Kind, scenario: Scenario, file: &Path, options: &Options) -> Result<Session> {
+        let (all, on) = options.thresholds(&scenario)?;
         let declared = scenario.experiment.replications;
         let replications = options.replications.unwrap_or(match kind {
             Kind::Compare if declared == 1 => 10,
