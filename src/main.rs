@@ -100,9 +100,6 @@ enum Command {
         /// Folder for outputs.
         #[arg(long, default_value = "reports")]
         out: PathBuf,
-        /// No progress bar (it is also hidden when stderr is not a terminal).
-        #[arg(long)]
-        quiet: bool,
         #[command(flatten)]
         experiment: ExperimentArgs,
     },
@@ -180,6 +177,10 @@ struct ExperimentArgs {
     /// a shard file; `handoff-sim merge` joins a complete set.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<Shard>,
+    /// No progress bar for replications, comparisons and sweeps (it is also
+    /// hidden when stderr is not a terminal).
+    #[arg(long)]
+    quiet: bool,
 }
 
 fn parse_shard(text: &str) -> Result<Shard, String> {
@@ -291,7 +292,7 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
                     .into());
                 }
                 let session = Session::new(Kind::Run, loaded, &scenario, &experiment.options(&[]))?;
-                return run_session(&session, &out, &experiment, false);
+                return run_session(&session, &out, &experiment);
             }
             let (report_path, verdicts) = in_run_folder(&out, &loaded.name, loaded.seed, |dir| {
                 run_into(dir, &loaded, conversations, &thresholds)
@@ -307,7 +308,7 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
         } => {
             let loaded = load(&scenario, seed)?;
             let session = Session::new(Kind::Compare, loaded, &scenario, &experiment.options(&[]))?;
-            run_session(&session, &out, &experiment, false)
+            run_session(&session, &out, &experiment)
         }
         Command::Merge { dirs, out } => {
             let (plan, results) = experiment::shard::merge(&dirs)?;
@@ -325,9 +326,8 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             set,
             seed,
             out,
-            quiet,
             experiment,
-        } => sweep(&scenario, &set, seed, &out, quiet, &experiment),
+        } => sweep(&scenario, &set, seed, &out, &experiment),
         Command::Validate { scenario } => {
             validate(&scenario)?;
             Ok(Finished::Ok)
@@ -357,12 +357,11 @@ fn sweep(
     set: &[String],
     seed: Option<u64>,
     out: &std::path::Path,
-    quiet: bool,
     args: &ExperimentArgs,
 ) -> anyhow::Result<Finished> {
     let loaded = load(scenario, seed)?;
     let session = Session::new(Kind::Sweep, loaded, scenario, &args.options(set))?;
-    run_session(&session, out, args, !quiet)
+    run_session(&session, out, args)
 }
 
 /// Runs a session — all of it, or one shard — in a new run folder, with a
@@ -371,8 +370,8 @@ fn run_session(
     session: &Session,
     out: &std::path::Path,
     args: &ExperimentArgs,
-    progress: bool,
 ) -> anyhow::Result<Finished> {
+    let progress = !args.quiet;
     use std::io::IsTerminal as _;
     let jobs = args.jobs();
     let total = match args.shard {
