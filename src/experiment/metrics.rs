@@ -249,6 +249,10 @@ pub struct Difference {
     pub p_value: f64,
     /// Significant at 5 % after Holm's correction across the metrics.
     pub significant: bool,
+    /// Replications in which both runs have the figure (the pairs the
+    /// difference rests on; below the replication count when some run lacks
+    /// it, and then the difference is taken over those pairs only).
+    pub pairs: usize,
 }
 
 /// Paired and unpaired intervals of `variant − base`; replication r of both
@@ -289,6 +293,7 @@ pub fn difference(base: &[Observation], variant: &[Observation]) -> Option<Diffe
         unpaired_ci95: t_welch * unpaired_se,
         p_value,
         significant: false,
+        pairs: n,
     })
 }
 
