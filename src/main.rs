@@ -56,12 +56,6 @@ enum Command {
     Run {
         /// Scenario file (TOML).
         scenario: PathBuf,
-        /// Override the scenario's seed (0 to 2^63 − 1, as in TOML).
-        #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
-        seed: Option<u64>,
-        /// Folder for run outputs.
-        #[arg(long, default_value = "reports")]
-        out: PathBuf,
         /// Also write conversations.csv (one row per conversation; single runs).
         #[arg(long)]
         conversations: bool,
@@ -74,12 +68,6 @@ enum Command {
     Compare {
         /// Scenario file (TOML) with two or more `[[variants]]`.
         scenario: PathBuf,
-        /// Override the scenario's seed (0 to 2^63 − 1, as in TOML).
-        #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
-        seed: Option<u64>,
-        /// Folder for outputs.
-        #[arg(long, default_value = "reports")]
-        out: PathBuf,
         #[command(flatten)]
         experiment: ExperimentArgs,
     },
@@ -94,12 +82,6 @@ enum Command {
         /// grid is their Cartesian product; replaces the scenario's [sweep]).
         #[arg(long = "set", value_name = "PATH=VALUES")]
         set: Vec<String>,
-        /// Override the scenario's seed (0 to 2^63 − 1, as in TOML).
-        #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
-        seed: Option<u64>,
-        /// Folder for outputs.
-        #[arg(long, default_value = "reports")]
-        out: PathBuf,
         #[command(flatten)]
         experiment: ExperimentArgs,
     },
@@ -153,9 +135,16 @@ enum Command {
     },
 }
 
-/// Replications, parallelism and thresholds, shared by `run` and `compare`.
+/// Seed, output folder, replications, parallelism and thresholds, shared by
+/// `run`, `compare` and `sweep`.
 #[derive(clap::Args)]
 struct ExperimentArgs {
+    /// Override the scenario's seed (0 to 2^63 − 1, as in TOML).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    seed: Option<u64>,
+    /// Folder for outputs.
+    #[arg(long, default_value = "reports")]
+    out: PathBuf,
     /// Replications (1 to 10 000); default: `[experiment] replications`, else
     /// 1 for `run` (a single run with batch-means intervals) and 10 for
     /// `compare`.
@@ -271,12 +260,10 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
     match command {
         Command::Run {
             scenario,
-            seed,
-            out,
             conversations,
             experiment,
         } => {
-            let loaded = load(&scenario, seed)?;
+            let loaded = load(&scenario, experiment.seed)?;
             // A single run is judged on its value: `--threshold-on` is
             // checked but has nothing to choose.
             let (thresholds, _on) = experiment.options(&[]).thresholds(&loaded)?;
@@ -291,10 +278,10 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
                     }
                     .into());
                 }
-                let session = Session::new(Kind::Run, loaded, &scenario, &experiment.options(&[]))?;
-                return run_session(&session, &out, &experiment);
+                return run_experiment(Kind::Run, &scenario, &[], &experiment);
             }
-            let (report_path, verdicts) = in_run_folder(&out, &loaded.name, loaded.seed, |dir| {
+            let out = &experiment.out;
+            let (report_path, verdicts) = in_run_folder(out, &loaded.name, loaded.seed, |dir| {
                 run_into(dir, &loaded, conversations, &thresholds)
             })?;
             outln!("\nreport: {}", report_path.display());
@@ -302,14 +289,8 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
         }
         Command::Compare {
             scenario,
-            seed,
-            out,
             experiment,
-        } => {
-            let loaded = load(&scenario, seed)?;
-            let session = Session::new(Kind::Compare, loaded, &scenario, &experiment.options(&[]))?;
-            run_session(&session, &out, &experiment)
-        }
+        } => run_experiment(Kind::Compare, &scenario, &[], &experiment),
         Command::Merge { dirs, out } => {
             let (plan, results) = experiment::shard::merge(&dirs)?;
             let session = Session::from_plan(&plan)?;
@@ -324,10 +305,8 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
         Command::Sweep {
             scenario,
             set,
-            seed,
-            out,
             experiment,
-        } => sweep(&scenario, &set, seed, &out, &experiment),
+        } => run_experiment(Kind::Sweep, &scenario, &set, &experiment),
         Command::Validate { scenario } => {
             validate(&scenario)?;
             Ok(Finished::Ok)
@@ -352,25 +331,22 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
     }
 }
 
-fn sweep(
+/// A replicated run, a comparison or a sweep (`sets`: its `--set` values).
+fn run_experiment(
+    kind: Kind,
     scenario: &std::path::Path,
-    set: &[String],
-    seed: Option<u64>,
-    out: &std::path::Path,
+    sets: &[String],
     args: &ExperimentArgs,
 ) -> anyhow::Result<Finished> {
-    let loaded = load(scenario, seed)?;
-    let session = Session::new(Kind::Sweep, loaded, scenario, &args.options(set))?;
-    run_session(&session, out, args)
+    let loaded = load(scenario, args.seed)?;
+    let session = Session::new(kind, loaded, scenario, &args.options(sets))?;
+    run_session(&session, args)
 }
 
 /// Runs a session — all of it, or one shard — in a new run folder, with a
 /// progress bar when asked for and stderr is a terminal.
-fn run_session(
-    session: &Session,
-    out: &std::path::Path,
-    args: &ExperimentArgs,
-) -> anyhow::Result<Finished> {
+fn run_session(session: &Session, args: &ExperimentArgs) -> anyhow::Result<Finished> {
+    let out = &args.out;
     let progress = !args.quiet;
     use std::io::IsTerminal as _;
     let jobs = args.jobs();

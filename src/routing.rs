@@ -313,26 +313,25 @@ impl Router {
         // queue of this channel that the serving pools also drain (all of
         // them joined earlier, and agents take the oldest first), each
         // weighted by the share of its queue's slots these pools hold.
-        let serving: Vec<&PoolState> = self
-            .pools
-            .iter()
-            .filter(|pool| pool.channels.contains(&channel) && pool.skills.contains(&skill))
-            .collect();
-        let per_agent = |pool: &PoolState| match channel {
-            Channel::Voice => 1.0,
-            Channel::Chat => f64::from(pool.chat_concurrency),
+        // No allocation: this runs for every contact that must queue.
+        let serving = || {
+            self.pools.iter().filter(move |pool| {
+                pool.channels.contains(&channel) && pool.skills.contains(&skill)
+            })
         };
-        let slots: f64 = serving
-            .iter()
-            .map(|pool| f64::from(pool.count) * per_agent(pool))
-            .sum::<f64>()
-            .max(1.0);
+        let pool_slots = |pool: &PoolState| {
+            f64::from(pool.count)
+                * match channel {
+                    Channel::Voice => 1.0,
+                    Channel::Chat => f64::from(pool.chat_concurrency),
+                }
+        };
+        let slots = self.slots[skill * 2 + channel.index()].max(1.0);
         let mut ahead = 0.0;
         for other in 0..self.slots.len() / 2 {
-            let ours: f64 = serving
-                .iter()
+            let ours: f64 = serving()
                 .filter(|pool| pool.skills.contains(&other))
-                .map(|pool| f64::from(pool.count) * per_agent(pool))
+                .map(pool_slots)
                 .sum();
             let all = self.slots[other * 2 + channel.index()];
             if ours <= 0.0 || all <= 0.0 {

@@ -111,19 +111,30 @@ fn replications_cover_erlang_c() {
 /// How many of `sets` sets of `n` replications have a P(wait) interval
 /// covering Erlang C.
 fn coverage(scenario: &handoff_sim::Scenario, sets: u32, n: u32) -> (u32, u32) {
+    let summaries = experiment::replicate(scenario, sets * n, 2).unwrap();
     let truth = erlang_reference(scenario).unwrap().probability_wait;
-    let summaries = experiment::as_json(&experiment::replicate(scenario, sets * n, 2).unwrap());
-    let metric = metrics::resolve("probability_wait");
+    coverage_of(&summaries, n, "probability_wait", truth)
+}
+
+/// Of the sets of `n` consecutive summaries, how many have an interval of
+/// `metric` covering `truth` (and how many sets there are).
+fn coverage_of(summaries: &[serde_json::Value], n: u32, metric: &str, truth: f64) -> (u32, u32) {
+    let metric = metrics::resolve(metric);
     let mut covered = 0;
+    let mut sets = 0;
     for set in summaries.chunks(n as usize) {
         let obs: Vec<_> = set
             .iter()
             .filter_map(|s| metrics::observe(s, &metric.path))
             .collect();
-        let a = metrics::aggregate(&obs);
+        let a = metrics::aggregate_metric(&metric, &obs);
         covered += u32::from(a.low() <= truth && truth <= a.high());
+        sets += 1;
     }
-    eprintln!("P(wait) {truth:.4}: covered in {covered} of {sets} sets of {n}");
+    eprintln!(
+        "{} {truth:.4}: covered in {covered} of {sets} sets of {n}",
+        metric.name
+    );
     (covered, sets)
 }
 
@@ -711,5 +722,36 @@ fn a_threshold_on_a_missing_figure_fails_before_anything_runs() {
             "{stderr}"
         );
         assert!(files_under(out.path()).is_empty());
+    }
+}
+
+#[test]
+#[ignore = "replication coverage at short runs and high load (~1 min); figures in ARCHITECTURE.md"]
+fn replication_coverage_at_short_runs_and_high_load() {
+    for (load, duration) in [(0.95, "1d"), (0.85, "1d")] {
+        let scenario = common::SingleQueue {
+            rate_per_hour: load * 20.0 * 12.0,
+            aht: "5m",
+            agents: 20,
+            duration,
+            warm_up: "2h",
+            interval: "15m",
+            seed: 5,
+            extra: "",
+            pool_extra: "",
+        }
+        .scenario();
+        let theory = erlang_reference(&scenario).unwrap();
+        let summaries = experiment::replicate(&scenario, 2_000, 2).unwrap();
+        eprintln!("{load} Erl/agent, {duration}, 200 sets of 10 replications:");
+        for (metric, truth) in [
+            ("probability_wait", theory.probability_wait),
+            ("service_level", theory.service_level),
+            ("asa", theory.mean_wait),
+        ] {
+            let (covered, sets) = coverage_of(&summaries, 10, metric, truth);
+            let rate = f64::from(covered) / f64::from(sets);
+            assert!((0.88..=0.99).contains(&rate), "{metric} at {load}: {rate}");
+        }
     }
 }

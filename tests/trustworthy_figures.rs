@@ -225,9 +225,7 @@ fn the_wait_quote_counts_every_queue_its_agents_drain() {
     // replications the voice quote's mean error is within its CI of zero
     // (counting the contact's own queue alone was +24 s).
     let scenario = common::bundled("basic.toml");
-    let summaries = handoff_sim::experiment::as_json(
-        &handoff_sim::experiment::replicate(&scenario, 20, 2).unwrap(),
-    );
+    let summaries = handoff_sim::experiment::replicate(&scenario, 20, 2).unwrap();
     let path = "measured.by_channel.voice.wait_estimate_error_s";
     let obs: Vec<_> = summaries
         .iter()

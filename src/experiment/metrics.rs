@@ -20,6 +20,8 @@ use serde::Serialize;
 use serde_json::Value;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
+use crate::metrics::stats::t975;
+
 /// What a metric measures, for formatting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -144,6 +146,22 @@ pub fn is_known(name: &str) -> bool {
             .any(|p| name.starts_with(p))
 }
 
+/// The node at `path` (`a.b[0].c`) in a summary's JSON, if there is one.
+pub fn lookup<'a>(summary: &'a Value, path: &str) -> Option<&'a Value> {
+    let mut node = summary;
+    for part in path.split('.') {
+        let (key, index) = match part.split_once('[') {
+            Some((key, rest)) => (key, Some(rest.trim_end_matches(']').parse::<usize>().ok()?)),
+            None => (part, None),
+        };
+        node = node.get(key)?;
+        if let Some(i) = index {
+            node = node.get(i)?;
+        }
+    }
+    Some(node)
+}
+
 /// One replication's value of a metric and its weight (the estimate's n; 1
 /// for a plain number).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -156,18 +174,7 @@ pub struct Observation {
 /// its value and n, a number itself with weight 1. `None` where the run has
 /// no such figure (e.g. no bot).
 pub fn observe(summary: &Value, path: &str) -> Option<Observation> {
-    let mut node = summary;
-    for part in path.split('.') {
-        let (key, index) = match part.split_once('[') {
-            Some((key, rest)) => (key, rest.trim_end_matches(']').parse::<usize>().ok()),
-            None => (part, None),
-        };
-        node = node.get(key)?;
-        if let Some(i) = index {
-            node = node.get(i)?;
-        }
-    }
-    match node {
+    match lookup(summary, path)? {
         Value::Number(n) => Some(Observation {
             value: n.as_f64()?,
             weight: 1.0,
@@ -185,24 +192,32 @@ pub fn observe(summary: &Value, path: &str) -> Option<Observation> {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Aggregate {
     pub mean: f64,
-    /// Half-width of the 95 % Student-t interval; `None` for fewer than 2.
+    /// Half-width of a symmetric 95 % Student-t interval; `None` for fewer
+    /// than 2 replications or an asymmetric interval.
     pub ci95: Option<f64>,
+    /// Bounds of the 95 % interval, symmetric or not; `None` for fewer than
+    /// 2 replications.
+    pub ci95_range: Option<[f64; 2]>,
     /// Replications with the figure.
     pub n: usize,
 }
 
 impl Aggregate {
+    /// The low end of the interval (the mean without one).
     pub fn low(&self) -> f64 {
-        self.mean - self.ci95.unwrap_or(0.0)
+        self.ci95_range.map_or(self.mean, |[low, _]| low)
     }
 
+    /// The high end of the interval (the mean without one).
     pub fn high(&self) -> f64 {
-        self.mean + self.ci95.unwrap_or(0.0)
+        self.ci95_range.map_or(self.mean, |[_, high]| high)
     }
 }
 
-fn t975(df: usize) -> Option<f64> {
-    Some(StudentsT::new(0.0, 1.0, df as f64).ok()?.inverse_cdf(0.975))
+/// True for a mean wait (ΣW / N), whose estimate is skewed right: pooled on
+/// the reciprocal scale ([`aggregate_metric`]).
+pub fn is_mean_wait(path: &str) -> bool {
+    path.ends_with("asa_s") || path.ends_with("mean_wait_s")
 }
 
 /// The pooled value and the linearised values uᵣ (module doc).
@@ -233,7 +248,44 @@ pub fn aggregate(obs: &[Observation]) -> Aggregate {
     let ci95 = (n >= 2)
         .then(|| Some(t975(n - 1)? * variance_of_mean(&u).sqrt()))
         .flatten();
-    Aggregate { mean, ci95, n }
+    Aggregate {
+        mean,
+        ci95,
+        ci95_range: ci95.map(|h| [mean - h, mean + h]),
+        n,
+    }
+}
+
+/// Pools `metric` over replications: mean waits on the reciprocal scale —
+/// contacts answered per second of waiting, N / ΣW, pooled with the ratio
+/// estimator and the interval inverted (as for a single run, see
+/// [`crate::metrics::stats`]) — everything else with [`aggregate`].
+/// Measured on M/M/20 over one day at 0.95 Erl/agent, 200 sets of 10
+/// replications: the symmetric ASA interval covered in 86 %, this one in
+/// 90.5 % (`tests/experiments.rs`, ignored).
+pub fn aggregate_metric(metric: &Metric, obs: &[Observation]) -> Aggregate {
+    let direct = aggregate(obs);
+    if !is_mean_wait(&metric.path) || obs.iter().any(|o| o.value <= 0.0) {
+        return direct;
+    }
+    let rates: Vec<Observation> = obs
+        .iter()
+        .map(|o| Observation {
+            value: 1.0 / o.value,
+            weight: o.value * o.weight,
+        })
+        .collect();
+    let rate = aggregate(&rates);
+    match rate.ci95 {
+        // The inverse has an upper bound only while the rate's interval
+        // stays above 0; otherwise keep the direct interval.
+        Some(h) if h < rate.mean => Aggregate {
+            ci95: None,
+            ci95_range: Some([1.0 / (rate.mean + h), 1.0 / (rate.mean - h)]),
+            ..direct
+        },
+        _ => direct,
+    }
 }
 
 /// A variant against the baseline on one metric.
@@ -332,6 +384,35 @@ mod tests {
         assert_eq!(a.mean, 3.0);
         assert!((a.ci95.unwrap() - 2.776_445 * (2.5_f64 / 5.0).sqrt()).abs() < 1e-5);
         assert_eq!(aggregate(&plain(&[1.0])).ci95, None);
+    }
+
+    #[test]
+    fn mean_waits_get_the_inverted_reciprocal_interval() {
+        let asa = resolve("asa");
+        let obs = [
+            Observation {
+                value: 20.0,
+                weight: 100.0,
+            },
+            Observation {
+                value: 30.0,
+                weight: 120.0,
+            },
+            Observation {
+                value: 45.0,
+                weight: 90.0,
+            },
+        ];
+        let a = aggregate_metric(&asa, &obs);
+        // Same pooled mean: Σ n·v / Σ n.
+        assert!((a.mean - (2000.0 + 3600.0 + 4050.0) / 310.0).abs() < 1e-9);
+        let [low, high] = a.ci95_range.unwrap();
+        assert_eq!(a.ci95, None);
+        assert!(low < a.mean && a.mean < high);
+        assert!(high - a.mean > a.mean - low, "longer above: {low} {high}");
+        // Any other metric keeps the symmetric interval.
+        let sl = aggregate_metric(&resolve("service_level"), &obs);
+        assert!(sl.ci95.is_some());
     }
 
     #[test]

@@ -41,7 +41,6 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::metrics::Summary;
 use crate::scenario::Scenario;
 use crate::sim;
 use metrics::{Aggregate, Difference, Metric, Observation};
@@ -96,18 +95,11 @@ pub fn group(results: Vec<(usize, Value)>, replications: u32) -> Vec<Vec<Value>>
         .collect()
 }
 
-/// Runs replications `0..n` of `scenario` on `jobs` threads, in order.
-pub fn replicate(scenario: &Scenario, n: u32, jobs: usize) -> Result<Vec<Summary>> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.max(1))
-        .build()
-        .map_err(|e| Error::Runtime(format!("cannot start {jobs} worker threads: {e}")))?;
-    pool.install(|| {
-        (0..u64::from(n))
-            .into_par_iter()
-            .map(|r| sim::run(scenario, r).map(|output| output.summary))
-            .collect()
-    })
+/// Runs replications `0..n` of `scenario` on `jobs` threads; their
+/// summaries as JSON, in replication order.
+pub fn replicate(scenario: &Scenario, n: u32, jobs: usize) -> Result<Vec<Value>> {
+    let results = run_jobs(&[scenario], n, &all_jobs(1, n), jobs, None)?;
+    Ok(results.into_iter().map(|(_, summary)| summary).collect())
 }
 
 /// One metric over the replications of one scenario.
@@ -132,14 +124,6 @@ fn present(obs: &[Option<Observation>]) -> Vec<Observation> {
     obs.iter().flatten().copied().collect()
 }
 
-/// Summaries as JSON values (for lookup by path).
-pub fn as_json(summaries: &[Summary]) -> Vec<Value> {
-    summaries
-        .iter()
-        .map(|s| serde_json::to_value(s).expect("a summary always serialises"))
-        .collect()
-}
-
 /// The headline metrics over replications (those present in some run).
 pub fn summarise(summaries: &[Value]) -> Vec<MetricResult> {
     metrics::headline()
@@ -148,7 +132,7 @@ pub fn summarise(summaries: &[Value]) -> Vec<MetricResult> {
             let obs = observations(summaries, &metric);
             let present = present(&obs);
             (!present.is_empty()).then(|| MetricResult {
-                aggregate: metrics::aggregate(&present),
+                aggregate: metrics::aggregate_metric(&metric, &present),
                 per_replication: obs.iter().map(|o| o.map(|o| o.value)).collect(),
                 metric,
             })
@@ -171,15 +155,12 @@ pub struct Replicated {
 /// How replicated figures are pooled, for the outputs.
 pub const METHOD: &str = "mean over replications with a 95 % Student-t interval; \
 estimates (ratios such as service level) pooled as sum(n*value)/sum(n) with the delta-method \
-(ratio-estimator) variance; warm-up deleted in every replication";
+(ratio-estimator) variance; mean waits (ASA) on the reciprocal scale, so their interval is \
+asymmetric; warm-up deleted in every replication";
 
 impl Replicated {
-    pub fn new(scenario: &Scenario, summaries: &[Summary]) -> Replicated {
-        Replicated::from_json(scenario, &as_json(summaries))
-    }
-
     /// From the replications' summaries as JSON (in order).
-    pub fn from_json(scenario: &Scenario, summaries: &[Value]) -> Replicated {
+    pub fn new(scenario: &Scenario, summaries: &[Value]) -> Replicated {
         Replicated {
             schema_version: 1,
             scenario: scenario.name.clone(),
@@ -316,7 +297,7 @@ pub fn analyse_comparison(
             }
             let aggregates = obs
                 .iter()
-                .map(|o| metrics::aggregate(&present(o)))
+                .map(|o| metrics::aggregate_metric(&metric, &present(o)))
                 .collect();
             // Pairs: replications where both runs have the figure.
             let differences = obs[1..]

@@ -250,7 +250,7 @@ impl Session {
         match &self.design {
             Design::Run => {
                 judge(None, &per_scenario[0], &mut verdicts)?;
-                let result = Replicated::from_json(&self.scenario, &per_scenario[0]);
+                let result = Replicated::new(&self.scenario, &per_scenario[0]);
                 let table = report::experiment::replicated_table(&result, &verdicts);
                 let path =
                     report::experiment::write_replicated(dir, &result, &verdicts, &self.scenario)?;

@@ -101,15 +101,14 @@ impl Plan {
             ..self.clone()
         };
         let text = serde_json::to_string(&hashed).expect("a plan serialises");
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for byte in text
+        let bytes = text
             .bytes()
             .chain(env!("CARGO_PKG_VERSION").bytes())
-            .chain(shards.to_le_bytes())
-        {
-            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        format!("{hash:016x}")
+            .chain(shards.to_le_bytes());
+        format!(
+            "{:016x}",
+            crate::metrics::fnv1a_bytes(crate::metrics::FNV_OFFSET, bytes)
+        )
     }
 }
 

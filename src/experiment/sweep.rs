@@ -261,8 +261,16 @@ pub fn csv(parameters: &[Parameter], results: &[PointResult]) -> String {
                 Some(m) => {
                     let a = &m.aggregate;
                     row.push(a.mean.to_string());
-                    row.push(a.ci95.map(|_| a.low().to_string()).unwrap_or_default());
-                    row.push(a.ci95.map(|_| a.high().to_string()).unwrap_or_default());
+                    row.push(
+                        a.ci95_range
+                            .map(|[low, _]| low.to_string())
+                            .unwrap_or_default(),
+                    );
+                    row.push(
+                        a.ci95_range
+                            .map(|[_, high]| high.to_string())
+                            .unwrap_or_default(),
+                    );
                     row.push(a.n.to_string());
                 }
                 None => row.extend([String::new(), String::new(), String::new(), String::new()]),

@@ -186,7 +186,7 @@ pub fn judge_replications(
             if obs.is_empty() {
                 return Err(missing(&t.metric));
             }
-            let a: Aggregate = metrics::aggregate(&obs);
+            let a: Aggregate = metrics::aggregate_metric(&metric, &obs);
             let judged = match (on, t.op) {
                 (On::Mean, _) => a.mean,
                 (On::Ci, Op::Ge | Op::Gt) => a.low(),
@@ -200,28 +200,6 @@ pub fn judge_replications(
             })
         })
         .collect()
-}
-
-/// True when `path` names a node in `summary` (whatever its value).
-fn exists(summary: &Value, path: &str) -> bool {
-    let mut node = summary;
-    for part in path.split('.') {
-        let (key, index) = match part.split_once('[') {
-            Some((key, rest)) => (key, rest.trim_end_matches(']').parse::<usize>().ok()),
-            None => (part, None),
-        };
-        let Some(next) = node.get(key) else {
-            return false;
-        };
-        node = next;
-        if let Some(i) = index {
-            let Some(next) = node.get(i) else {
-                return false;
-            };
-            node = next;
-        }
-    }
-    true
 }
 
 /// Checks, before anything runs, that every threshold names a figure this
@@ -302,7 +280,7 @@ pub fn check_paths(scenario: &crate::Scenario, thresholds: &[Threshold]) -> Resu
     let json = serde_json::to_value(&summary).expect("a summary serialises");
     for t in thresholds {
         let metric = metrics::resolve(&t.metric);
-        if !exists(&json, &metric.path) {
+        if metrics::lookup(&json, &metric.path).is_none() {
             return Err(format!(
                 "threshold on `{}`: this scenario's summary has no such figure (`{}`; e.g. a misspelt path, or a bot figure with the bot off)",
                 t.metric, metric.path

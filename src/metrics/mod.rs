@@ -285,13 +285,18 @@ pub struct Recorder {
     quality: QualityRecorder,
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a over `bytes`, continuing from `hash` (start from [`FNV_OFFSET`]).
+pub(crate) fn fnv1a_bytes(hash: u64, bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(hash, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
 
 /// FNV-1a over the 8 little-endian bytes of `word`.
 fn fnv1a(hash: u64, word: u64) -> u64 {
-    word.to_le_bytes().iter().fold(hash, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    fnv1a_bytes(hash, word.to_le_bytes())
 }
 
 fn histogram() -> Histogram<u64> {
@@ -1048,6 +1053,19 @@ skills = ["s"]
         .unwrap()
     }
 
+    /// A bot to switch the test scenario's AI on with.
+    fn bot() -> crate::scenario::AiAgent {
+        crate::scenario::AiAgent {
+            response_time: crate::scenario::Dist::exponential(2.0),
+            max_turns: 3,
+            turn_success_probability: 0.5,
+            confidence_when_right: 0.8,
+            confidence_when_wrong: 0.4,
+            confidence_noise: 0.1,
+            intent_error_rate: 0.1,
+        }
+    }
+
     fn record(id: u64, arrived: f64, outcome: Outcome, wait: f64) -> ConversationRecord {
         ConversationRecord {
             outcome,
@@ -1160,15 +1178,7 @@ skills = ["s"]
     #[test]
     fn bot_outcomes_are_counted_when_decided() {
         let mut s = scenario();
-        s.ai = Some(crate::scenario::AiAgent {
-            response_time: crate::scenario::Dist::exponential(2.0),
-            max_turns: 3,
-            turn_success_probability: 0.5,
-            confidence_when_right: 0.8,
-            confidence_when_wrong: 0.4,
-            confidence_noise: 0.1,
-            intent_error_rate: 0.1,
-        });
+        s.ai = Some(bot());
         let mut r = Recorder::new(&s);
         for id in 1..=4 {
             r.arrived(id, 4000.0, Channel::Voice, 0, false);
@@ -1226,15 +1236,7 @@ skills = ["s"]
         let p = erlang_reference(&s).unwrap();
         assert!((p.offered_load - 10.0 / 3600.0 * 300.0).abs() < 1e-12);
         let mut with_bot = s.clone();
-        with_bot.ai = Some(crate::scenario::AiAgent {
-            response_time: crate::scenario::Dist::exponential(2.0),
-            max_turns: 3,
-            turn_success_probability: 0.5,
-            confidence_when_right: 0.8,
-            confidence_when_wrong: 0.4,
-            confidence_noise: 0.1,
-            intent_error_rate: 0.1,
-        });
+        with_bot.ai = Some(bot());
         assert!(erlang_reference(&with_bot).is_none());
     }
 }

@@ -266,7 +266,7 @@ impl BatchCi {
 }
 
 /// 0.975 quantile of Student's t with `df` degrees of freedom.
-fn t975(df: usize) -> Option<f64> {
+pub fn t975(df: usize) -> Option<f64> {
     Some(StudentsT::new(0.0, 1.0, df as f64).ok()?.inverse_cdf(0.975))
 }
 

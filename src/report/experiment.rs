@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::charts::{self, ForestRow, SweepSeries};
-use super::html::{STYLE, escape, strip_xml_declaration};
+use super::html::{STYLE, escape, figure};
 use super::write_atomic;
 use crate::error::Result;
 use crate::experiment::metrics::{Aggregate, Unit};
@@ -36,9 +36,15 @@ fn format_half(unit: Unit, half: f64) -> String {
 }
 
 fn format_aggregate(unit: Unit, a: &Aggregate) -> String {
-    match a.ci95 {
-        Some(h) => format!("{} ± {}", format_value(unit, a.mean), format_half(unit, h)),
-        None => format_value(unit, a.mean),
+    match (a.ci95, a.ci95_range) {
+        (Some(h), _) => format!("{} ± {}", format_value(unit, a.mean), format_half(unit, h)),
+        (None, Some([low, high])) => format!(
+            "{} ({}–{})",
+            format_value(unit, a.mean),
+            format_half(unit, low),
+            format_half(unit, high)
+        ),
+        (None, None) => format_value(unit, a.mean),
     }
 }
 
@@ -187,7 +193,7 @@ pub fn write_comparison(
     let html = dir.join("compare.html");
     write_atomic(
         &html,
-        compare_html(c, verdicts, &forest.svg, &scenario.source).as_bytes(),
+        compare_html(c, verdicts, &forest, &scenario.source).as_bytes(),
     )?;
     Ok(html)
 }
@@ -218,7 +224,7 @@ pub fn thresholds_html(verdicts: &[Verdict]) -> String {
 pub fn compare_html(
     c: &Comparison,
     verdicts: &[Verdict],
-    forest_svg: &str,
+    forest: &charts::Chart,
     scenario_text: &str,
 ) -> String {
     let mut out = String::new();
@@ -270,11 +276,7 @@ pub fn compare_html(
         escape(c.method)
     );
     out.push_str(&thresholds_html(verdicts));
-    let _ = writeln!(
-        out,
-        "<figure id=\"forest\"><figcaption>Differences to the baseline</figcaption>\n{}\n<p class=\"sub\">Also as <a href=\"forest.svg\">forest.svg</a> and <a href=\"forest.png\">forest.png</a>.</p></figure>",
-        strip_xml_declaration(forest_svg)
-    );
+    out.push_str(&figure(forest));
     let _ = write!(
         out,
         "<h2>Scenario</h2>\n<pre>{}</pre>\n</body></html>\n",
@@ -418,13 +420,7 @@ pub fn write_sweep(
     );
     page.push_str(&thresholds_html(verdicts));
     for chart in &charts {
-        let _ = writeln!(
-            page,
-            "<figure id=\"{name}\"><figcaption>{title}</figcaption>\n{svg}</figure>",
-            name = chart.name,
-            title = escape(&chart.title),
-            svg = strip_xml_declaration(&chart.svg),
-        );
+        page.push_str(&figure(chart));
     }
     let _ = write!(
         page,

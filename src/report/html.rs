@@ -183,13 +183,7 @@ pub fn report_html(summary: &Summary, charts: &[Chart], scenario_text: &str) -> 
     out.push_str(&super::experiment::thresholds_html(&summary.thresholds));
     out.push_str("<h2>Charts</h2>\n");
     for chart in charts {
-        let _ = writeln!(
-            out,
-            "<figure id=\"{name}\"><figcaption>{title}</figcaption>\n{svg}\n<p class=\"sub\">Also as <a href=\"{name}.svg\">{name}.svg</a> and <a href=\"{name}.png\">{name}.png</a>.</p></figure>",
-            name = chart.name,
-            title = escape(&chart.title),
-            svg = strip_xml_declaration(&chart.svg),
-        );
+        out.push_str(&figure(chart));
     }
     let _ = write!(
         out,
@@ -199,7 +193,17 @@ pub fn report_html(summary: &Summary, charts: &[Chart], scenario_text: &str) -> 
     out
 }
 
-pub(crate) fn strip_xml_declaration(svg: &str) -> &str {
+/// A chart as an inline-SVG figure with links to its files.
+pub(crate) fn figure(chart: &Chart) -> String {
+    format!(
+        "<figure id=\"{name}\"><figcaption>{title}</figcaption>\n{svg}\n<p class=\"sub\">Also as <a href=\"{name}.svg\">{name}.svg</a> and <a href=\"{name}.png\">{name}.png</a>.</p></figure>\n",
+        name = chart.name,
+        title = escape(&chart.title),
+        svg = strip_xml_declaration(&chart.svg),
+    )
+}
+
+fn strip_xml_declaration(svg: &str) -> &str {
     match svg.find("<svg") {
         Some(i) => &svg[i..],
         None => svg,
