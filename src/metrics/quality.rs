@@ -73,8 +73,6 @@ pub struct QualityRecorder {
     /// Count of handoffs by completeness in sixths (0/6 … 6/6).
     completeness_sixths: [u64; 7],
     completeness_sum: f64,
-    estimates: u64,
-    estimate_error_sum: f64,
     estimate_abs_ms: Histogram<u64>,
     conversations: u64,
     repeats: u64,
@@ -103,8 +101,6 @@ impl Default for QualityRecorder {
             modes: BTreeMap::new(),
             completeness_sixths: [0; 7],
             completeness_sum: 0.0,
-            estimates: 0,
-            estimate_error_sum: 0.0,
             estimate_abs_ms: super::histogram(),
             conversations: 0,
             repeats: 0,
@@ -130,10 +126,9 @@ impl QualityRecorder {
         }
     }
 
-    /// An answered contact had been quoted `estimate` and waited `wait`.
+    /// An answered contact had been quoted `estimate` and waited `wait`
+    /// (the signed mean error is in the queue figures, with its interval).
     pub fn wait_estimated(&mut self, estimate: f64, wait: f64) {
-        self.estimates += 1;
-        self.estimate_error_sum += wait - estimate;
         self.estimate_abs_ms
             .record(super::to_ms((wait - estimate).abs()))
             .expect("auto-resizing histogram");
@@ -257,12 +252,6 @@ impl QualityRecorder {
             context_completeness: Estimate::ratio(self.completeness_sum, self.handoffs),
             completeness_sixths: self.completeness_sixths,
             wait_estimate: WaitEstimate {
-                n: self.estimates,
-                mean_error_s: if self.estimates > 0 {
-                    self.estimate_error_sum / self.estimates as f64
-                } else {
-                    0.0
-                },
                 abs_error_s: DelayStats::from_histogram(&self.estimate_abs_ms, 1000.0),
             },
             repeat_contact_rate: Estimate::ratio(self.repeats as f64, self.conversations),
@@ -369,12 +358,12 @@ pub struct TriggerQuality {
     pub by_rule: BTreeMap<String, RuleQuality>,
 }
 
-/// The router's wait estimate against the actual wait (answered contacts).
+/// The router's wait estimate against the actual wait (answered contacts
+/// that were quoted): the size of the error. Its signed mean, with an
+/// interval, is `human_queue.wait_estimate_error_s`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct WaitEstimate {
-    pub n: u64,
-    /// Mean of actual − estimated: > 0 means the estimate was optimistic.
-    pub mean_error_s: f64,
+    /// |actual − estimated| (its `n` counts the quoted contacts).
     pub abs_error_s: DelayStats,
 }
 

@@ -273,6 +273,14 @@ fn service_rows(out: &mut String, s: &ServiceStats) {
         s.abandonment_rate.n,
     );
     row(out, "AHT", secs(&s.aht_s), s.aht_s.n);
+    if s.wait_estimate_error_s.n > 0 {
+        row(
+            out,
+            "wait quote error (actual−quoted)",
+            secs(&s.wait_estimate_error_s),
+            s.wait_estimate_error_s.n,
+        );
+    }
     row(
         out,
         "post-handoff FCR",
@@ -378,14 +386,11 @@ fn handoff_rows(out: &mut String, h: &HandoffQuality) {
         format!("{:.1} %", h.context_completeness.value * 100.0),
         h.context_completeness.n,
     );
-    let w = &h.wait_estimate;
+    let w = &h.wait_estimate.abs_error_s;
     row(
         out,
-        "wait estimate error",
-        format!(
-            "{:+.1} s mean, |err| p50 {:.0} s",
-            w.mean_error_s, w.abs_error_s.p50
-        ),
+        "|wait quote error| p50/p90",
+        format!("{:.0}/{:.0} s", w.p50, w.p90),
         w.n,
     );
     row(
