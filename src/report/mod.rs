@@ -679,6 +679,9 @@ pub fn summary_table(summary: &Summary) -> String {
             p.mean_concurrency
         );
     }
+    if let Some(reason) = summary.pools.iter().find_map(|p| p.occupancy.ci_withheld) {
+        let _ = writeln!(out, "  no ± on occupancy: {reason}");
+    }
     experiment::threshold_lines(&mut out, &summary.thresholds);
     if let Some(t) = &summary.theory {
         let _ = writeln!(
