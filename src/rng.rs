@@ -24,6 +24,10 @@ pub enum Purpose {
     Handling = 5,
     /// An agent's own draws (wrap-up), per agent and contact count.
     Agent = 6,
+    /// Whether an agent shows up, per agent and calendar day.
+    Absence = 7,
+    /// When in each hour an agent is off the phone, per agent and hour.
+    OffPhone = 8,
 }
 
 /// SplitMix64 finaliser (Steele, Lea & Flood, "Fast splittable pseudorandom

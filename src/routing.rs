@@ -32,7 +32,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::metrics::stats::{Batching, Estimate};
-use crate::scenario::{Channel, Scenario, SkillId};
+use crate::scenario::{Channel, Scenario, SkillId, WhenClosed};
 
 pub type ConversationId = u64;
 pub type AgentId = usize;
@@ -48,6 +48,9 @@ struct Agent {
     pool: usize,
     on_voice: bool,
     chats: u32,
+    /// On duty: may take new contacts. Off duty (between shifts, on a
+    /// break, off the phone) an agent only finishes what it holds.
+    on_duty: bool,
 }
 
 impl Agent {
@@ -87,6 +90,21 @@ struct PoolState {
     contact_seconds: f64,
     held_contacts: u32,
     last_change: f64,
+    /// Agents on duty now.
+    on_duty: u32,
+    /// Agents present now: on duty, or off duty but still finishing a
+    /// contact (the staffed, logged-in agents occupancy is measured over).
+    present: u32,
+    /// Time integral of `present` per reporting interval, measured part only.
+    present_by_interval: Vec<f64>,
+    /// Time integral of `present` since the start of measurement.
+    present_seconds: f64,
+    /// Agents off duty still finishing a contact, and its time integral
+    /// since the start of measurement: overtime.
+    overtime_agents: u32,
+    overtime_seconds: f64,
+    /// Contacts handed back to the queue at a shift end.
+    handed_back: u64,
 }
 
 /// Occupancy of one pool over the measured window.
@@ -105,8 +123,13 @@ pub struct PoolOccupancy {
     pub agents_engaged: f64,
     /// Mean number of contacts an agent held at once.
     pub mean_concurrency: f64,
-    /// Agent-seconds in the measured window (the denominator).
+    /// Agent-seconds present in the measured window (on duty, or finishing a
+    /// contact after it): the denominator.
     pub staffed_seconds: f64,
+    /// Agent-seconds spent finishing contacts after going off duty.
+    pub overtime_seconds: f64,
+    /// Contacts handed back to the queue at a shift end.
+    pub handed_back: u64,
     /// Mean time a contact held a slot (whole run); `None` before any release.
     pub mean_holding_s: Option<f64>,
     /// The pool's relaxation time ([`crate::theory::relaxation_time`]) at an
@@ -131,6 +154,9 @@ pub enum Routed {
     Assigned(AgentId),
     /// Waiting in its queue.
     Queued,
+    /// Nobody who could take it is on duty and the centre sends the closed
+    /// message: it leaves.
+    Closed,
 }
 
 /// A queued contact handed to a freed agent.
@@ -140,6 +166,17 @@ pub struct Assignment {
     pub agent: AgentId,
     pub channel: Channel,
     /// When the contact joined the queue.
+    pub since: f64,
+}
+
+/// A contact an agent going off duty returns to the queue.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HandedBack {
+    pub conversation: ConversationId,
+    pub channel: Channel,
+    pub skill: SkillId,
+    pub priority: u8,
+    /// When it first joined the queue.
     pub since: f64,
 }
 
@@ -164,6 +201,10 @@ pub struct Router {
     queue_by_interval: Vec<f64>,
     /// When the number waiting last changed.
     queue_changed: f64,
+    when_closed: WhenClosed,
+    /// Contacts back in the queue after a hand-back: they were answered
+    /// once, so they are not counted as still waiting at the end.
+    handed_back: BTreeSet<ConversationId>,
 }
 
 /// Adds `level × dt` over [from, to] to `series`, split at interval bounds.
@@ -221,6 +262,7 @@ impl Router {
                     pool: p,
                     on_voice: false,
                     chats: 0,
+                    on_duty: true,
                 });
             }
             pools.push(PoolState {
@@ -241,6 +283,13 @@ impl Router {
                 contact_seconds: 0.0,
                 held_contacts: 0,
                 last_change: 0.0,
+                on_duty: pool.count,
+                present: pool.count,
+                present_by_interval: vec![0.0; intervals],
+                present_seconds: 0.0,
+                overtime_agents: 0,
+                overtime_seconds: 0.0,
+                handed_back: 0,
             });
         }
         let mut slots = vec![0.0; scenario.skills.len() * 2];
@@ -267,7 +316,100 @@ impl Router {
             interval,
             queue_by_interval: vec![0.0; intervals],
             queue_changed: 0.0,
+            when_closed: scenario.handoff.when_closed,
+            handed_back: BTreeSet::new(),
         }
+    }
+
+    /// Contact slots one agent of `pool` gives `channel`.
+    fn slots_per_agent(pool: &PoolState, channel: Channel) -> f64 {
+        match channel {
+            Channel::Voice => 1.0,
+            Channel::Chat => f64::from(pool.chat_concurrency),
+        }
+    }
+
+    /// An agent comes on duty (`on`) or goes off it. Off duty it takes no
+    /// new contact and finishes those it holds (the caller hands them back
+    /// first under `shift_end = "hand_back"`). On duty it takes the queued
+    /// contacts it can at once: they are returned.
+    pub fn set_duty(&mut self, now: f64, agent: AgentId, on: bool) -> Vec<Assignment> {
+        let a = &mut self.agents[agent];
+        if a.on_duty == on {
+            return Vec::new();
+        }
+        let pool = &mut self.pools[a.pool];
+        Self::integrate(pool, now, self.measure_from, self.interval);
+        a.on_duty = on;
+        let busy = a.load() > 0;
+        if on {
+            pool.on_duty += 1;
+            if busy {
+                pool.overtime_agents -= 1;
+            } else {
+                pool.present += 1;
+            }
+            if !a.on_voice && a.chats < pool.chat_concurrency {
+                pool.available.insert((a.chats, agent));
+            }
+        } else {
+            pool.on_duty -= 1;
+            if busy {
+                pool.overtime_agents += 1;
+            } else {
+                pool.present -= 1;
+            }
+            pool.available.remove(&(a.chats, agent));
+        }
+        let sign = if on { 1.0 } else { -1.0 };
+        for &skill in &pool.skills {
+            for &channel in &pool.channels {
+                self.slots[skill * 2 + channel.index()] +=
+                    sign * Self::slots_per_agent(pool, channel);
+            }
+        }
+        if on {
+            self.fill(now, agent)
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// An agent going off duty hands a contact back: its slot is freed (not
+    /// counted as a release: the contact was not finished) and the contact
+    /// goes to the head of its queue, keeping the time it first queued. If
+    /// an agent on duty can take it at once, it is returned.
+    pub fn hand_back(&mut self, now: f64, agent: AgentId, back: HandedBack) -> Option<Assignment> {
+        let HandedBack {
+            conversation,
+            channel,
+            skill,
+            priority,
+            since,
+        } = back;
+        self.put_back(now, agent, channel);
+        let pool = self.agents[agent].pool;
+        self.pools[pool].releases_by_channel[channel.index()] -= 1;
+        self.pools[pool].handed_back += 1;
+        if let Some(to) = self.free_agent(channel, skill) {
+            self.take(now, to, channel);
+            return Some(Assignment {
+                conversation,
+                agent: to,
+                channel,
+                since,
+            });
+        }
+        self.queue_will_change(now);
+        let q = queue_index(skill, channel, priority);
+        self.queues[q].push_front(Entry {
+            conversation,
+            since,
+        });
+        self.live[q] += 1;
+        self.waiting.insert(conversation, q);
+        self.handed_back.insert(conversation);
+        None
     }
 
     pub fn agent_count(&self) -> usize {
@@ -320,7 +462,7 @@ impl Router {
             })
         };
         let pool_slots = |pool: &PoolState| {
-            f64::from(pool.count)
+            f64::from(pool.on_duty)
                 * match channel {
                     Channel::Voice => 1.0,
                     Channel::Chat => f64::from(pool.chat_concurrency),
@@ -377,7 +519,10 @@ impl Router {
             .flat_map(|(q, entries)| {
                 entries
                     .iter()
-                    .filter(move |e| self.waiting.get(&e.conversation) == Some(&q))
+                    .filter(move |e| {
+                        self.waiting.get(&e.conversation) == Some(&q)
+                            && !self.handed_back.contains(&e.conversation)
+                    })
                     .map(move |e| (e.conversation, queue_channel(q), e.since))
             })
             .collect();
@@ -410,6 +555,11 @@ impl Router {
             self.take(now, agent, channel);
             return Routed::Assigned(agent);
         }
+        if self.when_closed == WhenClosed::ClosedMessage
+            && self.slots[skill * 2 + channel.index()] <= 0.0
+        {
+            return Routed::Closed;
+        }
         self.queue_will_change(now);
         let q = queue_index(skill, channel, priority);
         self.queues[q].push_back(Entry {
@@ -428,6 +578,7 @@ impl Router {
             return false;
         }
         self.queue_will_change(now);
+        self.handed_back.remove(&conversation);
         match self.waiting.remove(&conversation) {
             Some(q) => {
                 self.live[q] -= 1;
@@ -441,11 +592,21 @@ impl Router {
     /// the agent takes next, oldest first, as far as its capacity allows.
     pub fn release(&mut self, now: f64, agent: AgentId, channel: Channel) -> Vec<Assignment> {
         self.put_back(now, agent, channel);
+        self.fill(now, agent)
+    }
+
+    /// The queued contacts `agent` takes now, oldest first, as far as its
+    /// capacity allows (none when it is off duty).
+    fn fill(&mut self, now: f64, agent: AgentId) -> Vec<Assignment> {
         let mut assigned = Vec::new();
+        if !self.agents[agent].on_duty {
+            return assigned;
+        }
         while let Some((q, entry)) = self.oldest_for(agent) {
             self.queue_will_change(now);
             self.queues[q].pop_front();
             self.waiting.remove(&entry.conversation);
+            self.handed_back.remove(&entry.conversation);
             self.live[q] -= 1;
             let channel = queue_channel(q);
             self.take(now, agent, channel);
@@ -509,7 +670,16 @@ impl Router {
             let dt = now - from;
             pool.busy_agent_seconds += f64::from(pool.busy_agents) * dt;
             pool.contact_seconds += f64::from(pool.held_contacts) * dt;
+            pool.present_seconds += f64::from(pool.present) * dt;
+            pool.overtime_seconds += f64::from(pool.overtime_agents) * dt;
         }
+        spread(
+            &mut pool.present_by_interval,
+            interval,
+            from,
+            now,
+            f64::from(pool.present),
+        );
         let since = (now - pool.last_change).max(0.0);
         for c in 0..2 {
             pool.held_seconds_by_channel[c] += f64::from(pool.held_by_channel[c]) * since;
@@ -555,7 +725,6 @@ impl Router {
         }
         let length =
             |k: usize| ((now - k as f64 * interval).clamp(0.0, interval)).max(f64::MIN_POSITIVE);
-        let measured = |k: usize| measured_length(k, interval, measure_from, now);
         let intervals = ((now / interval).ceil() as usize).min(self.queue_by_interval.len());
         IntervalSeries {
             mean_queue: (0..intervals)
@@ -568,7 +737,7 @@ impl Router {
                     (0..intervals)
                         .map(|k| {
                             let capacity =
-                                measured(k) * f64::from(pool.count * pool.units_per_agent);
+                                pool.present_by_interval[k] * f64::from(pool.units_per_agent);
                             if capacity > 0.0 {
                                 pool.units_by_interval[k] / capacity
                             } else {
@@ -601,7 +770,7 @@ impl Router {
                 pool.units_used += 1;
             }
         }
-        if !a.on_voice && a.chats < pool.chat_concurrency {
+        if a.on_duty && !a.on_voice && a.chats < pool.chat_concurrency {
             pool.available.insert((a.chats, agent));
         }
     }
@@ -631,8 +800,15 @@ impl Router {
         pool.releases_by_channel[channel.index()] += 1;
         if a.load() == 0 {
             pool.busy_agents -= 1;
+            if !a.on_duty {
+                // Overtime over: the agent leaves.
+                pool.overtime_agents -= 1;
+                pool.present -= 1;
+            }
         }
-        pool.available.insert((a.chats, agent));
+        if a.on_duty {
+            pool.available.insert((a.chats, agent));
+        }
     }
 
     /// Occupancy per pool from the start of measurement to `now`, with a
@@ -645,15 +821,24 @@ impl Router {
             .enumerate()
             .map(|(p, pool)| {
                 Self::integrate(pool, now, measure_from, interval);
-                let staffed = f64::from(pool.count) * (now - measure_from).max(0.0);
+                // Staffed time: agents present (on duty, or finishing a
+                // contact after it), as workforce tools count logged-in time.
+                let staffed = pool.present_seconds;
                 let ratio = |x: f64| if staffed > 0.0 { x / staffed } else { 0.0 };
-                let units = f64::from(pool.count * pool.units_per_agent);
+                let per_agent = f64::from(pool.units_per_agent);
+                // Intervals with nobody present have no capacity to use.
                 let (used, capacity): (Vec<f64>, Vec<f64>) = (0..intervals)
                     .filter_map(|k| {
                         let length = measured_length(k, interval, measure_from, now);
-                        (length > 0.0).then(|| (pool.units_by_interval[k], units * length))
+                        let capacity = pool.present_by_interval[k] * per_agent;
+                        (length > 0.0 && capacity > 0.0)
+                            .then(|| (pool.units_by_interval[k], capacity))
                     })
                     .unzip();
+                // Mean agents present over the measured window.
+                let window = (now - measure_from).max(f64::MIN_POSITIVE);
+                let mean_present = staffed / window;
+                let units = mean_present * per_agent;
                 let used_total: f64 = used.iter().sum();
                 let capacity_total: f64 = capacity.iter().sum();
                 let utilisation = if capacity_total > 0.0 {
@@ -676,7 +861,7 @@ impl Router {
                 // servers are the agents, not the chat slots, and the queue
                 // relaxes more slowly. Take the slower of the two.
                 let servers = if pool.channels.contains(&Channel::Voice) {
-                    f64::from(pool.count)
+                    mean_present
                 } else {
                     units
                 };
@@ -701,6 +886,8 @@ impl Router {
                     agents_engaged: ratio(pool.busy_agent_seconds),
                     mean_concurrency: ratio(pool.contact_seconds),
                     staffed_seconds: staffed,
+                    overtime_seconds: pool.overtime_seconds,
+                    handed_back: pool.handed_back,
                     mean_holding_s,
                     relaxation_s,
                 }
@@ -951,6 +1138,9 @@ skill = "billing"
             Arrive(bool),
             Abandon(u64),
             Release(usize),
+            /// Agent goes on (true) or off duty; off duty with `hand_back`
+            /// returns what it holds to the queue.
+            Duty(usize, bool, bool),
         }
 
         fn op() -> impl Strategy<Value = Op> {
@@ -958,6 +1148,8 @@ skill = "billing"
                 any::<bool>().prop_map(Op::Arrive),
                 (0u64..60).prop_map(Op::Abandon),
                 (0usize..8).prop_map(Op::Release),
+                (0usize..5, any::<bool>(), any::<bool>())
+                    .prop_map(|(a, on, back)| Op::Duty(a, on, back)),
             ]
         }
 
@@ -972,6 +1164,7 @@ skill = "billing"
                      [[agents]]\nname = \"b\"\ncount = 2\nchannels = [\"voice\"]\nskills = [\"billing\"]\n",
                 );
                 let mut r = Router::new(&s, 0.0);
+                let mut on_duty = [true; 5];
                 // Where each conversation is: Some(agent) or None when waiting.
                 let mut held: BTreeMap<ConversationId, (AgentId, Channel)> = BTreeMap::new();
                 let mut waiting: BTreeMap<ConversationId, Channel> = BTreeMap::new();
@@ -984,6 +1177,7 @@ skill = "billing"
                             match r.arrive(now, next, channel, 0, 0) {
                                 Routed::Assigned(agent) => { held.insert(next, (agent, channel)); }
                                 Routed::Queued => { waiting.insert(next, channel); }
+                                Routed::Closed => prop_assert!(false, "closed with when_closed = wait"),
                             }
                             next += 1;
                         }
@@ -1000,6 +1194,27 @@ skill = "billing"
                                 held.insert(a.conversation, (a.agent, a.channel));
                             }
                         }
+                        Op::Duty(agent, on, back) => {
+                            on_duty[agent] = on;
+                            let mut assigned = r.set_duty(now, agent, on);
+                            if !on && back {
+                                let mine: Vec<(ConversationId, Channel)> = held.iter()
+                                    .filter(|(_, (a, _))| *a == agent)
+                                    .map(|(id, (_, c))| (*id, *c)).collect();
+                                for (id, channel) in mine {
+                                    held.remove(&id);
+                                    waiting.insert(id, channel);
+                                    assigned.extend(r.hand_back(now, agent, HandedBack {
+                                        conversation: id, channel, skill: 0, priority: 0, since: now,
+                                    }));
+                                }
+                            }
+                            for a in assigned {
+                                prop_assert!(on_duty[a.agent], "assigned to agent {} off duty", a.agent);
+                                prop_assert_eq!(waiting.remove(&a.conversation), Some(a.channel));
+                                held.insert(a.conversation, (a.agent, a.channel));
+                            }
+                        }
                     }
                     prop_assert_eq!(r.queue_len(), waiting.len());
                     prop_assert_eq!(r.held_contacts() as usize, held.len());
@@ -1011,9 +1226,10 @@ skill = "billing"
                         let limit = if r.pool_of(agent) == 0 { 2 } else { 0 };
                         prop_assert!(chats <= limit, "agent {} holds {} chats", agent, chats);
                     }
-                    // Work conservation: nobody waits while an agent could take them.
+                    // Work conservation: nobody waits while an agent on
+                    // duty could take them.
                     for channel in waiting.values() {
-                        for agent in 0..r.agent_count() {
+                        for agent in (0..r.agent_count()).filter(|a| on_duty[*a]) {
                             let mine: Vec<Channel> = held.values().filter(|(a, _)| *a == agent).map(|(_, c)| *c).collect();
                             let could = match (r.pool_of(agent), channel) {
                                 (_, Channel::Voice) => mine.is_empty(),

@@ -272,6 +272,8 @@ pub fn check_paths(scenario: &crate::Scenario, thresholds: &[Threshold]) -> Resu
             agents_engaged: 0.5,
             mean_concurrency: 0.5,
             staffed_seconds: 1.0,
+            overtime_seconds: 0.0,
+            handed_back: 0,
             mean_holding_s: None,
             relaxation_s: None,
         })

@@ -36,7 +36,7 @@ use crate::theory::{Prediction, Queue};
 use crate::triggers::TriggerKind;
 
 /// Version of the `summary.json` layout; bump on any breaking change.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The terminal state of a conversation: exactly one per conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -48,6 +48,9 @@ pub enum Outcome {
     Unresolved,
     AbandonedInBot,
     AbandonedInQueue,
+    /// Reached the queue when nobody who could take it was on duty, heard the
+    /// closed message and left (`handoff.when_closed = "closed_message"`).
+    Closed,
 }
 
 /// Why a conversation went to the human queue.
@@ -417,6 +420,14 @@ impl Recorder {
                 _ => {}
             }
         }
+        // A contact turned away by the closed message was counted as offered
+        // at its handoff; it never joined a queue, so it is not offered
+        // (workforce tools leave calls into a closed centre out of the
+        // service level). It counts as `closed` among the outcomes.
+        if let (Outcome::Closed, Some(queued_at)) = (record.outcome, record.queued_at) {
+            let i = self.interval_of(queued_at);
+            self.queue_by_interval[i][record.channel.index()].offered -= 1;
+        }
         // The wait was recorded when the contact left the queue
         // (`left_queue`); here only the human handling, now that it is over.
         if let (Some(queued_at), Some(handle)) = (record.queued_at, record.handle_time) {
@@ -583,6 +594,7 @@ impl Recorder {
             unresolved: count(Outcome::Unresolved),
             abandoned_in_bot: count(Outcome::AbandonedInBot),
             abandoned_in_queue: count(Outcome::AbandonedInQueue),
+            closed: count(Outcome::Closed),
             in_progress,
         };
         let measured_intervals = self.measured_intervals(end);
@@ -650,6 +662,7 @@ impl Recorder {
                     unresolved: measured_count(Outcome::Unresolved),
                     abandoned_in_bot: measured_count(Outcome::AbandonedInBot),
                     abandoned_in_queue: measured_count(Outcome::AbandonedInQueue),
+                    closed: measured_count(Outcome::Closed),
                 },
                 bot: (bot.conversations > 0).then(|| BotStats {
                     conversations: bot.conversations,
@@ -682,6 +695,8 @@ impl Recorder {
                     agents_engaged: o.agents_engaged,
                     mean_concurrency: o.mean_concurrency,
                     staffed_hours: o.staffed_seconds / 3600.0,
+                    overtime_hours: o.overtime_seconds / 3600.0,
+                    handed_back: o.handed_back,
                 })
                 .collect(),
             theory: erlang_reference(scenario),
@@ -860,6 +875,8 @@ pub struct Conservation {
     pub unresolved: u64,
     pub abandoned_in_bot: u64,
     pub abandoned_in_queue: u64,
+    /// Turned away by the closed message (nobody on duty).
+    pub closed: u64,
     pub in_progress: u64,
 }
 
@@ -870,6 +887,7 @@ impl Conservation {
             + self.unresolved
             + self.abandoned_in_bot
             + self.abandoned_in_queue
+            + self.closed
     }
 
     /// The invariant: nothing is ever lost.
@@ -885,6 +903,7 @@ pub struct MeasuredOutcomes {
     pub unresolved: u64,
     pub abandoned_in_bot: u64,
     pub abandoned_in_queue: u64,
+    pub closed: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -991,7 +1010,14 @@ pub struct PoolSummary {
     pub agents_engaged: f64,
     /// Mean contacts held per agent.
     pub mean_concurrency: f64,
+    /// Agent-hours present in the measured window: on duty, or finishing a
+    /// contact after going off duty (the occupancy denominator).
     pub staffed_hours: f64,
+    /// Of those, hours spent finishing contacts after a shift, break or
+    /// off-phone period began (`shift_end = "finish_contact"`).
+    pub overtime_hours: f64,
+    /// Contacts returned to the queue at a shift end (`shift_end = "hand_back"`).
+    pub handed_back: u64,
 }
 
 /// The run summary (`summary.json`). Deterministic: no wall-clock values.

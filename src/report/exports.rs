@@ -125,6 +125,7 @@ impl<'a> ConversationRow<'a> {
                 Unresolved => "unresolved",
                 AbandonedInBot => "abandoned_in_bot",
                 AbandonedInQueue => "abandoned_in_queue",
+                Closed => "closed",
             },
             csat: csat(record),
         }

@@ -611,6 +611,7 @@ pub fn summary_table(summary: &Summary) -> String {
         ("unresolved", c.unresolved),
         ("abandoned in bot", c.abandoned_in_bot),
         ("abandoned in queue", c.abandoned_in_queue),
+        ("closed (nobody on duty)", c.closed),
         ("in progress at end", c.in_progress),
         ("peak concurrency", summary.peak_concurrency),
     ] {

@@ -14,6 +14,7 @@ mod raw;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use crate::roster::{Calendar, ShiftEnd, Staffing};
 pub use dist::{Dist, DistSpec, HumanDuration};
 use serde::Serialize;
 
@@ -68,6 +69,8 @@ pub struct Scenario {
     pub service_level_threshold: Duration,
     /// Width of the reporting intervals (and of the batches for batch means).
     pub interval: Duration,
+    /// Date and time of day of simulated time 0.
+    pub calendar: Calendar,
     pub arrivals: Arrivals,
     /// Share of conversations that arrive by chat; the rest are voice.
     pub chat_share: f64,
@@ -191,13 +194,35 @@ pub struct Handoff {
     pub expectation_message: bool,
     /// Patience multiplier for customers who got that message.
     pub expectation_patience_boost: f64,
+    /// What a contact meets when no agent who could take it is on duty.
+    pub when_closed: WhenClosed,
+}
+
+/// What happens to a contact that reaches the queue when no agent who
+/// could serve it is on duty (night, a closed day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WhenClosed {
+    /// It waits for the next agent on duty (patience permitting).
+    #[default]
+    Wait,
+    /// It hears the closed message and leaves (outcome `closed`).
+    ClosedMessage,
 }
 
 /// A pool of identical human agents.
 #[derive(Debug, Clone)]
 pub struct Pool {
     pub name: String,
+    /// Agents in the pool: the most on duty at any time (for shifts, the
+    /// sum of the shift lines).
     pub count: u32,
+    /// Who is on duty when.
+    pub staffing: Staffing,
+    /// Share of scheduled agent-days not worked.
+    pub absence: f64,
+    /// Seconds per hour on duty that an agent is unexpectedly off the phone.
+    pub off_phone_per_hour_s: f64,
+    pub shift_end: ShiftEnd,
     pub skills: Vec<SkillId>,
     /// Chats an agent works at once (voice is always one at a time).
     pub chat_concurrency: u32,

@@ -69,6 +69,9 @@ struct RawSimulation {
     service_level_threshold: Option<HumanDuration>,
     #[serde(default)]
     interval: Option<HumanDuration>,
+    /// Date and time of day of simulated time 0, e.g. `2026-03-02T00:00`.
+    #[serde(default)]
+    start: Option<String>,
 }
 
 fn default_seed() -> u64 {
@@ -320,6 +323,16 @@ struct RawHandoff {
     expectation_message: bool,
     #[serde(default = "default_patience_boost")]
     expectation_patience_boost: f64,
+    #[serde(default)]
+    when_closed: RawWhenClosed,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum RawWhenClosed {
+    #[default]
+    Wait,
+    ClosedMessage,
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
@@ -378,6 +391,7 @@ impl Default for RawHandoff {
             voice_whisper: default_voice_whisper(),
             expectation_message: true,
             expectation_patience_boost: default_patience_boost(),
+            when_closed: RawWhenClosed::Wait,
         }
     }
 }
@@ -386,7 +400,21 @@ impl Default for RawHandoff {
 #[serde(deny_unknown_fields)]
 struct RawPool {
     name: String,
-    count: u32,
+    #[serde(default)]
+    count: Option<u32>,
+    #[serde(default)]
+    shifts: Option<Vec<RawShift>>,
+    /// Head counts per `staffing_interval`, from the start of the run.
+    #[serde(default)]
+    staffing: Option<Vec<u32>>,
+    #[serde(default)]
+    staffing_interval: Option<HumanDuration>,
+    #[serde(default)]
+    absence: f64,
+    #[serde(default)]
+    unplanned_off_phone: Option<HumanDuration>,
+    #[serde(default)]
+    shift_end: RawShiftEnd,
     skills: Vec<String>,
     #[serde(default = "default_concurrency")]
     chat_concurrency: u32,
@@ -394,6 +422,35 @@ struct RawPool {
     channels: Vec<RawChannel>,
     #[serde(default)]
     wrap_up: Option<DistSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawShift {
+    start: String,
+    end: String,
+    #[serde(default)]
+    overnight: bool,
+    count: u32,
+    #[serde(default)]
+    days: Option<Vec<String>>,
+    #[serde(default)]
+    breaks: Vec<RawBreak>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBreak {
+    at: String,
+    length: HumanDuration,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum RawShiftEnd {
+    #[default]
+    FinishContact,
+    HandBack,
 }
 
 fn default_concurrency() -> u32 {
@@ -509,6 +566,17 @@ pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
         ));
     }
 
+    let calendar = match &sim.start {
+        None => Calendar::default(),
+        Some(text) => Calendar {
+            start: text.trim().parse::<jiff::civil::DateTime>().map_err(|_| {
+                invalid(
+                    "simulation.start",
+                    format!("must be a date and time like \"2026-03-02T08:00\", got \"{text}\""),
+                )
+            })?,
+        },
+    };
     let arrivals = validate_arrivals(&raw.arrivals)?;
     let chat_share = validate_channels(&raw.channels)?;
 
@@ -560,7 +628,23 @@ pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
                 r#"must list "chat", "voice" or both"#,
             ));
         }
-        total_agents += u64::from(pool.count);
+        let staffing = validate_staffing(i, pool, interval)?;
+        let count = staffing.agents();
+        total_agents += u64::from(count);
+        let absence = probability(key("absence"), pool.absence)?;
+        if absence >= 1.0 {
+            return Err(invalid(
+                key("absence"),
+                "must be below 1 (a share of scheduled agents who do not show up)",
+            ));
+        }
+        let off_phone_per_hour_s = pool.unplanned_off_phone.map_or(0.0, |d| d.secs());
+        if off_phone_per_hour_s >= 3600.0 {
+            return Err(invalid(
+                key("unplanned_off_phone"),
+                "is time off the phone per hour on duty: must be below 1h",
+            ));
+        }
         let wrap_up = match &pool.wrap_up {
             Some(spec) => Some(dist(key("wrap_up"), spec)?),
             None => None,
@@ -577,7 +661,14 @@ pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
         channels.dedup();
         pools.push(Pool {
             name: pool.name.clone(),
-            count: pool.count,
+            count,
+            staffing,
+            absence,
+            off_phone_per_hour_s,
+            shift_end: match pool.shift_end {
+                RawShiftEnd::FinishContact => ShiftEnd::FinishContact,
+                RawShiftEnd::HandBack => ShiftEnd::HandBack,
+            },
             skills: pool.skills.iter().map(|s| skill_id(s)).collect(),
             chat_concurrency: pool.chat_concurrency,
             channels,
@@ -708,6 +799,7 @@ pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
         warm_up,
         service_level_threshold,
         interval,
+        calendar,
         arrivals,
         chat_share,
         intents,
@@ -816,6 +908,168 @@ fn validate_experiment(raw: &RawScenario, source: &str) -> Result<Experiment, In
         threshold_on,
         sweep,
     })
+}
+
+/// `HH:MM` (or `HH:MM:SS`) as seconds after midnight; `24:00` only where
+/// `allow_midnight_end`.
+fn time_of_day(key: String, text: &str, allow_midnight_end: bool) -> Result<f64, Invalid> {
+    if allow_midnight_end && text.trim() == "24:00" {
+        return Ok(crate::roster::DAY);
+    }
+    text.trim()
+        .parse::<jiff::civil::Time>()
+        .map(|t| {
+            f64::from(t.hour()) * 3600.0 + f64::from(t.minute()) * 60.0 + f64::from(t.second())
+        })
+        .map_err(|_| {
+            invalid(
+                key,
+                format!("must be a time of day like \"08:30\", got \"{text}\""),
+            )
+        })
+}
+
+/// A pool's staffing: exactly one of `count`, `shifts` and `staffing`.
+fn validate_staffing(i: usize, pool: &RawPool, interval: Duration) -> Result<Staffing, Invalid> {
+    let key = |field: &str| format!("agents[{i}].{field}");
+    let given = [
+        pool.count.is_some(),
+        pool.shifts.is_some(),
+        pool.staffing.is_some(),
+    ];
+    if given.iter().filter(|g| **g).count() != 1 {
+        return Err(invalid(
+            key("count"),
+            "give exactly one of `count` (a fixed head count), `shifts` ([[agents.shifts]]) and `staffing` (head counts per interval)",
+        ));
+    }
+    if pool.staffing_interval.is_some() && pool.staffing.is_none() {
+        return Err(invalid(
+            key("staffing_interval"),
+            "only applies with `staffing`",
+        ));
+    }
+    if let Some(count) = pool.count {
+        return Ok(Staffing::Fixed(count));
+    }
+    if let Some(counts) = &pool.staffing {
+        if counts.is_empty() || counts.len() > 200_000 {
+            return Err(invalid(
+                key("staffing"),
+                "must hold between 1 and 200 000 head counts",
+            ));
+        }
+        let interval_s = match pool.staffing_interval {
+            Some(d) => positive_duration(&key("staffing_interval"), d)?.as_secs_f64(),
+            None => interval.as_secs_f64(),
+        };
+        return Ok(Staffing::ByInterval {
+            interval_s,
+            counts: counts.clone(),
+        });
+    }
+    let raw_shifts = pool.shifts.as_deref().unwrap_or_default();
+    if raw_shifts.is_empty() {
+        return Err(invalid(
+            key("shifts"),
+            "must hold at least one [[agents.shifts]] entry",
+        ));
+    }
+    let mut shifts = Vec::with_capacity(raw_shifts.len());
+    for (j, shift) in raw_shifts.iter().enumerate() {
+        let key = |field: &str| format!("agents[{i}].shifts[{j}].{field}");
+        let start_s = time_of_day(key("start"), &shift.start, false)?;
+        let end_s = time_of_day(key("end"), &shift.end, true)?;
+        let length_s = if end_s > start_s {
+            if shift.overnight {
+                return Err(invalid(
+                    key("overnight"),
+                    format!(
+                        "the shift {}–{} does not pass midnight; remove `overnight`",
+                        shift.start, shift.end
+                    ),
+                ));
+            }
+            end_s - start_s
+        } else if end_s == start_s {
+            return Err(invalid(
+                key("end"),
+                format!("the shift ends when it starts ({})", shift.end),
+            ));
+        } else if shift.overnight {
+            end_s + crate::roster::DAY - start_s
+        } else {
+            return Err(invalid(
+                key("end"),
+                format!(
+                    "the shift ends ({}) before it starts ({}); for a shift past midnight set `overnight = true`",
+                    shift.end, shift.start
+                ),
+            ));
+        };
+        let days = match &shift.days {
+            None => [true; 7],
+            Some(names) => {
+                let mut days = [false; 7];
+                for name in names {
+                    let Some(d) = crate::roster::WEEKDAYS
+                        .iter()
+                        .position(|w| w.eq_ignore_ascii_case(name.trim()))
+                    else {
+                        return Err(invalid(
+                            key("days"),
+                            format!(
+                                "unknown weekday \"{name}\"; use {}",
+                                crate::roster::WEEKDAYS.join(", ")
+                            ),
+                        ));
+                    };
+                    days[d] = true;
+                }
+                if !days.iter().any(|d| *d) {
+                    return Err(invalid(
+                        key("days"),
+                        "must name at least one weekday (or leave `days` out for every day)",
+                    ));
+                }
+                days
+            }
+        };
+        let mut breaks: Vec<(f64, f64)> = Vec::with_capacity(shift.breaks.len());
+        for (b, brk) in shift.breaks.iter().enumerate() {
+            let key = |field: &str| format!("agents[{i}].shifts[{j}].breaks[{b}].{field}");
+            let at = time_of_day(key("at"), &brk.at, false)?;
+            let length = positive_duration(&key("length"), brk.length)?.as_secs_f64();
+            // Offset from the shift start, past midnight for overnight shifts.
+            let offset = (at - start_s).rem_euclid(crate::roster::DAY);
+            if offset + length > length_s || offset == 0.0 {
+                return Err(invalid(
+                    key("at"),
+                    format!(
+                        "the break at {} ({}s long) lies outside its shift {}–{}",
+                        brk.at, length, shift.start, shift.end
+                    ),
+                ));
+            }
+            if let Some(&(prev, prev_len)) = breaks.last()
+                && offset < prev + prev_len
+            {
+                return Err(invalid(
+                    key("at"),
+                    "breaks must be listed in time order and must not overlap",
+                ));
+            }
+            breaks.push((offset, length));
+        }
+        shifts.push(crate::roster::Shift {
+            start_s,
+            length_s,
+            count: shift.count,
+            days,
+            breaks,
+        });
+    }
+    Ok(Staffing::Shifts(shifts))
 }
 
 fn pool_skill_list(pools: &[RawPool]) -> String {
@@ -1098,5 +1352,9 @@ fn validate_handoff(raw: &RawHandoff) -> Result<Handoff, Invalid> {
         },
         expectation_message: raw.expectation_message,
         expectation_patience_boost: raw.expectation_patience_boost,
+        when_closed: match raw.when_closed {
+            RawWhenClosed::Wait => WhenClosed::Wait,
+            RawWhenClosed::ClosedMessage => WhenClosed::ClosedMessage,
+        },
     })
 }

@@ -26,9 +26,16 @@ use crate::triggers::TurnSignals;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Stage {
-    Bot { turn: u32 },
-    Queued { since: f64 },
+    Bot {
+        turn: u32,
+    },
+    Queued {
+        since: f64,
+    },
     WithAgent,
+    /// Back in the queue after the agent's shift ended (`hand_back`): its
+    /// wait was already recorded when it was first answered.
+    HandedBack,
     Done,
 }
 
@@ -331,6 +338,10 @@ impl Handler<Connected> for Customer {
     type Result = ();
 
     fn handle(&mut self, connected: Connected, ctx: &mut Context<Self>) {
+        if self.stage == Stage::HandedBack {
+            self.stage = Stage::WithAgent;
+            return;
+        }
         let Stage::Queued { since } = self.stage else {
             unreachable!(
                 "router connected conversation {} that was not queued",
@@ -360,6 +371,26 @@ impl Handler<LeftQueue> for Customer {
         self.record.waited = true;
         self.left_queue(since, true);
         self.finish(ctx, Outcome::AbandonedInQueue);
+    }
+}
+
+impl Handler<HandedBack> for Customer {
+    type Result = ();
+
+    fn handle(&mut self, _: HandedBack, _: &mut Context<Self>) {
+        debug_assert_eq!(self.stage, Stage::WithAgent);
+        self.stage = Stage::HandedBack;
+    }
+}
+
+impl Handler<CentreClosed> for Customer {
+    type Result = ();
+
+    /// Nobody who could take the contact is on duty: the closed message
+    /// plays and the conversation ends.
+    fn handle(&mut self, _: CentreClosed, ctx: &mut Context<Self>) {
+        debug_assert!(matches!(self.stage, Stage::Queued { .. }));
+        self.finish(ctx, Outcome::Closed);
     }
 }
 

@@ -3,7 +3,14 @@
 //! context package lacks — tells the customer, does its wrap-up, then tells
 //! the router the slot is free. Chat agents run several contacts at once,
 //! each on its own timer in this actor's context.
+//!
+//! It also walks its own duty periods ([`crate::roster::duty_periods`]):
+//! one timer for the next change, a `Duty` message to the router at each.
+//! At a shift end under `shift_end = "hand_back"` it cancels the contacts it
+//! is still handling (not those in wrap-up) and returns them to the router
+//! with their context package.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use actix::prelude::*;
@@ -13,7 +20,17 @@ use super::Wiring;
 use super::messages::*;
 use crate::handoff::TransferMode;
 use crate::rng::Purpose;
-use crate::routing::AgentId;
+use crate::roster::{DutyPeriod, ShiftEnd};
+use crate::routing::{AgentId, ConversationId};
+use crate::scenario::Channel;
+
+/// A contact this agent is handling (wrap-up not included).
+struct InHand {
+    timer: SpawnHandle,
+    channel: Channel,
+    request: HandoffRequest,
+    since: f64,
+}
 
 pub struct HumanAgent {
     pub id: AgentId,
@@ -21,10 +38,79 @@ pub struct HumanAgent {
     pub wiring: Arc<Wiring>,
     /// Contacts taken so far; numbers this agent's wrap-up draws.
     pub contacts: u64,
+    /// When this agent takes contacts, in time order; the router starts
+    /// with the agent on duty iff the first period starts at 0.
+    pub periods: Vec<DutyPeriod>,
+    /// Index of the current (on duty) or next (off duty) period.
+    pub period: usize,
+    pub on_duty: bool,
+    in_hand: BTreeMap<ConversationId, InHand>,
+}
+
+impl HumanAgent {
+    pub fn new(id: AgentId, pool: usize, wiring: Arc<Wiring>, periods: Vec<DutyPeriod>) -> Self {
+        let on_duty = periods.first().is_some_and(|p| p.from <= 0.0);
+        HumanAgent {
+            id,
+            pool,
+            wiring,
+            contacts: 0,
+            periods,
+            period: 0,
+            on_duty,
+            in_hand: BTreeMap::new(),
+        }
+    }
+
+    /// Sets the timer for the next duty change, if it falls inside the run.
+    fn schedule_duty(&mut self, ctx: &mut Context<Self>) {
+        let Some(period) = self.periods.get(self.period) else {
+            return;
+        };
+        let at = if self.on_duty { period.to } else { period.from };
+        if at >= self.wiring.scenario.duration.as_secs_f64() {
+            return;
+        }
+        let clock = self.wiring.clock;
+        ctx.run_later(clock.until(at), |this, ctx| this.change_duty(ctx));
+    }
+
+    fn change_duty(&mut self, ctx: &mut Context<Self>) {
+        let period = self.periods[self.period];
+        self.on_duty = !self.on_duty;
+        let router = self.wiring.router.clone();
+        router.do_send(Duty {
+            agent: self.id,
+            on: self.on_duty,
+        });
+        if !self.on_duty {
+            let hand_back = period.ends_shift
+                && self.wiring.scenario.pools[self.pool].shift_end == ShiftEnd::HandBack;
+            if hand_back {
+                for (conversation, contact) in std::mem::take(&mut self.in_hand) {
+                    ctx.cancel_future(contact.timer);
+                    contact.request.customer.do_send(HandedBack);
+                    router.do_send(HandBack {
+                        agent: self.id,
+                        conversation,
+                        channel: contact.channel,
+                        request: contact.request,
+                        since: contact.since,
+                    });
+                }
+            }
+            self.period += 1;
+        }
+        self.schedule_duty(ctx);
+    }
 }
 
 impl Actor for HumanAgent {
     type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        self.schedule_duty(ctx);
+    }
 }
 
 impl Handler<Assign> for HumanAgent {
@@ -63,9 +149,10 @@ impl Handler<Assign> for HumanAgent {
             )
         });
         self.contacts += 1;
-        let (agent, channel) = (self.id, assign.channel);
-        let customer = assign.request.customer;
-        ctx.run_later(wiring.clock.delay(handle_time), move |this, ctx| {
+        let (agent, channel, conversation) = (self.id, assign.channel, assign.conversation);
+        let customer = assign.request.customer.clone();
+        let timer = ctx.run_later(wiring.clock.delay(handle_time), move |this, ctx| {
+            this.in_hand.remove(&conversation);
             customer.do_send(HumanFinished {
                 resolved,
                 handle_time,
@@ -80,5 +167,14 @@ impl Handler<Assign> for HumanAgent {
                 router.do_send(Released { agent, channel });
             }
         });
+        self.in_hand.insert(
+            conversation,
+            InHand {
+                timer,
+                channel,
+                request: assign.request,
+                since: assign.since,
+            },
+        );
     }
 }

@@ -102,7 +102,41 @@ pub struct Assign {
     pub conversation: ConversationId,
     pub channel: Channel,
     pub request: HandoffRequest,
+    /// When the contact first joined the queue (kept across a hand-back).
+    pub since: f64,
 }
+
+/// Human agent → router: the agent comes on duty (`on`) or goes off it.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Duty {
+    pub agent: AgentId,
+    pub on: bool,
+}
+
+/// Human agent → router: at its shift end (`shift_end = "hand_back"`) the
+/// agent returns a contact it was handling to the head of the queue.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct HandBack {
+    pub agent: AgentId,
+    pub conversation: ConversationId,
+    pub channel: Channel,
+    pub request: HandoffRequest,
+    pub since: f64,
+}
+
+/// Human agent → customer: your agent's shift ended; you are back at the
+/// head of the queue, your context package with you.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct HandedBack;
+
+/// Router → customer: nobody who could take you is on duty; the closed
+/// message is played and the contact ends.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct CentreClosed;
 
 /// What the router and the agent need to know about a handed-off contact.
 #[derive(Clone)]

@@ -106,7 +106,7 @@ fn assemble(
     let mut wiring = None;
     let measure_from = scenario.warm_up.as_secs_f64();
     router_actor::RouterActor::create(|ctx| {
-        let router = Router::new(&scenario, measure_from);
+        let mut router = Router::new(&scenario, measure_from);
         let shared = Arc::new(Wiring {
             scenario: Arc::clone(&scenario),
             clock,
@@ -116,15 +116,30 @@ fn assemble(
             recorder,
             live: Arc::new(AtomicU64::new(0)),
         });
+        let horizon = scenario.duration.as_secs_f64();
+        let mut in_pool = vec![0u32; scenario.pools.len()];
         let agents = (0..router.agent_count())
             .map(|id| {
-                human_agent::HumanAgent {
-                    id,
-                    pool: router.pool_of(id),
-                    wiring: Arc::clone(&shared),
-                    contacts: 0,
+                let pool = router.pool_of(id);
+                let spec = &scenario.pools[pool];
+                let periods = crate::roster::duty_periods(
+                    crate::roster::RosterInputs {
+                        staffing: &spec.staffing,
+                        absence: spec.absence,
+                        off_phone_per_hour_s: spec.off_phone_per_hour_s,
+                    },
+                    &scenario.calendar,
+                    horizon,
+                    pool,
+                    in_pool[pool],
+                    &streams,
+                );
+                in_pool[pool] += 1;
+                let agent = human_agent::HumanAgent::new(id, pool, Arc::clone(&shared), periods);
+                if !agent.on_duty {
+                    router.set_duty(0.0, id, false);
                 }
-                .start()
+                agent.start()
             })
             .collect();
         wiring = Some(Arc::clone(&shared));

@@ -32,13 +32,32 @@ impl RouterActor {
         channel: Channel,
         request: HandoffRequest,
         waited: bool,
+        since: f64,
     ) {
         request.customer.do_send(Connected { agent, waited });
         self.agents[agent].do_send(Assign {
             conversation,
             channel,
             request,
+            since,
         });
+    }
+
+    fn connect_all(&mut self, assignments: Vec<crate::routing::Assignment>) {
+        for next in assignments {
+            let request = self
+                .waiting
+                .remove(&next.conversation)
+                .expect("the router assigns only conversations it holds");
+            self.connect(
+                next.agent,
+                next.conversation,
+                next.channel,
+                request,
+                true,
+                next.since,
+            );
+        }
     }
 }
 
@@ -70,7 +89,10 @@ impl Handler<RequestHuman> for RouterActor {
             .router
             .arrive(now, conversation, channel, skill, priority)
         {
-            Routed::Assigned(agent) => self.connect(agent, conversation, channel, request, false),
+            Routed::Assigned(agent) => {
+                self.connect(agent, conversation, channel, request, false, now)
+            }
+            Routed::Closed => request.customer.do_send(CentreClosed),
             Routed::Queued => {
                 request.customer.do_send(Queued { estimated_wait });
                 self.waiting.insert(conversation, request);
@@ -96,12 +118,47 @@ impl Handler<Released> for RouterActor {
 
     fn handle(&mut self, released: Released, _: &mut Context<Self>) {
         let now = self.clock.now();
-        for next in self.router.release(now, released.agent, released.channel) {
-            let request = self
-                .waiting
-                .remove(&next.conversation)
-                .expect("the router assigns only conversations it holds");
-            self.connect(next.agent, next.conversation, next.channel, request, true);
+        let next = self.router.release(now, released.agent, released.channel);
+        self.connect_all(next);
+    }
+}
+
+impl Handler<Duty> for RouterActor {
+    type Result = ();
+
+    fn handle(&mut self, duty: Duty, _: &mut Context<Self>) {
+        let now = self.clock.now();
+        let next = self.router.set_duty(now, duty.agent, duty.on);
+        self.connect_all(next);
+    }
+}
+
+impl Handler<HandBack> for RouterActor {
+    type Result = ();
+
+    fn handle(&mut self, back: HandBack, _: &mut Context<Self>) {
+        let now = self.clock.now();
+        let skill = self.scenario.intents[back.request.intent].skill;
+        let priority = back.request.plan.priority;
+        let returned = crate::routing::HandedBack {
+            conversation: back.conversation,
+            channel: back.channel,
+            skill,
+            priority,
+            since: back.since,
+        };
+        match self.router.hand_back(now, back.agent, returned) {
+            Some(to) => self.connect(
+                to.agent,
+                back.conversation,
+                back.channel,
+                back.request,
+                true,
+                back.since,
+            ),
+            None => {
+                self.waiting.insert(back.conversation, back.request);
+            }
         }
     }
 }
