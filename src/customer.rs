@@ -45,9 +45,16 @@ impl CustomerProfile {
     }
 
     /// Draws the customer with id `id` (a first contact) from its own stream.
-    pub fn draw(scenario: &Scenario, streams: &Streams, id: ConversationId) -> CustomerProfile {
+    /// `at` is the arrival time (a forecast may give the channel split per
+    /// interval).
+    pub fn draw(
+        scenario: &Scenario,
+        streams: &Streams,
+        id: ConversationId,
+        at: f64,
+    ) -> CustomerProfile {
         let mut rng = streams.stream(Purpose::Customer, id, 0);
-        let channel = if rng.random::<f64>() < scenario.chat_share {
+        let channel = if rng.random::<f64>() < scenario.chat_share_at(at) {
             Channel::Chat
         } else {
             Channel::Voice
@@ -268,7 +275,7 @@ skills = ["s"]
         let streams = Streams::new(s.seed, 0);
         let n = 40_000;
         let profiles: Vec<_> = (0..n)
-            .map(|id| CustomerProfile::draw(&s, &streams, id))
+            .map(|id| CustomerProfile::draw(&s, &streams, id, 0.0))
             .collect();
         let chat = profiles
             .iter()
@@ -288,7 +295,7 @@ skills = ["s"]
     fn a_repeat_contact_is_the_same_person_with_a_new_conversation() {
         let s = scenario("3");
         let streams = Streams::new(1, 0);
-        let first = CustomerProfile::draw(&s, &streams, 17);
+        let first = CustomerProfile::draw(&s, &streams, 17, 0.0);
         let again = first.repeat(&s, &streams, 120.0);
         assert_ne!(again.id, first.id);
         assert_eq!((again.customer, again.contact), (17, 2));
@@ -331,8 +338,8 @@ skills = ["s"]
         let streams = Streams::new(7, 0);
         for id in 0..100 {
             assert_eq!(
-                CustomerProfile::draw(&small, &streams, id),
-                CustomerProfile::draw(&large, &streams, id)
+                CustomerProfile::draw(&small, &streams, id, 0.0),
+                CustomerProfile::draw(&large, &streams, id, 0.0)
             );
             assert_eq!(
                 after_failed_turn(&small, &streams, id, 2, 0.1),

@@ -201,11 +201,30 @@ pub fn duty_periods(
                 < inputs.absence
     };
     let mut periods = match inputs.staffing {
-        Staffing::Fixed(_) => vec![DutyPeriod {
+        Staffing::Fixed(_) if inputs.absence == 0.0 => vec![DutyPeriod {
             from: 0.0,
             to: horizon,
             ends_shift: true,
         }],
+        // Round the clock, absent on whole calendar days.
+        Staffing::Fixed(_) => {
+            let mut out: Vec<DutyPeriod> = Vec::new();
+            for day in 0..=calendar.day_of(horizon) {
+                if absent(day) {
+                    continue;
+                }
+                let (from, to) = (calendar.midnight(day), calendar.midnight(day + 1));
+                match out.last_mut() {
+                    Some(last) if last.to == from => last.to = to,
+                    _ => out.push(DutyPeriod {
+                        from,
+                        to,
+                        ends_shift: true,
+                    }),
+                }
+            }
+            out
+        }
         Staffing::Shifts(shifts) => {
             // The agent's shift line.
             let mut first = 0;

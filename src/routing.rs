@@ -32,7 +32,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::metrics::stats::{Batching, Estimate};
-use crate::scenario::{Channel, Scenario, SkillId, WhenClosed};
+use crate::scenario::{Channel, Scenario, Select, SkillId, WhenClosed};
 
 pub type ConversationId = u64;
 pub type AgentId = usize;
@@ -51,9 +51,23 @@ struct Agent {
     /// On duty: may take new contacts. Off duty (between shifts, on a
     /// break, off the phone) an agent only finishes what it holds.
     on_duty: bool,
+    /// When the agent last became idle (free of every contact, or on duty).
+    idle_since: f64,
 }
 
 impl Agent {
+    /// Its key among a pool's available agents: the least loaded first;
+    /// then, for `longest_idle`, idle the longest (times are ≥ 0, so their
+    /// bit patterns sort like the numbers); then the lowest id.
+    fn key(&self, id: AgentId, select: Select) -> (u32, u64, AgentId) {
+        let idle = if select == Select::LongestIdle && self.load() == 0 {
+            self.idle_since.max(0.0).to_bits()
+        } else {
+            0
+        };
+        (self.chats, idle, id)
+    }
+
     fn load(&self) -> u32 {
         self.chats + u32::from(self.on_voice)
     }
@@ -79,7 +93,10 @@ struct PoolState {
     /// Slots released so far, per channel.
     releases_by_channel: [u64; 2],
     /// Agents not on voice with a free chat slot, keyed (chats, id).
-    available: BTreeSet<(u32, AgentId)>,
+    /// Keyed (chats, idle-since rank, id): see [`Agent::key`].
+    available: BTreeSet<(u32, u64, AgentId)>,
+    /// Proficiency per skill id (1 = standard).
+    proficiency: Vec<f64>,
     /// Agents holding at least one contact (or in wrap-up).
     busy_agents: u32,
     /// Time integral of `busy_agents` since the start of measurement.
@@ -202,6 +219,7 @@ pub struct Router {
     /// When the number waiting last changed.
     queue_changed: f64,
     when_closed: WhenClosed,
+    select: Select,
     /// Contacts back in the queue after a hand-back: they were answered
     /// once, so they are not counted as still waiting at the end.
     handed_back: BTreeSet<ConversationId>,
@@ -257,13 +275,15 @@ impl Router {
             };
             let mut available = BTreeSet::new();
             for _ in 0..pool.count {
-                available.insert((0, agents.len()));
                 agents.push(Agent {
                     pool: p,
                     on_voice: false,
                     chats: 0,
                     on_duty: true,
+                    idle_since: 0.0,
                 });
+                let id = agents.len() - 1;
+                available.insert(agents[id].key(id, scenario.select));
             }
             pools.push(PoolState {
                 skills: pool.skills.clone(),
@@ -277,6 +297,7 @@ impl Router {
                 held_seconds_by_channel: [0.0; 2],
                 releases_by_channel: [0; 2],
                 available,
+                proficiency: (0..scenario.skills.len()).map(|k| pool.proficiency(k)).collect(),
                 busy_agents: 0,
                 busy_agent_seconds: 0.0,
                 busy_by_interval: vec![0.0; intervals],
@@ -317,6 +338,7 @@ impl Router {
             queue_by_interval: vec![0.0; intervals],
             queue_changed: 0.0,
             when_closed: scenario.handoff.when_closed,
+            select: scenario.select,
             handed_back: BTreeSet::new(),
         }
     }
@@ -334,13 +356,18 @@ impl Router {
     /// first under `shift_end = "hand_back"`). On duty it takes the queued
     /// contacts it can at once: they are returned.
     pub fn set_duty(&mut self, now: f64, agent: AgentId, on: bool) -> Vec<Assignment> {
+        let select = self.select;
         let a = &mut self.agents[agent];
         if a.on_duty == on {
             return Vec::new();
         }
         let pool = &mut self.pools[a.pool];
         Self::integrate(pool, now, self.measure_from, self.interval);
+        pool.available.remove(&a.key(agent, select));
         a.on_duty = on;
+        if a.load() == 0 {
+            a.idle_since = now;
+        }
         let busy = a.load() > 0;
         if on {
             pool.on_duty += 1;
@@ -350,7 +377,7 @@ impl Router {
                 pool.present += 1;
             }
             if !a.on_voice && a.chats < pool.chat_concurrency {
-                pool.available.insert((a.chats, agent));
+                pool.available.insert(a.key(agent, select));
             }
         } else {
             pool.on_duty -= 1;
@@ -359,7 +386,6 @@ impl Router {
             } else {
                 pool.present -= 1;
             }
-            pool.available.remove(&(a.chats, agent));
         }
         let sign = if on { 1.0 } else { -1.0 };
         for &skill in &pool.skills {
@@ -532,13 +558,29 @@ impl Router {
 
     /// The agent that would take a contact now, if any.
     fn free_agent(&self, channel: Channel, skill: SkillId) -> Option<AgentId> {
-        self.pools
+        let candidates = self
+            .pools
             .iter()
             .filter(|pool| pool.channels.contains(&channel) && pool.skills.contains(&skill))
-            .find_map(|pool| {
-                let &(chats, agent) = pool.available.iter().next()?;
-                (channel == Channel::Chat || chats == 0).then_some(agent)
-            })
+            .filter_map(|pool| {
+                let &(chats, idle, agent) = pool.available.iter().next()?;
+                (channel == Channel::Chat || chats == 0).then_some((pool, (chats, idle, agent)))
+            });
+        match self.select {
+            Select::PoolOrder => candidates.map(|(_, (_, _, agent))| agent).next(),
+            Select::LongestIdle => candidates
+                .map(|(_, key)| key)
+                .min()
+                .map(|(_, _, agent)| agent),
+            // Highest proficiency; `max_by` keeps the last of equals, so
+            // walk the pools in reverse to keep ties in pool order.
+            Select::MostProficient => candidates
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .max_by(|(a, _), (b, _)| a.proficiency[skill].total_cmp(&b.proficiency[skill]))
+                .map(|(_, (_, _, agent))| agent),
+        }
     }
 
     /// A contact asks for a human: connect it to a free agent or queue it.
@@ -751,10 +793,11 @@ impl Router {
     }
 
     fn take(&mut self, now: f64, agent: AgentId, channel: Channel) {
+        let select = self.select;
         let a = &mut self.agents[agent];
         let pool = &mut self.pools[a.pool];
         Self::integrate(pool, now, self.measure_from, self.interval);
-        pool.available.remove(&(a.chats, agent));
+        pool.available.remove(&a.key(agent, select));
         if a.load() == 0 {
             pool.busy_agents += 1;
         }
@@ -771,15 +814,16 @@ impl Router {
             }
         }
         if a.on_duty && !a.on_voice && a.chats < pool.chat_concurrency {
-            pool.available.insert((a.chats, agent));
+            pool.available.insert(a.key(agent, select));
         }
     }
 
     fn put_back(&mut self, now: f64, agent: AgentId, channel: Channel) {
+        let select = self.select;
         let a = &mut self.agents[agent];
         let pool = &mut self.pools[a.pool];
         Self::integrate(pool, now, self.measure_from, self.interval);
-        pool.available.remove(&(a.chats, agent));
+        pool.available.remove(&a.key(agent, select));
         match channel {
             Channel::Voice => {
                 assert!(
@@ -799,6 +843,7 @@ impl Router {
         pool.held_by_channel[channel.index()] -= 1;
         pool.releases_by_channel[channel.index()] += 1;
         if a.load() == 0 {
+            a.idle_since = now;
             pool.busy_agents -= 1;
             if !a.on_duty {
                 // Overtime over: the agent leaves.
@@ -807,7 +852,7 @@ impl Router {
             }
         }
         if a.on_duty {
-            pool.available.insert((a.chats, agent));
+            pool.available.insert(a.key(agent, select));
         }
     }
 

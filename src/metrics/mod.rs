@@ -779,8 +779,8 @@ fn service_stats(
 
 /// The Erlang C / Erlang A prediction for the scenario when it is a single
 /// M/M/c(+M) queue: AI off, no repeat contacts, flat arrivals, one pool
-/// serving one skill with one contact at a time, exponential handle times
-/// (and patience).
+/// serving one skill with one contact at a time and a fixed head count,
+/// exponential handle times (and patience).
 pub fn erlang_reference(scenario: &Scenario) -> Option<Prediction> {
     let single_contact =
         scenario.chat_share == 0.0 || scenario.pools.iter().all(|p| p.chat_concurrency == 1);
@@ -792,6 +792,10 @@ pub fn erlang_reference(scenario: &Scenario) -> Option<Prediction> {
     if scenario.ai.is_some()
         || scenario.customers.repeat_probability > 0.0
         || scenario.pools.len() != 1
+        || !matches!(scenario.pools[0].staffing, crate::roster::Staffing::Fixed(_))
+        || scenario.pools[0].absence > 0.0
+        || scenario.pools[0].off_phone_per_hour_s > 0.0
+        || !scenario.arrivals.aht_s.is_empty()
         || scenario.intents.len() != 1
         || scenario.pools[0].wrap_up.is_some()
         || !single_contact

@@ -82,6 +82,8 @@ pub struct Scenario {
     pub ai: Option<AiAgent>,
     pub triggers: TriggerConfig,
     pub handoff: Handoff,
+    /// `[routing] select`: which free agent takes a contact.
+    pub select: Select,
     pub pools: Vec<Pool>,
     /// The scenario text as read, for reports that explain themselves.
     pub source: String,
@@ -119,6 +121,12 @@ pub struct Arrivals {
     /// A flat process has the single multiplier 1.
     pub profile: Vec<f64>,
     pub profile_interval: Duration,
+    /// From a forecast file with a `channel` column: the chat share of each
+    /// profile segment (`None`: `[channels]` applies). Empty otherwise.
+    pub chat_share: Vec<Option<f64>>,
+    /// From a forecast file with an `aht` column: the average handle time of
+    /// each profile segment, in seconds. Empty otherwise.
+    pub aht_s: Vec<Option<f64>>,
 }
 
 /// One customer intent.
@@ -229,9 +237,36 @@ pub struct Pool {
     pub channels: Vec<Channel>,
     /// After-contact work; `None` = none.
     pub wrap_up: Option<Dist>,
+    /// Chat handle time stretches with the chats in hand: a chat assigned
+    /// as the k-th in hand takes (1 + stretch × (k − 1)) × its base time.
+    pub concurrency_stretch: f64,
+    /// (skill, proficiency) for skills not at the standard 1.
+    pub proficiency: Vec<(SkillId, f64)>,
+}
+
+/// Which free agent takes a contact (`[routing] select`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Select {
+    /// Pools in the order the scenario lists them (primary, then
+    /// overflow); in a pool the least-loaded agent, ties to the lowest id.
+    #[default]
+    PoolOrder,
+    /// The least-loaded free agent idle the longest, over all serving pools.
+    LongestIdle,
+    /// The pool most proficient in the contact's skill (ties in pool
+    /// order), then as `pool_order` inside it.
+    MostProficient,
 }
 
 impl Pool {
+    /// Proficiency in `skill` (1 = standard).
+    pub fn proficiency(&self, skill: SkillId) -> f64 {
+        self.proficiency
+            .iter()
+            .find(|(s, _)| *s == skill)
+            .map_or(1.0, |(_, p)| *p)
+    }
+
     pub fn serves(&self, channel: Channel, skill: SkillId) -> bool {
         self.channels.contains(&channel) && self.skills.contains(&skill)
     }
@@ -252,7 +287,7 @@ impl Scenario {
     /// Parses and validates scenario text; `file` is used in error messages.
     pub fn parse(source: &str, file: &Path) -> Result<Scenario, ScenarioError> {
         let raw = raw::parse(source, file)?;
-        raw::validate(raw, source).map_err(|(key, message)| ScenarioError {
+        raw::validate(raw, source, file).map_err(|(key, message)| ScenarioError {
             file: PathBuf::from(file),
             line: locate::line_of_key(source, &key),
             key,
@@ -285,6 +320,39 @@ impl Scenario {
     /// Expected number of arrivals over the whole run.
     pub fn expected_arrivals(&self) -> f64 {
         crate::arrivals::ArrivalProcess::new(&self.arrivals).expected_count(self.duration)
+    }
+
+    /// Share of the contacts arriving at `t` that come by chat: the
+    /// forecast's for that interval, if it gives one, else `[channels]`.
+    pub fn chat_share_at(&self, t: f64) -> f64 {
+        self.segment_value(&self.arrivals.chat_share, t)
+            .unwrap_or(self.chat_share)
+    }
+
+    /// Handle-time multiplier for contacts arriving at `t`: the forecast's
+    /// AHT for that interval over the intents' mix mean (Σ share × mean
+    /// handle time), so the mix keeps its shape and its mean follows the
+    /// forecast. 1 without a forecast AHT.
+    pub fn handle_time_factor(&self, t: f64) -> f64 {
+        match self.segment_value(&self.arrivals.aht_s, t) {
+            Some(aht) => {
+                let mix: f64 = self
+                    .intents
+                    .iter()
+                    .map(|i| i.share * i.handle_time.mean_secs())
+                    .sum();
+                if mix > 0.0 { aht / mix } else { 1.0 }
+            }
+            None => 1.0,
+        }
+    }
+
+    fn segment_value(&self, values: &[Option<f64>], t: f64) -> Option<f64> {
+        if values.is_empty() {
+            return None;
+        }
+        let k = (t / self.arrivals.profile_interval.as_secs_f64()).floor().max(0.0) as usize;
+        values.get(k.min(values.len() - 1)).copied().flatten()
     }
 
     pub fn total_agents(&self) -> u64 {

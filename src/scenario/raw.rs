@@ -28,6 +28,8 @@ pub struct RawScenario {
     triggers: RawTriggers,
     #[serde(default)]
     handoff: RawHandoff,
+    #[serde(default)]
+    routing: RawRouting,
     agents: Vec<RawPool>,
     #[serde(default)]
     experiment: RawExperiment,
@@ -81,7 +83,11 @@ fn default_seed() -> u64 {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawArrivals {
-    rate_per_hour: f64,
+    #[serde(default)]
+    rate_per_hour: Option<f64>,
+    /// A workforce-tool forecast (CSV), relative to the scenario file.
+    #[serde(default)]
+    forecast_file: Option<String>,
     #[serde(default)]
     profile: Option<Vec<f64>>,
     #[serde(default)]
@@ -415,6 +421,12 @@ struct RawPool {
     unplanned_off_phone: Option<HumanDuration>,
     #[serde(default)]
     shift_end: RawShiftEnd,
+    #[serde(default)]
+    concurrency_stretch: f64,
+    /// Per skill: handle time ÷ proficiency, resolution probability ×
+    /// proficiency (capped at 1). 1 for skills not listed.
+    #[serde(default)]
+    proficiency: std::collections::BTreeMap<String, f64>,
     skills: Vec<String>,
     #[serde(default = "default_concurrency")]
     chat_concurrency: u32,
@@ -422,6 +434,22 @@ struct RawPool {
     channels: Vec<RawChannel>,
     #[serde(default)]
     wrap_up: Option<DistSpec>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRouting {
+    #[serde(default)]
+    select: RawSelect,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum RawSelect {
+    #[default]
+    PoolOrder,
+    LongestIdle,
+    MostProficient,
 }
 
 #[derive(Debug, Deserialize)]
@@ -524,7 +552,7 @@ fn positive_duration(key: &str, d: HumanDuration) -> Result<Duration, Invalid> {
 }
 
 /// Checks every value and builds the typed scenario. `Err` is (key path, message).
-pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
+pub fn validate(raw: RawScenario, source: &str, file: &Path) -> Result<Scenario, Invalid> {
     let sim = &raw.simulation;
     if sim.name.trim().is_empty()
         || !sim
@@ -577,7 +605,7 @@ pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
             })?,
         },
     };
-    let arrivals = validate_arrivals(&raw.arrivals)?;
+    let arrivals = validate_arrivals(&raw.arrivals, &calendar, duration, file)?;
     let chat_share = validate_channels(&raw.channels)?;
 
     if raw.intents.is_empty() {
@@ -668,6 +696,34 @@ pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
             shift_end: match pool.shift_end {
                 RawShiftEnd::FinishContact => ShiftEnd::FinishContact,
                 RawShiftEnd::HandBack => ShiftEnd::HandBack,
+            },
+            proficiency: {
+                let mut by_skill = Vec::new();
+                for (name, &p) in &pool.proficiency {
+                    if !pool.skills.contains(name) {
+                        return Err(invalid(
+                            format!("agents[{i}].proficiency.{name}"),
+                            format!("`{name}` is not one of this pool's skills ({})", pool.skills.join(", ")),
+                        ));
+                    }
+                    if !(p.is_finite() && p > 0.0 && p <= 3.0) {
+                        return Err(invalid(
+                            format!("agents[{i}].proficiency.{name}"),
+                            format!("must be in (0, 3] (1 = standard; 0.8 = 25 % longer handling and 0.8 × the resolution probability), got {p}"),
+                        ));
+                    }
+                    by_skill.push((skill_id(name), p));
+                }
+                by_skill
+            },
+            concurrency_stretch: {
+                let s = pool.concurrency_stretch;
+                if !(s.is_finite() && (0.0..=2.0).contains(&s)) {
+                    return Err(invalid(key("concurrency_stretch"), format!(
+                        "must be in [0, 2] (extra handle time per additional chat in hand, e.g. 0.15), got {s}"
+                    )));
+                }
+                s
             },
             skills: pool.skills.iter().map(|s| skill_id(s)).collect(),
             chat_concurrency: pool.chat_concurrency,
@@ -808,6 +864,11 @@ pub fn validate(raw: RawScenario, source: &str) -> Result<Scenario, Invalid> {
         ai,
         triggers,
         handoff,
+        select: match raw.routing.select {
+            RawSelect::PoolOrder => Select::PoolOrder,
+            RawSelect::LongestIdle => Select::LongestIdle,
+            RawSelect::MostProficient => Select::MostProficient,
+        },
         pools,
         source: source.to_string(),
     })
@@ -1080,14 +1141,40 @@ fn pool_skill_list(pools: &[RawPool]) -> String {
     skills.into_iter().collect::<Vec<_>>().join(", ")
 }
 
-fn validate_arrivals(raw: &RawArrivals) -> Result<Arrivals, Invalid> {
-    if !(raw.rate_per_hour.is_finite() && raw.rate_per_hour > 0.0) {
+fn validate_arrivals(
+    raw: &RawArrivals,
+    calendar: &Calendar,
+    duration: Duration,
+    scenario_file: &Path,
+) -> Result<Arrivals, Invalid> {
+    let rate_per_hour = match (raw.rate_per_hour, &raw.forecast_file) {
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                "arrivals.forecast_file",
+                "give either `rate_per_hour` (with an optional `profile`) or `forecast_file`, not both",
+            ));
+        }
+        (None, None) => {
+            return Err(invalid(
+                "arrivals.rate_per_hour",
+                "is required (arrivals per hour), unless `forecast_file` names a forecast",
+            ));
+        }
+        (None, Some(file)) => {
+            if raw.profile.is_some() || raw.profile_interval.is_some() {
+                return Err(invalid(
+                    "arrivals.profile",
+                    "does not apply with `forecast_file`: the forecast gives the rate per interval",
+                ));
+            }
+            return forecast_arrivals(file, calendar, duration, scenario_file);
+        }
+        (Some(rate), None) => rate,
+    };
+    if !(rate_per_hour.is_finite() && rate_per_hour > 0.0) {
         return Err(invalid(
             "arrivals.rate_per_hour",
-            format!(
-                "must be a number > 0 (arrivals per hour), got {}",
-                raw.rate_per_hour
-            ),
+            format!("must be a number > 0 (arrivals per hour), got {rate_per_hour}"),
         ));
     }
     let profile = raw.profile.clone().unwrap_or_else(|| vec![1.0]);
@@ -1114,9 +1201,55 @@ fn validate_arrivals(raw: &RawArrivals) -> Result<Arrivals, Invalid> {
         None => Duration::from_secs(3600),
     };
     Ok(Arrivals {
-        base_rate: raw.rate_per_hour / 3600.0,
+        base_rate: rate_per_hour / 3600.0,
         profile,
         profile_interval,
+        chat_share: Vec::new(),
+        aht_s: Vec::new(),
+    })
+}
+
+/// Arrivals from a forecast file: one profile segment per forecast interval
+/// from the start of the run (a daily forecast repeats), rate = contacts /
+/// interval length.
+fn forecast_arrivals(
+    file: &str,
+    calendar: &Calendar,
+    duration: Duration,
+    scenario_file: &Path,
+) -> Result<Arrivals, Invalid> {
+    let key = "arrivals.forecast_file";
+    let path = scenario_file
+        .parent()
+        .unwrap_or_else(|| Path::new(""))
+        .join(file);
+    let forecast = crate::forecast::load(&path).map_err(|e| invalid(key, e.to_string()))?;
+    let segments = forecast
+        .segments(calendar.start, duration.as_secs_f64(), &path)
+        .map_err(|e| invalid(key, e.to_string()))?;
+    if segments.rate.iter().all(|r| *r == 0.0) {
+        return Err(invalid(
+            key,
+            format!(
+                "{}: the forecast has no contacts within the run ({}s from {})",
+                path.display(),
+                duration.as_secs_f64(),
+                calendar.start
+            ),
+        ));
+    }
+    let has_shares = segments.chat_share.iter().any(Option::is_some);
+    let has_aht = segments.aht_s.iter().any(Option::is_some);
+    Ok(Arrivals {
+        base_rate: 1.0,
+        profile: segments.rate,
+        profile_interval: Duration::from_secs_f64(segments.width_s),
+        chat_share: if has_shares {
+            segments.chat_share
+        } else {
+            Vec::new()
+        },
+        aht_s: if has_aht { segments.aht_s } else { Vec::new() },
     })
 }
 

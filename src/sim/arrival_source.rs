@@ -47,7 +47,7 @@ impl ArrivalSource {
             let id = source.next_id;
             source.next_id += 1;
             let profile =
-                CustomerProfile::draw(&source.wiring.scenario, &source.wiring.streams, id);
+                CustomerProfile::draw(&source.wiring.scenario, &source.wiring.streams, id, at);
             Customer::new(profile, Arc::clone(&source.wiring), at).start();
             source.schedule_after(at, ctx);
         }));

@@ -126,7 +126,23 @@ impl Handler<Assign> for HumanAgent {
         let mut rng = wiring
             .streams
             .stream(Purpose::Handling, assign.conversation, 0);
-        let base = intent.handle_time.sample_secs(&mut rng);
+        let pool = &wiring.scenario.pools[self.pool];
+        let proficiency = pool.proficiency(intent.skill);
+        // Concurrency stretch: this chat is the k-th in hand.
+        let stretch = if assign.channel == Channel::Chat {
+            let in_hand = self
+                .in_hand
+                .values()
+                .filter(|c| c.channel == Channel::Chat)
+                .count();
+            1.0 + pool.concurrency_stretch * in_hand as f64
+        } else {
+            1.0
+        };
+        let base = intent.handle_time.sample_secs(&mut rng)
+            * wiring.scenario.handle_time_factor(request.arrived_at)
+            * stretch
+            / proficiency;
         // Only a handoff from the bot can lose context: the customer already
         // explained once. A direct contact is the handle-time baseline.
         let missing = request.context_completeness.map_or(0.0, |c| 1.0 - c);
@@ -138,7 +154,7 @@ impl Handler<Assign> for HumanAgent {
         };
         let clarification = missing * handoff.clarification_time * clarify_share;
         let handle_time = base + request.plan.briefing + clarification;
-        let resolve = intent.human_resolve_probability
+        let resolve = (intent.human_resolve_probability * proficiency).min(1.0)
             * (1.0 - handoff.missing_context_resolution_penalty * missing);
         let resolved = rng.random::<f64>() < resolve;
         let wrap_up = wiring.scenario.pools[self.pool].wrap_up.map_or(0.0, |d| {
