@@ -155,6 +155,8 @@ mod tests {
             base_rate: per_hour / 3600.0,
             profile: profile.to_vec(),
             profile_interval: Duration::from_secs(3600),
+            chat_share: Vec::new(),
+            aht_s: Vec::new(),
         })
     }
 
@@ -210,6 +212,8 @@ mod tests {
             base_rate: per_hour / 3600.0,
             profile: profile.to_vec(),
             profile_interval: segment,
+            chat_share: Vec::new(),
+            aht_s: Vec::new(),
         })
     }
 
