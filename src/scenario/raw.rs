@@ -1040,7 +1040,11 @@ fn validate_staffing(i: usize, pool: &RawPool, interval: Duration) -> Result<Sta
     for (j, shift) in raw_shifts.iter().enumerate() {
         let key = |field: &str| format!("agents[{i}].shifts[{j}].{field}");
         let start_s = time_of_day(key("start"), &shift.start, false)?;
-        let end_s = time_of_day(key("end"), &shift.end, true)?;
+        // A shift ending at midnight may be written "00:00" or "24:00".
+        let end_s = match time_of_day(key("end"), &shift.end, true)? {
+            0.0 if start_s > 0.0 && !shift.overnight => crate::roster::DAY,
+            end => end,
+        };
         let length_s = if end_s > start_s {
             if shift.overnight {
                 return Err(invalid(
