@@ -85,6 +85,36 @@ enum Command {
         #[command(flatten)]
         experiment: ExperimentArgs,
     },
+    /// Staffing requirement of one pool per interval: Erlang C and Erlang A
+    /// on the load measured after the bot, and by simulation (iterative
+    /// staffing, verified on fresh seeds). Writes staffing.csv,
+    /// staffing.json, staffing.html and two charts.
+    Staff {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// A target every interval must meet: "service_level >= 0.8" or
+        /// "abandonment <= 0.05" (repeatable; default service_level >= 0.8).
+        #[arg(long = "target", value_name = "METRIC OP VALUE")]
+        targets: Vec<String>,
+        /// The pool to staff (required when the scenario has several).
+        #[arg(long)]
+        pool: Option<String>,
+        /// Replications per iteration (2 to 1 000).
+        #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u32).range(2..=1000))]
+        replications: u32,
+        /// Most search iterations.
+        #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..=100))]
+        max_iterations: u32,
+        /// Override the scenario's seed.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+        seed: Option<u64>,
+        /// Folder for outputs.
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+        /// Worker threads (default: every core).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+        jobs: Option<u32>,
+    },
     /// Join a complete set of shard files (from `--shard K/N` runs of one
     /// experiment) and write the report one machine would have written.
     Merge {
@@ -307,6 +337,49 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             set,
             experiment,
         } => run_experiment(Kind::Sweep, &scenario, &set, &experiment),
+        Command::Staff {
+            scenario,
+            targets,
+            pool,
+            replications,
+            max_iterations,
+            seed,
+            out,
+            jobs,
+        } => {
+            let loaded = load(&scenario, seed)?;
+            let targets = if targets.is_empty() {
+                vec![experiment::staff::Target::ServiceLevel(0.8)]
+            } else {
+                targets
+                    .iter()
+                    .map(|t| experiment::staff::Target::parse(t))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|message| Error::InvalidArgument {
+                        name: "target",
+                        message,
+                    })?
+            };
+            let options = experiment::staff::StaffOptions {
+                targets,
+                pool,
+                replications,
+                jobs: jobs.map_or_else(
+                    || std::thread::available_parallelism().map_or(1, |n| n.get()),
+                    |j| j as usize,
+                ),
+                max_iterations,
+            };
+            // Check the arguments before making a folder.
+            let staffing = experiment::staff::staff(&loaded, &options)?;
+            let name = format!("{}-staffing", loaded.name);
+            let path = in_run_folder(&out, &name, loaded.seed, |dir| {
+                Ok(report::staffing::write(dir, &staffing, &loaded)?)
+            })?;
+            out!("{}", report::staffing::table(&staffing));
+            outln!("\nreport: {}", path.display());
+            Ok(Finished::Ok)
+        }
         Command::Validate { scenario } => {
             validate(&scenario)?;
             Ok(Finished::Ok)

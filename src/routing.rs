@@ -297,7 +297,9 @@ impl Router {
                 held_seconds_by_channel: [0.0; 2],
                 releases_by_channel: [0; 2],
                 available,
-                proficiency: (0..scenario.skills.len()).map(|k| pool.proficiency(k)).collect(),
+                proficiency: (0..scenario.skills.len())
+                    .map(|k| pool.proficiency(k))
+                    .collect(),
                 busy_agents: 0,
                 busy_agent_seconds: 0.0,
                 busy_by_interval: vec![0.0; intervals],

@@ -80,12 +80,21 @@ count = 12
         if hour == 10 || hour == 11 {
             assert!(level < 0.05, "hour {hour}: nobody on duty, SL {level}");
         } else {
-            assert!(level > 0.9, "hour {hour}: 12 agents for 5 Erlang, SL {level}");
+            assert!(
+                level > 0.9,
+                "hour {hour}: 12 agents for 5 Erlang, SL {level}"
+            );
         }
     }
     let mean_queue: Vec<f64> = run.data.intervals.iter().map(|i| i.mean_queue).collect();
-    assert!(mean_queue[10] > 2.0 && mean_queue[11] > 2.0, "{mean_queue:?}");
-    assert!(mean_queue[9] < 0.5 && mean_queue[13] < 0.5, "{mean_queue:?}");
+    assert!(
+        mean_queue[10] > 2.0 && mean_queue[11] > 2.0,
+        "{mean_queue:?}"
+    );
+    assert!(
+        mean_queue[9] < 0.5 && mean_queue[13] < 0.5,
+        "{mean_queue:?}"
+    );
     // Staffed time is 22 h × 12 agents (plus minutes of overtime at 10:00).
     let pool = &run.summary.pools[0];
     let on_duty = pool.staffed_hours - pool.overtime_hours;
@@ -103,8 +112,11 @@ count = 10
 "#;
     let patience = r#"{ dist = "exponential", mean = "10m" }"#;
     // Waiting: contacts outside opening hours wait and mostly abandon.
-    let waiting = sim::run(&common::scenario(&centre(40.0, "5m", patience, "", shifts)), 0)
-        .unwrap();
+    let waiting = sim::run(
+        &common::scenario(&centre(40.0, "5m", patience, "", shifts)),
+        0,
+    )
+    .unwrap();
     let c = waiting.summary.conversations;
     assert_eq!(c.closed, 0);
     assert!(c.abandoned_in_queue > 300, "{c:?}");
@@ -221,7 +233,12 @@ fn proficiency_and_selection_steer_contacts() {
     assert!(hours(&order, 0) > hours(&order, 1) * 1.5);
     assert!(hours(&proficient, 1) > hours(&proficient, 0));
     let aht = |s: &handoff_sim::metrics::Summary| s.measured.human_queue.aht_s.value;
-    assert!(aht(&proficient) < aht(&order) * 0.9, "{} vs {}", aht(&proficient), aht(&order));
+    assert!(
+        aht(&proficient) < aht(&order) * 0.9,
+        "{} vs {}",
+        aht(&proficient),
+        aht(&order)
+    );
     // Longest idle spreads the work: the two pools' occupancies are closer
     // than under pool order.
     let spread = |s: &handoff_sim::metrics::Summary| (hours(s, 0) - hours(s, 1)).abs();
@@ -297,7 +314,10 @@ fn hand_back_returns_contacts_to_the_queue_and_finish_contact_works_overtime() {
     let finish = sim::run(&common::scenario(&text("finish_contact")), 0).unwrap();
     let back = sim::run(&common::scenario(&text("hand_back")), 0).unwrap();
     let (f, b) = (&finish.summary.pools[0], &back.summary.pools[0]);
-    eprintln!("finish: overtime {:.2} h; hand back: {} contacts, overtime {:.2} h", f.overtime_hours, b.handed_back, b.overtime_hours);
+    eprintln!(
+        "finish: overtime {:.2} h; hand back: {} contacts, overtime {:.2} h",
+        f.overtime_hours, b.handed_back, b.overtime_hours
+    );
     assert_eq!(f.handed_back, 0);
     assert!(f.overtime_hours > 1.0, "{f:?}");
     assert!(b.handed_back >= 5, "{b:?}");

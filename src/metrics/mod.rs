@@ -546,6 +546,10 @@ impl Recorder {
                         abandoned: q.abandoned,
                         still_waiting: q.still_waiting,
                         asa_s: ratio(q.wait_answered, q.answered),
+                        answered_within: q.answered_within,
+                        service_level_base: q.service_level_base(),
+                        handled: q.handled,
+                        handle_s: q.handle,
                         service_level: ratio(q.answered_within as f64, q.service_level_base()),
                         abandonment_rate: ratio(q.abandoned as f64, q.offered),
                     }
@@ -792,7 +796,10 @@ pub fn erlang_reference(scenario: &Scenario) -> Option<Prediction> {
     if scenario.ai.is_some()
         || scenario.customers.repeat_probability > 0.0
         || scenario.pools.len() != 1
-        || !matches!(scenario.pools[0].staffing, crate::roster::Staffing::Fixed(_))
+        || !matches!(
+            scenario.pools[0].staffing,
+            crate::roster::Staffing::Fixed(_)
+        )
         || scenario.pools[0].absence > 0.0
         || scenario.pools[0].off_phone_per_hour_s > 0.0
         || !scenario.arrivals.aht_s.is_empty()
@@ -863,6 +870,14 @@ pub struct IntervalChannel {
     /// Joined in this interval and still waiting at the end of the run.
     pub still_waiting: u64,
     pub asa_s: Option<f64>,
+    /// Service level = `answered_within` / `service_level_base` (answered +
+    /// abandoned + still waiting past the threshold).
+    pub answered_within: u64,
+    pub service_level_base: u64,
+    /// Contacts whose handling finished, and their summed handle time
+    /// (briefing and clarification included, wrap-up not).
+    pub handled: u64,
+    pub handle_s: f64,
     pub service_level: Option<f64>,
     pub abandonment_rate: Option<f64>,
 }

@@ -19,6 +19,7 @@ pub mod charts;
 pub mod experiment;
 pub mod exports;
 pub mod html;
+pub mod staffing;
 
 use crate::error::{Error, Result};
 use crate::metrics::{Estimate, HandoffQuality, ServiceStats, Summary, TriggerQuality};

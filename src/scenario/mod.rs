@@ -351,7 +351,9 @@ impl Scenario {
         if values.is_empty() {
             return None;
         }
-        let k = (t / self.arrivals.profile_interval.as_secs_f64()).floor().max(0.0) as usize;
+        let k = (t / self.arrivals.profile_interval.as_secs_f64())
+            .floor()
+            .max(0.0) as usize;
         values.get(k.min(values.len() - 1)).copied().flatten()
     }
 

@@ -1,0 +1,110 @@
+//! `staff` against theory: on a stationary single queue the simulated
+//! requirement per interval is the Erlang C (or, with exponential patience,
+//! the Erlang A) count within one agent.
+
+mod common;
+
+use handoff_sim::experiment::staff::{StaffOptions, Target, staff};
+use handoff_sim::theory::{StaffingCurve, StaffingTarget};
+
+/// One day (2 h warm-up) of the bundled M/M/c case at `rate_per_hour`.
+fn stationary(rate_per_hour: f64, patience: Option<&str>) -> handoff_sim::Scenario {
+    let text = std::fs::read_to_string("scenarios/erlang_c.toml")
+        .unwrap()
+        .replace("duration = \"5d\"", "duration = \"1d\"")
+        .replace(
+            "rate_per_hour = 204",
+            &format!("rate_per_hour = {rate_per_hour}"),
+        );
+    let text = match patience {
+        Some(p) => text.replace(
+            "[ai_agent]",
+            &format!(
+                "[customers]\npatience = {{ dist = \"exponential\", mean = \"{p}\" }}\n[ai_agent]"
+            ),
+        ),
+        None => text,
+    };
+    common::scenario(&text)
+}
+
+fn theory(rate_per_hour: f64, patience: Option<f64>, target: StaffingTarget) -> u32 {
+    let curve = StaffingCurve::compute(rate_per_hour / 3600.0, 300.0, patience, 1..=80, 20.0);
+    curve.rows[curve.first_meeting(target).unwrap()].0
+}
+
+fn median(mut xs: Vec<u32>) -> u32 {
+    xs.sort_unstable();
+    xs[xs.len() / 2]
+}
+
+fn options(targets: Vec<Target>) -> StaffOptions {
+    StaffOptions {
+        targets,
+        pool: None,
+        replications: 20,
+        jobs: 2,
+        max_iterations: 15,
+    }
+}
+
+#[test]
+fn stationary_erlang_c_queue_is_staffed_as_erlang_c_says() {
+    // 0.7, 0.85 and 0.95 Erlang per agent on the scenario's 20 agents.
+    for rate in [168.0, 204.0, 228.0] {
+        let expected = theory(rate, None, StaffingTarget::ServiceLevelAtLeast(0.8));
+        let report = staff(
+            &stationary(rate, None),
+            &options(vec![Target::ServiceLevel(0.8)]),
+        )
+        .unwrap();
+        let measured: Vec<&_> = report.intervals.iter().filter(|r| !r.warm_up).collect();
+        let erlang = median(measured.iter().map(|r| r.erlang_c).collect());
+        let simulated = median(measured.iter().map(|r| r.simulated).collect());
+        let within_one = measured
+            .iter()
+            .filter(|r| r.simulated.abs_diff(expected) <= 1)
+            .count();
+        eprintln!(
+            "{rate}/h: Erlang C {expected} (per interval, median {erlang}); simulated median {simulated}, {within_one}/{} intervals within ±1; hours C {:.0} sim {:.0}",
+            measured.len(),
+            report.agent_hours_erlang_c,
+            report.agent_hours_simulated
+        );
+        // The load is measured (the holding time is a sample mean), so the
+        // per-interval Erlang count may sit one off the exact one.
+        assert!(erlang.abs_diff(expected) <= 1, "{erlang} vs {expected}");
+        assert!(
+            simulated.abs_diff(expected) <= 1,
+            "{simulated} vs {expected}"
+        );
+        assert!(
+            within_one * 10 >= measured.len() * 9,
+            "{within_one}/{}",
+            measured.len()
+        );
+    }
+}
+
+#[test]
+fn stationary_erlang_a_queue_is_staffed_as_erlang_a_says() {
+    // 0.95 Erlang per agent with customers who wait 3 minutes on average:
+    // 80 % within 20 s and at most 5 % abandoning.
+    let rate = 228.0;
+    let targets = vec![Target::ServiceLevel(0.8), Target::Abandonment(0.05)];
+    let expected = theory(rate, Some(180.0), StaffingTarget::ServiceLevelAtLeast(0.8)).max(theory(
+        rate,
+        Some(180.0),
+        StaffingTarget::AbandonmentAtMost(0.05),
+    ));
+    let report = staff(&stationary(rate, Some("3m")), &options(targets)).unwrap();
+    let measured: Vec<&_> = report.intervals.iter().filter(|r| !r.warm_up).collect();
+    let erlang_a = median(measured.iter().map(|r| r.erlang_a.unwrap()).collect());
+    let simulated = median(measured.iter().map(|r| r.simulated).collect());
+    eprintln!("Erlang A {expected} (median per interval {erlang_a}); simulated median {simulated}");
+    assert!(erlang_a.abs_diff(expected) <= 1, "{erlang_a} vs {expected}");
+    assert!(
+        simulated.abs_diff(expected) <= 1,
+        "{simulated} vs {expected}"
+    );
+}
