@@ -100,8 +100,12 @@ enum Command {
         #[arg(long)]
         pool: Option<String>,
         /// Replications per iteration (2 to 1 000).
-        #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u32).range(2..=1000))]
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(2..=1000))]
         replications: u32,
+        /// One-sided confidence with which each interval must meet its
+        /// targets in the search (0.5 = the point estimate).
+        #[arg(long, default_value_t = 0.9)]
+        confidence: f64,
         /// Most search iterations.
         #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..=100))]
         max_iterations: u32,
@@ -343,6 +347,7 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             pool,
             replications,
             max_iterations,
+            confidence,
             seed,
             out,
             jobs,
@@ -369,6 +374,7 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
                     |j| j as usize,
                 ),
                 max_iterations,
+                confidence,
             };
             // Check the arguments before making a folder.
             let staffing = experiment::staff::staff(&loaded, &options)?;

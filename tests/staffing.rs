@@ -45,6 +45,7 @@ fn options(targets: Vec<Target>) -> StaffOptions {
         replications: 20,
         jobs: 2,
         max_iterations: 15,
+        confidence: 0.5,
     }
 }
 

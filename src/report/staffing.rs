@@ -33,10 +33,11 @@ pub fn table(report: &StaffingReport) -> String {
     let targets: Vec<String> = report.targets.iter().map(Target::describe).collect();
     let _ = writeln!(
         out,
-        "handoff-sim · staff · {} · pool {} · {} · {} replications",
+        "handoff-sim · staff · {} · pool {} · {} (confidence {}) · {} replications",
         report.scenario,
         report.pool,
         targets.join(", "),
+        report.confidence,
         report.replications
     );
     let _ = writeln!(
