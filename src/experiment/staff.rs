@@ -826,19 +826,19 @@ mod tests {
         };
         let t = [Target::ServiceLevel(0.8), Target::Abandonment(0.05)];
         let sl = Some(agg(0.85, 0.82, 0.88));
-        assert_eq!(
-            standing(&t, sl, Some(agg(0.02, 0.01, 0.03))),
-            Standing::Clear
-        );
-        assert_eq!(standing(&t, sl, Some(agg(0.04, 0.03, 0.06))), Standing::Met);
-        assert_eq!(
-            standing(&t, sl, Some(agg(0.06, 0.05, 0.07))),
-            Standing::Missed
-        );
-        assert_eq!(
-            standing(&t, Some(agg(0.81, 0.78, 0.84)), None),
-            Standing::Met
-        );
-        assert_eq!(standing(&t, None, None), Standing::Empty);
+        let judge = |sl, ab| standing(&t, sl, ab, 0.5);
+        assert_eq!(judge(sl, Some(agg(0.02, 0.01, 0.03))), Standing::Clear);
+        assert_eq!(judge(sl, Some(agg(0.04, 0.03, 0.06))), Standing::Met);
+        assert_eq!(judge(sl, Some(agg(0.06, 0.05, 0.07))), Standing::Missed);
+        assert_eq!(judge(Some(agg(0.81, 0.78, 0.84)), None), Standing::Met);
+        assert_eq!(judge(None, None), Standing::Empty);
+        // At 90 % confidence, 0.81 ± 0.03 (n = 10) is not enough: the mean
+        // minus 1.38 standard errors (se = 0.03 / 2.26) is 0.7917.
+        let close = Aggregate {
+            ci95: Some(0.03),
+            ..agg(0.81, 0.78, 0.84)
+        };
+        assert_eq!(standing(&t, Some(close), None, 0.9), Standing::Missed);
+        assert_eq!(standing(&t, Some(close), None, 0.5), Standing::Met);
     }
 }
