@@ -119,6 +119,43 @@ enum Command {
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
         jobs: Option<u32>,
     },
+    /// Cover a per-interval requirement (a staffing.csv from `staff`) with
+    /// the fewest agent-hours from allowed shift templates (an integer
+    /// programme), write the plan as a scenario fragment (shifts.toml), and
+    /// simulate the plan: service level per interval with 95 % intervals.
+    Schedule {
+        /// Scenario file (TOML): the centre the plan staffs.
+        scenario: PathBuf,
+        /// staffing.csv written by `handoff-sim staff`.
+        #[arg(long)]
+        requirement: PathBuf,
+        /// Which requirement to cover: simulated, erlang_c or erlang_a.
+        #[arg(long, default_value = "simulated")]
+        column: String,
+        /// Allowed shift templates (TOML: [[templates]] with starts, length,
+        /// breaks, max_count).
+        #[arg(long)]
+        shift_templates: PathBuf,
+        /// The pool to staff (required when the scenario has several).
+        #[arg(long)]
+        pool: Option<String>,
+        /// A target each interval is judged against (repeatable; default
+        /// service_level >= 0.8).
+        #[arg(long = "target", value_name = "METRIC OP VALUE")]
+        targets: Vec<String>,
+        /// Replications of the plan's simulation.
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(2..=1000))]
+        replications: u32,
+        /// Time limit for the solver, e.g. "20s".
+        #[arg(long, default_value = "20s", value_parser = humantime::parse_duration)]
+        time_limit: Duration,
+        /// Folder for outputs.
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+        /// Worker threads (default: every core).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+        jobs: Option<u32>,
+    },
     /// Join a complete set of shard files (from `--shard K/N` runs of one
     /// experiment) and write the report one machine would have written.
     Merge {
@@ -353,26 +390,11 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             jobs,
         } => {
             let loaded = load(&scenario, seed)?;
-            let targets = if targets.is_empty() {
-                vec![experiment::staff::Target::ServiceLevel(0.8)]
-            } else {
-                targets
-                    .iter()
-                    .map(|t| experiment::staff::Target::parse(t))
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|message| Error::InvalidArgument {
-                        name: "target",
-                        message,
-                    })?
-            };
             let options = experiment::staff::StaffOptions {
-                targets,
+                targets: parse_targets(&targets)?,
                 pool,
                 replications,
-                jobs: jobs.map_or_else(
-                    || std::thread::available_parallelism().map_or(1, |n| n.get()),
-                    |j| j as usize,
-                ),
+                jobs: jobs_or_cores(jobs),
                 max_iterations,
                 confidence,
             };
@@ -383,6 +405,44 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
                 Ok(report::staffing::write(dir, &staffing, &loaded)?)
             })?;
             out!("{}", report::staffing::table(&staffing));
+            outln!("\nreport: {}", path.display());
+            Ok(Finished::Ok)
+        }
+        Command::Schedule {
+            scenario,
+            requirement,
+            column,
+            shift_templates,
+            pool,
+            targets,
+            replications,
+            time_limit,
+            out,
+            jobs,
+        } => {
+            let loaded = load(&scenario, None)?;
+            let column = experiment::shift_plan::Column::parse(&column).map_err(|message| {
+                Error::InvalidArgument {
+                    name: "column",
+                    message,
+                }
+            })?;
+            let options = experiment::shift_plan::ScheduleOptions {
+                requirement,
+                column,
+                templates: shift_templates,
+                pool,
+                targets: parse_targets(&targets)?,
+                replications,
+                jobs: jobs_or_cores(jobs),
+                time_limit,
+            };
+            let planned = experiment::shift_plan::plan(&loaded, &options)?;
+            let name = format!("{}-schedule", loaded.name);
+            let path = in_run_folder(&out, &name, loaded.seed, |dir| {
+                Ok(report::staffing::write_schedule(dir, &planned, &loaded)?)
+            })?;
+            out!("{}", report::staffing::schedule_table(&planned));
             outln!("\nreport: {}", path.display());
             Ok(Finished::Ok)
         }
@@ -472,6 +532,28 @@ fn run_session(session: &Session, args: &ExperimentArgs) -> anyhow::Result<Finis
     out!("{table}");
     outln!("\nreport: {}", path.display());
     Ok(finished(&verdicts))
+}
+
+/// `--target` values, or the 80/20 default.
+fn parse_targets(targets: &[String]) -> Result<Vec<experiment::staff::Target>, Error> {
+    if targets.is_empty() {
+        return Ok(vec![experiment::staff::Target::ServiceLevel(0.8)]);
+    }
+    targets
+        .iter()
+        .map(|t| experiment::staff::Target::parse(t))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|message| Error::InvalidArgument {
+            name: "target",
+            message,
+        })
+}
+
+fn jobs_or_cores(jobs: Option<u32>) -> usize {
+    jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |j| j as usize,
+    )
 }
 
 fn validate(scenario: &std::path::Path) -> anyhow::Result<()> {

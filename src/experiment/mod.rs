@@ -31,6 +31,7 @@ pub mod metrics;
 pub mod overrides;
 pub mod session;
 pub mod shard;
+pub mod shift_plan;
 pub mod staff;
 pub mod sweep;
 pub mod thresholds;

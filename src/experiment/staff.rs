@@ -242,7 +242,7 @@ pub const METHOD: &str = "Erlang C and Erlang A per interval on the load measure
 
 /// Per interval, per replication: the pool's channels summed.
 #[derive(Debug, Clone, Copy, Default)]
-struct Cell {
+pub(crate) struct Cell {
     /// First contacts that arrived (all channels).
     first_contacts: u64,
     offered: u64,
@@ -283,7 +283,7 @@ fn cell(row: &IntervalRow, channels: &[Channel]) -> Cell {
 
 /// Runs replications `reps` of `scenario` in parallel; per replication the
 /// pool's interval cells.
-fn simulate(
+pub(crate) fn simulate(
     scenario: &Scenario,
     reps: std::ops::Range<u64>,
     channels: &[Channel],
@@ -305,12 +305,15 @@ fn simulate(
     })
 }
 
-fn intervals(scenario: &Scenario) -> usize {
+pub(crate) fn intervals(scenario: &Scenario) -> usize {
     (scenario.duration.as_secs_f64() / scenario.interval.as_secs_f64()).ceil() as usize
 }
 
 /// Pooled service level and abandonment of interval `k` over replications.
-fn achieved(runs: &[Vec<Option<Cell>>], k: usize) -> (Option<Aggregate>, Option<Aggregate>) {
+pub(crate) fn achieved(
+    runs: &[Vec<Option<Cell>>],
+    k: usize,
+) -> (Option<Aggregate>, Option<Aggregate>) {
     let obs = |num: &dyn Fn(&Cell) -> u64, den: &dyn Fn(&Cell) -> u64| {
         let o: Vec<Observation> = runs
             .iter()
@@ -331,7 +334,7 @@ fn achieved(runs: &[Vec<Option<Cell>>], k: usize) -> (Option<Aggregate>, Option<
 
 /// How an interval stands against the targets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Standing {
+pub(crate) enum Standing {
     Missed,
     Met,
     /// Every target met with its whole interval on the good side.
@@ -343,7 +346,7 @@ enum Standing {
 /// How an interval stands against the targets, where a target counts as
 /// met when the estimate clears it at one-sided `confidence` (0.5: the
 /// point estimate; 0.9: the mean minus 1.3 standard errors, Student t).
-fn standing(
+pub(crate) fn standing(
     targets: &[Target],
     sl: Option<Aggregate>,
     ab: Option<Aggregate>,
@@ -425,31 +428,34 @@ fn erlang_requirement(
     }
 }
 
-/// Finds the staffing requirement of one pool; see the module doc.
-pub fn staff(scenario: &Scenario, options: &StaffOptions) -> Result<StaffingReport> {
-    let p = match &options.pool {
+/// The pool named `name`, or the only one.
+pub(crate) fn pool_index(scenario: &Scenario, name: Option<&str>) -> Result<usize> {
+    match name {
         Some(name) => scenario
             .pools
             .iter()
-            .position(|p| &p.name == name)
+            .position(|p| p.name == name)
             .ok_or_else(|| Error::InvalidArgument {
                 name: "pool",
                 message: format!(
                     "no pool named `{name}`; the scenario has: {}",
                     pool_names(scenario)
                 ),
-            })?,
-        None if scenario.pools.len() == 1 => 0,
-        None => {
-            return Err(Error::InvalidArgument {
-                name: "pool",
-                message: format!(
-                    "the scenario has several pools; name one with --pool ({})",
-                    pool_names(scenario)
-                ),
-            });
-        }
-    };
+            }),
+        None if scenario.pools.len() == 1 => Ok(0),
+        None => Err(Error::InvalidArgument {
+            name: "pool",
+            message: format!(
+                "the scenario has several pools; name one with --pool ({})",
+                pool_names(scenario)
+            ),
+        }),
+    }
+}
+
+/// Finds the staffing requirement of one pool; see the module doc.
+pub fn staff(scenario: &Scenario, options: &StaffOptions) -> Result<StaffingReport> {
+    let p = pool_index(scenario, options.pool.as_deref())?;
     if !(0.5..1.0).contains(&options.confidence) {
         return Err(Error::InvalidArgument {
             name: "confidence",
@@ -717,7 +723,7 @@ pub fn staff(scenario: &Scenario, options: &StaffOptions) -> Result<StaffingRepo
     })
 }
 
-fn pool_names(scenario: &Scenario) -> String {
+pub(crate) fn pool_names(scenario: &Scenario) -> String {
     scenario
         .pools
         .iter()

@@ -9,6 +9,7 @@ use super::charts::{self, SweepSeries};
 use super::html::{STYLE, escape, figure};
 use super::write_atomic;
 use crate::error::Result;
+use crate::experiment::shift_plan::{self, ScheduleReport};
 use crate::experiment::staff::{self, Achieved, StaffingReport, Target};
 use crate::scenario::Scenario;
 
@@ -262,6 +263,173 @@ pub fn write(dir: &Path, report: &StaffingReport, scenario: &Scenario) -> Result
         "<h2>Per interval</h2>\n<pre>{}</pre>\n<h2>Scenario</h2>\n<pre>{}</pre>\n</body></html>\n",
         escape(&table(report)),
         escape(&scenario.source)
+    );
+    write_atomic(&html, page.as_bytes())?;
+    Ok(html)
+}
+
+/// The printed table of `schedule`.
+pub fn schedule_table(report: &ScheduleReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "handoff-sim · schedule · {} · pool {} · requirement {} ({:?})",
+        report.scenario,
+        report.pool,
+        report.requirement.display(),
+        report.column
+    );
+    let _ = writeln!(
+        out,
+        "\nplan: {:.1} agent-hours (paid, breaks included) · LP relaxation bound {:.1} · gap {:.2} % · {}",
+        report.agent_hours,
+        report.lp_bound_hours,
+        report.gap * 100.0,
+        report.method
+    );
+    let _ = writeln!(
+        out,
+        "\n{:<10} {:>8} {:>9}  {:<24} {:<24}",
+        "interval", "required", "scheduled", "service level (95 % CI)", "abandonment"
+    );
+    for row in &report.intervals {
+        if row.required == 0 && row.scheduled == 0 && row.service_level.is_none() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "{:<10} {:>8} {:>9}  {:<24} {:<24}",
+            row.label,
+            row.required,
+            row.scheduled,
+            pct(row.service_level),
+            pct(row.abandonment)
+        );
+    }
+    let targets: Vec<String> = report.targets.iter().map(Target::describe).collect();
+    let _ = writeln!(
+        out,
+        "\nsimulated on {} fresh replications: {}/{} staffed intervals meet {} ({:.0} %)",
+        report.replications,
+        report.meets.met,
+        report.meets.intervals,
+        targets.join(", "),
+        report.meets.share() * 100.0
+    );
+    out
+}
+
+/// Writes `schedule`'s outputs into `dir`; returns the HTML page's path.
+pub fn write_schedule(dir: &Path, report: &ScheduleReport, scenario: &Scenario) -> Result<PathBuf> {
+    write_atomic(&dir.join("shifts.toml"), report.fragment.as_bytes())?;
+    write_atomic(
+        &dir.join("schedule.csv"),
+        shift_plan::csv(report).as_bytes(),
+    )?;
+    let mut json = serde_json::to_string_pretty(report).expect("a schedule report serialises");
+    json.push('\n');
+    write_atomic(&dir.join("schedule.json"), json.as_bytes())?;
+    write_atomic(&dir.join("scenario.toml"), scenario.source.as_bytes())?;
+    let labels: Vec<String> = report.intervals.iter().map(|r| r.label.clone()).collect();
+    let flat = |name: &str, values: Vec<f64>| -> SweepSeries {
+        (
+            name.to_string(),
+            values
+                .into_iter()
+                .enumerate()
+                .map(|(k, v)| (k as f64, v, v, v))
+                .collect(),
+        )
+    };
+    let cover = charts::sweep_chart(
+        dir,
+        "schedule_coverage",
+        &format!("Required and scheduled agents, pool {}", report.pool),
+        "interval",
+        "agents",
+        Some(&labels),
+        &[
+            flat(
+                "required",
+                report
+                    .intervals
+                    .iter()
+                    .map(|r| f64::from(r.required))
+                    .collect(),
+            ),
+            flat(
+                "scheduled (on duty, not on break)",
+                report
+                    .intervals
+                    .iter()
+                    .map(|r| f64::from(r.scheduled))
+                    .collect(),
+            ),
+        ],
+    )?;
+    let mut series: Vec<SweepSeries> = vec![(
+        "service level with the plan".to_string(),
+        report
+            .intervals
+            .iter()
+            .enumerate()
+            .filter_map(|(k, r)| {
+                let a = r.service_level?;
+                let [lo, hi] = a.ci95_range.unwrap_or([a.value, a.value]);
+                Some((k as f64, a.value * 100.0, lo * 100.0, hi * 100.0))
+            })
+            .collect(),
+    )];
+    if let Some(Target::ServiceLevel(t)) = report
+        .targets
+        .iter()
+        .find(|t| matches!(t, Target::ServiceLevel(_)))
+    {
+        series.push(flat(
+            "target",
+            report.intervals.iter().map(|_| t * 100.0).collect(),
+        ));
+    }
+    let level = charts::sweep_chart(
+        dir,
+        "schedule_service_level",
+        "Service level per interval with the shift plan (fresh seeds, 95 % CI)",
+        "interval",
+        "service level (%)",
+        Some(&labels),
+        &series,
+    )?;
+    let charts_out = [cover, level];
+    for chart in &charts_out {
+        write_atomic(
+            &dir.join(format!("{}.svg", chart.name)),
+            chart.svg.as_bytes(),
+        )?;
+    }
+    let html = dir.join("schedule.html");
+    let mut page = String::new();
+    let _ = write!(
+        page,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>handoff-sim · schedule · {name}</title><style>{STYLE}</style></head><body>\n\
+         <h1>handoff-sim · schedule · {name} · pool {pool}</h1>\n<p>Plan: <b>{hours:.1}</b> agent-hours; LP relaxation bound {bound:.1} (gap {gap:.2} %, {method}). Simulated on {reps} fresh replications: {met}/{of} staffed intervals meet the targets. Shift plan: <a href=\"shifts.toml\">shifts.toml</a>; data: <a href=\"schedule.csv\">schedule.csv</a>, <a href=\"schedule.json\">schedule.json</a>.</p>\n",
+        name = escape(&report.scenario),
+        pool = escape(&report.pool),
+        hours = report.agent_hours,
+        bound = report.lp_bound_hours,
+        gap = report.gap * 100.0,
+        method = escape(&report.method),
+        reps = report.replications,
+        met = report.meets.met,
+        of = report.meets.intervals,
+    );
+    for chart in &charts_out {
+        page.push_str(&figure(chart));
+    }
+    let _ = write!(
+        page,
+        "<h2>Shift plan</h2>\n<pre>{}</pre>\n<h2>Per interval</h2>\n<pre>{}</pre>\n</body></html>\n",
+        escape(&report.fragment),
+        escape(&schedule_table(report))
     );
     write_atomic(&html, page.as_bytes())?;
     Ok(html)
