@@ -97,6 +97,11 @@ impl Target {
         let [metric, op, value] = parts.as_slice() else {
             return Err(format!("`{text}`: {help}"));
         };
+        let make: fn(f64) -> Target = match (*metric, *op) {
+            ("service_level", ">=") => Target::ServiceLevel,
+            ("abandonment", "<=") => Target::Abandonment,
+            _ => return Err(format!("`{text}`: {help}")),
+        };
         let value: f64 = value
             .parse()
             .map_err(|_| format!("`{text}`: `{value}` is not a number; {help}"))?;
@@ -105,11 +110,7 @@ impl Target {
                 "`{text}`: the share must be in (0, 1], got {value}"
             ));
         }
-        match (*metric, *op) {
-            ("service_level", ">=") => Ok(Target::ServiceLevel(value)),
-            ("abandonment", "<=") => Ok(Target::Abandonment(value)),
-            _ => Err(format!("`{text}`: {help}")),
-        }
+        Ok(make(value))
     }
 
     pub fn describe(&self) -> String {
