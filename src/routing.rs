@@ -53,6 +53,9 @@ struct Agent {
     on_duty: bool,
     /// When the agent last became idle (free of every contact, or on duty).
     idle_since: f64,
+    /// Off duty because its shift ended (not a break or off-phone time):
+    /// the contacts it still finishes are overtime.
+    after_shift: bool,
 }
 
 impl Agent {
@@ -281,6 +284,7 @@ impl Router {
                     chats: 0,
                     on_duty: true,
                     idle_since: 0.0,
+                    after_shift: false,
                 });
                 let id = agents.len() - 1;
                 available.insert(agents[id].key(id, scenario.select));
@@ -357,7 +361,15 @@ impl Router {
     /// new contact and finishes those it holds (the caller hands them back
     /// first under `shift_end = "hand_back"`). On duty it takes the queued
     /// contacts it can at once: they are returned.
-    pub fn set_duty(&mut self, now: f64, agent: AgentId, on: bool) -> Vec<Assignment> {
+    /// `shift_end`: going off duty ends a shift (the time still spent on
+    /// contacts is overtime), rather than starting a break or off-phone time.
+    pub fn set_duty(
+        &mut self,
+        now: f64,
+        agent: AgentId,
+        on: bool,
+        shift_end: bool,
+    ) -> Vec<Assignment> {
         let select = self.select;
         let a = &mut self.agents[agent];
         if a.on_duty == on {
@@ -373,20 +385,22 @@ impl Router {
         let busy = a.load() > 0;
         if on {
             pool.on_duty += 1;
-            if busy {
-                pool.overtime_agents -= 1;
-            } else {
+            if !busy {
                 pool.present += 1;
+            } else if a.after_shift {
+                pool.overtime_agents -= 1;
             }
+            a.after_shift = false;
             if !a.on_voice && a.chats < pool.chat_concurrency {
                 pool.available.insert(a.key(agent, select));
             }
         } else {
             pool.on_duty -= 1;
-            if busy {
-                pool.overtime_agents += 1;
-            } else {
+            a.after_shift = shift_end;
+            if !busy {
                 pool.present -= 1;
+            } else if shift_end {
+                pool.overtime_agents += 1;
             }
         }
         let sign = if on { 1.0 } else { -1.0 };
@@ -848,8 +862,9 @@ impl Router {
             a.idle_since = now;
             pool.busy_agents -= 1;
             if !a.on_duty {
-                // Overtime over: the agent leaves.
-                pool.overtime_agents -= 1;
+                // The last contact is done: the agent leaves (its overtime
+                // ends if its shift had).
+                pool.overtime_agents -= u32::from(a.after_shift);
                 pool.present -= 1;
             }
         }
@@ -1243,7 +1258,7 @@ skill = "billing"
                         }
                         Op::Duty(agent, on, back) => {
                             on_duty[agent] = on;
-                            let mut assigned = r.set_duty(now, agent, on);
+                            let mut assigned = r.set_duty(now, agent, on, back);
                             if !on && back {
                                 let mine: Vec<(ConversationId, Channel)> = held.iter()
                                     .filter(|(_, (a, _))| *a == agent)

@@ -1032,8 +1032,9 @@ pub struct PoolSummary {
     /// Agent-hours present in the measured window: on duty, or finishing a
     /// contact after going off duty (the occupancy denominator).
     pub staffed_hours: f64,
-    /// Of those, hours spent finishing contacts after a shift, break or
-    /// off-phone period began (`shift_end = "finish_contact"`).
+    /// Of those, hours spent finishing contacts after a shift ended
+    /// (`shift_end = "finish_contact"`). Contacts finished after a break or
+    /// off-phone time began are not overtime: the break just starts late.
     pub overtime_hours: f64,
     /// Contacts returned to the queue at a shift end (`shift_end = "hand_back"`).
     pub handed_back: u64,

@@ -680,6 +680,13 @@ pub fn summary_table(summary: &Summary) -> String {
             p.agents_engaged * 100.0,
             p.mean_concurrency
         );
+        if p.overtime_hours > 0.0 || p.handed_back > 0 {
+            let _ = writeln!(
+                out,
+                "  {:<20} staffed {:.1} agent-hours, of which overtime {:.1} h (finishing contacts after the shift ended); handed back at shift end: {}",
+                "", p.staffed_hours, p.overtime_hours, p.handed_back
+            );
+        }
     }
     if let Some(reason) = summary.pools.iter().find_map(|p| p.occupancy.ci_withheld) {
         let _ = writeln!(out, "  no ± on occupancy: {reason}");

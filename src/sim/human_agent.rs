@@ -82,6 +82,7 @@ impl HumanAgent {
         router.do_send(Duty {
             agent: self.id,
             on: self.on_duty,
+            shift_end: !self.on_duty && period.ends_shift,
         });
         if !self.on_duty {
             let hand_back = period.ends_shift

@@ -112,6 +112,8 @@ pub struct Assign {
 pub struct Duty {
     pub agent: AgentId,
     pub on: bool,
+    /// Going off duty ends a shift (not a break or off-phone time).
+    pub shift_end: bool,
 }
 
 /// Human agent → router: at its shift end (`shift_end = "hand_back"`) the

@@ -128,7 +128,9 @@ impl Handler<Duty> for RouterActor {
 
     fn handle(&mut self, duty: Duty, _: &mut Context<Self>) {
         let now = self.clock.now();
-        let next = self.router.set_duty(now, duty.agent, duty.on);
+        let next = self
+            .router
+            .set_duty(now, duty.agent, duty.on, duty.shift_end);
         self.connect_all(next);
     }
 }
