@@ -13,6 +13,20 @@ use crate::experiment::shift_plan::{self, ScheduleReport};
 use crate::experiment::staff::{self, Achieved, StaffingReport, Target};
 use crate::scenario::Scenario;
 
+/// Interval labels for a chart axis: the time of day alone when every
+/// interval falls on the same weekday ("08:30" rather than "mon 08:30").
+fn axis_labels<'a>(labels: impl Iterator<Item = &'a str> + Clone) -> Vec<String> {
+    let day = |l: &'a str| l.split_once(' ').map(|(d, _)| d);
+    let first = labels.clone().next().and_then(day);
+    let same_day = labels.clone().all(|l| day(l) == first);
+    labels
+        .map(|l| match (same_day, l.split_once(' ')) {
+            (true, Some((_, time))) => time.to_string(),
+            _ => l.to_string(),
+        })
+        .collect()
+}
+
 fn pct(a: Option<Achieved>) -> String {
     match a {
         Some(a) => match a.ci95_range {
@@ -121,7 +135,7 @@ pub fn write(dir: &Path, report: &StaffingReport, scenario: &Scenario) -> Result
     json.push('\n');
     write_atomic(&dir.join("staffing.json"), json.as_bytes())?;
     write_atomic(&dir.join("scenario.toml"), scenario.source.as_bytes())?;
-    let labels: Vec<String> = report.intervals.iter().map(|r| r.label.clone()).collect();
+    let labels = axis_labels(report.intervals.iter().map(|r| r.label.as_str()));
     let x = |k: usize| k as f64;
     let flat = |name: &str, values: Vec<Option<f64>>| -> SweepSeries {
         (
@@ -330,7 +344,7 @@ pub fn write_schedule(dir: &Path, report: &ScheduleReport, scenario: &Scenario) 
     json.push('\n');
     write_atomic(&dir.join("schedule.json"), json.as_bytes())?;
     write_atomic(&dir.join("scenario.toml"), scenario.source.as_bytes())?;
-    let labels: Vec<String> = report.intervals.iter().map(|r| r.label.clone()).collect();
+    let labels = axis_labels(report.intervals.iter().map(|r| r.label.as_str()));
     let flat = |name: &str, values: Vec<f64>| -> SweepSeries {
         (
             name.to_string(),
