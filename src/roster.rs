@@ -17,9 +17,10 @@
 //! - **absence**: with probability `absence` an agent does not show up for a
 //!   whole day's duty (the day its shift starts; for head-count vectors, the
 //!   calendar day);
-//! - **unplanned off-phone time**: in every clock hour the agent is on duty it
-//!   is off the phone for `unplanned_off_phone` at a uniformly drawn moment
-//!   (coaching, system trouble, a quick personal need).
+//! - **unplanned off-phone time**: in every hour of the run (counted from its
+//!   start) the agent is on duty it is off the phone for
+//!   `unplanned_off_phone` at a uniformly drawn moment (coaching, system
+//!   trouble, a quick personal need).
 //!
 //! Breaks and off-phone time always let the agent finish the contacts in
 //! hand first (they take no new contact in the meantime and resume at the

@@ -209,8 +209,12 @@ pub struct Router {
     queues: Vec<VecDeque<Entry>>,
     /// Live (not abandoned) entries per queue.
     live: Vec<usize>,
-    /// Contact slots per (skill, channel): Σ agents × slots over serving pools.
+    /// Contact slots per (skill, channel) of the agents on duty: Σ agents ×
+    /// slots over serving pools.
     slots: Vec<f64>,
+    /// The same for agents on shift (on duty, or on a break or off-phone
+    /// time within their shift): with none, the centre is closed.
+    shift_slots: Vec<f64>,
     /// Conversations waiting now and their queue (abandoned ones are removed
     /// here at once and skipped lazily in the deque).
     waiting: BTreeMap<ConversationId, usize>,
@@ -337,6 +341,7 @@ impl Router {
             agents,
             queues: vec![VecDeque::new(); queues],
             live: vec![0; queues],
+            shift_slots: slots.clone(),
             slots,
             waiting: BTreeMap::new(),
             measure_from,
@@ -378,6 +383,7 @@ impl Router {
         let pool = &mut self.pools[a.pool];
         Self::integrate(pool, now, self.measure_from, self.interval);
         pool.available.remove(&a.key(agent, select));
+        let was_on_shift = a.on_duty || !a.after_shift;
         a.on_duty = on;
         if a.load() == 0 {
             a.idle_since = now;
@@ -403,11 +409,18 @@ impl Router {
                 pool.overtime_agents += 1;
             }
         }
+        let is_on_shift = a.on_duty || !a.after_shift;
         let sign = if on { 1.0 } else { -1.0 };
+        let shift_sign = match (was_on_shift, is_on_shift) {
+            (false, true) => 1.0,
+            (true, false) => -1.0,
+            _ => 0.0,
+        };
         for &skill in &pool.skills {
             for &channel in &pool.channels {
-                self.slots[skill * 2 + channel.index()] +=
-                    sign * Self::slots_per_agent(pool, channel);
+                let per_agent = Self::slots_per_agent(pool, channel);
+                self.slots[skill * 2 + channel.index()] += sign * per_agent;
+                self.shift_slots[skill * 2 + channel.index()] += shift_sign * per_agent;
             }
         }
         if on {
@@ -613,8 +626,10 @@ impl Router {
             self.take(now, agent, channel);
             return Routed::Assigned(agent);
         }
+        // Closed: nobody who could take it is on shift (agents on a break
+        // or off the phone are coming back).
         if self.when_closed == WhenClosed::ClosedMessage
-            && self.slots[skill * 2 + channel.index()] <= 0.0
+            && self.shift_slots[skill * 2 + channel.index()] <= 0.0
         {
             return Routed::Closed;
         }
@@ -1176,6 +1191,35 @@ skill = "billing"
         assert_eq!(r.arrive(0.0, 1, Channel::Voice, 0, 0), Routed::Assigned(0));
         assert_eq!(r.arrive(0.0, 2, Channel::Voice, 0, 0), Routed::Assigned(1));
         assert_eq!(r.pool_of(1), 1);
+    }
+
+    #[test]
+    fn the_centre_is_closed_only_when_nobody_is_on_shift() {
+        let mut s = scenario("[[agents]]\nname = \"a\"\ncount = 1\nskills = [\"billing\"]\n");
+        s.handoff.when_closed = WhenClosed::ClosedMessage;
+        let mut r = Router::new(&s, 0.0);
+        // On a break: contacts wait for the agent to come back.
+        r.set_duty(0.0, 0, false, false);
+        assert_eq!(r.arrive(1.0, 1, Channel::Voice, 0, 0), Routed::Queued);
+        let back = r.set_duty(2.0, 0, true, false);
+        assert_eq!(back.len(), 1);
+        assert_eq!((back[0].conversation, back[0].since), (1, 1.0));
+        // The shift ends while the agent holds the call: closed for new
+        // contacts, and the call in hand is overtime until released.
+        r.set_duty(3.0, 0, false, true);
+        assert_eq!(r.arrive(4.0, 2, Channel::Voice, 0, 0), Routed::Closed);
+        assert!(r.release(5.0, 0, Channel::Voice).is_empty());
+        let occupancy = r.occupancy(6.0);
+        assert!(
+            (occupancy[0].overtime_seconds - 2.0).abs() < 1e-9,
+            "{occupancy:?}"
+        );
+        // Present: 0–2 on a break and idle (not present), 2–5 on duty, then
+        // finishing the call.
+        assert!(
+            (occupancy[0].staffed_seconds - 3.0).abs() < 1e-9,
+            "{occupancy:?}"
+        );
     }
 
     #[test]

@@ -185,6 +185,8 @@ pub struct IntervalStaffing {
     /// With the Erlang C requirement, on the same fresh seeds.
     pub erlang_c_service_level: Option<Achieved>,
     pub erlang_c_abandonment: Option<Achieved>,
+    /// With the Erlang A requirement (when customers have patience).
+    pub erlang_a_service_level: Option<Achieved>,
 }
 
 /// One iteration of the search.
@@ -235,6 +237,8 @@ pub struct StaffingReport {
     /// On fresh seeds: intervals meeting the targets with each staffing.
     pub meets_simulated: Meets,
     pub meets_erlang_c: Meets,
+    /// `None` without customer patience (no Erlang A figure).
+    pub meets_erlang_a: Option<Meets>,
     /// The method, for the report.
     pub method: &'static str,
 }
@@ -655,27 +659,37 @@ pub fn staff(scenario: &Scenario, options: &StaffOptions) -> Result<StaffingRepo
         }
     }
 
-    // 4. Verification on fresh seeds, never used above, for the simulated
-    // and the Erlang C staffing.
+    // 4. Verification on fresh seeds, never used above, for the simulated,
+    // the Erlang C and the Erlang A staffing.
     let fresh = next_seed..next_seed + reps;
     set_staffing(&mut staffed, p, &counts, interval);
     let verify = simulate(&staffed, fresh.clone(), &channels, options.jobs)?;
     let mut erlang_staffed = scenario.clone();
     set_staffing(&mut erlang_staffed, p, &erlang_c, interval);
-    let verify_c = simulate(&erlang_staffed, fresh, &channels, options.jobs)?;
+    let verify_c = simulate(&erlang_staffed, fresh.clone(), &channels, options.jobs)?;
+    let verify_a = match patience {
+        Some(_) => {
+            set_staffing(&mut erlang_staffed, p, &erlang_a, interval);
+            Some(simulate(&erlang_staffed, fresh, &channels, options.jobs)?)
+        }
+        None => None,
+    };
     let mut meets_simulated = Meets {
         met: 0,
         intervals: 0,
     };
     let mut meets_erlang_c = meets_simulated;
+    let mut meets_erlang_a = meets_simulated;
     let rows: Vec<IntervalStaffing> = (0..n)
         .map(|k| {
             let (sl, ab) = achieved(&verify, k);
             let (sl_c, ab_c) = achieved(&verify_c, k);
+            let (sl_a, ab_a) = verify_a.as_ref().map_or((None, None), |v| achieved(v, k));
             if !in_warm_up(k) {
                 for (count, (s, a), meets) in [
                     (counts[k], (sl, ab), &mut meets_simulated),
                     (erlang_c[k], (sl_c, ab_c), &mut meets_erlang_c),
+                    (erlang_a[k], (sl_a, ab_a), &mut meets_erlang_a),
                 ] {
                     // Verification judges the point estimate: does the staffing
                     // meet the target on seeds it never saw?
@@ -700,6 +714,7 @@ pub fn staff(scenario: &Scenario, options: &StaffOptions) -> Result<StaffingRepo
                 abandonment: ab.map(Achieved::from),
                 erlang_c_service_level: sl_c.map(Achieved::from),
                 erlang_c_abandonment: ab_c.map(Achieved::from),
+                erlang_a_service_level: sl_a.map(Achieved::from),
             }
         })
         .collect();
@@ -720,6 +735,7 @@ pub fn staff(scenario: &Scenario, options: &StaffOptions) -> Result<StaffingRepo
         robustness_rounds: robustness,
         meets_simulated,
         meets_erlang_c,
+        meets_erlang_a: patience.map(|_| meets_erlang_a),
         method: METHOD,
     })
 }
@@ -750,7 +766,7 @@ fn set_staffing(scenario: &mut Scenario, p: usize, counts: &[u32], interval: f64
 /// `staffing.csv`: one row per interval.
 pub fn csv(report: &StaffingReport) -> String {
     let mut out = String::from(
-        "interval_start_s,interval,offered,holding_s,erlang_c,erlang_a,simulated,warm_up,service_level,service_level_low,service_level_high,abandonment,abandonment_low,abandonment_high,erlang_c_service_level,erlang_c_service_level_low,erlang_c_service_level_high\n",
+        "interval_start_s,interval,offered,holding_s,erlang_c,erlang_a,simulated,warm_up,service_level,service_level_low,service_level_high,abandonment,abandonment_low,abandonment_high,erlang_c_service_level,erlang_c_service_level_low,erlang_c_service_level_high,erlang_a_service_level,erlang_a_service_level_low,erlang_a_service_level_high\n",
     );
     let num = |x: Option<f64>| x.map(|v| format!("{v:.4}")).unwrap_or_default();
     let est = |a: Option<Achieved>| {
@@ -763,7 +779,7 @@ pub fn csv(report: &StaffingReport) -> String {
     };
     for row in &report.intervals {
         out.push_str(&format!(
-            "{},{},{:.2},{},{},{},{},{},{},{},{}\n",
+            "{},{},{:.2},{},{},{},{},{},{},{},{},{}\n",
             row.start_s,
             row.label,
             row.offered,
@@ -775,6 +791,7 @@ pub fn csv(report: &StaffingReport) -> String {
             est(row.service_level),
             est(row.abandonment),
             est(row.erlang_c_service_level),
+            est(row.erlang_a_service_level),
         ));
     }
     out

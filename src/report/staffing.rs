@@ -96,13 +96,19 @@ pub fn table(report: &StaffingReport) -> String {
     );
     let _ = writeln!(
         out,
-        "intervals meeting the targets on fresh seeds: simulated {}/{} ({:.0} %), Erlang C {}/{} ({:.0} %)",
+        "intervals meeting the targets on fresh seeds: simulated {}/{} ({:.0} %), Erlang C {}/{} ({:.0} %){}",
         report.meets_simulated.met,
         report.meets_simulated.intervals,
         report.meets_simulated.share() * 100.0,
         report.meets_erlang_c.met,
         report.meets_erlang_c.intervals,
-        report.meets_erlang_c.share() * 100.0
+        report.meets_erlang_c.share() * 100.0,
+        report.meets_erlang_a.map_or(String::new(), |m| format!(
+            ", Erlang A {}/{} ({:.0} %)",
+            m.met,
+            m.intervals,
+            m.share() * 100.0
+        ))
     );
     let _ = writeln!(
         out,
@@ -206,6 +212,9 @@ pub fn write(dir: &Path, report: &StaffingReport, scenario: &Scenario) -> Result
         with_ci("simulated staffing", &|r| r.service_level),
         with_ci("Erlang C staffing", &|r| r.erlang_c_service_level),
     ];
+    if report.meets_erlang_a.is_some() {
+        achieved.push(with_ci("Erlang A staffing", &|r| r.erlang_a_service_level));
+    }
     if let Some(Target::ServiceLevel(t)) = report
         .targets
         .iter()

@@ -742,7 +742,7 @@ pub fn validate(raw: RawScenario, source: &str, file: &Path) -> Result<Scenario,
     if total_agents == 0 {
         return Err(invalid(
             "agents",
-            "every pool has count = 0 but arrivals.rate_per_hour > 0: at least one agent is required",
+            "every pool has no agents but contacts arrive: at least one agent is required",
         ));
     }
 
@@ -779,10 +779,23 @@ pub fn validate(raw: RawScenario, source: &str, file: &Path) -> Result<Scenario,
             ));
         }
         for channel in Channel::ALL {
+            // A forecast with a channel column may bring either channel in
+            // some interval, whatever `[channels]` says.
+            let forecast_share = |c: Channel| {
+                arrivals.chat_share.iter().flatten().any(|&s| match c {
+                    Channel::Chat => s > 0.0,
+                    Channel::Voice => s < 1.0,
+                })
+            };
             let share = if channel == Channel::Chat {
                 chat_share
             } else {
                 1.0 - chat_share
+            };
+            let share = if forecast_share(channel) {
+                share.max(1.0)
+            } else {
+                share
             };
             if share > 0.0 && intent.share > 0.0 && arrivals.base_rate > 0.0 && !served_by(channel)
             {
@@ -830,7 +843,11 @@ pub fn validate(raw: RawScenario, source: &str, file: &Path) -> Result<Scenario,
     let expected = process.expected_count(duration);
     if expected > MAX_EXPECTED_ARRIVALS {
         return Err(invalid(
-            "arrivals.rate_per_hour",
+            if raw.arrivals.forecast_file.is_some() {
+                "arrivals.forecast_file"
+            } else {
+                "arrivals.rate_per_hour"
+            },
             format!(
                 "the run would expect {expected:.0} arrivals; at most {MAX_EXPECTED_ARRIVALS:.0} are allowed (shorten simulation.duration or lower the rate)"
             ),
@@ -1056,6 +1073,9 @@ fn validate_staffing(i: usize, pool: &RawPool, interval: Duration) -> Result<Sta
                 ));
             }
             end_s - start_s
+        } else if end_s == start_s && shift.overnight {
+            // Round the clock: from the start to the same time next day.
+            crate::roster::DAY
         } else if end_s == start_s {
             return Err(invalid(
                 key("end"),
@@ -1107,7 +1127,7 @@ fn validate_staffing(i: usize, pool: &RawPool, interval: Duration) -> Result<Sta
             let length = positive_duration(&key("length"), brk.length)?.as_secs_f64();
             // Offset from the shift start, past midnight for overnight shifts.
             let offset = (at - start_s).rem_euclid(crate::roster::DAY);
-            if offset + length > length_s || offset == 0.0 {
+            if offset + length > length_s {
                 return Err(invalid(
                     key("at"),
                     format!(

@@ -137,7 +137,7 @@ fn assemble(
                 in_pool[pool] += 1;
                 let agent = human_agent::HumanAgent::new(id, pool, Arc::clone(&shared), periods);
                 if !agent.on_duty {
-                    router.set_duty(0.0, id, false, false);
+                    router.set_duty(0.0, id, false, true);
                 }
                 agent.start()
             })
