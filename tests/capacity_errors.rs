@@ -275,3 +275,45 @@ fn staff_rejects_bad_targets_and_pools_before_writing() {
     expect_bad_input(bad_pool, &["nobody", "pool"]);
     let _ = Path::new("");
 }
+
+fn with_head_count_file(column: &str) -> String {
+    SCENARIO.replace(
+        "skills = [\"general\"]\n\n[[agents.shifts]]\nstart = \"08:00\"\nend = \"16:00\"\ncount = 10\nbreaks = [{ at = \"12:00\", length = \"30m\" }]\n",
+        &format!("skills = [\"general\"]\nstaffing_file = \"staffing.csv\"\nstaffing_column = \"{column}\"\n"),
+    )
+}
+
+#[test]
+fn head_counts_from_a_staffing_csv() {
+    // The staffing.csv of `staff` staffs a pool directly.
+    let ok = run(
+        &with_head_count_file("simulated"),
+        FORECAST,
+        &[("staffing.csv", &requirement())],
+        &["run", "{dir}/plan.toml"],
+    );
+    assert_eq!(ok.code, Some(0), "{}", ok.stderr);
+    let gap = requirement().replace("3600,x,0\n", "");
+    expect_bad_input(
+        run(
+            &with_head_count_file("simulated"),
+            FORECAST,
+            &[("staffing.csv", &gap)],
+            &["run", "{dir}/plan.toml"],
+        ),
+        &[
+            "staffing.csv:4",
+            "interval_start_s",
+            "agents[0].staffing_file",
+        ],
+    );
+    expect_bad_input(
+        run(
+            &with_head_count_file("agents"),
+            FORECAST,
+            &[("staffing.csv", &requirement())],
+            &["run", "{dir}/plan.toml"],
+        ),
+        &["staffing.csv:1", "`agents`", "missing column"],
+    );
+}

@@ -415,6 +415,13 @@ struct RawPool {
     staffing: Option<Vec<u32>>,
     #[serde(default)]
     staffing_interval: Option<HumanDuration>,
+    /// Head counts per interval from a CSV file (relative to the scenario):
+    /// `interval_start_s` and the `staffing_column` (e.g. a staffing.csv
+    /// from `handoff-sim staff`, column `simulated`).
+    #[serde(default)]
+    staffing_file: Option<String>,
+    #[serde(default)]
+    staffing_column: Option<String>,
     #[serde(default)]
     absence: f64,
     #[serde(default)]
@@ -656,7 +663,7 @@ pub fn validate(raw: RawScenario, source: &str, file: &Path) -> Result<Scenario,
                 r#"must list "chat", "voice" or both"#,
             ));
         }
-        let staffing = validate_staffing(i, pool, interval)?;
+        let staffing = validate_staffing(i, pool, interval, file)?;
         let count = staffing.agents();
         total_agents += u64::from(count);
         let absence = probability(key("absence"), pool.absence)?;
@@ -988,6 +995,73 @@ fn validate_experiment(raw: &RawScenario, source: &str) -> Result<Experiment, In
     })
 }
 
+/// Head counts per interval from a CSV file with `interval_start_s` (from
+/// 0, equally spaced) and `column`. Errors name the file, line and column.
+fn read_head_counts(path: &Path, column: &str) -> Result<(f64, Vec<u32>), String> {
+    let at = |line: usize, col: &str, message: String| {
+        format!("{}:{line}: `{col}`: {message}", path.display())
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read the head counts: {e}", path.display()))?;
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| format!("{}:1: not a CSV header: {e}", path.display()))?
+        .clone();
+    let find = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim() == name)
+            .ok_or_else(|| at(1, name, "missing column".into()))
+    };
+    let (start_col, count_col) = (find("interval_start_s")?, find(column)?);
+    let mut starts = Vec::new();
+    let mut counts = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let record = record.map_err(|e| format!("{}:{line}: {e}", path.display()))?;
+        let start: f64 = record
+            .get(start_col)
+            .and_then(|v| v.trim().parse().ok())
+            .filter(|s: &f64| s.is_finite())
+            .ok_or_else(|| {
+                at(
+                    line,
+                    "interval_start_s",
+                    "must be seconds from the start".into(),
+                )
+            })?;
+        let count: u32 = record
+            .get(count_col)
+            .and_then(|v| v.trim().parse().ok())
+            .ok_or_else(|| at(line, column, "must be a whole number of agents ≥ 0".into()))?;
+        starts.push((start, line));
+        counts.push(count);
+    }
+    let (Some(&(first, _)), Some(&(second, _))) = (starts.first(), starts.get(1)) else {
+        return Err(format!("{}: needs at least two intervals", path.display()));
+    };
+    if first != 0.0 {
+        return Err(at(
+            2,
+            "interval_start_s",
+            "the first interval must start at 0".into(),
+        ));
+    }
+    let width = second - first;
+    for pair in starts.windows(2) {
+        let ((a, _), (b, line)) = (pair[0], pair[1]);
+        if width <= 0.0 || (b - a - width).abs() > 1e-6 {
+            return Err(at(
+                line,
+                "interval_start_s",
+                format!("intervals must be equally spaced ({width} s), with no gap or overlap"),
+            ));
+        }
+    }
+    Ok((width, counts))
+}
+
 /// `HH:MM` (or `HH:MM:SS`) as seconds after midnight; `24:00` only where
 /// `allow_midnight_end`.
 fn time_of_day(key: String, text: &str, allow_midnight_end: bool) -> Result<f64, Invalid> {
@@ -1008,18 +1082,40 @@ fn time_of_day(key: String, text: &str, allow_midnight_end: bool) -> Result<f64,
 }
 
 /// A pool's staffing: exactly one of `count`, `shifts` and `staffing`.
-fn validate_staffing(i: usize, pool: &RawPool, interval: Duration) -> Result<Staffing, Invalid> {
+fn validate_staffing(
+    i: usize,
+    pool: &RawPool,
+    interval: Duration,
+    scenario_file: &Path,
+) -> Result<Staffing, Invalid> {
     let key = |field: &str| format!("agents[{i}].{field}");
     let given = [
         pool.count.is_some(),
         pool.shifts.is_some(),
         pool.staffing.is_some(),
+        pool.staffing_file.is_some(),
     ];
     if given.iter().filter(|g| **g).count() != 1 {
         return Err(invalid(
             key("count"),
-            "give exactly one of `count` (a fixed head count), `shifts` ([[agents.shifts]]) and `staffing` (head counts per interval)",
+            "give exactly one of `count` (a fixed head count), `shifts` ([[agents.shifts]]), `staffing` (head counts per interval) and `staffing_file` (the same from a CSV file)",
         ));
+    }
+    if pool.staffing_column.is_some() && pool.staffing_file.is_none() {
+        return Err(invalid(
+            key("staffing_column"),
+            "only applies with `staffing_file`",
+        ));
+    }
+    if let Some(name) = &pool.staffing_file {
+        let path = scenario_file
+            .parent()
+            .unwrap_or_else(|| Path::new(""))
+            .join(name);
+        let column = pool.staffing_column.as_deref().unwrap_or("agents");
+        let (interval_s, counts) = read_head_counts(&path, column)
+            .map_err(|message| invalid(key("staffing_file"), message))?;
+        return Ok(Staffing::ByInterval { interval_s, counts });
     }
     if pool.staffing_interval.is_some() && pool.staffing.is_none() {
         return Err(invalid(
