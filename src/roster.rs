@@ -307,8 +307,9 @@ fn cut_off_phone(
     length: f64,
     uniform: impl Fn(i64) -> f64,
 ) -> Vec<DutyPeriod> {
-    let mut out = Vec::with_capacity(periods.len());
+    let mut out: Vec<DutyPeriod> = Vec::with_capacity(periods.len());
     for period in periods {
+        let first_piece = out.len();
         let mut rest = period;
         let first_hour = (period.from / 3600.0).floor() as i64;
         let last_hour = (period.to / 3600.0).ceil() as i64;
@@ -329,6 +330,12 @@ fn cut_off_phone(
         }
         if rest.to > rest.from {
             out.push(rest);
+        } else if out.len() > first_piece
+            && let Some(last) = out.last_mut()
+        {
+            // The off-phone time ran to the end of the period: the piece
+            // before it ends the shift (or break) instead.
+            last.ends_shift = period.ends_shift;
         }
     }
     out
@@ -495,5 +502,40 @@ mod tests {
         assert!((on - 10.0 * 3300.0).abs() < 1e-6, "on duty {on}");
         assert!(periods.windows(2).all(|w| w[0].to <= w[1].from));
         assert!(periods.last().is_some_and(|p| p.ends_shift));
+    }
+
+    #[test]
+    fn off_phone_time_at_the_end_of_a_shift_leaves_the_shift_end_in_place() {
+        let one = DutyPeriod {
+            from: 0.0,
+            to: 3600.0,
+            ends_shift: true,
+        };
+        // The draw puts the 5 minutes at the very end of the hour.
+        let cut = cut_off_phone(vec![one], 300.0, |_| 1.0);
+        assert_eq!(cut.len(), 1);
+        assert_eq!((cut[0].from, cut[0].to), (0.0, 3300.0));
+        assert!(cut[0].ends_shift, "the shift end was lost: {cut:?}");
+        // Every period of a long run keeps exactly one shift end.
+        let staffing = Staffing::ByInterval {
+            interval_s: 1800.0,
+            counts: vec![0, 1, 1, 0],
+        };
+        for seed in 0..50 {
+            let periods = duty_periods(
+                RosterInputs {
+                    staffing: &staffing,
+                    absence: 0.0,
+                    off_phone_per_hour_s: 600.0,
+                },
+                &Calendar::default(),
+                20.0 * 3600.0,
+                0,
+                0,
+                &Streams::new(seed, 0),
+            );
+            let ends = periods.iter().filter(|p| p.ends_shift).count();
+            assert_eq!(ends, 10, "seed {seed}: {periods:?}");
+        }
     }
 }

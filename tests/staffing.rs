@@ -109,3 +109,61 @@ fn stationary_erlang_a_queue_is_staffed_as_erlang_a_says() {
         "{simulated} vs {expected}"
     );
 }
+
+/// The bundled telco scenario, as the README reports it (17 s on 2 cores):
+/// `cargo test --release --test staffing -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn telco_requirement_meets_its_target_on_fresh_seeds_and_the_plan_is_near_the_bound() {
+    use handoff_sim::experiment::shift_plan::{Column, ScheduleOptions, plan};
+    let scenario =
+        handoff_sim::Scenario::load(std::path::Path::new("scenarios/telco_voice.toml")).unwrap();
+    let report = staff(
+        &scenario,
+        &StaffOptions {
+            replications: 60,
+            confidence: 0.9,
+            ..options(vec![Target::ServiceLevel(0.8)])
+        },
+    )
+    .unwrap();
+    let (sim, c) = (report.meets_simulated, report.meets_erlang_c);
+    eprintln!(
+        "simulated {}/{} ({:.1} h), Erlang C {}/{} ({:.1} h), Erlang A {:?} ({:?} h)",
+        sim.met,
+        sim.intervals,
+        report.agent_hours_simulated,
+        c.met,
+        c.intervals,
+        report.agent_hours_erlang_c,
+        report.meets_erlang_a,
+        report.agent_hours_erlang_a
+    );
+    assert!(sim.share() >= 0.9, "{sim:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("staffing.csv");
+    std::fs::write(&csv, handoff_sim::experiment::staff::csv(&report)).unwrap();
+    let planned = plan(
+        &scenario,
+        &ScheduleOptions {
+            requirement: csv,
+            column: Column::Simulated,
+            templates: "scenarios/telco_shift_templates.toml".into(),
+            pool: None,
+            targets: vec![Target::ServiceLevel(0.8)],
+            replications: 60,
+            jobs: 2,
+            time_limit: std::time::Duration::from_secs(20),
+        },
+    )
+    .unwrap();
+    eprintln!(
+        "plan {:.1} h, LP bound {:.1} h, gap {:.2} %, meets {}/{}",
+        planned.agent_hours,
+        planned.lp_bound_hours,
+        planned.gap * 100.0,
+        planned.meets.met,
+        planned.meets.intervals
+    );
+    assert!(planned.gap <= 0.05, "{}", planned.gap);
+}
