@@ -341,15 +341,7 @@ pub fn csv(report: &ScheduleReport) -> String {
     let mut out = String::from(
         "interval_start_s,interval,required,scheduled,service_level,service_level_low,service_level_high,abandonment,abandonment_low,abandonment_high\n",
     );
-    let num = |x: Option<f64>| x.map(|v| format!("{v:.4}")).unwrap_or_default();
-    let est = |a: Option<Achieved>| {
-        format!(
-            "{},{},{}",
-            num(a.map(|a| a.value)),
-            num(a.and_then(|a| a.ci95_range.map(|r| r[0]))),
-            num(a.and_then(|a| a.ci95_range.map(|r| r[1])))
-        )
-    };
+    let est = staff::csv_estimate;
     for row in &report.intervals {
         out.push_str(&format!(
             "{},{},{},{},{},{}\n",

@@ -763,20 +763,27 @@ fn set_staffing(scenario: &mut Scenario, p: usize, counts: &[u32], interval: f64
     pool.count = pool.staffing.agents();
 }
 
+/// A CSV cell: four decimals, empty when there is no figure.
+pub(crate) fn csv_number(x: Option<f64>) -> String {
+    x.map(|v| format!("{v:.4}")).unwrap_or_default()
+}
+
+/// Three CSV cells: the value and its 95 % interval's bounds.
+pub(crate) fn csv_estimate(a: Option<Achieved>) -> String {
+    format!(
+        "{},{},{}",
+        csv_number(a.map(|a| a.value)),
+        csv_number(a.and_then(|a| a.ci95_range.map(|r| r[0]))),
+        csv_number(a.and_then(|a| a.ci95_range.map(|r| r[1])))
+    )
+}
+
 /// `staffing.csv`: one row per interval.
 pub fn csv(report: &StaffingReport) -> String {
     let mut out = String::from(
         "interval_start_s,interval,offered,holding_s,erlang_c,erlang_a,simulated,warm_up,service_level,service_level_low,service_level_high,abandonment,abandonment_low,abandonment_high,erlang_c_service_level,erlang_c_service_level_low,erlang_c_service_level_high,erlang_a_service_level,erlang_a_service_level_low,erlang_a_service_level_high\n",
     );
-    let num = |x: Option<f64>| x.map(|v| format!("{v:.4}")).unwrap_or_default();
-    let est = |a: Option<Achieved>| {
-        format!(
-            "{},{},{}",
-            num(a.map(|a| a.value)),
-            num(a.and_then(|a| a.ci95_range.map(|r| r[0]))),
-            num(a.and_then(|a| a.ci95_range.map(|r| r[1])))
-        )
-    };
+    let (num, est) = (csv_number, csv_estimate);
     for row in &report.intervals {
         out.push_str(&format!(
             "{},{},{:.2},{},{},{},{},{},{},{},{},{}\n",
