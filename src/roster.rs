@@ -245,13 +245,17 @@ pub fn duty_periods(
                 let end = start + shift.length_s;
                 let mut from = start;
                 for &(at, length) in &shift.breaks {
-                    out.push(DutyPeriod {
-                        from,
-                        to: start + at,
-                        ends_shift: false,
-                    });
+                    // Back-to-back breaks leave no time between them.
+                    if start + at > from {
+                        out.push(DutyPeriod {
+                            from,
+                            to: start + at,
+                            ends_shift: false,
+                        });
+                    }
                     from = start + at + length;
                 }
+                // Validation keeps the last break before the end.
                 out.push(DutyPeriod {
                     from,
                     to: end,

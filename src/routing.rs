@@ -198,6 +198,8 @@ pub struct HandedBack {
     pub priority: u8,
     /// When it first joined the queue.
     pub since: f64,
+    /// Returned unstarted (not counted as a hand-back).
+    pub bounced: bool,
 }
 
 /// The routing state of the whole centre.
@@ -430,6 +432,35 @@ impl Router {
         }
     }
 
+    /// Under `when_closed = "closed_message"`: the contacts waiting in
+    /// queues that nobody on shift serves any more (the last shift ended)
+    /// hear the closed message and leave the queue; returned so the caller
+    /// can tell them. Nothing under `wait`.
+    pub fn close_empty_queues(&mut self, now: f64) -> Vec<ConversationId> {
+        if self.when_closed != WhenClosed::ClosedMessage {
+            return Vec::new();
+        }
+        let mut closed = Vec::new();
+        for q in 0..self.queues.len() {
+            let skill = q / (2 * PRIORITIES);
+            let channel = queue_channel(q);
+            if self.live[q] == 0 || self.shift_slots[skill * 2 + channel.index()] > 0.0 {
+                continue;
+            }
+            self.queue_will_change(now);
+            for entry in std::mem::take(&mut self.queues[q]) {
+                if self.waiting.get(&entry.conversation) == Some(&q) {
+                    self.waiting.remove(&entry.conversation);
+                    self.handed_back.remove(&entry.conversation);
+                    closed.push(entry.conversation);
+                }
+            }
+            self.live[q] = 0;
+        }
+        closed.sort_unstable();
+        closed
+    }
+
     /// An agent going off duty hands a contact back: its slot is freed (not
     /// counted as a release: the contact was not finished) and the contact
     /// goes to the head of its queue, keeping the time it first queued. If
@@ -441,11 +472,12 @@ impl Router {
             skill,
             priority,
             since,
+            bounced,
         } = back;
         self.put_back(now, agent, channel);
         let pool = self.agents[agent].pool;
         self.pools[pool].releases_by_channel[channel.index()] -= 1;
-        self.pools[pool].handed_back += 1;
+        self.pools[pool].handed_back += u64::from(!bounced);
         if let Some(to) = self.free_agent(channel, skill) {
             self.take(now, to, channel);
             return Some(Assignment {
@@ -1311,7 +1343,7 @@ skill = "billing"
                                     held.remove(&id);
                                     waiting.insert(id, channel);
                                     assigned.extend(r.hand_back(now, agent, HandedBack {
-                                        conversation: id, channel, skill: 0, priority: 0, since: now,
+                                        conversation: id, channel, skill: 0, priority: 0, since: now, bounced: false,
                                     }));
                                 }
                             }

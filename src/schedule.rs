@@ -713,12 +713,19 @@ pub fn validate_templates(
                     ),
                 ));
             }
-            if u64::from(b.latest_s) + u64::from(b.length_s) > u64::from(t.length_s) {
+            if b.earliest_s == 0 {
+                return Err(terr(
+                    file,
+                    format!("{bp}.earliest"),
+                    "a break cannot open the shift (start the shift later instead): must be > 0s",
+                ));
+            }
+            if u64::from(b.latest_s) + u64::from(b.length_s) >= u64::from(t.length_s) {
                 return Err(terr(
                     file,
                     format!("{bp}.latest"),
                     format!(
-                        "a break starting at {} for {} ends after the {} shift",
+                        "a break starting at {} for {} does not end before the {} shift does (end the shift earlier instead)",
                         fmt_dur(b.latest_s),
                         fmt_dur(b.length_s),
                         fmt_dur(t.length_s)
@@ -1942,7 +1949,7 @@ max_count = 20
     fn validation_errors_name_the_key() {
         let e = validate_err(with_break(7 * H, 8 * H, 1800));
         assert_eq!(e.key, "templates[1].breaks[0].latest");
-        assert!(e.message.contains("ends after"), "{e}");
+        assert!(e.message.contains("does not end before"), "{e}");
 
         let e = validate_err(with_break(4 * H, 3 * H, 1800));
         assert_eq!(e.key, "templates[1].breaks[0].latest");
@@ -1982,14 +1989,15 @@ max_count = 20
         assert_eq!(e.key, "templates[1].breaks");
         assert!(e.message.contains("overlap"), "{e}");
 
-        // Breaks filling the whole shift.
-        let mut t = with_break(0, 0, 4 * H);
-        t.breaks.push(BreakWindow {
-            earliest_s: 4 * H,
-            latest_s: 4 * H,
-            length_s: 4 * H,
-        });
-        assert_eq!(validate_err(t).key, "templates[1].breaks");
+        // A break opening or closing the shift: a shorter shift instead.
+        assert_eq!(
+            validate_err(with_break(0, 0, H)).key,
+            "templates[1].breaks[0].earliest"
+        );
+        assert_eq!(
+            validate_err(with_break(7 * H, 7 * H, H)).key,
+            "templates[1].breaks[0].latest"
+        );
 
         // Full-day shift and a 24h length are fine.
         validate_templates(&[tpl("day", &[0], 24 * H)], Q, file()).unwrap();

@@ -328,3 +328,60 @@ fn hand_back_returns_contacts_to_the_queue_and_finish_contact_works_overtime() {
     let q = &back.summary.measured.human_queue;
     assert_eq!(q.offered, q.answered + q.abandoned + q.still_waiting);
 }
+
+#[test]
+fn a_common_shift_end_under_hand_back_leaves_no_overtime_and_no_one_stranded() {
+    // Four chat agents (three chats each) whose shift ends at 09:00 for
+    // all of them; the line is closed afterwards. Whatever the order in
+    // which the agents' hand-backs and duty changes reach the router, no
+    // agent works past 09:00, every contact in hand goes back, and the
+    // contacts left waiting hear the closed message.
+    for seed in 1..=6 {
+        let text = format!(
+            r#"
+[simulation]
+name = "common_end"
+seed = {seed}
+start = "2026-03-02T08:00"
+duration = "2h"
+interval = "30m"
+[arrivals]
+rate_per_hour = 60
+[channels]
+chat = 1.0
+voice = 0.0
+[[intents]]
+name = "billing"
+share = 1.0
+handle_time = {{ dist = "exponential", mean = "8m" }}
+skill = "s"
+[ai_agent]
+enabled = false
+[handoff]
+when_closed = "closed_message"
+[[agents]]
+name = "a"
+skills = ["s"]
+channels = ["chat"]
+chat_concurrency = 3
+shift_end = "hand_back"
+[[agents.shifts]]
+start = "08:00"
+end = "09:00"
+count = 4
+"#
+        );
+        let run = sim::run(&common::scenario(&text), 0).unwrap();
+        let pool = &run.summary.pools[0];
+        let c = run.summary.conversations;
+        assert_eq!(pool.overtime_hours, 0.0, "seed {seed}: {pool:?}");
+        assert!(pool.handed_back > 0, "seed {seed}: {pool:?}");
+        assert_eq!(c.in_progress, 0, "seed {seed}: {c:?}");
+        assert!(c.closed > 30, "seed {seed}: {c:?}");
+        // Staffed exactly the hour of the shift: 4 agent-hours.
+        assert!(
+            (pool.staffed_hours - 4.0).abs() < 1e-9,
+            "seed {seed}: {pool:?}"
+        );
+    }
+}

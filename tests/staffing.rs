@@ -167,3 +167,47 @@ fn telco_requirement_meets_its_target_on_fresh_seeds_and_the_plan_is_near_the_bo
     );
     assert!(planned.gap <= 0.05, "{}", planned.gap);
 }
+
+#[test]
+fn a_quiet_line_keeps_an_agent_wherever_contacts_arrive() {
+    // Four calls an hour of 30 s: one agent clears every target with room
+    // to spare, but none would turn callers away. The line sends the closed
+    // message when nobody is on shift, which must not hide the demand.
+    let text = r#"
+[simulation]
+name = "quiet"
+start = "2026-03-02T08:00"
+duration = "4h"
+interval = "30m"
+[arrivals]
+rate_per_hour = 4
+[channels]
+chat = 0.0
+voice = 1.0
+[[intents]]
+name = "any"
+share = 1.0
+handle_time = { dist = "exponential", mean = "30s" }
+skill = "voice"
+[customers]
+patience = { dist = "exponential", mean = "3m" }
+[ai_agent]
+enabled = false
+[handoff]
+when_closed = "closed_message"
+[[agents]]
+name = "voice"
+skills = ["voice"]
+count = 2
+"#;
+    let report = staff(
+        &common::scenario(text),
+        &options(vec![Target::ServiceLevel(0.8)]),
+    )
+    .unwrap();
+    for row in &report.intervals {
+        assert!(row.offered > 0.0, "{row:?}");
+        assert!(row.simulated >= 1, "{}: {row:?}", row.label);
+    }
+    assert!(report.meets_simulated.intervals == report.intervals.len());
+}

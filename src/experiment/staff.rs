@@ -20,7 +20,12 @@
 //! concurrency) and rounded up to agents; a pool taking both channels needs
 //! the sum. Erlang C has no abandonment: an abandonment target applies to
 //! Erlang A only. Neither includes shrinkage (absence, off-phone time),
-//! which the simulation does.
+//! which the simulation does. With several pools the Erlang figures treat
+//! the staffed pool as the only server of every contact on its channels (the
+//! single-queue view of workforce tools); the other pools keep their
+//! staffing in the simulation, so overflow between pools shows only there.
+//! The service level of an interval is that of the contacts that joined a
+//! queue of the pool's channels in it.
 //!
 //! **Simulation** — an iterative staffing algorithm in the spirit of
 //! Feldman, Mandelbaum, Massey & Whitt, "Staffing of time-varying queues to
@@ -483,10 +488,21 @@ pub fn staff(scenario: &Scenario, options: &StaffOptions) -> Result<StaffingRepo
     let in_warm_up = |k: usize| (k as f64 + 1.0) * interval <= warm_up;
 
     // 1. The load, measured per interval and channel on the scenario as written.
+    // Every pass runs with `when_closed = "wait"`: a contact reaching an
+    // interval the staffing leaves empty must count against the target, not
+    // be turned away unseen. The load is measured with the pool on duty all
+    // run (its largest head count, at least one agent), so that the draft
+    // schedule's closed hours do not hide their demand.
+    let mut open = scenario.clone();
+    open.handoff.when_closed = crate::scenario::WhenClosed::Wait;
+    let mut measuring = open.clone();
+    let fixed = measuring.pools[p].count.max(1);
+    measuring.pools[p].staffing = Staffing::Fixed(fixed);
+    measuring.pools[p].count = fixed;
     let measured = {
         let mut per_channel = Vec::new();
         for &channel in &channels {
-            per_channel.push(simulate(scenario, 0..reps, &[channel], options.jobs)?);
+            per_channel.push(simulate(&measuring, 0..reps, &[channel], options.jobs)?);
         }
         per_channel
     };
@@ -579,7 +595,7 @@ pub fn staff(scenario: &Scenario, options: &StaffOptions) -> Result<StaffingRepo
     }
 
     // 2. The iterative search.
-    let mut staffed = scenario.clone();
+    let mut staffed = open.clone();
     let start: Vec<u32> = if patience.is_some() {
         erlang_a.clone()
     } else {
@@ -605,7 +621,10 @@ pub fn staff(scenario: &Scenario, options: &StaffOptions) -> Result<StaffingRepo
                     next[k] = counts[k] + 1;
                     raised += 1;
                 }
-                Standing::Clear if counts[k] > 0 && counts[k] > failed_below[k] => {
+                // Never down to nobody where contacts arrive.
+                Standing::Clear
+                    if counts[k] > u32::from(offered[k] > 0.0) && counts[k] > failed_below[k] =>
+                {
                     next[k] = counts[k] - 1;
                     lowered += 1;
                 }
@@ -664,7 +683,7 @@ pub fn staff(scenario: &Scenario, options: &StaffOptions) -> Result<StaffingRepo
     let fresh = next_seed..next_seed + reps;
     set_staffing(&mut staffed, p, &counts, interval);
     let verify = simulate(&staffed, fresh.clone(), &channels, options.jobs)?;
-    let mut erlang_staffed = scenario.clone();
+    let mut erlang_staffed = open.clone();
     set_staffing(&mut erlang_staffed, p, &erlang_c, interval);
     let verify_c = simulate(&erlang_staffed, fresh.clone(), &channels, options.jobs)?;
     let verify_a = match patience {

@@ -87,7 +87,7 @@ pub fn table(report: &StaffingReport) -> String {
     }
     let _ = writeln!(
         out,
-        "\nagent-hours (scheduled, before shrinkage): Erlang C {:.1} · Erlang A {} · simulated {:.1}",
+        "\nErlang figures are net (agents on the phone, no shrinkage); the simulated requirement is agents scheduled, this pool's absence and off-phone time included.\nagent-hours: Erlang C {:.1} · Erlang A {} · simulated {:.1}",
         report.agent_hours_erlang_c,
         report
             .agent_hours_erlang_a
@@ -249,7 +249,7 @@ pub fn write(dir: &Path, report: &StaffingReport, scenario: &Scenario) -> Result
         page,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>handoff-sim · staff · {name}</title><style>{STYLE}</style></head><body>\n\
          <h1>handoff-sim · staff · {name} · pool {pool}</h1>\n<p class=\"sub\">Targets: {targets}; {reps} replications per iteration; data: <a href=\"staffing.csv\">staffing.csv</a>, <a href=\"staffing.json\">staffing.json</a>.</p>\n\
-         <p>Agent-hours (scheduled, before shrinkage): Erlang C <b>{c:.1}</b> · Erlang A <b>{a}</b> · simulated <b>{s:.1}</b>. Intervals meeting the targets on fresh seeds: simulated staffing {ms}/{mn}, Erlang C staffing {cs}/{cn}. Search: {iters} iterations, {stable}.</p>\n<p class=\"sub\">{method}</p>\n",
+         <p>Agent-hours (Erlang: net of shrinkage; simulated: scheduled, absence and off-phone time included): Erlang C <b>{c:.1}</b> · Erlang A <b>{a}</b> · simulated <b>{s:.1}</b>. Intervals meeting the targets on fresh seeds: simulated staffing {ms}/{mn}, Erlang C staffing {cs}/{cn}. Search: {iters} iterations, {stable}.</p>\n<p class=\"sub\">{method}</p>\n",
         name = escape(&report.scenario),
         pool = escape(&report.pool),
         targets = escape(

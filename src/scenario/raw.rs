@@ -1223,11 +1223,14 @@ fn validate_staffing(
             let length = positive_duration(&key("length"), brk.length)?.as_secs_f64();
             // Offset from the shift start, past midnight for overnight shifts.
             let offset = (at - start_s).rem_euclid(crate::roster::DAY);
-            if offset + length > length_s {
+            // A break must lie strictly inside its shift: one that opens or
+            // closes it is a shorter shift, and would hide the shift's start
+            // or end from the roster.
+            if offset == 0.0 || offset + length >= length_s {
                 return Err(invalid(
                     key("at"),
                     format!(
-                        "the break at {} ({}s long) lies outside its shift {}–{}",
+                        "the break at {} ({}s long) lies outside its shift {}–{} (a break must start after the shift starts and end before it ends)",
                         brk.at, length, shift.start, shift.end
                     ),
                 ));

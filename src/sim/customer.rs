@@ -339,6 +339,9 @@ impl Handler<Connected> for Customer {
 
     fn handle(&mut self, connected: Connected, ctx: &mut Context<Self>) {
         if self.stage == Stage::HandedBack {
+            if let Some(timer) = self.patience_timer.take() {
+                ctx.cancel_future(timer);
+            }
             self.stage = Stage::WithAgent;
             return;
         }
@@ -362,6 +365,11 @@ impl Handler<LeftQueue> for Customer {
     type Result = ();
 
     fn handle(&mut self, _: LeftQueue, ctx: &mut Context<Self>) {
+        if self.stage == Stage::HandedBack {
+            // Answered once already (its queue exit is recorded); it now
+            // gives up waiting for a second agent.
+            return self.finish(ctx, Outcome::AbandonedInQueue);
+        }
         let Stage::Queued { since } = self.stage else {
             unreachable!(
                 "conversation {} left a queue it was not in",
@@ -377,9 +385,21 @@ impl Handler<LeftQueue> for Customer {
 impl Handler<HandedBack> for Customer {
     type Result = ();
 
-    fn handle(&mut self, _: HandedBack, _: &mut Context<Self>) {
+    /// Back in the queue: the customer is patient again, for the
+    /// configured patience (no second expectation message).
+    fn handle(&mut self, _: HandedBack, ctx: &mut Context<Self>) {
         debug_assert_eq!(self.stage, Stage::WithAgent);
         self.stage = Stage::HandedBack;
+        if let Some(patience) = self.profile.patience {
+            let router = self.wiring.router.clone();
+            let conversation = self.profile.id;
+            self.patience_timer = Some(ctx.run_later(
+                self.wiring.clock.delay(patience),
+                move |_, _| {
+                    router.do_send(Abandon { conversation });
+                },
+            ));
+        }
     }
 }
 

@@ -97,6 +97,7 @@ impl HumanAgent {
                         channel: contact.channel,
                         request: contact.request,
                         since: contact.since,
+                        bounced: false,
                     });
                 }
             }
@@ -118,6 +119,21 @@ impl Handler<Assign> for HumanAgent {
     type Result = ();
 
     fn handle(&mut self, assign: Assign, ctx: &mut Context<Self>) {
+        // The router assigned this contact before it read this agent's
+        // going off duty (both in the same instant): the agent takes no new
+        // work off duty, so the contact goes straight back.
+        if !self.on_duty {
+            assign.request.customer.do_send(HandedBack);
+            self.wiring.router.do_send(HandBack {
+                agent: self.id,
+                conversation: assign.conversation,
+                channel: assign.channel,
+                request: assign.request,
+                since: assign.since,
+                bounced: true,
+            });
+            return;
+        }
         let wiring = &self.wiring;
         let request = &assign.request;
         let intent = &wiring.scenario.intents[request.intent];

@@ -126,6 +126,9 @@ pub struct HandBack {
     pub channel: Channel,
     pub request: HandoffRequest,
     pub since: f64,
+    /// Returned unstarted (assigned in the instant the agent went off
+    /// duty), not handed back mid-contact: not counted as a hand-back.
+    pub bounced: bool,
 }
 
 /// Human agent → customer: your agent's shift ended; you are back at the

@@ -43,6 +43,17 @@ impl RouterActor {
         });
     }
 
+    /// Under `when_closed = "closed_message"`: when the last shift serving a
+    /// queue has ended, its waiting contacts hear the closed message and
+    /// leave (counted as abandoned: they waited and were not answered).
+    fn close_empty_queues(&mut self, now: f64) {
+        for conversation in self.router.close_empty_queues(now) {
+            if let Some(request) = self.waiting.remove(&conversation) {
+                request.customer.do_send(LeftQueue);
+            }
+        }
+    }
+
     fn connect_all(&mut self, assignments: Vec<crate::routing::Assignment>) {
         for next in assignments {
             let request = self
@@ -132,6 +143,7 @@ impl Handler<Duty> for RouterActor {
             .router
             .set_duty(now, duty.agent, duty.on, duty.shift_end);
         self.connect_all(next);
+        self.close_empty_queues(now);
     }
 }
 
@@ -148,6 +160,7 @@ impl Handler<HandBack> for RouterActor {
             skill,
             priority,
             since: back.since,
+            bounced: back.bounced,
         };
         match self.router.hand_back(now, back.agent, returned) {
             Some(to) => self.connect(
@@ -160,6 +173,8 @@ impl Handler<HandBack> for RouterActor {
             ),
             None => {
                 self.waiting.insert(back.conversation, back.request);
+                // Handed back after the last shift serving it ended.
+                self.close_empty_queues(now);
             }
         }
     }
