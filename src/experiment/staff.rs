@@ -49,7 +49,9 @@
 //!   failed.
 //!
 //! Backlog carries over between intervals, which is why the intervals are
-//! simulated together, not one by one. **Stable** means an iteration that
+//! simulated together, not one by one. An interval where no contact
+//! arrives needs nobody: contacts the bot hands over after the day's last
+//! arrivals are reported in it but do not staff it. **Stable** means an iteration that
 //! changes no interval; the search stops there or after `max_iterations`
 //! (reported either way). Intervals in the warm-up keep their Erlang
 //! figure; intervals without a contact need nobody.
@@ -611,7 +613,12 @@ pub fn staff(scenario: &Scenario, options: &StaffOptions) -> Result<StaffingRepo
         let (mut raised, mut lowered) = (0, 0);
         let mut next = counts.clone();
         for k in 0..n {
-            if in_warm_up(k) {
+            // An interval where no contact arrives needs nobody: the few
+            // that the bot hands over after the day's last arrivals are
+            // reported (staffing.csv) but do not staff it — at one-sided
+            // confidence their handful of observations would ask for a
+            // crowd.
+            if in_warm_up(k) || offered[k] == 0.0 {
                 continue;
             }
             let (sl, ab) = achieved(&runs, k);
@@ -626,10 +633,6 @@ pub fn staff(scenario: &Scenario, options: &StaffOptions) -> Result<StaffingRepo
                     if counts[k] > u32::from(offered[k] > 0.0) && counts[k] > failed_below[k] =>
                 {
                     next[k] = counts[k] - 1;
-                    lowered += 1;
-                }
-                Standing::Empty if offered[k] == 0.0 && counts[k] > 0 => {
-                    next[k] = 0;
                     lowered += 1;
                 }
                 _ => {}
@@ -665,7 +668,7 @@ pub fn staff(scenario: &Scenario, options: &StaffOptions) -> Result<StaffingRepo
         )?;
         next_seed += size;
         let mut raised = 0;
-        for k in (0..n).filter(|&k| !in_warm_up(k)) {
+        for k in (0..n).filter(|&k| !in_warm_up(k) && offered[k] > 0.0) {
             let (sl, ab) = achieved(&runs, k);
             if standing(&options.targets, sl, ab, options.confidence) == Standing::Missed {
                 counts[k] += 1;
