@@ -246,9 +246,10 @@ fn proficiency_and_selection_steer_contacts() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
 
-    /// Whatever the shift plan, in either shift-end mode, no conversation
+    /// Whatever the shift plan, in either shift-end mode, with or without
+    /// the closed message, absence and off-phone time, no conversation
     /// is lost: arrivals = outcomes + in progress (checked inside `run`),
     /// offered = answered + abandoned + still waiting, and at the end every
     /// contact is waiting, with an agent, or finished.
@@ -257,10 +258,13 @@ proptest! {
         shifts in prop::collection::vec((0u32..24, 1u32..12, 1u32..4, prop::option::of(1u32..6)), 1..4),
         hand_back in any::<bool>(),
         chat in any::<bool>(),
+        closed in any::<bool>(),
+        shrinkage in any::<bool>(),
     ) {
         let mut pool = format!(
-            "chat_concurrency = 2\nshift_end = \"{}\"\n",
-            if hand_back { "hand_back" } else { "finish_contact" }
+            "chat_concurrency = 2\nshift_end = \"{}\"\n{}",
+            if hand_back { "hand_back" } else { "finish_contact" },
+            if shrinkage { "absence = 0.2\nunplanned_off_phone = \"10m\"\n" } else { "" }
         );
         for (start, hours, count, break_after) in &shifts {
             let end = start + hours;
@@ -278,7 +282,7 @@ proptest! {
             25.0,
             "20m",
             r#"{ dist = "exponential", mean = "30m" }"#,
-            "",
+            if closed { "[handoff]\nwhen_closed = \"closed_message\"" } else { "" },
             &pool,
         );
         if chat {
@@ -289,6 +293,13 @@ proptest! {
         prop_assert!(c.holds());
         let q = &run.summary.measured.human_queue;
         prop_assert_eq!(q.offered, q.answered + q.abandoned + q.still_waiting);
+        prop_assert_eq!(q.offered + c.closed, run.summary.measured.arrivals);
+        let p = &run.summary.pools[0];
+        prop_assert!(p.overtime_hours <= p.staffed_hours + 1e-9);
+        prop_assert!(p.occupancy.value <= 1.0 + 1e-9, "{:?}", p);
+        if !closed {
+            prop_assert_eq!(c.closed, 0);
+        }
         // In progress at the end: waiting, with an agent, or just ended.
         prop_assert!(c.in_progress >= run.waiting_at_end as u64);
         if !hand_back {
