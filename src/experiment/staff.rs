@@ -237,7 +237,15 @@ pub struct StaffingReport {
     pub stable: bool,
     /// Intervals raised in each robustness round (fresh seeds each).
     pub robustness_rounds: Vec<usize>,
-    /// Scheduled agent-hours (before shrinkage) of each requirement.
+    /// The pool's planned shrinkage: 1 − (1 − absence)(1 − off-phone
+    /// share), the share of scheduled time not on the phone.
+    pub shrinkage: f64,
+    /// Erlang C and A grossed up for it, as workforce tools do: ⌈net ÷
+    /// (1 − shrinkage)⌉ per interval, in agent-hours.
+    pub agent_hours_erlang_c_gross: f64,
+    pub agent_hours_erlang_a_gross: Option<f64>,
+    /// Agent-hours of each requirement (Erlang: net, on the phone;
+    /// simulated: scheduled, shrinkage included).
     pub agent_hours_erlang_c: f64,
     pub agent_hours_erlang_a: Option<f64>,
     pub agent_hours_simulated: f64,
@@ -740,7 +748,16 @@ pub fn staff(scenario: &Scenario, options: &StaffOptions) -> Result<StaffingRepo
             }
         })
         .collect();
+    let shrinkage = 1.0 - (1.0 - pool.absence) * (1.0 - pool.off_phone_per_hour_s / 3600.0);
+    let gross = |net: &[u32]| -> Vec<u32> {
+        net.iter()
+            .map(|&c| (f64::from(c) / (1.0 - shrinkage) - 1e-9).ceil() as u32)
+            .collect()
+    };
     Ok(StaffingReport {
+        shrinkage,
+        agent_hours_erlang_c_gross: hours(&gross(&erlang_c), interval),
+        agent_hours_erlang_a_gross: patience.map(|_| hours(&gross(&erlang_a), interval)),
         scenario: scenario.name.clone(),
         pool: pool.name.clone(),
         targets: options.targets.clone(),

@@ -94,6 +94,17 @@ pub fn table(report: &StaffingReport) -> String {
             .map_or("—".into(), |h| format!("{h:.1}")),
         report.agent_hours_simulated
     );
+    if report.shrinkage > 0.0 {
+        let _ = writeln!(
+            out,
+            "Erlang grossed up for this pool's shrinkage ({:.1} %: absence and off-phone time), as workforce tools do: Erlang C {:.1} · Erlang A {}",
+            report.shrinkage * 100.0,
+            report.agent_hours_erlang_c_gross,
+            report
+                .agent_hours_erlang_a_gross
+                .map_or("—".into(), |h| format!("{h:.1}"))
+        );
+    }
     let _ = writeln!(
         out,
         "intervals meeting the targets on fresh seeds: simulated {}/{} ({:.0} %), Erlang C {}/{} ({:.0} %){}",
