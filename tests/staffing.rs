@@ -211,3 +211,76 @@ count = 2
     }
     assert!(report.meets_simulated.intervals == report.intervals.len());
 }
+
+/// Coverage of the per-interval service-level intervals `staff` and
+/// `schedule` print (ratio estimator over replications, Student t): over
+/// sets of replications of a stationary M/M/20 day, how often does an
+/// interval's 95 % interval hold the Erlang C value? Returns (covered,
+/// judged) over `sets` sets of `reps` replications, 1-hour intervals after
+/// a 2-hour warm-up.
+fn interval_coverage(rate_per_hour: f64, sets: u64, reps: u64) -> (usize, usize) {
+    use handoff_sim::experiment::metrics::{Observation, aggregate};
+    let scenario = stationary(rate_per_hour, None);
+    let truth = handoff_sim::theory::Queue {
+        arrival_rate: rate_per_hour / 3600.0,
+        mean_handle: 300.0,
+        agents: 20,
+        mean_patience: None,
+    }
+    .predict(20.0)
+    .unwrap()
+    .service_level;
+    let (mut covered, mut judged) = (0, 0);
+    for set in 0..sets {
+        let runs: Vec<_> = (set * reps..(set + 1) * reps)
+            .map(|r| handoff_sim::sim::run(&scenario, r).unwrap().data.intervals)
+            .collect();
+        for k in 0..runs[0].len() {
+            let obs: Vec<Observation> = runs
+                .iter()
+                .filter_map(|rows| {
+                    let c = &rows.get(k)?.channels[1];
+                    (c.service_level_base > 0).then(|| Observation {
+                        value: c.answered_within as f64 / c.service_level_base as f64,
+                        weight: c.service_level_base as f64,
+                    })
+                })
+                .collect();
+            let Some([low, high]) = aggregate(&obs).ci95_range else {
+                continue;
+            };
+            judged += 1;
+            covered += usize::from(low <= truth && truth <= high);
+        }
+    }
+    eprintln!(
+        "{rate_per_hour}/h on 20 agents (SL {truth:.3}): {covered}/{judged} per-interval intervals cover"
+    );
+    (covered, judged)
+}
+
+#[test]
+fn per_interval_service_level_intervals_cover_at_a_high_load() {
+    // 0.85 Erlang per agent, 3 sets of 20 replications of one day: 66
+    // intervals; at 95 % nominal, fewer than 56 covering would be a
+    // binomial tail below 0.1 %.
+    let (covered, judged) = interval_coverage(204.0, 3, 20);
+    assert!(judged >= 60);
+    assert!(covered * 100 >= judged * 85, "{covered}/{judged}");
+}
+
+/// The full measurement, as the closing note reports it:
+/// `cargo test --release --test staffing -- --ignored --nocapture coverage`.
+#[test]
+#[ignore]
+fn per_interval_service_level_coverage_over_many_sets() {
+    for rate in [204.0, 228.0] {
+        for reps in [10, 60] {
+            let (covered, judged) = interval_coverage(rate, 20, reps);
+            eprintln!(
+                "  {reps} replications per set: {:.1} %",
+                100.0 * covered as f64 / judged as f64
+            );
+        }
+    }
+}
