@@ -163,6 +163,98 @@ pub enum ShiftEnd {
     HandBack,
 }
 
+/// Head counts per interval read from a CSV file: an `interval_start_s`
+/// column (seconds from the start of the run, increasing, equally spaced)
+/// and a column of whole agent counts — a `staffing.csv` written by
+/// `handoff-sim staff` has both. Used by `staffing_file` and by `schedule
+/// --requirement`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeadCounts {
+    /// The spacing of `interval_start_s`, seconds.
+    pub interval_s: f64,
+    /// (interval start, head count), in time order.
+    pub rows: Vec<(f64, u32)>,
+}
+
+/// What is wrong with a head-count file: the 1-based line (the header is
+/// line 1) and column where known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeadCountError {
+    pub line: Option<usize>,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl HeadCounts {
+    /// Reads `column` (and `interval_start_s`) of the CSV file at `path`.
+    pub fn read(path: &std::path::Path, column: &str) -> Result<HeadCounts, HeadCountError> {
+        let error = |line: Option<usize>, col: Option<&str>, message: String| HeadCountError {
+            line,
+            column: col.map(str::to_string),
+            message,
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| error(None, None, format!("cannot read the head counts: {e}")))?;
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let headers = reader
+            .headers()
+            .map_err(|e| error(Some(1), None, format!("not a CSV header: {e}")))?
+            .clone();
+        let find = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h.trim() == name)
+                .ok_or_else(|| {
+                    error(
+                        Some(1),
+                        Some(name),
+                        "missing column (a staffing.csv from `handoff-sim staff` has it)".into(),
+                    )
+                })
+        };
+        let (start_col, count_col) = (find("interval_start_s")?, find(column)?);
+        let mut rows: Vec<(f64, u32)> = Vec::new();
+        for (i, record) in reader.records().enumerate() {
+            let line = i + 2;
+            let record = record.map_err(|e| error(Some(line), None, e.to_string()))?;
+            let cell = |c: usize| record.get(c).map(str::trim).filter(|v| !v.is_empty());
+            let start: f64 = cell(start_col)
+                .and_then(|v| v.parse().ok())
+                .filter(|s: &f64| s.is_finite() && *s >= 0.0)
+                .ok_or_else(|| {
+                    let message = "must be seconds ≥ 0 from the start of the run".into();
+                    error(Some(line), Some("interval_start_s"), message)
+                })?;
+            let count: u32 = cell(count_col)
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| {
+                    error(
+                        Some(line),
+                        Some(column),
+                        "must be a whole number of agents ≥ 0".into(),
+                    )
+                })?;
+            rows.push((start, count));
+        }
+        let (Some(&(first, _)), Some(&(second, _))) = (rows.first(), rows.get(1)) else {
+            return Err(error(None, None, "needs at least two intervals".into()));
+        };
+        let interval_s = second - first;
+        for (i, pair) in rows.windows(2).enumerate() {
+            if interval_s <= 0.0 || (pair[1].0 - pair[0].0 - interval_s).abs() > 1e-6 {
+                return Err(error(
+                    Some(i + 3),
+                    Some("interval_start_s"),
+                    format!(
+                        "intervals must increase, equally spaced ({interval_s} s), with no gap or overlap"
+                    ),
+                ));
+            }
+        }
+        Ok(HeadCounts { interval_s, rows })
+    }
+}
+
 /// A window in which an agent takes contacts.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DutyPeriod {
@@ -215,14 +307,7 @@ pub fn duty_periods(
                     continue;
                 }
                 let (from, to) = (calendar.midnight(day), calendar.midnight(day + 1));
-                match out.last_mut() {
-                    Some(last) if last.to == from => last.to = to,
-                    _ => out.push(DutyPeriod {
-                        from,
-                        to,
-                        ends_shift: true,
-                    }),
-                }
+                extend_or_push(&mut out, from, to);
             }
             out
         }
@@ -276,14 +361,7 @@ pub fn duty_periods(
                     continue;
                 }
                 let to = from + interval_s;
-                match out.last_mut() {
-                    Some(last) if last.to == from => last.to = to,
-                    _ => out.push(DutyPeriod {
-                        from,
-                        to,
-                        ends_shift: true,
-                    }),
-                }
+                extend_or_push(&mut out, from, to);
             }
             out
         }
@@ -302,6 +380,19 @@ pub fn duty_periods(
             (to > from).then_some(DutyPeriod { from, to, ..p })
         })
         .collect()
+}
+
+/// Adds the shift [from, to) to `out`, joining it to the last one when it
+/// follows on without a gap.
+fn extend_or_push(out: &mut Vec<DutyPeriod>, from: f64, to: f64) {
+    match out.last_mut() {
+        Some(last) if last.to == from => last.to = to,
+        _ => out.push(DutyPeriod {
+            from,
+            to,
+            ends_shift: true,
+        }),
+    }
 }
 
 /// Removes `length` seconds at a uniform moment of every clock hour (run

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use super::staff::{self, Achieved, Meets, Standing, Target};
 use crate::error::{Error, Result};
-use crate::roster::{DAY, Shift, Staffing};
+use crate::roster::{DAY, HeadCounts, Shift, Staffing};
 use crate::scenario::Scenario;
 use crate::schedule::{self, Plan, ShiftTemplate};
 
@@ -77,78 +77,11 @@ pub fn read_requirement(
         field: field.map(str::to_string),
         message,
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| input(None, None, format!("cannot read the requirement: {e}")))?;
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| input(Some(1), None, format!("not a CSV header: {e}")))?
-        .clone();
-    let find =
-        |name: &str| {
-            headers.iter().position(|h| h.trim() == name).ok_or_else(|| {
-            input(
-                Some(1),
-                Some(name),
-                format!("missing column `{name}` (a staffing.csv from `handoff-sim staff` has it)"),
-            )
-        })
-        };
-    let (start_col, value_col) = (find("interval_start_s")?, find(column.header())?);
-    let mut rows: Vec<(f64, u32)> = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        let record = record.map_err(|e| input(Some(line), None, e.to_string()))?;
-        let cell = |c: usize, name: &str| {
-            record
-                .get(c)
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .ok_or_else(|| input(Some(line), Some(name), "is empty".into()))
-        };
-        let start: f64 = cell(start_col, "interval_start_s")?
-            .parse()
-            .ok()
-            .filter(|s: &f64| s.is_finite() && *s >= 0.0)
-            .ok_or_else(|| {
-                input(
-                    Some(line),
-                    Some("interval_start_s"),
-                    "must be seconds ≥ 0".into(),
-                )
-            })?;
-        let value: u32 = cell(value_col, column.header())?.parse().map_err(|_| {
-            input(
-                Some(line),
-                Some(column.header()),
-                "must be a whole number of agents ≥ 0".into(),
-            )
-        })?;
-        if let Some(&(previous, _)) = rows.last()
-            && start <= previous
-        {
-            return Err(input(
-                Some(line),
-                Some("interval_start_s"),
-                format!("intervals must increase; {start} follows {previous}"),
-            ));
-        }
-        rows.push((start, value));
-    }
-    if rows.len() < 2 {
-        return Err(input(None, None, "needs at least two intervals".into()));
-    }
-    let width = rows[1].0 - rows[0].0;
-    if let Some(w) = rows
-        .windows(2)
-        .position(|w| (w[1].0 - w[0].0 - width).abs() > 1e-6)
-    {
-        return Err(input(
-            Some(w + 3),
-            Some("interval_start_s"),
-            format!("intervals must be equally spaced ({width} s)"),
-        ));
-    }
+    let HeadCounts {
+        interval_s: width,
+        rows,
+    } = HeadCounts::read(path, column.header())
+        .map_err(|e| input(e.line, e.column.as_deref(), e.message))?;
     let interval_s = width.round() as u32;
     if interval_s == 0 || 86_400 % interval_s != 0 || (width - f64::from(interval_s)).abs() > 1e-6 {
         return Err(input(
@@ -339,7 +272,7 @@ fn load_templates(path: &Path, interval_s: u32) -> Result<Vec<ShiftTemplate>> {
 /// `schedule.csv`: one row per reporting interval.
 pub fn csv(report: &ScheduleReport) -> String {
     let mut out = String::from(
-        "interval_start_s,interval,required,scheduled,service_level,service_level_low,service_level_high,abandonment,abandonment_low,abandonment_high\n",
+        "interval_start_s,interval,required,scheduled,service_level,service_level_low,service_level_high,service_level_n,abandonment,abandonment_low,abandonment_high,abandonment_n\n",
     );
     let est = staff::csv_estimate;
     for row in &report.intervals {

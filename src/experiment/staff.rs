@@ -74,7 +74,7 @@ use serde::Serialize;
 
 use super::metrics::{Aggregate, Observation, aggregate};
 use crate::error::{Error, Result};
-use crate::metrics::{IntervalRow, ReportData};
+use crate::metrics::IntervalRow;
 use crate::roster::Staffing;
 use crate::scenario::{Channel, Scenario};
 use crate::sim;
@@ -273,9 +273,9 @@ pub(crate) struct Cell {
     handle_s: f64,
 }
 
-fn cells(data: &ReportData, channels: &[Channel], n: usize, interval: f64) -> Vec<Option<Cell>> {
+fn cells(rows: &[IntervalRow], channels: &[Channel], n: usize, interval: f64) -> Vec<Option<Cell>> {
     let mut out = vec![None; n];
-    for row in &data.intervals {
+    for row in rows {
         let k = (row.start_s / interval).round() as usize;
         if k < n {
             out[k] = Some(cell(row, channels));
@@ -302,27 +302,49 @@ fn cell(row: &IntervalRow, channels: &[Channel]) -> Cell {
 }
 
 /// Runs replications `reps` of `scenario` in parallel; per replication the
-/// pool's interval cells.
-pub(crate) fn simulate(
+/// interval rows of its report data.
+fn simulate_rows(
     scenario: &Scenario,
     reps: std::ops::Range<u64>,
-    channels: &[Channel],
     jobs: usize,
-) -> Result<Vec<Vec<Option<Cell>>>> {
-    let interval = scenario.interval.as_secs_f64();
-    let n = intervals(scenario);
+) -> Result<Vec<Vec<IntervalRow>>> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))
         .build()
         .map_err(|e| Error::Runtime(format!("cannot start {jobs} worker threads: {e}")))?;
     pool.install(|| {
         reps.into_par_iter()
-            .map(|r| {
-                let run = sim::run(scenario, r)?;
-                Ok(cells(&run.data, channels, n, interval))
-            })
+            .map(|r| Ok(sim::run(scenario, r)?.data.intervals))
             .collect()
     })
+}
+
+/// Per replication, the interval cells of `channels` (summed) from runs'
+/// interval rows.
+fn cells_of(
+    scenario: &Scenario,
+    runs: &[Vec<IntervalRow>],
+    channels: &[Channel],
+) -> Vec<Vec<Option<Cell>>> {
+    let (n, interval) = (intervals(scenario), scenario.interval.as_secs_f64());
+    runs.iter()
+        .map(|rows| cells(rows, channels, n, interval))
+        .collect()
+}
+
+/// Runs replications `reps` of `scenario` in parallel; per replication the
+/// pool's interval cells over `channels`.
+pub(crate) fn simulate(
+    scenario: &Scenario,
+    reps: std::ops::Range<u64>,
+    channels: &[Channel],
+    jobs: usize,
+) -> Result<Vec<Vec<Option<Cell>>>> {
+    Ok(cells_of(
+        scenario,
+        &simulate_rows(scenario, reps, jobs)?,
+        channels,
+    ))
 }
 
 pub(crate) fn intervals(scenario: &Scenario) -> usize {
@@ -509,13 +531,12 @@ pub fn staff(scenario: &Scenario, options: &StaffOptions) -> Result<StaffingRepo
     let fixed = measuring.pools[p].count.max(1);
     measuring.pools[p].staffing = Staffing::Fixed(fixed);
     measuring.pools[p].count = fixed;
-    let measured = {
-        let mut per_channel = Vec::new();
-        for &channel in &channels {
-            per_channel.push(simulate(&measuring, 0..reps, &[channel], options.jobs)?);
-        }
-        per_channel
-    };
+    // One set of runs, read per channel.
+    let measuring_runs = simulate_rows(&measuring, 0..reps, options.jobs)?;
+    let measured: Vec<_> = channels
+        .iter()
+        .map(|&channel| cells_of(&measuring, &measuring_runs, &[channel]))
+        .collect();
     let wrap_up = pool.wrap_up.map_or(0.0, |d| d.mean_secs());
     let patience = scenario.customers.patience.map(|d| {
         let boost = if scenario.ai.is_some() && scenario.handoff.expectation_message {
@@ -636,10 +657,8 @@ pub fn staff(scenario: &Scenario, options: &StaffOptions) -> Result<StaffingRepo
                     next[k] = counts[k] + 1;
                     raised += 1;
                 }
-                // Never down to nobody where contacts arrive.
-                Standing::Clear
-                    if counts[k] > u32::from(offered[k] > 0.0) && counts[k] > failed_below[k] =>
-                {
+                // Never down to nobody: contacts arrive here.
+                Standing::Clear if counts[k] > 1 && counts[k] > failed_below[k] => {
                     next[k] = counts[k] - 1;
                     lowered += 1;
                 }
@@ -807,20 +826,22 @@ pub(crate) fn csv_number(x: Option<f64>) -> String {
     x.map(|v| format!("{v:.4}")).unwrap_or_default()
 }
 
-/// Three CSV cells: the value and its 95 % interval's bounds.
+/// Four CSV cells: the value, its 95 % interval's bounds, and n (the
+/// replications with the figure).
 pub(crate) fn csv_estimate(a: Option<Achieved>) -> String {
     format!(
-        "{},{},{}",
+        "{},{},{},{}",
         csv_number(a.map(|a| a.value)),
         csv_number(a.and_then(|a| a.ci95_range.map(|r| r[0]))),
-        csv_number(a.and_then(|a| a.ci95_range.map(|r| r[1])))
+        csv_number(a.and_then(|a| a.ci95_range.map(|r| r[1]))),
+        a.map(|a| a.n.to_string()).unwrap_or_default()
     )
 }
 
 /// `staffing.csv`: one row per interval.
 pub fn csv(report: &StaffingReport) -> String {
     let mut out = String::from(
-        "interval_start_s,interval,offered,holding_s,erlang_c,erlang_a,simulated,warm_up,service_level,service_level_low,service_level_high,abandonment,abandonment_low,abandonment_high,erlang_c_service_level,erlang_c_service_level_low,erlang_c_service_level_high,erlang_a_service_level,erlang_a_service_level_low,erlang_a_service_level_high\n",
+        "interval_start_s,interval,offered,holding_s,erlang_c,erlang_a,simulated,warm_up,service_level,service_level_low,service_level_high,service_level_n,abandonment,abandonment_low,abandonment_high,abandonment_n,erlang_c_service_level,erlang_c_service_level_low,erlang_c_service_level_high,erlang_c_service_level_n,erlang_a_service_level,erlang_a_service_level_low,erlang_a_service_level_high,erlang_a_service_level_n\n",
     );
     let (num, est) = (csv_number, csv_estimate);
     for row in &report.intervals {

@@ -87,7 +87,12 @@ pub fn table(report: &StaffingReport) -> String {
     }
     let _ = writeln!(
         out,
-        "\nErlang figures are net (agents on the phone, no shrinkage); the simulated requirement is agents scheduled, this pool's absence and off-phone time included.\nagent-hours: Erlang C {:.1} · Erlang A {} · simulated {:.1}",
+        "\nservice levels: contacts that joined the queue in the interval, on {} fresh replications; the 95 % interval is over replications (n per interval in staffing.csv)",
+        report.replications
+    );
+    let _ = writeln!(
+        out,
+        "Erlang figures are net (agents on the phone, no shrinkage); the simulated requirement is agents scheduled, this pool's absence and off-phone time included.\nagent-hours: Erlang C {:.1} · Erlang A {} · simulated {:.1}",
         report.agent_hours_erlang_c,
         report
             .agent_hours_erlang_a

@@ -786,26 +786,22 @@ pub fn validate(raw: RawScenario, source: &str, file: &Path) -> Result<Scenario,
             ));
         }
         for channel in Channel::ALL {
-            // A forecast with a channel column may bring either channel in
-            // some interval, whatever `[channels]` says.
-            let forecast_share = |c: Channel| {
-                arrivals.chat_share.iter().flatten().any(|&s| match c {
+            // Contacts come on this channel by `[channels]`, or in some
+            // interval of a forecast with a channel column.
+            let by_channels = match channel {
+                Channel::Chat => chat_share > 0.0,
+                Channel::Voice => chat_share < 1.0,
+            };
+            let in_forecast = arrivals
+                .chat_share
+                .iter()
+                .flatten()
+                .any(|&s| match channel {
                     Channel::Chat => s > 0.0,
                     Channel::Voice => s < 1.0,
-                })
-            };
-            let share = if channel == Channel::Chat {
-                chat_share
-            } else {
-                1.0 - chat_share
-            };
-            let share = if forecast_share(channel) {
-                share.max(1.0)
-            } else {
-                share
-            };
-            if share > 0.0 && intent.share > 0.0 && arrivals.base_rate > 0.0 && !served_by(channel)
-            {
+                });
+            let arrives = by_channels || in_forecast;
+            if arrives && intent.share > 0.0 && arrivals.base_rate > 0.0 && !served_by(channel) {
                 return Err(invalid(
                     key("skill"),
                     format!(
@@ -995,71 +991,30 @@ fn validate_experiment(raw: &RawScenario, source: &str) -> Result<Experiment, In
     })
 }
 
-/// Head counts per interval from a CSV file with `interval_start_s` (from
-/// 0, equally spaced) and `column`. Errors name the file, line and column.
+/// Head counts per interval from a CSV file whose intervals start at 0.
+/// Errors name the file, line and column.
 fn read_head_counts(path: &Path, column: &str) -> Result<(f64, Vec<u32>), String> {
-    let at = |line: usize, col: &str, message: String| {
-        format!("{}:{line}: `{col}`: {message}", path.display())
+    let located = |e: crate::roster::HeadCountError| {
+        format!(
+            "{}{}: {}{}",
+            path.display(),
+            e.line.map(|l| format!(":{l}")).unwrap_or_default(),
+            e.column.map(|c| format!("`{c}`: ")).unwrap_or_default(),
+            e.message
+        )
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read the head counts: {e}", path.display()))?;
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| format!("{}:1: not a CSV header: {e}", path.display()))?
-        .clone();
-    let find = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim() == name)
-            .ok_or_else(|| at(1, name, "missing column".into()))
-    };
-    let (start_col, count_col) = (find("interval_start_s")?, find(column)?);
-    let mut starts = Vec::new();
-    let mut counts = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        let record = record.map_err(|e| format!("{}:{line}: {e}", path.display()))?;
-        let start: f64 = record
-            .get(start_col)
-            .and_then(|v| v.trim().parse().ok())
-            .filter(|s: &f64| s.is_finite())
-            .ok_or_else(|| {
-                at(
-                    line,
-                    "interval_start_s",
-                    "must be seconds from the start".into(),
-                )
-            })?;
-        let count: u32 = record
-            .get(count_col)
-            .and_then(|v| v.trim().parse().ok())
-            .ok_or_else(|| at(line, column, "must be a whole number of agents ≥ 0".into()))?;
-        starts.push((start, line));
-        counts.push(count);
+    let file = crate::roster::HeadCounts::read(path, column).map_err(located)?;
+    if file.rows[0].0 != 0.0 {
+        return Err(located(crate::roster::HeadCountError {
+            line: Some(2),
+            column: Some("interval_start_s".into()),
+            message: "the first interval must start at 0".into(),
+        }));
     }
-    let (Some(&(first, _)), Some(&(second, _))) = (starts.first(), starts.get(1)) else {
-        return Err(format!("{}: needs at least two intervals", path.display()));
-    };
-    if first != 0.0 {
-        return Err(at(
-            2,
-            "interval_start_s",
-            "the first interval must start at 0".into(),
-        ));
-    }
-    let width = second - first;
-    for pair in starts.windows(2) {
-        let ((a, _), (b, line)) = (pair[0], pair[1]);
-        if width <= 0.0 || (b - a - width).abs() > 1e-6 {
-            return Err(at(
-                line,
-                "interval_start_s",
-                format!("intervals must be equally spaced ({width} s), with no gap or overlap"),
-            ));
-        }
-    }
-    Ok((width, counts))
+    Ok((
+        file.interval_s,
+        file.rows.into_iter().map(|(_, c)| c).collect(),
+    ))
 }
 
 /// `HH:MM` (or `HH:MM:SS`) as seconds after midnight; `24:00` only where

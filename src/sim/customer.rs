@@ -170,6 +170,20 @@ impl Customer {
         });
     }
 
+    /// Starts losing patience in the queue: after `patience` seconds (if
+    /// any) the customer asks the router to let it go.
+    fn start_patience(&mut self, ctx: &mut Context<Self>, patience: Option<f64>) {
+        let Some(patience) = patience else { return };
+        let router = self.wiring.router.clone();
+        let conversation = self.profile.id;
+        self.patience_timer = Some(ctx.run_later(
+            self.wiring.clock.delay(patience),
+            move |_, _| {
+                router.do_send(Abandon { conversation });
+            },
+        ));
+    }
+
     /// Records the wait now, so a contact still with an agent at the end of
     /// the run counts as answered.
     fn left_queue(&mut self, since: f64, abandoned: bool) {
@@ -321,16 +335,7 @@ impl Handler<Queued> for Customer {
             self.record.estimated_wait = Some(message.estimated_wait);
             patience = patience.map(|p| p * handoff.expectation_patience_boost);
         }
-        if let Some(patience) = patience {
-            let router = self.wiring.router.clone();
-            let conversation = self.profile.id;
-            self.patience_timer = Some(ctx.run_later(
-                self.wiring.clock.delay(patience),
-                move |_, _| {
-                    router.do_send(Abandon { conversation });
-                },
-            ));
-        }
+        self.start_patience(ctx, patience);
     }
 }
 
@@ -390,16 +395,7 @@ impl Handler<HandedBack> for Customer {
     fn handle(&mut self, _: HandedBack, ctx: &mut Context<Self>) {
         debug_assert_eq!(self.stage, Stage::WithAgent);
         self.stage = Stage::HandedBack;
-        if let Some(patience) = self.profile.patience {
-            let router = self.wiring.router.clone();
-            let conversation = self.profile.id;
-            self.patience_timer = Some(ctx.run_later(
-                self.wiring.clock.delay(patience),
-                move |_, _| {
-                    router.do_send(Abandon { conversation });
-                },
-            ));
-        }
+        self.start_patience(ctx, self.profile.patience);
     }
 }
 
