@@ -154,7 +154,8 @@ fn scaled_basic(target: f64) -> Scenario {
     let factor = target / scenario.expected_arrivals();
     scenario.arrivals.base_rate *= factor;
     for pool in &mut scenario.pools {
-        pool.count = (f64::from(pool.count) * factor).round() as u32;
+        pool.staffing =
+            handoff_sim::roster::Staffing::Fixed((f64::from(pool.count()) * factor).round() as u32);
     }
     scenario
 }

@@ -283,7 +283,7 @@ impl Router {
                 1
             };
             let mut available = BTreeSet::new();
-            for _ in 0..pool.count {
+            for _ in 0..pool.count() {
                 agents.push(Agent {
                     pool: p,
                     on_voice: false,
@@ -299,7 +299,7 @@ impl Router {
                 skills: pool.skills.clone(),
                 channels: pool.channels.clone(),
                 chat_concurrency: pool.chat_concurrency,
-                count: pool.count,
+                count: pool.count(),
                 units_per_agent,
                 units_used: 0,
                 units_by_interval: vec![0.0; intervals],
@@ -316,8 +316,8 @@ impl Router {
                 contact_seconds: 0.0,
                 held_contacts: 0,
                 last_change: 0.0,
-                on_duty: pool.count,
-                present: pool.count,
+                on_duty: pool.count(),
+                present: pool.count(),
                 present_by_interval: vec![0.0; intervals],
                 present_seconds: 0.0,
                 overtime_agents: 0,
@@ -333,7 +333,7 @@ impl Router {
                         Channel::Voice => 1.0,
                         Channel::Chat => f64::from(pool.chat_concurrency),
                     };
-                    slots[skill * 2 + channel.index()] += f64::from(pool.count) * per_agent;
+                    slots[skill * 2 + channel.index()] += f64::from(pool.count()) * per_agent;
                 }
             }
         }

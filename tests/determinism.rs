@@ -53,7 +53,10 @@ fn another_seed_or_replication_gives_other_customers() {
 fn staffing_changes_leave_the_arrivals_unchanged() {
     let scenario = common::bundled("basic.toml");
     let mut more_staff = scenario.clone();
-    more_staff.pools.iter_mut().for_each(|p| p.count *= 2);
+    more_staff
+        .pools
+        .iter_mut()
+        .for_each(|p| p.staffing = handoff_sim::roster::Staffing::Fixed(p.count() * 2));
     let mut no_bot = scenario.clone();
     no_bot.ai = None;
     let base = sim::run(&scenario, 0).unwrap().summary;

@@ -121,7 +121,6 @@ pub fn staffed_with(scenario: &Scenario, p: usize, plan: &Plan) -> Scenario {
         })
         .collect();
     out.pools[p].staffing = Staffing::Shifts(shifts);
-    out.pools[p].count = out.pools[p].staffing.agents();
     out
 }
 

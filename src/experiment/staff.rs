@@ -528,9 +528,8 @@ pub fn staff(scenario: &Scenario, options: &StaffOptions) -> Result<StaffingRepo
     let mut open = scenario.clone();
     open.handoff.when_closed = crate::scenario::WhenClosed::Wait;
     let mut measuring = open.clone();
-    let fixed = measuring.pools[p].count.max(1);
+    let fixed = measuring.pools[p].count().max(1);
     measuring.pools[p].staffing = Staffing::Fixed(fixed);
-    measuring.pools[p].count = fixed;
     // One set of runs, read per channel.
     let measuring_runs = simulate_rows(&measuring, 0..reps, options.jobs)?;
     let measured: Vec<_> = channels
@@ -818,7 +817,6 @@ fn set_staffing(scenario: &mut Scenario, p: usize, counts: &[u32], interval: f64
         interval_s: interval,
         counts: counts.to_vec(),
     };
-    pool.count = pool.staffing.agents();
 }
 
 /// A CSV cell: four decimals, empty when there is no figure.

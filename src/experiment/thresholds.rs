@@ -266,7 +266,7 @@ pub fn check_paths(scenario: &crate::Scenario, thresholds: &[Threshold]) -> Resu
         .enumerate()
         .map(|(pool, p)| crate::routing::PoolOccupancy {
             pool,
-            agents: p.count,
+            agents: p.count(),
             slots_per_agent: 1,
             occupancy: crate::metrics::Estimate::ratio(0.5, 1),
             agents_engaged: 0.5,

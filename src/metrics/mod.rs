@@ -818,7 +818,7 @@ pub fn erlang_reference(scenario: &Scenario) -> Option<Prediction> {
     Queue {
         arrival_rate: scenario.arrivals.base_rate * scenario.arrivals.profile[0],
         mean_handle: scenario.intents[0].handle_time.mean_secs(),
-        agents: scenario.pools[0].count,
+        agents: scenario.pools[0].count(),
         mean_patience: scenario.customers.patience.map(|p| p.mean_secs()),
     }
     .predict(scenario.service_level_threshold.as_secs_f64())

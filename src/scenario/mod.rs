@@ -221,10 +221,7 @@ pub enum WhenClosed {
 #[derive(Debug, Clone)]
 pub struct Pool {
     pub name: String,
-    /// Agents in the pool: the most on duty at any time (for shifts, the
-    /// sum of the shift lines).
-    pub count: u32,
-    /// Who is on duty when.
+    /// Who is on duty when; [`Pool::count`] agents in all.
     pub staffing: Staffing,
     /// Share of scheduled agent-days not worked.
     pub absence: f64,
@@ -259,6 +256,12 @@ pub enum Select {
 }
 
 impl Pool {
+    /// Agents in the pool: the most on duty at any time (for shifts, the
+    /// sum of the shift lines).
+    pub fn count(&self) -> u32 {
+        self.staffing.agents()
+    }
+
     /// Proficiency in `skill` (1 = standard).
     pub fn proficiency(&self, skill: SkillId) -> f64 {
         self.proficiency
@@ -358,7 +361,7 @@ impl Scenario {
     }
 
     pub fn total_agents(&self) -> u64 {
-        self.pools.iter().map(|p| u64::from(p.count)).sum()
+        self.pools.iter().map(|p| u64::from(p.count())).sum()
     }
 }
 
@@ -375,7 +378,7 @@ mod tests {
         let copy = scenario.reparsed();
         assert_eq!(copy.seed, 77);
         assert_eq!(copy.name, "s");
-        assert_eq!(copy.pools[0].count, 2);
+        assert_eq!(copy.pools[0].count(), 2);
         assert!(scenario.source.starts_with("# comment kept"));
         // A file without a seed key gets one.
         let mut unseeded =

@@ -664,8 +664,7 @@ pub fn validate(raw: RawScenario, source: &str, file: &Path) -> Result<Scenario,
             ));
         }
         let staffing = validate_staffing(i, pool, interval, file)?;
-        let count = staffing.agents();
-        total_agents += u64::from(count);
+        total_agents += u64::from(staffing.agents());
         let absence = probability(key("absence"), pool.absence)?;
         if absence >= 1.0 {
             return Err(invalid(
@@ -696,7 +695,6 @@ pub fn validate(raw: RawScenario, source: &str, file: &Path) -> Result<Scenario,
         channels.dedup();
         pools.push(Pool {
             name: pool.name.clone(),
-            count,
             staffing,
             absence,
             off_phone_per_hour_s,
@@ -773,7 +771,7 @@ pub fn validate(raw: RawScenario, source: &str, file: &Path) -> Result<Scenario,
         let served_by = |channel: Channel| {
             pools
                 .iter()
-                .any(|p| p.count > 0 && p.serves(channel, skill))
+                .any(|p| p.count() > 0 && p.serves(channel, skill))
         };
         if !pools.iter().any(|p| p.skills.contains(&skill)) {
             return Err(invalid(
