@@ -48,6 +48,7 @@ pub mod scenario;
 pub mod schedule;
 pub mod sim;
 pub mod theory;
+pub mod transcripts;
 pub mod triggers;
 
 pub use error::{Error, Result, ScenarioError};

@@ -179,6 +179,22 @@ enum Command {
         #[arg(long)]
         scenario: PathBuf,
     },
+    /// Write simulated conversations in the replay format (JSON Lines): the
+    /// customer's messages, the bot's replies with confidence and recognised
+    /// intent, the ground-truth label and what the simulation decided.
+    Transcripts {
+        /// Scenario file (TOML); its bot and triggers make the conversations.
+        scenario: PathBuf,
+        /// The JSON Lines file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// How many conversations (1 to 1 000 000).
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        conversations: u32,
+        /// Override the scenario's seed.
+        #[arg(long)]
+        seed: Option<u64>,
+    },
     /// Erlang C (or, with --patience, Erlang A) predictions for one queue.
     ///
     /// A range of agents prints a staffing curve and the smallest staffing
@@ -455,6 +471,29 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             scenario,
         } => {
             replay(&transcripts, &scenario)?;
+            Ok(Finished::Ok)
+        }
+        Command::Transcripts {
+            scenario,
+            out,
+            conversations,
+            seed,
+        } => {
+            let loaded = load(&scenario, seed)?;
+            let generated = handoff_sim::transcripts::generate(&loaded, conversations as usize, 0)?;
+            handoff_sim::transcripts::write_file(&out, &loaded, &generated)?;
+            let escalated = generated
+                .iter()
+                .filter(|t| t.escalated_at().is_some())
+                .count();
+            let needs_human = generated.iter().filter(|t| t.needs_human).count();
+            outln!(
+                "{} conversations ({} needed a human, {} escalated by a trigger) written to {}",
+                generated.len(),
+                needs_human,
+                escalated,
+                out.display()
+            );
             Ok(Finished::Ok)
         }
         Command::Erlang {

@@ -26,49 +26,69 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::triggers::{Observation, Reason, TriggerEngine, TurnSignals};
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Speaker {
     Customer,
     Ai,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecordedTurn {
     pub speaker: Speaker,
     pub text: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f64>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intent: Option<String>,
 }
 
 /// Whether, and from which turn, a human was really needed.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Label {
     pub needs_human: bool,
     /// 1-based turn from which a human was needed (default 1).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_turn: Option<u32>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecordedConversation {
     pub id: String,
     pub turns: Vec<RecordedTurn>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<Label>,
     /// Hours since this customer's previous contact, if any.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_contact_hours: Option<f64>,
+    /// What the simulation did with this conversation, in files written by
+    /// `handoff-sim transcripts` (replay ignores it; it is there to check
+    /// the replay against, and to read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub simulated: Option<SimulatedDecision>,
+}
+
+/// How the simulation's bot phase of a generated conversation ended.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimulatedDecision {
+    /// The customer turn at which a trigger rule escalated, if one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalated_at_turn: Option<u32>,
+    /// The rule reported for that escalation (`TriggerKind::name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// `escalated`, `resolved_by_ai`, `abandoned_in_bot` or `bot_fallback`
+    /// (the bot ran out of turns and handed over).
+    pub end: String,
 }
 
 /// What the engine would have done with one conversation.
@@ -80,6 +100,9 @@ pub struct Verdict {
     pub escalation: Option<(u32, Vec<Reason>)>,
     /// The label's verdict, when labelled.
     pub truth: Option<Truth>,
+    /// For a generated conversation: whether the replay escalated at the
+    /// same turn, by the same rule, as the simulation did.
+    pub matches_simulation: Option<bool>,
 }
 
 /// A labelled conversation's outcome.
@@ -157,6 +180,22 @@ impl ReplayReport {
     /// premature / escalations; `None` with no escalations.
     pub fn premature_rate(&self) -> Option<f64> {
         ratio(self.premature(), self.escalations())
+    }
+
+    /// For generated files: conversations whose replay matches the
+    /// simulation's decision (turn and rule), of those that carry one.
+    pub fn simulation_agreement(&self) -> Option<(u64, u64)> {
+        let checked: Vec<bool> = self
+            .verdicts
+            .iter()
+            .filter_map(|v| v.matches_simulation)
+            .collect();
+        (!checked.is_empty()).then(|| {
+            (
+                checked.iter().filter(|m| **m).count() as u64,
+                checked.len() as u64,
+            )
+        })
     }
 
     /// Mean detection delay in turns over needed escalations.
@@ -238,11 +277,19 @@ pub fn replay_conversation(engine: &TriggerEngine, conversation: &RecordedConver
             (None, true) => Truth::Missed,
             (None, false) => Truth::CorrectStay,
         });
+    let matches_simulation = conversation.simulated.as_ref().map(|simulated| {
+        let replayed = escalation
+            .as_ref()
+            .map(|(turn, reasons)| (*turn, reasons[0].kind.name()));
+        let recorded = simulated.escalated_at_turn.zip(simulated.rule.as_deref());
+        replayed == recorded
+    });
     Verdict {
         id: conversation.id.clone(),
         turns: total_turns,
         escalation,
         truth,
+        matches_simulation,
     }
 }
 
@@ -456,6 +503,7 @@ mod tests {
                 turns: 1,
                 escalation: None,
                 truth,
+                matches_simulation: None,
             })
             .collect(),
         };
@@ -474,6 +522,7 @@ mod tests {
                 turns: 2,
                 escalation: None,
                 truth: Some(truth),
+                matches_simulation: None,
             })
             .collect(),
         };

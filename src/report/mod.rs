@@ -456,6 +456,12 @@ pub fn replay_table(report: &ReplayReport) -> String {
             .mean_delay_turns()
             .map_or("n/a".to_string(), |d| format!("{d:.2}"))
     );
+    if let Some((same, checked)) = report.simulation_agreement() {
+        let _ = writeln!(
+            out,
+            "the replay escalates at the simulation's turn, by its rule, in {same} of {checked} generated conversations"
+        );
+    }
     let _ = writeln!(out, "{}", crate::metrics::quality::DEFINITION);
     out
 }

@@ -22,6 +22,7 @@ use crate::handoff::{
     ContextFacts, ContextMode, ContextPackage, TransferInputs, TransferPlan, expectation_message,
 };
 use crate::metrics::{ConversationRecord, Escalation, HandoffReason, Outcome, QueueExit};
+use crate::transcripts::{BotEnd, BotTranscript, BotTurnLog};
 use crate::triggers::TurnSignals;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -48,6 +49,10 @@ struct BotState {
     frustration: f64,
     /// The intent the bot recognised last.
     recognised_intent: Option<usize>,
+    /// The message of the turn in progress.
+    utterance: &'static str,
+    /// Every turn so far, when the run keeps transcripts.
+    transcript: Option<Vec<BotTurnLog>>,
 }
 
 pub struct Customer {
@@ -70,6 +75,7 @@ impl Customer {
         };
         let bot = BotState {
             frustration: profile.frustration,
+            transcript: wiring.transcripts.is_some().then(Vec::new),
             ..BotState::default()
         };
         Customer {
@@ -86,6 +92,7 @@ impl Customer {
     fn say(&mut self, ctx: &mut Context<Self>, turn: u32, utterance: &'static str) {
         self.stage = Stage::Bot { turn };
         self.record.bot_turns = turn;
+        self.bot.utterance = utterance;
         if let Some(ai) = &self.wiring.ai {
             ai.do_send(CustomerTurn {
                 conversation: self.profile.id,
@@ -200,6 +207,29 @@ impl Customer {
         }));
     }
 
+    /// The bot phase is over: hands its turns to the run's transcripts, if
+    /// it keeps them.
+    fn bot_phase_ended(&mut self, end: BotEnd) {
+        let (Some(turns), Some(sink)) = (self.bot.transcript.take(), &self.wiring.transcripts)
+        else {
+            return;
+        };
+        let transcript = BotTranscript {
+            id: self.profile.id,
+            customer: self.profile.customer,
+            contact: self.profile.contact,
+            arrived_at: self.arrived_at,
+            channel: self.profile.channel,
+            previous_contact_age: self.record.previous_contact_age,
+            needs_human: self.profile.needs_human(),
+            turns,
+            end,
+        };
+        sink.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(transcript);
+    }
+
     fn finish(&mut self, ctx: &mut Context<Self>, outcome: Outcome) {
         self.stage = Stage::Done;
         self.record.outcome = outcome;
@@ -267,15 +297,25 @@ impl Handler<TurnOutcome> for Customer {
         debug_assert_eq!(turn, outcome.turn);
         self.bot.history.push(outcome.decision.signals);
         self.bot.recognised_intent = Some(outcome.recognised_intent);
+        if let Some(turns) = &mut self.bot.transcript {
+            turns.push(BotTurnLog {
+                utterance: self.bot.utterance,
+                confidence: outcome.confidence,
+                recognised_intent: outcome.recognised_intent,
+                correct: outcome.correct,
+            });
+        }
         if let Some(kind) = outcome.decision.primary() {
             self.record.escalation = Some(Escalation {
                 kind,
                 turn,
                 after: self.wiring.clock.now() - self.arrived_at,
             });
+            self.bot_phase_ended(BotEnd::Escalated(kind));
             return self.hand_off(ctx, HandoffReason::Trigger(kind));
         }
         if outcome.correct {
+            self.bot_phase_ended(BotEnd::ResolvedByAi);
             return self.finish(ctx, Outcome::ResolvedByAi);
         }
         self.bot.failed_attempts += 1;
@@ -292,10 +332,12 @@ impl Handler<TurnOutcome> for Customer {
         match next {
             NextStep::GiveUp { frustration } => {
                 self.bot.frustration = frustration;
+                self.bot_phase_ended(BotEnd::AbandonedInBot);
                 self.finish(ctx, Outcome::AbandonedInBot)
             }
             NextStep::Reply { frustration, .. } if turn >= max_turns => {
                 self.bot.frustration = frustration;
+                self.bot_phase_ended(BotEnd::BotFallback);
                 self.hand_off(ctx, HandoffReason::BotFallback)
             }
             NextStep::Reply {

@@ -53,6 +53,8 @@ pub struct AiReplied {
 pub struct TurnOutcome {
     pub turn: u32,
     pub correct: bool,
+    /// The confidence the bot reported (kept for transcripts).
+    pub confidence: f64,
     pub recognised_intent: usize,
     pub decision: Decision,
 }

@@ -26,8 +26,8 @@ mod trigger_actor;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant as WallInstant;
 
 use actix::prelude::*;
@@ -42,6 +42,7 @@ use crate::metrics::{Recorder, ReportData, Summary};
 use crate::rng::Streams;
 use crate::routing::Router;
 use crate::scenario::Scenario;
+use crate::transcripts::BotTranscript;
 use crate::triggers::TriggerEngine;
 
 /// What every actor may reach: the scenario, the clock, the random streams and
@@ -56,6 +57,8 @@ pub struct Wiring {
     pub recorder: Addr<recorder::RecorderActor>,
     /// Customer actors alive now, counted by the actors themselves.
     pub live: Arc<AtomicU64>,
+    /// Bot phases, collected when [`RunOptions::transcripts`] is on.
+    pub transcripts: Option<Mutex<Vec<BotTranscript>>>,
 }
 
 /// The actors of one run.
@@ -72,6 +75,7 @@ fn assemble(
     clock: Clock,
     streams: Streams,
     conversations: Option<csv::Writer<std::fs::File>>,
+    transcripts: bool,
 ) -> Bench {
     let recorder = recorder::RecorderActor {
         recorder: Recorder::new(&scenario),
@@ -115,6 +119,7 @@ fn assemble(
             router: ctx.address(),
             recorder,
             live: Arc::new(AtomicU64::new(0)),
+            transcripts: transcripts.then(|| Mutex::new(Vec::new())),
         });
         let horizon = scenario.duration.as_secs_f64();
         let mut in_pool = vec![0u32; scenario.pools.len()];
@@ -175,6 +180,9 @@ pub struct RunOutput {
     /// Wall-clock nanoseconds per trigger-engine evaluation (empty with the
     /// bot off). Varies run to run, so it is not part of the summary.
     pub decision_latency_ns: Histogram<u64>,
+    /// The bot phases that ended during the run, in the order they ended
+    /// (empty unless [`RunOptions::transcripts`]).
+    pub transcripts: Vec<BotTranscript>,
 }
 
 /// How simulated time relates to real time.
@@ -194,6 +202,8 @@ pub struct RunOptions {
     pub time: TimeMode,
     /// Write one CSV row per conversation to this file as they end.
     pub conversations_csv: Option<PathBuf>,
+    /// Keep every bot phase's turns ([`RunOutput::transcripts`]).
+    pub transcripts: bool,
 }
 
 impl Default for RunOptions {
@@ -202,6 +212,7 @@ impl Default for RunOptions {
             replication: 0,
             time: TimeMode::Virtual,
             conversations_csv: None,
+            transcripts: false,
         }
     }
 }
@@ -219,7 +230,7 @@ pub fn run(scenario: &Scenario, replication: u64) -> Result<RunOutput> {
 
 /// Runs the scenario with the given options.
 pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunOutput> {
-    let (replication, time) = (options.replication, options.time);
+    let (replication, time, transcripts) = (options.replication, options.time, options.transcripts);
     let conversations = match &options.conversations_csv {
         Some(path) => Some(csv::Writer::from_path(path).map_err(|e| Error::Output {
             path: path.clone(),
@@ -249,7 +260,13 @@ pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunOutput> 
     let result = system.block_on(async move {
         let clock = Clock::start(speed);
         let streams = Streams::new(scenario.seed, replication);
-        let bench = assemble(Arc::clone(&scenario), clock, streams, conversations);
+        let bench = assemble(
+            Arc::clone(&scenario),
+            clock,
+            streams,
+            conversations,
+            transcripts,
+        );
         let end = scenario.duration.as_secs_f64();
         tokio::time::sleep_until(clock.instant_at(end)).await;
         bench.arrivals.send(StopArrivals).await?;
@@ -272,15 +289,25 @@ pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunOutput> 
             waiting: snapshot.waiting.clone(),
         });
         let (summary, data, export_error) = summarised.await?;
+        let transcripts = bench
+            .wiring
+            .transcripts
+            .as_ref()
+            .map(|t| std::mem::take(&mut *t.lock().unwrap_or_else(|e| e.into_inner())))
+            .unwrap_or_default();
         Ok::<_, MailboxError>((
             (summary, data, export_error),
-            snapshot.waiting.len(),
-            snapshot.held_contacts,
+            (snapshot.waiting.len(), snapshot.held_contacts),
             latency,
+            transcripts,
         ))
     });
-    let ((summary, data, export_error), waiting_at_end, held_at_end, decision_latency_ns) =
-        result.map_err(|e| Error::Runtime(e.to_string()))?;
+    let (
+        (summary, data, export_error),
+        (waiting_at_end, held_at_end),
+        decision_latency_ns,
+        transcripts,
+    ) = result.map_err(|e| Error::Runtime(e.to_string()))?;
     if !summary.conversations.holds() {
         return Err(Error::Runtime(format!(
             "conservation violated (a bug): {:?}",
@@ -300,5 +327,6 @@ pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunOutput> 
         waiting_at_end,
         held_at_end,
         decision_latency_ns,
+        transcripts,
     })
 }

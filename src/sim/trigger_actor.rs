@@ -46,6 +46,7 @@ impl Handler<AiReplied> for TriggerActor {
         reply.customer.do_send(TurnOutcome {
             turn: reply.turn,
             correct: reply.correct,
+            confidence: reply.confidence,
             recognised_intent: reply.recognised_intent,
             decision,
         });
