@@ -19,6 +19,7 @@
 //! Known limit: a lexicon scorer reads sarcasm ("Great, just great. Thanks
 //! for nothing.") as positive; the tests pin that behaviour.
 
+pub mod request;
 pub mod text;
 
 use std::sync::OnceLock;
@@ -270,6 +271,13 @@ fn analyzer() -> &'static SentimentIntensityAnalyzer<'static> {
     ANALYZER.get_or_init(SentimentIntensityAnalyzer::new)
 }
 
+/// Does this message ask for a human? The explicit-request rule's
+/// detector ([`request::asks_for_human`]) on raw text.
+pub fn asks_for_human(text: &str) -> bool {
+    let normalized = text::normalize(text);
+    request::asks_for_human(&text::tokens(&normalized))
+}
+
 /// VADER compound sentiment of `text`, −1 (very negative) … 1 (very positive).
 pub fn sentiment(text: &str) -> f64 {
     analyzer().polarity_scores(text).compound
@@ -335,7 +343,7 @@ impl TriggerEngine {
         let mut reasons = Vec::new();
         let mut fire = |kind, score| reasons.push(Reason { kind, score });
 
-        if c.explicit_request && text::asks_for_human(&tokens) {
+        if c.explicit_request && request::asks_for_human(&tokens) {
             fire(TriggerKind::Explicit, 1.0);
         }
         if intent != 0 {

@@ -1,6 +1,6 @@
-//! Text signals for the trigger engine: tokens, requests for a human (with
-//! negation and one-typo tolerance), urgency words, and a fingerprint for
-//! spotting a restated message.
+//! Text signals for the trigger engine: tokens, urgency words, a
+//! fingerprint for spotting a restated message, and the keyword baseline of
+//! the explicit-request detector (the detector itself is [`super::request`]).
 //!
 //! A message is normalised once ([`normalize`]: lowercase, apostrophes
 //! dropped, so "Don’t" and "dont" match); tokens are slices of that string,
@@ -83,7 +83,7 @@ fn tokens_general(normalized: &str) -> Vec<&str> {
     out
 }
 
-fn is_clause_end(token: &str) -> bool {
+pub(crate) fn is_clause_end(token: &str) -> bool {
     token.len() == 1 && token.starts_with(CLAUSE_ENDS)
 }
 
@@ -177,10 +177,11 @@ fn negated_before(tokens: &[&str], i: usize) -> bool {
         .any(|t| NEGATORS.contains(t))
 }
 
-/// True when the text asks for a human: a request word or phrase not
-/// negated by a word shortly before it ("I don't need a human" is not a
-/// request; "no bot, a real person please" is).
-pub fn asks_for_human(tokens: &[&str]) -> bool {
+/// The keyword detector the engine used before the request parser
+/// ([`super::request`]): a request word or phrase not negated by a word
+/// shortly before it. Kept as the baseline the labelled corpus is measured
+/// against (README); the engine no longer calls it.
+pub fn keyword_baseline(tokens: &[&str]) -> bool {
     (0..tokens.len()).any(|i| is_request_at(tokens, i) && !negated_before(tokens, i))
 }
 
@@ -234,7 +235,7 @@ mod tests {
     use super::*;
 
     fn asks(text: &str) -> bool {
-        asks_for_human(&tokens(&normalize(text)))
+        keyword_baseline(&tokens(&normalize(text)))
     }
 
     fn urgent(text: &str) -> bool {
