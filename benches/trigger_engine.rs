@@ -6,7 +6,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use handoff_sim::triggers::{
-    Observation, TopicAction, TopicRule, TriggerConfig, TriggerEngine, TurnSignals,
+    Observation, SentimentModel, TopicAction, TopicRule, TriggerConfig, TriggerEngine, TurnSignals,
 };
 
 fn engine() -> TriggerEngine {
@@ -25,6 +25,7 @@ fn engine() -> TriggerEngine {
         repeat_contact_window: Some(48.0 * 3600.0),
         circular_repeats: Some(3),
         score_sentiment: false,
+        sentiment_model: SentimentModel::Support,
     })
 }
 
@@ -99,7 +100,12 @@ fn bench(c: &mut Criterion) {
         b.iter(|| no_sentiment.evaluate(black_box(&observation)))
     });
     c.bench_function("sentiment alone (VADER)", |b| {
-        b.iter(|| handoff_sim::triggers::sentiment(black_box(observation.utterance)))
+        b.iter(|| handoff_sim::triggers::sentiment::vader(black_box(observation.utterance)))
+    });
+    c.bench_function("sentiment alone (support layer over VADER)", |b| {
+        b.iter(|| {
+            handoff_sim::triggers::sentiment_of(SentimentModel::Support, black_box(observation.utterance))
+        })
     });
 }
 

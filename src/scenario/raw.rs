@@ -263,6 +263,8 @@ struct RawTriggers {
     circular_repeats: u32,
     #[serde(default)]
     topics: Vec<RawTopic>,
+    #[serde(default)]
+    sentiment_model: crate::triggers::SentimentModel,
 }
 
 #[derive(Debug, Deserialize)]
@@ -299,6 +301,7 @@ impl Default for RawTriggers {
             repeat_contact_window: None,
             circular_repeats: 0,
             topics: Vec::new(),
+            sentiment_model: crate::triggers::SentimentModel::default(),
         }
     }
 }
@@ -1510,6 +1513,7 @@ fn validate_triggers(raw: &RawTriggers, intents: &[Intent]) -> Result<TriggerCon
         repeat_contact_window: raw.repeat_contact.then_some(window),
         circular_repeats: (raw.circular_repeats > 0).then_some(raw.circular_repeats),
         score_sentiment: false,
+        sentiment_model: raw.sentiment_model,
     })
 }
 

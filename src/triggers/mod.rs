@@ -12,20 +12,22 @@
 //! - **confidence**: reply confidence below a threshold; N failed attempts in
 //!   total or in a row;
 //! - **contextual**: negative sentiment or a falling sentiment trend (VADER,
-//!   Hutto & Gilbert, ICWSM-14, via `vader-sentimental`), urgency words,
+//!   Hutto & Gilbert, ICWSM-14, via `vader-sentimental`, with a
+//!   support-domain layer by default: [`sentiment`]), urgency words,
 //!   topic rules on the recognised intent, a repeat contact within a window,
 //!   and a circular conversation (the same message or intent restated).
 //!
-//! Known limit: a lexicon scorer reads sarcasm ("Great, just great. Thanks
-//! for nothing.") as positive; the tests pin that behaviour.
+//! Known limit: irony without a marker ("Wow, super helpful.") reads as
+//! praise; the support layer catches sarcasm only next to a frustration cue
+//! or a marker such as "thanks for nothing".
 
 pub mod request;
+pub mod sentiment;
 pub mod text;
 
-use std::sync::OnceLock;
-
 use serde::Serialize;
-use vader_sentimental::SentimentIntensityAnalyzer;
+
+pub use sentiment::SentimentModel;
 
 /// What a topic rule does when the recognised intent matches.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -71,6 +73,8 @@ pub struct TriggerConfig {
     /// Score every message's sentiment even when no sentiment rule is on
     /// (the transfer policy and the context package use it).
     pub score_sentiment: bool,
+    /// Which scorer gives the sentiment (`[triggers] sentiment_model`).
+    pub sentiment_model: SentimentModel,
 }
 
 impl Default for TriggerConfig {
@@ -89,6 +93,7 @@ impl Default for TriggerConfig {
             repeat_contact_window: None,
             circular_repeats: None,
             score_sentiment: false,
+            sentiment_model: SentimentModel::default(),
         }
     }
 }
@@ -266,11 +271,6 @@ impl Decision {
     }
 }
 
-fn analyzer() -> &'static SentimentIntensityAnalyzer<'static> {
-    static ANALYZER: OnceLock<SentimentIntensityAnalyzer<'static>> = OnceLock::new();
-    ANALYZER.get_or_init(SentimentIntensityAnalyzer::new)
-}
-
 /// Does this message ask for a human? The explicit-request rule's
 /// detector ([`request::asks_for_human`]) on raw text.
 pub fn asks_for_human(text: &str) -> bool {
@@ -278,9 +278,11 @@ pub fn asks_for_human(text: &str) -> bool {
     request::asks_for_human(&text::tokens(&normalized))
 }
 
-/// VADER compound sentiment of `text`, −1 (very negative) … 1 (very positive).
-pub fn sentiment(text: &str) -> f64 {
-    analyzer().polarity_scores(text).compound
+/// The sentiment of `text` under `model`, −1 (very negative, frustrated) …
+/// 1 (very positive): what the engine records for a message.
+pub fn sentiment_of(model: SentimentModel, text: &str) -> f64 {
+    let normalized = text::normalize(text);
+    sentiment::score(model, text, &text::tokens(&normalized))
 }
 
 /// The configured trigger rules.
@@ -318,7 +320,7 @@ impl TriggerEngine {
             .collect();
         if config.scores_sentiment() {
             // Load the sentiment lexicons now, not inside the first decision.
-            sentiment("warm up");
+            sentiment::warm_up();
         }
         TriggerEngine { config, topics }
     }
@@ -336,7 +338,7 @@ impl TriggerEngine {
         let signals = TurnSignals {
             sentiment: c
                 .scores_sentiment()
-                .then(|| sentiment(observation.utterance)),
+                .then(|| sentiment::score(c.sentiment_model, observation.utterance, &tokens)),
             fingerprint: text::fingerprint(&tokens),
             intent,
         };

@@ -23,6 +23,7 @@ fn all_rules() -> TriggerConfig {
         repeat_contact_window: Some(48.0 * 3600.0),
         circular_repeats: Some(3),
         score_sentiment: false,
+        sentiment_model: SentimentModel::Support,
     }
 }
 
@@ -103,11 +104,13 @@ fn negative_sentiment_with_capitals_and_exclamations() {
     let angry = engine.evaluate(&calm("This is TERRIBLE, the worst service ever!!!"));
     assert_eq!(angry.primary(), Some(TriggerKind::Sentiment));
     // Capitals and exclamation marks make the same words more negative.
-    let plain = sentiment("this is terrible");
-    let shouted = sentiment("this is TERRIBLE!!!");
-    assert!(shouted < plain && plain < 0.0, "{shouted} {plain}");
-    // Negation flips: "not bad" is not negative.
-    assert!(sentiment("not bad at all") > 0.0);
+    for model in [SentimentModel::Vader, SentimentModel::Support] {
+        let plain = sentiment_of(model, "this is terrible");
+        let shouted = sentiment_of(model, "this is TERRIBLE!!!");
+        assert!(shouted < plain && plain < 0.0, "{model:?}: {shouted} {plain}");
+        // Negation flips: "not bad" is not negative.
+        assert!(sentiment_of(model, "not bad at all") > 0.0, "{model:?}");
+    }
     assert!(
         !engine
             .evaluate(&calm("Thanks, that helps a lot."))
@@ -116,21 +119,29 @@ fn negative_sentiment_with_capitals_and_exclamations() {
 }
 
 #[test]
-fn sarcasm_is_misread_as_positive_a_known_limit() {
-    // Pinned behaviour: a lexicon scorer cannot see sarcasm. If this starts
-    // failing, the sentiment model changed: update the docs with it.
-    let score = sentiment("Great, just great. Thanks for nothing.");
+fn sarcasm_fools_vader_but_not_the_support_layer() {
+    // Pinned behaviour: a lexicon scorer cannot see sarcasm; the support
+    // layer reads the marker ("thanks for nothing").
+    let text = "Great, just great. Thanks for nothing.";
+    let score = sentiment_of(SentimentModel::Vader, text);
     assert!(score > 0.5, "{score}");
-    let engine = only(TriggerConfig {
+    let rules = TriggerConfig {
         sentiment_threshold: Some(-0.6),
         sentiment_drop: Some(0.8),
         ..none()
+    };
+    let vader = only(TriggerConfig {
+        sentiment_model: SentimentModel::Vader,
+        ..rules.clone()
     });
-    assert!(
-        !engine
-            .evaluate(&calm("Great, just great. Thanks for nothing."))
-            .escalate()
+    assert!(!vader.evaluate(&calm(text)).escalate());
+    let support = only(rules);
+    assert_eq!(
+        support.evaluate(&calm(text)).primary(),
+        Some(TriggerKind::Sentiment)
     );
+    // Irony without a marker is still read as praise (a known limit).
+    assert!(sentiment_of(SentimentModel::Support, "Wow, super helpful.") > 0.0);
 }
 
 #[test]
@@ -150,7 +161,7 @@ fn sentiment_trend_fires_on_a_fall_to_negative() {
         },
     ];
     let text = "This is useless and annoying";
-    assert!(sentiment(text) < -0.2);
+    assert!(sentiment_of(SentimentModel::Vader, text) < -0.2);
     let fell = engine.evaluate(&Observation {
         history: &history,
         ..calm(text)

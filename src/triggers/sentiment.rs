@@ -1,0 +1,367 @@
+//! Sentiment for the trigger engine: VADER, or VADER with a support-domain
+//! layer (the default, `[triggers] sentiment_model = "support"`).
+//!
+//! VADER (Hutto & Gilbert, ICWSM-14, via `vader-sentimental`) is a
+//! general-purpose lexicon scorer. On support messages that any agent reads
+//! as frustrated it often scores near zero: complaints about repetition
+//! ("this is the third time I'm asking"), unhelpfulness ("that doesn't
+//! answer my question"), effort ("why is this so hard"), churn threats
+//! ("I'll switch to another provider"), waiting ("I've been on hold for an
+//! hour") and sarcasm ("Brilliant, the app crashed again"). It also scores
+//! calm problem reports ("my package arrived damaged, can I get a
+//! replacement?") as negative, though nobody is annoyed.
+//!
+//! The **support** model keeps VADER's compound score `v` and adds cue
+//! evidence `c ≥ 0` from the message's words, in six families (repetition,
+//! unhelpfulness, effort, churn, waiting, exasperation words), plus:
+//! - *sarcasm*: a positive VADER score next to a frustration cue or a
+//!   sarcasm marker ("thanks for nothing", "… Not.") counts as negative;
+//! - *calm requests*: a polite request or question with no cue has its
+//!   negative VADER score halved (a problem report is not frustration);
+//! - *intensity*: shouting (words in capitals) and "!!"/"??" raise the
+//!   negative evidence by up to 60 %.
+//!
+//! The score is `-tanh(1.2 · (max(−v', 0) + c) · intensity)` when there is
+//! negative evidence, else `v'` — in −1 … 1 like VADER's compound, so the
+//! same thresholds apply; one clear cue alone scores about −0.7.
+//!
+//! Urgency is not frustration: "my card was stolen, block it now" is the
+//! urgency rule's business, and scores calm here.
+//!
+//! Measured on `tests/data/frustration.tsv` (frustrated vs the rest, ROC
+//! AUC on the held-out part): see the README.
+
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use vader_sentimental::SentimentIntensityAnalyzer;
+
+/// Which scorer gives a message its sentiment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SentimentModel {
+    /// VADER's compound score alone.
+    Vader,
+    /// VADER with the support-domain layer.
+    #[default]
+    Support,
+}
+
+impl SentimentModel {
+    pub fn name(self) -> &'static str {
+        match self {
+            SentimentModel::Vader => "vader",
+            SentimentModel::Support => "support",
+        }
+    }
+}
+
+fn analyzer() -> &'static SentimentIntensityAnalyzer<'static> {
+    static ANALYZER: OnceLock<SentimentIntensityAnalyzer<'static>> = OnceLock::new();
+    ANALYZER.get_or_init(SentimentIntensityAnalyzer::new)
+}
+
+/// VADER compound sentiment of `text`, −1 (very negative) … 1 (very positive).
+pub fn vader(text: &str) -> f64 {
+    analyzer().polarity_scores(text).compound
+}
+
+/// Loads the lexicons (so the first scored message does not pay for it).
+pub fn warm_up() {
+    vader("warm up");
+}
+
+/// The message's sentiment under `model`. `tokens` are the normalised
+/// tokens of `text` ([`super::text::tokens`]).
+pub fn score(model: SentimentModel, text: &str, tokens: &[&str]) -> f64 {
+    let v = vader(text);
+    match model {
+        SentimentModel::Vader => v,
+        SentimentModel::Support => support(v, text, tokens),
+    }
+}
+
+/// The support layer over a VADER score `v`.
+pub fn support(v: f64, text: &str, tokens: &[&str]) -> f64 {
+    let cues = Cues::of(tokens);
+    let evidence = cues.evidence();
+    let mut v = v;
+    if cues.sarcasm || (v > 0.0 && evidence > 0.0 && cues.praise) {
+        // "Brilliant, the app crashed again": the praise is ironic.
+        v = -v.abs();
+    } else if v > 0.0 && evidence > 0.0 {
+        // Politeness around a complaint does not cancel it.
+        v = 0.0;
+    }
+    if v < 0.0 && evidence == 0.0 && cues.calm_request {
+        v *= 0.5;
+    }
+    let negative = (-v).max(0.0) + evidence;
+    if negative <= 0.0 {
+        return v;
+    }
+    let intensity = 1.0 + 0.6 * shouting(text);
+    -(1.2 * negative * intensity).tanh()
+}
+
+/// 0 … 1: words in capitals and repeated "!" / "?".
+fn shouting(text: &str) -> f64 {
+    let mut words = 0u32;
+    let mut capitals = 0u32;
+    for word in text.split_ascii_whitespace() {
+        let letters = word.bytes().filter(u8::is_ascii_alphabetic).count();
+        if letters == 0 {
+            continue;
+        }
+        words += 1;
+        if letters >= 2 && word.bytes().all(|b| !b.is_ascii_lowercase()) {
+            capitals += 1;
+        }
+    }
+    let caps = if words > 0 && capitals >= 2 && f64::from(capitals) >= 0.5 * f64::from(words) {
+        1.0
+    } else if capitals >= 1 && words > 1 {
+        0.4
+    } else {
+        0.0
+    };
+    let bangs = if text.contains("!!") || text.contains("??") || text.contains("?!") {
+        0.6
+    } else {
+        0.0
+    };
+    f64::min(1.0, caps + bangs)
+}
+
+/// What the support layer found in a message.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+struct Cues {
+    repetition: bool,
+    unhelpful: bool,
+    effort: bool,
+    churn: bool,
+    waiting: bool,
+    exasperation: bool,
+    sarcasm: bool,
+    /// Words of praise ("great", "brilliant") that may be ironic.
+    praise: bool,
+    /// "please", "can you", "could you", a question: a calm request.
+    calm_request: bool,
+}
+
+impl Cues {
+    /// Frustration evidence: 0.6 for the first cue family, 0.3 for each more.
+    fn evidence(&self) -> f64 {
+        let n = [
+            self.repetition,
+            self.unhelpful,
+            self.effort,
+            self.churn,
+            self.waiting,
+            self.exasperation,
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
+        match n {
+            0 => 0.0,
+            n => 0.6 + 0.3 * (n - 1) as f64,
+        }
+    }
+
+    fn of(tokens: &[&str]) -> Cues {
+        let mut c = Cues::default();
+        let at = |i: usize| tokens.get(i).copied().unwrap_or("");
+        let before = |i: usize, k: usize| if i >= k { tokens[i - k] } else { "" };
+        let n = tokens.len();
+        for (i, &t) in tokens.iter().enumerate() {
+            let next = at(i + 1);
+            match t {
+                // Repetition.
+                "again" | "twice" | "repeat" | "repeating" | "repeated" | "circles" | "looping" => {
+                    c.repetition = true
+                }
+                "second" | "third" | "fourth" | "fifth" | "umpteenth" | "nth" if next == "time" => {
+                    c.repetition = true
+                }
+                "times" if matches!(before(i, 1), "many" | "three" | "four" | "five" | "ten" | "multiple" | "several") => {
+                    c.repetition = true
+                }
+                "same" if matches!(next, "answer" | "question" | "thing" | "reply" | "message" | "link" | "problem" | "issue") => {
+                    c.repetition = true
+                }
+                "keep" | "keeps" if at(i + 1).ends_with("ing") || next == "on" => c.repetition = true,
+                "already"
+                    if matches!(
+                        next,
+                        "explained" | "told" | "said" | "asked" | "tried" | "done" | "read" | "gave" | "sent" | "did" | "answered"
+                    ) || matches!(before(i, 1), "explained" | "told" | "tried" | "done" | "read" | "said") =>
+                {
+                    c.repetition = true
+                }
+                "row" if before(i, 1) == "a" && before(i, 2) == "in" => c.repetition = true,
+                "still" if matches!(
+                    next,
+                    "not" | "no" | "doesnt" | "dont" | "cant" | "isnt" | "hasnt" | "havent" | "waiting" | "nothing" | "broken" | "wrong" | "getting" | "charged" | "wont"
+                ) => {
+                    c.repetition = true
+                }
+                // Unhelpfulness.
+                "useless" | "unhelpful" | "irrelevant" | "pointless" | "clueless" | "nonsense" | "rubbish" | "garbage" => {
+                    c.unhelpful = true
+                }
+                "helpful" | "help" | "helping" if matches!(before(i, 1), "not" | "no") || before(i, 2) == "not" => {
+                    c.unhelpful = true
+                }
+                "answer" | "answers" | "answered" if matches!(before(i, 1), "doesnt" | "didnt" | "not" | "never") => {
+                    c.unhelpful = true
+                }
+                "listening" | "understanding" | "understand" | "reading"
+                    if matches!(before(i, 1), "not" | "dont" | "arent" | "isnt" | "doesnt" | "never") =>
+                {
+                    c.unhelpful = true
+                }
+                "nothing" if matches!(next, "to" | "works" | "worked" | "useful" | "helps") || before(i, 1) == "understands" => {
+                    c.unhelpful = true
+                }
+                "none" if next == "of" => c.unhelpful = true,
+                "waste" | "wasting" | "wasted" => c.unhelpful = true,
+                "works" | "worked" | "helps" if matches!(before(i, 1), "nothing" | "never") => {
+                    c.unhelpful = true
+                }
+                // Effort.
+                "hard" | "difficult" | "complicated" | "impossible" if matches!(before(i, 1), "so" | "this" | "that" | "too" | "be") => {
+                    c.effort = true
+                }
+                "why" if matches!(next, "do" | "does" | "is" | "cant" | "must" | "should" | "would" | "on") => {
+                    c.effort = true
+                }
+                "work" | "effort" | "hassle" if matches!(before(i, 1), "much" | "such" | "a") => c.effort = true,
+                "every" if next == "single" => c.effort = true,
+                "just" if next == "to" => c.effort = true,
+                "seriously" | "honestly" | "ridiculous" | "absurd" | "joke" => c.exasperation = true,
+                // Churn.
+                "leaving" | "elsewhere" | "competitor" | "competitors" => c.churn = true,
+                "switch" | "switching" | "move" | "moving" | "go" | "going"
+                    if matches!(next, "to") && matches!(at(i + 2), "another" | "a" | "your" | "someone") =>
+                {
+                    c.churn = true
+                }
+                "another" if matches!(next, "provider" | "bank" | "company" | "supplier" | "network") => {
+                    c.churn = true
+                }
+                "cancel" | "cancelling" | "canceling" | "close" | "closing"
+                    if matches!(at(i + 2), "subscription" | "contract" | "membership" | "plan")
+                        && next == "my"
+                        && before(i, 1) != "to" =>
+                {
+                    c.churn = true
+                }
+                "never" if matches!(next, "ordering" | "buying" | "using" | "again" | "coming" | "shopping") => {
+                    c.churn = true
+                }
+                "done" if before(i, 1) == "im" || before(i, 1) == "am" => c.churn = true,
+                "good" if before(i, 1) == "for" => c.churn = true,
+                "dropping" | "ditching" | "quitting" => c.churn = true,
+                // Waiting.
+                "waiting" | "waited" | "hold" | "ages" | "forever" => c.waiting = true,
+                "hour" | "hours" | "minutes" | "days" | "weeks" | "months"
+                    if matches!(before(i, 1), "an" | "for" | "over" | "two" | "three" | "several" | "many")
+                        || before(i, 2) == "for"
+                        || before(i, 1).bytes().all(|b| b.is_ascii_digit()) && !before(i, 1).is_empty() =>
+                {
+                    if tokens.iter().any(|w| matches!(*w, "been" | "still" | "waiting" | "ive" | "after" | "now")) {
+                        c.waiting = true
+                    }
+                }
+                "nobody" | "noone" if matches!(next, "ever" | "called" | "answered" | "replied" | "helps" | "cares") => {
+                    c.waiting = true
+                }
+                "promised" => c.waiting = true,
+                // Exasperation words VADER underrates.
+                "ffs" | "smh" | "wtf" | "ugh" | "argh" | "omg" | "unacceptable" | "appalling" | "fed" | "sick"
+                | "furious" | "fuming" | "frustrating" | "frustrated" | "annoying" | "annoyed" | "shambles"
+                | "disgrace" | "disgraceful" | "worst" | "terrible" | "horrible" | "awful" | "pathetic"
+                | "incompetent" | "unbelievable" => c.exasperation = true,
+                // "Hello?? Is anyone there?"
+                "hello" if next == "?" => c.waiting = true,
+                "believe" if matches!(before(i, 1), "cant" | "cannot") => c.exasperation = true,
+                // Sarcasm markers and praise that may be ironic.
+                "thanks" | "thank" if next == "for" && at(i + 2) == "nothing" => c.sarcasm = true,
+                "love" | "loving" if next.ends_with("ing") || next == "being" => c.sarcasm = true,
+                "not" if i + 2 == n && tokens[n - 1] == "." || i + 1 == n => c.sarcasm = true,
+                "great" | "brilliant" | "fantastic" | "wonderful" | "perfect" | "lovely" | "amazing" | "awesome" | "super" | "nice" => {
+                    c.praise = true
+                }
+                "please" | "could" | "can" | "would" | "?" | "how" | "what" | "when" | "where" | "which" | "is" => {
+                    c.calm_request = true
+                }
+                _ => {}
+            }
+        }
+        // "Well that was a wonderful use of my afternoon": irony about time.
+        if c.praise && tokens.windows(2).any(|p| p == ["use", "of"]) {
+            c.sarcasm = true;
+        }
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::triggers::text::{normalize, tokens};
+
+    fn support_score(text: &str) -> f64 {
+        let normalized = normalize(text);
+        score(SentimentModel::Support, text, &tokens(&normalized))
+    }
+
+    #[test]
+    fn support_complaints_vader_misses_score_frustrated() {
+        for text in [
+            "This is the third time I'm asking the same question.",
+            "That doesn't answer my question.",
+            "Why is this so hard?",
+            "I'll switch to another provider.",
+            "I've been on hold for over an hour.",
+            "Great, just great. Thanks for nothing.",
+            "It still doesn't work.",
+            "This is not helpful.",
+        ] {
+            let v = vader(text);
+            let s = support_score(text);
+            assert!(s <= -0.6, "{text}: support {s:.2} (vader {v:.2})");
+        }
+    }
+
+    #[test]
+    fn calm_and_positive_messages_stay_above_frustration() {
+        for text in [
+            "My package arrived damaged, can I get a replacement?",
+            "My card was stolen, please block it right away.",
+            "Thanks, that fixed it!",
+            "THANK YOU so much!!",
+            "Cancel my order please.",
+        ] {
+            let s = support_score(text);
+            assert!(s > -0.4, "{text}: {s:.2}");
+        }
+    }
+
+    #[test]
+    fn shouting_intensifies_only_negative_evidence() {
+        let plain = support_score("this is terrible");
+        let shouted = support_score("this is TERRIBLE!!!");
+        assert!(shouted < plain);
+        assert!(support_score("GREAT, THANK YOU!!") > 0.5);
+    }
+
+    #[test]
+    fn scores_stay_in_range() {
+        for text in ["", "!!!", "WHY WHY WHY!!! again again again useless waste ffs", "ok"] {
+            let s = support_score(text);
+            assert!((-1.0..=1.0).contains(&s), "{text}: {s}");
+        }
+    }
+}
