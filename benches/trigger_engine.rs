@@ -104,7 +104,10 @@ fn bench(c: &mut Criterion) {
     });
     c.bench_function("sentiment alone (support layer over VADER)", |b| {
         b.iter(|| {
-            handoff_sim::triggers::sentiment_of(SentimentModel::Support, black_box(observation.utterance))
+            handoff_sim::triggers::sentiment_of(
+                SentimentModel::Support,
+                black_box(observation.utterance),
+            )
         })
     });
 }

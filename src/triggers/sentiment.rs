@@ -16,10 +16,11 @@
 //! unhelpfulness, effort, churn, waiting, exasperation words), plus:
 //! - *sarcasm*: a positive VADER score next to a frustration cue or a
 //!   sarcasm marker ("thanks for nothing", "… Not.") counts as negative;
-//! - *calm requests*: a polite request or question with no cue has its
-//!   negative VADER score halved (a problem report is not frustration);
+//! - *calm requests*: a polite request or question with no cue keeps 35 %
+//!   of its negative VADER score (a problem report is not frustration);
 //! - *intensity*: shouting (words in capitals) and "!!"/"??" raise the
-//!   negative evidence by up to 60 %.
+//!   negative evidence by up to 60 %, and a message written in capitals
+//!   counts as evidence itself unless VADER reads it as clearly positive.
 //!
 //! The score is `-tanh(1.2 · (max(−v', 0) + c) · intensity)` when there is
 //! negative evidence, else `v'` — in −1 … 1 like VADER's compound, so the
@@ -93,14 +94,24 @@ pub fn support(v: f64, text: &str, tokens: &[&str]) -> f64 {
         // Politeness around a complaint does not cancel it.
         v = 0.0;
     }
-    if v < 0.0 && evidence == 0.0 && cues.calm_request {
-        v *= 0.5;
+    // Without a cue, negative words mostly describe the problem, not the
+    // customer's mood ("a paper jam error", "my card was stolen"): VADER's
+    // negativity counts half, and a third in a calm request.
+    if v < 0.0 && evidence == 0.0 {
+        v *= if cues.calm_request { 0.35 } else { 0.5 };
     }
+    let shout = shouting(text);
+    // A whole message in capitals is shouting, whatever its words.
+    let evidence = if shout >= 1.0 && v < 0.5 && !cues.praise && !cues.thanks {
+        evidence + 0.4
+    } else {
+        evidence
+    };
     let negative = (-v).max(0.0) + evidence;
     if negative <= 0.0 {
         return v;
     }
-    let intensity = 1.0 + 0.6 * shouting(text);
+    let intensity = 1.0 + 0.6 * shout;
     -(1.2 * negative * intensity).tanh()
 }
 
@@ -110,11 +121,12 @@ fn shouting(text: &str) -> f64 {
     let mut capitals = 0u32;
     for word in text.split_ascii_whitespace() {
         let letters = word.bytes().filter(u8::is_ascii_alphabetic).count();
-        if letters == 0 {
+        // Codes and postcodes ("SW19", "E204") are not shouting.
+        if letters == 0 || word.bytes().any(|b| b.is_ascii_digit()) {
             continue;
         }
         words += 1;
-        if letters >= 2 && word.bytes().all(|b| !b.is_ascii_lowercase()) {
+        if letters >= 3 && word.bytes().all(|b| !b.is_ascii_lowercase()) {
             capitals += 1;
         }
     }
@@ -147,6 +159,8 @@ struct Cues {
     praise: bool,
     /// "please", "can you", "could you", a question: a calm request.
     calm_request: bool,
+    /// "thanks", "thank you", "cheers".
+    thanks: bool,
 }
 
 impl Cues {
@@ -159,6 +173,7 @@ impl Cues {
             self.churn,
             self.waiting,
             self.exasperation,
+            self.sarcasm,
         ]
         .iter()
         .filter(|b| **b)
@@ -178,50 +193,176 @@ impl Cues {
             let next = at(i + 1);
             match t {
                 // Repetition.
-                "again" | "twice" | "repeat" | "repeating" | "repeated" | "circles" | "looping" => {
+                // "again", but not "thanks again" or "working again".
+                "again"
+                    if !matches!(
+                        before(i, 1),
+                        "thanks"
+                            | "working"
+                            | "works"
+                            | "back"
+                            | "online"
+                            | "fine"
+                            | "ok"
+                            | "normal"
+                    ) =>
+                {
                     c.repetition = true
                 }
-                "second" | "third" | "fourth" | "fifth" | "umpteenth" | "nth" if next == "time" => {
+                "repeat" | "repeats" | "repeating" | "repeated" | "circles" | "looping" => {
                     c.repetition = true
                 }
-                "times" if matches!(before(i, 1), "many" | "three" | "four" | "five" | "ten" | "multiple" | "several") => {
+                "third" | "fourth" | "fifth" | "sixth" | "tenth" | "umpteenth" | "3rd" | "4th"
+                | "5th" | "6th" | "10th" => c.repetition = true,
+                "more" if next == "time" && before(i, 1) == "one" => c.repetition = true,
+                "once" if before(i, 1) == "for" => c.exasperation = true,
+                // "explained this twice", not "charged twice".
+                "twice"
+                    if matches!(
+                        before(i, 1),
+                        "explained"
+                            | "asked"
+                            | "told"
+                            | "said"
+                            | "tried"
+                            | "called"
+                            | "written"
+                            | "this"
+                            | "it"
+                            | "you"
+                    ) || matches!(
+                        before(i, 2),
+                        "explained" | "asked" | "told" | "said" | "tried" | "called" | "written"
+                    ) =>
+                {
                     c.repetition = true
                 }
-                "same" if matches!(next, "answer" | "question" | "thing" | "reply" | "message" | "link" | "problem" | "issue") => {
+                // "I SAID …", "as I said".
+                "said"
+                    if before(i, 1) == "i"
+                        && (i == 1 || matches!(before(i, 2), "as" | "like" | "already")) =>
+                {
                     c.repetition = true
                 }
-                "keep" | "keeps" if at(i + 1).ends_with("ing") || next == "on" => c.repetition = true,
+                "time"
+                    if before(i, 1) == "this"
+                        && tokens
+                            .iter()
+                            .any(|w| matches!(*w, "actually" | "fixed" | "properly")) =>
+                {
+                    c.repetition = true
+                }
+                "actually"
+                    if matches!(
+                        before(i, 1),
+                        "you" | "anyone" | "anybody" | "someone" | "this" | "it"
+                    ) =>
+                {
+                    c.exasperation = true
+                }
+                "second" | "nth" if next == "time" => c.repetition = true,
+                "times"
+                    if matches!(
+                        before(i, 1),
+                        "many" | "three" | "four" | "five" | "ten" | "multiple" | "several"
+                    ) =>
+                {
+                    c.repetition = true
+                }
+                "same"
+                    if matches!(
+                        next,
+                        "answer"
+                            | "question"
+                            | "thing"
+                            | "reply"
+                            | "message"
+                            | "link"
+                            | "problem"
+                            | "issue"
+                    ) =>
+                {
+                    c.repetition = true
+                }
+                "keep" | "keeps" if at(i + 1).ends_with("ing") || next == "on" => {
+                    c.repetition = true
+                }
                 "already"
                     if matches!(
                         next,
-                        "explained" | "told" | "said" | "asked" | "tried" | "done" | "read" | "gave" | "sent" | "did" | "answered"
-                    ) || matches!(before(i, 1), "explained" | "told" | "tried" | "done" | "read" | "said") =>
+                        "explained"
+                            | "told"
+                            | "said"
+                            | "asked"
+                            | "tried"
+                            | "done"
+                            | "read"
+                            | "gave"
+                            | "sent"
+                            | "did"
+                            | "answered"
+                    ) || matches!(
+                        before(i, 1),
+                        "explained" | "told" | "tried" | "done" | "read" | "said"
+                    ) =>
                 {
                     c.repetition = true
                 }
                 "row" if before(i, 1) == "a" && before(i, 2) == "in" => c.repetition = true,
-                "still" if matches!(
-                    next,
-                    "not" | "no" | "doesnt" | "dont" | "cant" | "isnt" | "hasnt" | "havent" | "waiting" | "nothing" | "broken" | "wrong" | "getting" | "charged" | "wont"
-                ) => {
+                "still"
+                    if matches!(
+                        next,
+                        "not"
+                            | "no"
+                            | "doesnt"
+                            | "dont"
+                            | "cant"
+                            | "isnt"
+                            | "hasnt"
+                            | "havent"
+                            | "waiting"
+                            | "nothing"
+                            | "broken"
+                            | "wrong"
+                            | "getting"
+                            | "charged"
+                            | "wont"
+                    ) =>
+                {
                     c.repetition = true
                 }
                 // Unhelpfulness.
-                "useless" | "unhelpful" | "irrelevant" | "pointless" | "clueless" | "nonsense" | "rubbish" | "garbage" => {
-                    c.unhelpful = true
-                }
-                "helpful" | "help" | "helping" if matches!(before(i, 1), "not" | "no") || before(i, 2) == "not" => {
-                    c.unhelpful = true
-                }
-                "answer" | "answers" | "answered" if matches!(before(i, 1), "doesnt" | "didnt" | "not" | "never") => {
-                    c.unhelpful = true
-                }
-                "listening" | "understanding" | "understand" | "reading"
-                    if matches!(before(i, 1), "not" | "dont" | "arent" | "isnt" | "doesnt" | "never") =>
+                "useless" | "unhelpful" | "irrelevant" | "pointless" | "clueless" | "nonsense"
+                | "rubbish" | "garbage" => c.unhelpful = true,
+                "helpful" | "help" | "helping" | "helped"
+                    if matches!(
+                        before(i, 1),
+                        "not" | "no" | "didnt" | "doesnt" | "wont" | "cant"
+                    ) || before(i, 2) == "not" =>
                 {
                     c.unhelpful = true
                 }
-                "nothing" if matches!(next, "to" | "works" | "worked" | "useful" | "helps") || before(i, 1) == "understands" => {
+                "answer" | "answers" | "answered"
+                    if matches!(before(i, 1), "doesnt" | "didnt" | "not" | "never") =>
+                {
+                    c.unhelpful = true
+                }
+                "listening" | "understanding" | "understand" | "reading"
+                    if matches!(
+                        before(i, 1),
+                        "not" | "dont" | "arent" | "isnt" | "doesnt" | "never"
+                    ) =>
+                {
+                    c.unhelpful = true
+                }
+                "nothing"
+                    if matches!(next, "to" | "works" | "worked" | "useful" | "helps")
+                        || before(i, 1) == "understands"
+                        || tokens[i + 1..]
+                            .iter()
+                            .take(3)
+                            .any(|w| matches!(*w, "works" | "worked" | "helps" | "helped")) =>
+                {
                     c.unhelpful = true
                 }
                 "none" if next == "of" => c.unhelpful = true,
@@ -230,59 +371,267 @@ impl Cues {
                     c.unhelpful = true
                 }
                 // Effort.
-                "hard" | "difficult" | "complicated" | "impossible" if matches!(before(i, 1), "so" | "this" | "that" | "too" | "be") => {
+                "hard" | "difficult" | "complicated" | "impossible"
+                    if matches!(before(i, 1), "so" | "this" | "that" | "too" | "be") =>
+                {
                     c.effort = true
                 }
-                "why" if matches!(next, "do" | "does" | "is" | "cant" | "must" | "should" | "would" | "on") => {
+                "why"
+                    if matches!(
+                        next,
+                        "do" | "does" | "is" | "cant" | "must" | "should" | "would" | "on"
+                    ) =>
+                {
                     c.effort = true
                 }
-                "work" | "effort" | "hassle" if matches!(before(i, 1), "much" | "such" | "a") => c.effort = true,
+                "work" | "effort" | "hassle" if matches!(before(i, 1), "much" | "such" | "a") => {
+                    c.effort = true
+                }
                 "every" if next == "single" => c.effort = true,
+                "every" if matches!(next, "month" | "week" | "day" | "bill") => c.repetition = true,
                 "just" if next == "to" => c.effort = true,
-                "seriously" | "honestly" | "ridiculous" | "absurd" | "joke" => c.exasperation = true,
-                // Churn.
-                "leaving" | "elsewhere" | "competitor" | "competitors" => c.churn = true,
-                "switch" | "switching" | "move" | "moving" | "go" | "going"
-                    if matches!(next, "to") && matches!(at(i + 2), "another" | "a" | "your" | "someone") =>
+                "ridiculous" | "absurd" | "joke" | "rude" | "nightmare" | "kidding"
+                | "patience" | "srsly" | "enough" | "shocking" | "outrageous" | "nowhere"
+                | "hopeless" | "sigh" | "wth" | "jeez" => c.exasperation = true,
+                "seriously" | "really" | "srsly" if next == "?" || n <= 2 => c.exasperation = true,
+                "serious" if matches!(before(i, 1), "you" | "are" | "u") => c.exasperation = true,
+                "exhausting" | "exhausted" | "tired" | "swear" | "ombudsman" | "regulator" => {
+                    c.exasperation = true
+                }
+                "point"
+                    if matches!(before(i, 1), "the" | "whats")
+                        && (next == "of" || before(i, 2) == "whats" || before(i, 2) == "is") =>
+                {
+                    c.unhelpful = true
+                }
+                "people" if before(i, 1) == "you" => c.exasperation = true,
+                "treat" | "treated" if matches!(before(i, 1), "you" | "how") => {
+                    c.exasperation = true
+                }
+                "guess" if before(i, 1) == "me" && before(i, 2) == "let" => c.sarcasm = true,
+                "supposed" if matches!(before(i, 1), "im" | "am") => c.exasperation = true,
+                "give" if next == "up" => c.churn = true,
+                "warning" if before(i, 1) == "final" || before(i, 1) == "last" => c.churn = true,
+                "customer"
+                    if next == "for"
+                        && tokens
+                            .iter()
+                            .any(|w| matches!(*w, "years" | "decade" | "decades")) =>
                 {
                     c.churn = true
                 }
-                "another" if matches!(next, "provider" | "bank" | "company" | "supplier" | "network") => {
+                "chase" | "chasing" | "chased" => c.waiting = true,
+                "stop" if i == 0 && (next.ends_with("ing") || next == ".") => c.exasperation = true,
+                "just"
+                    if before(i, 1) == "please"
+                        || matches!(next, "answer" | "fix" | "tell" | "do") && i > 0 =>
+                {
+                    c.exasperation = true
+                }
+                "knows" | "cares" if before(i, 1) == "nobody" => c.unhelpful = true,
+                "address" | "addresses" if matches!(before(i, 1), "not" | "doesnt" | "didnt") => {
+                    c.unhelpful = true
+                }
+                "copied" | "copy" | "pasted" if next == "from" || next == "paste" => {
+                    c.unhelpful = true
+                }
+                "impressed" if before(i, 1) == "not" => c.exasperation = true,
+                // Rhetorical questions: "how is my order still not here",
+                // "did you even read", "how come", "what is wrong with".
+                "even" if matches!(before(i, 1), "you" | "anyone" | "u") => c.unhelpful = true,
+                "come" if before(i, 1) == "how" => c.effort = true,
+                "on" if next == "earth" || (before(i, 1) == "come" && i + 2 >= n) => {
+                    c.exasperation = true
+                }
+                "how"
+                    if matches!(next, "is" | "hard" | "many" | "long" | "difficult")
+                        && tokens.iter().any(|w| {
+                            matches!(
+                                *w,
+                                "still" | "so" | "such" | "even" | "more" | "it" | "this"
+                            )
+                        })
+                        && tokens.contains(&"?") =>
+                {
+                    c.effort = true
+                }
+                "hard" | "difficult" if before(i, 1) == "how" && matches!(next, "can" | "is") => {
+                    c.effort = true
+                }
+                // Time gone by: "it's been 9 days", "for a month with zero updates".
+                "been" if before(i, 1) == "its" || before(i, 1) == "has" && next != "received" => {
+                    if tokens[i + 1..].iter().take(4).any(|w| {
+                        matches!(
+                            *w,
+                            "days"
+                                | "weeks"
+                                | "months"
+                                | "hours"
+                                | "month"
+                                | "week"
+                                | "day"
+                                | "ages"
+                                | "forever"
+                        ) || w.bytes().all(|b| b.is_ascii_digit())
+                    }) {
+                        c.waiting = true
+                    }
+                }
+                "zero" | "no"
+                    if matches!(
+                        next,
+                        "updates"
+                            | "update"
+                            | "reply"
+                            | "replies"
+                            | "response"
+                            | "answer"
+                            | "progress"
+                            | "news"
+                            | "use"
+                    ) =>
+                {
+                    c.waiting = true
+                }
+                "yet" if i + 2 >= n => c.waiting = true,
+                // Broken promises: "you said 5 to 7 business days", "you promised".
+                "said" | "promised" | "told" if before(i, 1) == "you" => c.waiting = true,
+                // Repetition in other words.
+                "time" if before(i, 1) == "every" || before(i, 1) == "each" => c.repetition = true,
+                "scratch" | "canned" | "constant" | "constantly" | "literally" => {
+                    c.repetition = true
+                }
+                "3rd" | "4th" | "5th" | "2nd" | "10th" if next.starts_with("time") => {
+                    c.repetition = true
+                }
+                "another"
+                    if matches!(
+                        next,
+                        "automated"
+                            | "three"
+                            | "two"
+                            | "week"
+                            | "month"
+                            | "hour"
+                            | "form"
+                            | "link"
+                            | "useless"
+                    ) =>
+                {
+                    c.repetition = true
+                }
+                "asked" if before(i, 1) == "i" && before(i, 2) == "what" => c.unhelpful = true,
+                "wrong" if next == "with" && before(i, 1) == "is" => c.exasperation = true,
+                // Effort and hoops.
+                "simplest" | "hoops" | "runaround" => c.effort = true,
+                "want" | "wanted" if before(i, 1) == "i" && before(i, 2) == "all" => {
+                    c.effort = true
+                }
+                "shouldnt" | "should" if matches!(next, "take" | "be" | "not") => c.effort = true,
+                // Churn in other words.
+                "renewing" | "renew" if matches!(before(i, 1), "not" | "wont") => c.churn = true,
+                "end" | "terminate"
+                    if next == "my"
+                        && matches!(
+                            at(i + 2),
+                            "contract" | "account" | "subscription" | "membership"
+                        ) =>
+                {
+                    c.churn = true
+                }
+                "everything" if before(i, 1) == "cancel" => c.churn = true,
+                "had" if next == "enough" => c.churn = true,
+                "notice" if before(i, 1) == "my" => c.churn = true,
+                "retention" => c.churn = true,
+                // Irony: "oh perfect", "yeah thanks", "no problem at all" after "I'll just wait".
+                "oh" | "yeah" | "yea"
+                    if matches!(
+                        next,
+                        "perfect"
+                            | "great"
+                            | "thanks"
+                            | "wonderful"
+                            | "brilliant"
+                            | "right"
+                            | "sure"
+                            | "fantastic"
+                            | "lovely"
+                    ) && !tokens[i + 2..]
+                        .iter()
+                        .any(|w| matches!(*w, "thank" | "thanks" | "so" | "that")) =>
+                {
+                    c.sarcasm = true
+                }
+                "cleared" if before(i, 1) == "really" => c.sarcasm = true,
+                "wait" if before(i, 1) == "just" && before(i, 2) == "ill" => c.sarcasm = true,
+                // Churn.
+                "leaving" | "elsewhere" | "competitor" | "competitors" => c.churn = true,
+                "switch" | "switching" | "move" | "moving" | "go" | "going"
+                    if matches!(next, "to")
+                        && matches!(at(i + 2), "another" | "a" | "your" | "someone") =>
+                {
+                    c.churn = true
+                }
+                "another"
+                    if matches!(
+                        next,
+                        "provider" | "bank" | "company" | "supplier" | "network"
+                    ) =>
+                {
                     c.churn = true
                 }
                 "cancel" | "cancelling" | "canceling" | "close" | "closing"
-                    if matches!(at(i + 2), "subscription" | "contract" | "membership" | "plan")
-                        && next == "my"
+                    if matches!(
+                        at(i + 2),
+                        "subscription" | "contract" | "membership" | "plan"
+                    ) && next == "my"
                         && before(i, 1) != "to" =>
                 {
                     c.churn = true
                 }
-                "never" if matches!(next, "ordering" | "buying" | "using" | "again" | "coming" | "shopping") => {
+                "never"
+                    if matches!(
+                        next,
+                        "ordering" | "buying" | "using" | "again" | "coming" | "shopping"
+                    ) =>
+                {
                     c.churn = true
                 }
                 "done" if before(i, 1) == "im" || before(i, 1) == "am" => c.churn = true,
                 "good" if before(i, 1) == "for" => c.churn = true,
                 "dropping" | "ditching" | "quitting" => c.churn = true,
                 // Waiting.
-                "waiting" | "waited" | "hold" | "ages" | "forever" => c.waiting = true,
+                "waiting" | "waited" | "ages" | "forever" => c.waiting = true,
+                "hold" if before(i, 1) == "on" => c.waiting = true,
                 "hour" | "hours" | "minutes" | "days" | "weeks" | "months"
-                    if matches!(before(i, 1), "an" | "for" | "over" | "two" | "three" | "several" | "many")
-                        || before(i, 2) == "for"
-                        || before(i, 1).bytes().all(|b| b.is_ascii_digit()) && !before(i, 1).is_empty() =>
+                    if matches!(
+                        before(i, 1),
+                        "an" | "for" | "over" | "two" | "three" | "several" | "many"
+                    ) || before(i, 2) == "for"
+                        || before(i, 1).bytes().all(|b| b.is_ascii_digit())
+                            && !before(i, 1).is_empty() =>
                 {
-                    if tokens.iter().any(|w| matches!(*w, "been" | "still" | "waiting" | "ive" | "after" | "now")) {
+                    if tokens.iter().any(|w| {
+                        matches!(*w, "been" | "still" | "waiting" | "ive" | "after" | "now")
+                    }) {
                         c.waiting = true
                     }
                 }
-                "nobody" | "noone" if matches!(next, "ever" | "called" | "answered" | "replied" | "helps" | "cares") => {
+                "nobody" | "noone"
+                    if matches!(
+                        next,
+                        "ever" | "called" | "answered" | "replied" | "helps" | "cares"
+                    ) =>
+                {
                     c.waiting = true
                 }
                 "promised" => c.waiting = true,
                 // Exasperation words VADER underrates.
-                "ffs" | "smh" | "wtf" | "ugh" | "argh" | "omg" | "unacceptable" | "appalling" | "fed" | "sick"
-                | "furious" | "fuming" | "frustrating" | "frustrated" | "annoying" | "annoyed" | "shambles"
-                | "disgrace" | "disgraceful" | "worst" | "terrible" | "horrible" | "awful" | "pathetic"
-                | "incompetent" | "unbelievable" => c.exasperation = true,
+                "ffs" | "smh" | "wtf" | "ugh" | "argh" | "omg" | "unacceptable" | "appalling"
+                | "fed" | "sick" | "furious" | "fuming" | "frustrating" | "frustrated"
+                | "annoying" | "annoyed" | "shambles" | "disgrace" | "disgraceful" | "worst"
+                | "terrible" | "horrible" | "awful" | "pathetic" | "incompetent"
+                | "unbelievable" => c.exasperation = true,
                 // "Hello?? Is anyone there?"
                 "hello" if next == "?" => c.waiting = true,
                 "believe" if matches!(before(i, 1), "cant" | "cannot") => c.exasperation = true,
@@ -290,12 +639,15 @@ impl Cues {
                 "thanks" | "thank" if next == "for" && at(i + 2) == "nothing" => c.sarcasm = true,
                 "love" | "loving" if next.ends_with("ing") || next == "being" => c.sarcasm = true,
                 "not" if i + 2 == n && tokens[n - 1] == "." || i + 1 == n => c.sarcasm = true,
-                "great" | "brilliant" | "fantastic" | "wonderful" | "perfect" | "lovely" | "amazing" | "awesome" | "super" | "nice" => {
-                    c.praise = true
-                }
-                "please" | "could" | "can" | "would" | "?" | "how" | "what" | "when" | "where" | "which" | "is" => {
+                "great" | "brilliant" | "fantastic" | "wonderful" | "perfect" | "lovely"
+                | "amazing" | "awesome" | "super" | "nice" => c.praise = true,
+                "thanks" | "thank" | "cheers" | "thx" | "ty" => {
+                    c.thanks = true;
                     c.calm_request = true
                 }
+                "please" | "could" | "can" | "would" | "?" | "how" | "what" | "when" | "where"
+                | "which" | "is" => c.calm_request = true,
+                "like" if matches!(before(i, 1), "id" | "would") => c.calm_request = true,
                 _ => {}
             }
         }
@@ -358,8 +710,28 @@ mod tests {
     }
 
     #[test]
+    #[ignore]
+    fn explain() {
+        for text in std::env::var("EXPLAIN").unwrap_or_default().split('|') {
+            let normalized = normalize(text);
+            let tokens = tokens(&normalized);
+            eprintln!(
+                "{text}: vader {:.2} {:?} shout {}",
+                vader(text),
+                Cues::of(&tokens),
+                shouting(text)
+            );
+        }
+    }
+
+    #[test]
     fn scores_stay_in_range() {
-        for text in ["", "!!!", "WHY WHY WHY!!! again again again useless waste ffs", "ok"] {
+        for text in [
+            "",
+            "!!!",
+            "WHY WHY WHY!!! again again again useless waste ffs",
+            "ok",
+        ] {
             let s = support_score(text);
             assert!((-1.0..=1.0).contains(&s), "{text}: {s}");
         }

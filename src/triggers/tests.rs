@@ -107,7 +107,10 @@ fn negative_sentiment_with_capitals_and_exclamations() {
     for model in [SentimentModel::Vader, SentimentModel::Support] {
         let plain = sentiment_of(model, "this is terrible");
         let shouted = sentiment_of(model, "this is TERRIBLE!!!");
-        assert!(shouted < plain && plain < 0.0, "{model:?}: {shouted} {plain}");
+        assert!(
+            shouted < plain && plain < 0.0,
+            "{model:?}: {shouted} {plain}"
+        );
         // Negation flips: "not bad" is not negative.
         assert!(sentiment_of(model, "not bad at all") > 0.0, "{model:?}");
     }
