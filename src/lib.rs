@@ -33,6 +33,7 @@
 
 pub mod ai;
 pub mod arrivals;
+pub mod calibrate;
 pub mod customer;
 pub mod error;
 pub mod experiment;

@@ -179,6 +179,38 @@ enum Command {
         #[arg(long)]
         scenario: PathBuf,
     },
+    /// Sweep each thresholded trigger rule over labelled transcripts:
+    /// precision, recall, F1, needless escalations and detection delay per
+    /// threshold, with 95 % bootstrap intervals, and the operating point for
+    /// a target. Writes calibration.json, calibration.html and the charts.
+    Calibrate {
+        /// Labelled transcripts, one conversation per line (JSON Lines).
+        transcripts: PathBuf,
+        /// Scenario whose `[triggers]` configure the engine.
+        #[arg(long)]
+        scenario: PathBuf,
+        /// A rule to sweep (repeatable): confidence_threshold,
+        /// max_failed_attempts, max_failed_in_a_row, sentiment_threshold,
+        /// sentiment_drop, circular_repeats, topic_confidence. Default:
+        /// every one that is on.
+        #[arg(long = "rule")]
+        rules: Vec<String>,
+        /// Choose the threshold with the highest recall whose precision is
+        /// at least this (in (0, 1]; the default, 0.9, when neither target
+        /// is given).
+        #[arg(long, conflicts_with = "target_recall")]
+        target_precision: Option<f64>,
+        /// Choose the threshold with the highest precision whose recall is
+        /// at least this (in (0, 1]).
+        #[arg(long)]
+        target_recall: Option<f64>,
+        /// Seed of the bootstrap.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Folder for the run folder.
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+    },
     /// Write simulated conversations in the replay format (JSON Lines): the
     /// customer's messages, the bot's replies with confidence and recognised
     /// intent, the ground-truth label and what the simulation decided.
@@ -471,6 +503,40 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             scenario,
         } => {
             replay(&transcripts, &scenario)?;
+            Ok(Finished::Ok)
+        }
+        Command::Calibrate {
+            transcripts,
+            scenario,
+            rules,
+            target_precision,
+            target_recall,
+            seed,
+            out,
+        } => {
+            use handoff_sim::calibrate::{self, Target};
+            let target = match (target_precision, target_recall) {
+                (_, Some(r)) => Target::Recall(r),
+                (p, None) => Target::Precision(p.unwrap_or(0.9)),
+            }
+            .new_checked()?;
+            let loaded = Scenario::load(&scenario).map_err(Error::from)?;
+            let rules = calibrate::select_rules(&rules, &loaded.triggers, &scenario)?;
+            let conversations = replay::read_file(&transcripts)?;
+            let calibration = calibrate::calibrate(
+                &conversations,
+                &transcripts,
+                &loaded.triggers,
+                &rules,
+                target,
+                seed,
+            )?;
+            let name = format!("{}-calibration", loaded.name);
+            let path = in_run_folder(&out, &name, seed, |dir| {
+                Ok(report::calibration::write(dir, &calibration, &loaded)?)
+            })?;
+            out!("{}", report::calibration::table(&calibration));
+            outln!("\nreport: {}", path.display());
             Ok(Finished::Ok)
         }
         Command::Transcripts {

@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::triggers::{Observation, Reason, TriggerEngine, TurnSignals};
+use crate::triggers::{Decision, Observation, Reason, TriggerEngine, TurnSignals};
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -217,11 +217,18 @@ fn ratio(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
-/// Replays one conversation.
-pub fn replay_conversation(engine: &TriggerEngine, conversation: &RecordedConversation) -> Verdict {
+/// Walks a conversation turn by turn as a live engine would see it: for
+/// each customer turn (1-based) the observation and the engine's decision.
+/// `visit` returns whether to go on; the history grows with every turn
+/// visited (a live engine stops at its first escalation; calibration walks
+/// on to see every turn).
+pub fn walk(
+    engine: &TriggerEngine,
+    conversation: &RecordedConversation,
+    mut visit: impl FnMut(u32, &Observation<'_>, &Decision) -> bool,
+) {
     let mut history: Vec<TurnSignals> = Vec::new();
     let mut failed = 0u32;
-    let mut escalation = None;
     let mut turn = 0u32;
     let turns = &conversation.turns;
     let mut i = 0;
@@ -242,9 +249,8 @@ pub fn replay_conversation(engine: &TriggerEngine, conversation: &RecordedConver
             previous_contact_age: conversation.previous_contact_hours.map(|h| h * 3600.0),
         };
         let decision = engine.evaluate(&observation);
-        if decision.escalate() {
-            escalation = Some((turn, decision.reasons));
-            break;
+        if !visit(turn, &observation, &decision) {
+            return;
         }
         history.push(decision.signals);
         // A bot answer followed by another customer message did not solve it.
@@ -257,26 +263,42 @@ pub fn replay_conversation(engine: &TriggerEngine, conversation: &RecordedConver
         }
         i += if reply.is_some() { 2 } else { 1 };
     }
+}
+
+/// The label's verdict on an escalation at `escalated_at` (or none).
+pub fn judge(label: Label, escalated_at: Option<u32>) -> Truth {
+    match (escalated_at, label.needs_human) {
+        (Some(at), true) => {
+            let from = label.from_turn.unwrap_or(1);
+            if at >= from {
+                Truth::Needed {
+                    delay_turns: at - from,
+                }
+            } else {
+                Truth::Premature {
+                    early_turns: from - at,
+                }
+            }
+        }
+        (Some(_), false) => Truth::Needless,
+        (None, true) => Truth::Missed,
+        (None, false) => Truth::CorrectStay,
+    }
+}
+
+/// Replays one conversation.
+pub fn replay_conversation(engine: &TriggerEngine, conversation: &RecordedConversation) -> Verdict {
+    let mut escalation = None;
+    walk(engine, conversation, |turn, _, decision| {
+        if decision.escalate() {
+            escalation = Some((turn, decision.reasons.clone()));
+        }
+        escalation.is_none()
+    });
     let total_turns = customer_turns(conversation);
     let truth = conversation
         .label
-        .map(|label| match (&escalation, label.needs_human) {
-            (Some((at, _)), true) => {
-                let from = label.from_turn.unwrap_or(1);
-                if *at >= from {
-                    Truth::Needed {
-                        delay_turns: at - from,
-                    }
-                } else {
-                    Truth::Premature {
-                        early_turns: from - at,
-                    }
-                }
-            }
-            (Some(_), false) => Truth::Needless,
-            (None, true) => Truth::Missed,
-            (None, false) => Truth::CorrectStay,
-        });
+        .map(|label| judge(label, escalation.as_ref().map(|(at, _)| *at)));
     let matches_simulation = conversation.simulated.as_ref().map(|simulated| {
         let replayed = escalation
             .as_ref()
@@ -405,19 +427,24 @@ fn customer_turns(conversation: &RecordedConversation) -> u32 {
 
 /// Reads and replays a transcripts file.
 pub fn replay_file(engine: &TriggerEngine, file: &Path) -> Result<ReplayReport> {
-    let text = std::fs::read_to_string(file).map_err(|e| Error::Input {
-        file: file.to_path_buf(),
-        line: None,
-        field: None,
-        message: format!("cannot read: {e}"),
-    })?;
-    let conversations = parse(&text, file)?;
+    let conversations = read_file(file)?;
     Ok(ReplayReport {
         verdicts: conversations
             .iter()
             .map(|c| replay_conversation(engine, c))
             .collect(),
     })
+}
+
+/// Reads and checks a transcripts file ([`parse`]).
+pub fn read_file(file: &Path) -> Result<Vec<RecordedConversation>> {
+    let text = std::fs::read_to_string(file).map_err(|e| Error::Input {
+        file: file.to_path_buf(),
+        line: None,
+        field: None,
+        message: format!("cannot read: {e}"),
+    })?;
+    parse(&text, file)
 }
 
 #[cfg(test)]

@@ -1211,3 +1211,93 @@ fn sweep_panel<DB: DrawingBackend>(
     }
     Ok(())
 }
+
+/// A marked point of a precision–recall chart: label, recall and precision
+/// with their 95 % intervals (`[low, high]`).
+pub struct PrMark {
+    pub label: String,
+    pub recall: (f64, [f64; 2]),
+    pub precision: (f64, [f64; 2]),
+}
+
+/// A precision–recall curve (recall on x, precision on y, one point per
+/// threshold) with marked operating points and their 95 % intervals.
+pub fn pr_chart(
+    dir: &Path,
+    name: &str,
+    title: &str,
+    curve: &[(f64, f64)],
+    marks: &[PrMark],
+) -> Result<Chart> {
+    register_fonts();
+    Ok(render!(dir, name, title, (560, 460), |root| {
+        pr_panel(root, title, curve, marks)
+    }))
+}
+
+fn pr_panel<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    curve: &[(f64, f64)],
+    marks: &[PrMark],
+) -> DrawResult<DB> {
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, ("sans-serif", 16).into_font().style(FontStyle::Bold))
+        .margin(10)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(-0.02f64..1.02, -0.02f64..1.02)?;
+    chart
+        .configure_mesh()
+        .x_desc("recall")
+        .y_desc("precision")
+        .x_label_formatter(&tick)
+        .y_label_formatter(&tick)
+        .label_style(("sans-serif", 13))
+        .axis_desc_style(label_font())
+        .draw()?;
+    let line = PALETTE[0];
+    chart
+        .draw_series(LineSeries::new(curve.iter().copied(), line.stroke_width(2)))?
+        .label("one point per threshold")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], line.stroke_width(3)));
+    chart.draw_series(
+        curve
+            .iter()
+            .map(|&(r, p)| Circle::new((r, p), 2, line.filled())),
+    )?;
+    for (i, mark) in marks.iter().enumerate() {
+        let colour = PALETTE[(i + 1) % PALETTE.len()];
+        let (r, [r_lo, r_hi]) = mark.recall;
+        let (p, [p_lo, p_hi]) = mark.precision;
+        chart.draw_series(std::iter::once(ErrorBar::new_vertical(
+            r,
+            p_lo,
+            p,
+            p_hi,
+            colour.stroke_width(2),
+            8,
+        )))?;
+        chart.draw_series(std::iter::once(ErrorBar::new_horizontal(
+            p,
+            r_lo,
+            r,
+            r_hi,
+            colour.stroke_width(2),
+            8,
+        )))?;
+        chart
+            .draw_series(std::iter::once(Circle::new((r, p), 6, colour.filled())))?
+            .label(mark.label.clone())
+            .legend(move |(x, y)| Circle::new((x + 9, y), 5, colour.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 12))
+        .draw()?;
+    Ok(())
+}

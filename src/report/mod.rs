@@ -15,6 +15,7 @@ use std::time::SystemTime;
 
 use serde::Serialize;
 
+pub mod calibration;
 pub mod charts;
 pub mod experiment;
 pub mod exports;

@@ -434,8 +434,8 @@ fn edit_distance_within(a: &[u8], b: &[u8], max: usize) -> bool {
     for (i, row) in d.iter_mut().enumerate().take(a.len() + 1) {
         row[0] = i as u8;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j as u8;
+    for (j, cell) in d[0].iter_mut().enumerate().take(b.len() + 1) {
+        *cell = j as u8;
     }
     for i in 1..=a.len() {
         let mut row_min = u8::MAX;

@@ -391,8 +391,8 @@ impl Cues {
                 "every" if matches!(next, "month" | "week" | "day" | "bill") => c.repetition = true,
                 "just" if next == "to" => c.effort = true,
                 "ridiculous" | "absurd" | "joke" | "rude" | "nightmare" | "kidding"
-                | "patience" | "srsly" | "enough" | "shocking" | "outrageous" | "nowhere"
-                | "hopeless" | "sigh" | "wth" | "jeez" => c.exasperation = true,
+                | "patience" | "enough" | "shocking" | "outrageous" | "nowhere" | "hopeless"
+                | "sigh" | "wth" | "jeez" => c.exasperation = true,
                 "seriously" | "really" | "srsly" if next == "?" || n <= 2 => c.exasperation = true,
                 "serious" if matches!(before(i, 1), "you" | "are" | "u") => c.exasperation = true,
                 "exhausting" | "exhausted" | "tired" | "swear" | "ombudsman" | "regulator" => {
@@ -459,23 +459,24 @@ impl Cues {
                     c.effort = true
                 }
                 // Time gone by: "it's been 9 days", "for a month with zero updates".
-                "been" if before(i, 1) == "its" || before(i, 1) == "has" && next != "received" => {
-                    if tokens[i + 1..].iter().take(4).any(|w| {
-                        matches!(
-                            *w,
-                            "days"
-                                | "weeks"
-                                | "months"
-                                | "hours"
-                                | "month"
-                                | "week"
-                                | "day"
-                                | "ages"
-                                | "forever"
-                        ) || w.bytes().all(|b| b.is_ascii_digit())
-                    }) {
-                        c.waiting = true
-                    }
+                "been"
+                    if (before(i, 1) == "its" || before(i, 1) == "has" && next != "received")
+                        && tokens[i + 1..].iter().take(4).any(|w| {
+                            matches!(
+                                *w,
+                                "days"
+                                    | "weeks"
+                                    | "months"
+                                    | "hours"
+                                    | "month"
+                                    | "week"
+                                    | "day"
+                                    | "ages"
+                                    | "forever"
+                            ) || w.bytes().all(|b| b.is_ascii_digit())
+                        }) =>
+                {
+                    c.waiting = true
                 }
                 "zero" | "no"
                     if matches!(
@@ -499,9 +500,6 @@ impl Cues {
                 // Repetition in other words.
                 "time" if before(i, 1) == "every" || before(i, 1) == "each" => c.repetition = true,
                 "scratch" | "canned" | "constant" | "constantly" | "literally" => {
-                    c.repetition = true
-                }
-                "3rd" | "4th" | "5th" | "2nd" | "10th" if next.starts_with("time") => {
                     c.repetition = true
                 }
                 "another"
@@ -604,18 +602,17 @@ impl Cues {
                 "waiting" | "waited" | "ages" | "forever" => c.waiting = true,
                 "hold" if before(i, 1) == "on" => c.waiting = true,
                 "hour" | "hours" | "minutes" | "days" | "weeks" | "months"
-                    if matches!(
+                    if (matches!(
                         before(i, 1),
                         "an" | "for" | "over" | "two" | "three" | "several" | "many"
                     ) || before(i, 2) == "for"
                         || before(i, 1).bytes().all(|b| b.is_ascii_digit())
-                            && !before(i, 1).is_empty() =>
+                            && !before(i, 1).is_empty())
+                        && tokens.iter().any(|w| {
+                            matches!(*w, "been" | "still" | "waiting" | "ive" | "after" | "now")
+                        }) =>
                 {
-                    if tokens.iter().any(|w| {
-                        matches!(*w, "been" | "still" | "waiting" | "ive" | "after" | "now")
-                    }) {
-                        c.waiting = true
-                    }
+                    c.waiting = true
                 }
                 "nobody" | "noone"
                     if matches!(
