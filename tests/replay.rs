@@ -36,9 +36,13 @@ fn replays_the_sample_and_reports_precision_and_recall() {
         "needless-1: escalate at turn 1/2: low_confidence (0.38)  [NEEDLESS]",
         "unlabelled-1: stays with the bot (1 turns)\n",
         "premature-1: escalate at turn 1/2: explicit_request (1.00)  [PREMATURE, 1 turn(s) before a human was needed]",
-        "15 conversations, 14 labelled: 8 needed, 1 premature, 1 needless, 1 missed escalations",
-        // The premature escalation counts against both: 8 / (8 + 1 + 1).
-        "precision 80.0 % (n=10), recall 80.0 % (n=10), premature 10.0 % of escalations, mean detection delay 0.50 turn(s)",
+        // Sarcasm: VADER read it as praise and missed it; the support
+        // sentiment model catches it where a human was needed.
+        "sarcasm-1: escalate at turn 2/3: negative_sentiment",
+        "15 conversations, 14 labelled: 9 needed, 1 premature, 1 needless, 0 missed escalations",
+        // The premature escalation counts against both: 9 / (9 + 1 + 1) and
+        // 9 / (9 + 1 + 0).
+        "precision 81.8 % (n=11), recall 90.0 % (n=10), premature 9.1 % of escalations, mean detection delay 0.33 turn(s)",
         // The one definition, word for word the simulation's.
         handoff_sim::metrics::quality::DEFINITION,
     ] {

@@ -135,7 +135,12 @@ td.n{color:#666;text-align:right}figure{margin:2em 0}figcaption{font-weight:bold
 svg{max-width:100%;height:auto}pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:.85em}";
 
 /// The whole page.
-pub fn report_html(summary: &Summary, charts: &[Chart], scenario_text: &str) -> String {
+pub fn report_html(
+    summary: &Summary,
+    charts: &[Chart],
+    scenario_text: &str,
+    timing: &super::Timing,
+) -> String {
     let mut out = String::new();
     let c = &summary.conversations;
     let _ = write!(
@@ -184,6 +189,23 @@ pub fn report_html(summary: &Summary, charts: &[Chart], scenario_text: &str) -> 
     out.push_str("<h2>Charts</h2>\n");
     for chart in charts {
         out.push_str(&figure(chart));
+    }
+    if timing.decision_latency_ns.n > 0 {
+        out.push_str("<h2>Decision latency by rule family</h2>\n<table><tr><th>part</th><th>p50</th><th>p99</th><th>p99.9</th><th>max</th><th>n</th></tr>\n");
+        let rows = std::iter::once(("whole decision", &timing.decision_latency_ns)).chain(
+            timing
+                .decision_latency_by_family_ns
+                .iter()
+                .map(|(name, stats)| (*name, stats)),
+        );
+        for (name, l) in rows {
+            let _ = writeln!(
+                out,
+                "<tr><td>{name}</td><td>{} ns</td><td>{} ns</td><td>{} ns</td><td>{} ns</td><td class=\"n\">n={}</td></tr>",
+                l.p50, l.p99, l.p99_9, l.max, l.n
+            );
+        }
+        out.push_str("</table>\n<p class=\"sub\">Wall-clock nanoseconds per evaluation of the trigger engine during this run (not part of summary.json; also in timing.json). text: normalising, tokens and fingerprint, shared by every rule; contextual includes sentiment scoring. Timer overhead is included in each part.</p>\n");
     }
     let _ = write!(
         out,

@@ -146,6 +146,11 @@ pub struct Timing {
     pub conversations_per_second: f64,
     /// Trigger-engine decision latency in nanoseconds.
     pub decision_latency_ns: LatencyStats,
+    /// The same per part of the evaluation: `text` (normalising, tokens,
+    /// fingerprint, shared by every rule), then the rule families
+    /// `explicit`, `contextual` (sentiment scoring included) and
+    /// `confidence`.
+    pub decision_latency_by_family_ns: std::collections::BTreeMap<&'static str, LatencyStats>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -155,7 +160,22 @@ pub struct LatencyStats {
     pub p50: u64,
     pub p90: u64,
     pub p99: u64,
+    pub p99_9: u64,
     pub max: u64,
+}
+
+impl LatencyStats {
+    pub fn of(h: &hdrhistogram::Histogram<u64>) -> LatencyStats {
+        LatencyStats {
+            n: h.len(),
+            mean: if h.is_empty() { 0.0 } else { h.mean() },
+            p50: h.value_at_quantile(0.5),
+            p90: h.value_at_quantile(0.9),
+            p99: h.value_at_quantile(0.99),
+            p99_9: h.value_at_quantile(0.999),
+            max: h.max(),
+        }
+    }
 }
 
 impl Timing {
@@ -165,14 +185,12 @@ impl Timing {
             wall_seconds: output.wall_seconds,
             conversations_per_second: output.summary.conversations.arrivals as f64
                 / output.wall_seconds.max(1e-9),
-            decision_latency_ns: LatencyStats {
-                n: h.len(),
-                mean: if h.is_empty() { 0.0 } else { h.mean() },
-                p50: h.value_at_quantile(0.5),
-                p90: h.value_at_quantile(0.9),
-                p99: h.value_at_quantile(0.99),
-                max: h.max(),
-            },
+            decision_latency_ns: LatencyStats::of(h),
+            decision_latency_by_family_ns: crate::triggers::Part::ALL
+                .iter()
+                .zip(&output.decision_part_latency_ns)
+                .map(|(part, h)| (part.name(), LatencyStats::of(h)))
+                .collect(),
         }
     }
 
@@ -215,7 +233,8 @@ pub fn write_run(dir: &Path, output: &RunOutput, scenario: &Scenario) -> Result<
     let report = dir.join("report.html");
     write_atomic(
         &report,
-        html::report_html(&output.summary, &charts, &scenario.source).as_bytes(),
+        html::report_html(&output.summary, &charts, &scenario.source, &Timing::of(output))
+            .as_bytes(),
     )?;
     Ok(report)
 }

@@ -220,9 +220,10 @@ pub struct RouterSnapshot {
     pub held_contacts: u32,
 }
 
-/// Driver → trigger engine: its decision latencies so far (nanoseconds).
+/// Driver → trigger engine: its decision latencies so far (nanoseconds),
+/// whole and per part of the evaluation.
 #[derive(Message)]
-#[rtype(result = "hdrhistogram::Histogram<u64>")]
+#[rtype(result = "(hdrhistogram::Histogram<u64>, [hdrhistogram::Histogram<u64>; 4])")]
 pub struct DecisionLatency;
 
 /// Driver → recorder: build the summary and the report data, flush the

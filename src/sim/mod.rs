@@ -89,6 +89,9 @@ fn assemble(
             engine: TriggerEngine::new(scenario.triggers.clone()),
             scenario: Arc::clone(&scenario),
             latency_ns: Histogram::new(3).expect("valid histogram precision"),
+            part_latency_ns: std::array::from_fn(|_| {
+                Histogram::new(3).expect("valid histogram precision")
+            }),
         }
         .start();
         (
@@ -180,6 +183,10 @@ pub struct RunOutput {
     /// Wall-clock nanoseconds per trigger-engine evaluation (empty with the
     /// bot off). Varies run to run, so it is not part of the summary.
     pub decision_latency_ns: Histogram<u64>,
+    /// The same per part of the evaluation, in [`crate::triggers::Part::ALL`]
+    /// order: text preparation, explicit, contextual (with sentiment
+    /// scoring), confidence rules.
+    pub decision_part_latency_ns: [Histogram<u64>; 4],
     /// The bot phases that ended during the run, in the order they ended
     /// (empty unless [`RunOptions::transcripts`]).
     pub transcripts: Vec<BotTranscript>,
@@ -272,7 +279,10 @@ pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunOutput> 
         bench.arrivals.send(StopArrivals).await?;
         let latency = match &bench.triggers {
             Some(triggers) => triggers.send(DecisionLatency).await?,
-            None => Histogram::new(3).expect("valid histogram precision"),
+            None => {
+                let empty = || Histogram::new(3).expect("valid histogram precision");
+                (empty(), std::array::from_fn(|_| empty()))
+            }
         };
         let snapshot = bench.wiring.router.send(Snapshot).await?;
         // Read the live count and enqueue the summary request in one step
@@ -305,7 +315,7 @@ pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunOutput> 
     let (
         (summary, data, export_error),
         (waiting_at_end, held_at_end),
-        decision_latency_ns,
+        (decision_latency_ns, decision_part_latency_ns),
         transcripts,
     ) = result.map_err(|e| Error::Runtime(e.to_string()))?;
     if !summary.conversations.holds() {
@@ -327,6 +337,7 @@ pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunOutput> 
         waiting_at_end,
         held_at_end,
         decision_latency_ns,
+        decision_part_latency_ns,
         transcripts,
     })
 }

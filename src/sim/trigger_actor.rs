@@ -12,12 +12,28 @@ use hdrhistogram::Histogram;
 
 use super::messages::{AiReplied, DecisionLatency, TurnOutcome};
 use crate::scenario::Scenario;
-use crate::triggers::{Observation, TriggerEngine};
+use crate::triggers::{Observation, Part, Probe, TriggerEngine};
 
 pub struct TriggerActor {
     pub engine: TriggerEngine,
     pub scenario: Arc<Scenario>,
     pub latency_ns: Histogram<u64>,
+    /// Per part of the evaluation ([`Part::ALL`] order).
+    pub part_latency_ns: [Histogram<u64>; 4],
+}
+
+/// Times each part of one evaluation on the wall clock.
+struct WallProbe {
+    last: Instant,
+    ns: [u64; 4],
+}
+
+impl Probe for WallProbe {
+    fn mark(&mut self, part: Part) {
+        let now = Instant::now();
+        self.ns[part as usize] = (now - self.last).as_nanos().min(u128::from(u64::MAX)) as u64;
+        self.last = now;
+    }
 }
 
 impl Actor for TriggerActor {
@@ -38,11 +54,18 @@ impl Handler<AiReplied> for TriggerActor {
             previous_contact_age: reply.previous_contact_age,
         };
         let started = Instant::now();
-        let decision = self.engine.evaluate(&observation);
+        let mut probe = WallProbe {
+            last: started,
+            ns: [0; 4],
+        };
+        let decision = self.engine.evaluate_probed(&observation, &mut probe);
         let elapsed = started.elapsed().as_nanos().min(u128::from(u64::MAX)) as u64;
         self.latency_ns
             .record(elapsed.max(1))
             .expect("auto-resizing histogram");
+        for (histogram, ns) in self.part_latency_ns.iter_mut().zip(probe.ns) {
+            histogram.record(ns.max(1)).expect("auto-resizing histogram");
+        }
         reply.customer.do_send(TurnOutcome {
             turn: reply.turn,
             correct: reply.correct,
@@ -57,6 +80,6 @@ impl Handler<DecisionLatency> for TriggerActor {
     type Result = MessageResult<DecisionLatency>;
 
     fn handle(&mut self, _: DecisionLatency, _: &mut Context<Self>) -> Self::Result {
-        MessageResult(self.latency_ns.clone())
+        MessageResult((self.latency_ns.clone(), self.part_latency_ns.clone()))
     }
 }

@@ -285,6 +285,44 @@ pub fn sentiment_of(model: SentimentModel, text: &str) -> f64 {
     sentiment::score(model, text, &text::tokens(&normalized))
 }
 
+/// The parts of one evaluation, in order: preparing the text (normalising,
+/// tokens, fingerprint), then the three rule families of DESIGN.md
+/// (sentiment scoring counts as contextual).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    Text,
+    Explicit,
+    Contextual,
+    Confidence,
+}
+
+impl Part {
+    pub const ALL: [Part; 4] = [Part::Text, Part::Explicit, Part::Contextual, Part::Confidence];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Part::Text => "text",
+            Part::Explicit => "explicit",
+            Part::Contextual => "contextual",
+            Part::Confidence => "confidence",
+        }
+    }
+}
+
+/// Told when each [`Part`] of an evaluation ends.
+pub trait Probe {
+    fn mark(&mut self, part: Part);
+}
+
+/// The probe of a plain [`TriggerEngine::evaluate`]: does nothing.
+pub struct NoProbe;
+
+impl Probe for NoProbe {
+    #[inline(always)]
+    fn mark(&mut self, _: Part) {}
+}
+
 /// The configured trigger rules.
 ///
 /// Evaluating a turn needs no simulation:
@@ -331,23 +369,34 @@ impl TriggerEngine {
 
     /// Evaluates one turn. Pure: the same observation gives the same decision.
     pub fn evaluate(&self, observation: &Observation<'_>) -> Decision {
+        self.evaluate_probed(observation, &mut NoProbe)
+    }
+
+    /// [`evaluate`](Self::evaluate), telling `probe` when each part of the
+    /// work ends ([`Part`]: text preparation, then the explicit, contextual
+    /// and confidence rule families), so a caller can time them. The
+    /// decision does not depend on the probe.
+    pub fn evaluate_probed(&self, observation: &Observation<'_>, probe: &mut impl Probe) -> Decision {
         let c = &self.config;
         let normalized = text::normalize(observation.utterance);
         let tokens = text::tokens(&normalized);
         let intent = observation.recognised_intent.map_or(0, text::hash_str);
-        let signals = TurnSignals {
-            sentiment: c
-                .scores_sentiment()
-                .then(|| sentiment::score(c.sentiment_model, observation.utterance, &tokens)),
-            fingerprint: text::fingerprint(&tokens),
-            intent,
-        };
+        let fingerprint = text::fingerprint(&tokens);
+        probe.mark(Part::Text);
         let mut reasons = Vec::new();
         let mut fire = |kind, score| reasons.push(Reason { kind, score });
 
         if c.explicit_request && request::asks_for_human(&tokens) {
             fire(TriggerKind::Explicit, 1.0);
         }
+        probe.mark(Part::Explicit);
+        let signals = TurnSignals {
+            sentiment: c
+                .scores_sentiment()
+                .then(|| sentiment::score(c.sentiment_model, observation.utterance, &tokens)),
+            fingerprint,
+            intent,
+        };
         if intent != 0 {
             let topic_fires = self.topics.iter().any(|(hash, action)| {
                 *hash == intent
@@ -405,6 +454,7 @@ impl TriggerEngine {
                 fire(TriggerKind::Circular, f64::from(count));
             }
         }
+        probe.mark(Part::Contextual);
         if let Some(threshold) = c.confidence_threshold
             && observation.ai_confidence < threshold
         {
@@ -426,6 +476,7 @@ impl TriggerEngine {
                 f64::from(observation.failed_in_a_row),
             );
         }
+        probe.mark(Part::Confidence);
         Decision { reasons, signals }
     }
 }
