@@ -24,14 +24,16 @@
 //!
 //! **Uncertainty.** Labelled sets are small, so precision and recall carry
 //! 95 % percentile-bootstrap intervals over conversations ([`BOOTSTRAP`]
-//! resamples, seeded): both depend only on the counts of the five verdicts,
-//! so a resample is one multinomial draw of those counts.
+//! resamples): both depend only on the counts of the five verdicts, so a
+//! resample is one multinomial draw of those counts. The draws are seeded
+//! by `--seed` and the counts, so equal counts get equal intervals.
 //!
 //! **Operating point.** For a target precision p: of the thresholds whose
 //! precision is at least p, the one with the highest recall (ties: the
 //! higher precision). For a target recall r: of those with recall at least
-//! r, the one with the highest precision. A *conservative* point asks the
-//! same of the bootstrap interval's lower bound.
+//! r, the one with the highest precision; among equals, the one nearest the
+//! scenario's setting. A *conservative* point asks the same of the
+//! bootstrap interval's lower bound.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -605,10 +607,7 @@ fn sweep(
     let current = rule.setting(config).expect("only rules that are on");
     let traces = traces(rule, config, labelled);
     let direction = rule.direction();
-    let mut rng = rand::rngs::StdRng::seed_from_u64(
-        seed ^ (rule as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15),
-    );
-    let mut evaluate = |threshold: f64| {
+    let evaluate = |threshold: f64| {
         // Counts thresholds are whole numbers: `with` rounds them up.
         let effective = if rule.integer() {
             threshold.ceil()
@@ -625,19 +624,19 @@ fn sweep(
             }
             counts.add(truth);
         }
-        point(threshold, counts, delays, &mut rng)
+        point(threshold, counts, delays, seed)
     };
     let points: Vec<Point> = thresholds(rule, &traces, Some(current))
         .into_iter()
-        .map(&mut evaluate)
+        .map(evaluate)
         .collect();
     let at_current = points
         .iter()
         .find(|p| p.threshold == current)
         .cloned()
         .expect("the current setting is among the thresholds");
-    let recommended = choose(&points, target, |i| i.value);
-    let conservative = choose(&points, target, |i| i.low);
+    let recommended = choose(&points, target, current, |i| i.value);
+    let conservative = choose(&points, target, current, |i| i.low);
     RuleSweep {
         rule,
         direction,
@@ -649,13 +648,14 @@ fn sweep(
     }
 }
 
-fn point(
-    threshold: f64,
-    counts: Counts,
-    delays: (u64, u64),
-    rng: &mut rand::rngs::StdRng,
-) -> Point {
-    let (precisions, recalls) = bootstrap(counts, rng);
+/// One threshold's figures. The bootstrap is seeded by `seed` and the
+/// counts, so equal counts get equal intervals.
+fn point(threshold: f64, counts: Counts, delays: (u64, u64), seed: u64) -> Point {
+    let mixed = counts.as_array().iter().fold(seed, |h, c| {
+        (h ^ c).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29)
+    });
+    let mut rng = rand::rngs::StdRng::seed_from_u64(mixed);
+    let (precisions, recalls) = bootstrap(counts, &mut rng);
     let interval = |value: Option<f64>, mut sample: Vec<f64>, n: u64| {
         value.map(|value| {
             sample.sort_by(f64::total_cmp);
@@ -719,10 +719,13 @@ fn bootstrap(counts: Counts, rng: &mut rand::rngs::StdRng) -> (Vec<f64>, Vec<f64
 }
 
 /// The operating point for `target`, reading each interval through `read`
-/// (the value, or its lower bound).
+/// (the value, or its lower bound). Among points equally good on both
+/// metrics, the one nearest the scenario's setting (`current`): a
+/// recommendation changes nothing it need not.
 fn choose(
     points: &[Point],
     target: Target,
+    current: f64,
     read: impl Fn(&Interval) -> f64,
 ) -> Option<OperatingPoint> {
     type Read = fn(&Point) -> Option<Interval>;
@@ -744,7 +747,10 @@ fn choose(
                 )
             };
             let (ka, kb) = (key(a), key(b));
-            ka.0.total_cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
+            let near = |p: &Point| -(p.threshold - current).abs();
+            ka.0.total_cmp(&kb.0)
+                .then(ka.1.total_cmp(&kb.1))
+                .then(near(a).total_cmp(&near(b)))
         })
         .map(|p| OperatingPoint {
             threshold: p.threshold,
@@ -796,7 +802,6 @@ mod tests {
 
     #[test]
     fn bootstrap_intervals_cover_the_estimate_and_narrow_with_n() {
-        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
         let small = Counts {
             needed: 8,
             needless: 2,
@@ -805,13 +810,13 @@ mod tests {
             ..Counts::default()
         };
         let large = Counts::from_array(small.as_array().map(|x| x * 25));
-        let width = |c: Counts, rng: &mut rand::rngs::StdRng| {
-            let p = point(0.5, c, (0, 0), rng);
+        let width = |c: Counts| {
+            let p = point(0.5, c, (0, 0), 1);
             let i = p.precision.unwrap();
             assert!(i.low <= i.value && i.value <= i.high);
             i.high - i.low
         };
-        let (ws, wl) = (width(small, &mut rng), width(large, &mut rng));
+        let (ws, wl) = (width(small), width(large));
         // √25 = 5 times narrower, roughly.
         assert!(ws > 3.0 * wl, "{ws} vs {wl}");
         // Binomial se at p = 0.8, n = 10: 0.126; the 95 % width ≈ 0.5.

@@ -1158,7 +1158,8 @@ fn sweep_panel<DB: DrawingBackend>(
     if x0 > x1 {
         (x0, x1, y0, y1) = (0.0, 1.0, 0.0, 1.0);
     }
-    let pad_x = ((x1 - x0) * 0.05).max(0.5);
+    // 5 % either side; half a step for a single point.
+    let pad_x = if x1 > x0 { (x1 - x0) * 0.05 } else { 0.5 };
     let pad_y = ((y1 - y0) * 0.1).max(1e-3);
     let mut chart = ChartBuilder::on(root)
         .caption(title, ("sans-serif", 18).into_font().style(FontStyle::Bold))
