@@ -420,6 +420,50 @@ const BARE_FILLERS: [&str; 38] = [
     "chat",
 ];
 
+/// What a token is known to stand for.
+#[derive(Debug, Clone, Copy)]
+enum Known {
+    Is(&'static str),
+    Split(&'static [&'static str; 2]),
+}
+
+/// FNV-1a: tokens are short, and one pass beats SipHash here.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type KnownWords = std::collections::HashMap<&'static str, Known, std::hash::BuildHasherDefault<Fnv>>;
+
+/// Slang, splits and the key words themselves, looked up once per token.
+fn known_words() -> &'static KnownWords {
+    static KNOWN: std::sync::OnceLock<KnownWords> = std::sync::OnceLock::new();
+    KNOWN.get_or_init(|| {
+        let mut map = KnownWords::default();
+        for w in TYPO_WORDS {
+            map.insert(w, Known::Is(w));
+        }
+        for (slang, w) in SLANG {
+            map.insert(slang, Known::Is(w));
+        }
+        for (word, pair) in &SPLITS {
+            map.insert(word, Known::Split(pair));
+        }
+        map
+    })
+}
+
 /// Optimal-string-alignment distance, capped: `None` when above `max`.
 fn edit_distance_within(a: &[u8], b: &[u8], max: usize) -> bool {
     if a.len().abs_diff(b.len()) > max {
@@ -469,7 +513,11 @@ fn typo_of(token: &str) -> Option<&'static str> {
         w.len() >= 5
             && w_bytes[0] == t[0]
             && t.len().abs_diff(w.len()) <= max
-            && edit_distance_within(t, w_bytes, max)
+            && if max == 1 {
+                super::text::within_one_edit(token, w)
+            } else {
+                edit_distance_within(t, w_bytes, max)
+            }
     })
 }
 
@@ -477,19 +525,15 @@ fn typo_of(token: &str) -> Option<&'static str> {
 /// "customer service" as one word.
 fn words<'a>(tokens: &[&'a str]) -> Vec<Word<'a>> {
     let mut out: Vec<Word<'a>> = Vec::with_capacity(tokens.len() + 2);
+    let known = known_words();
     for &t in tokens {
-        if let Some((_, pair)) = SPLITS.iter().find(|(s, _)| *s == t) {
-            out.extend(pair.iter().map(|w| Word::Key(w)));
-            continue;
-        }
-        let word = if let Some((_, w)) = SLANG.iter().find(|(s, _)| *s == t) {
-            Word::Key(w)
-        } else if let Some(key) = TYPO_WORDS.iter().find(|w| **w == t) {
-            Word::Key(key)
-        } else if let Some(key) = typo_of(t) {
-            Word::Key(key)
-        } else {
-            Word::Other(t)
+        let word = match known.get(t) {
+            Some(Known::Split(pair)) => {
+                out.extend(pair.iter().map(|w| Word::Key(w)));
+                continue;
+            }
+            Some(Known::Is(key)) => Word::Key(key),
+            None => typo_of(t).map_or(Word::Other(t), Word::Key),
         };
         // "customer service" is one target.
         if word.is("service")
@@ -576,6 +620,10 @@ fn is_past(word: Word<'_>) -> bool {
 /// True when the words ask for a human (see the module doc).
 pub fn asks_for_human(tokens: &[&str]) -> bool {
     let words = words(tokens);
+    // No human target, no request: most messages stop here.
+    if !words.iter().any(|w| w.is_any(&TARGET_WORDS)) {
+        return false;
+    }
     // Sentences end at . ! ? ; — the scope of "if" and of identity questions.
     let mut start = 0;
     for end in 0..=words.len() {

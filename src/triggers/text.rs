@@ -89,7 +89,7 @@ pub(crate) fn is_clause_end(token: &str) -> bool {
 
 /// Optimal-string-alignment distance ≤ 1 (one insertion, deletion,
 /// substitution or swap of neighbours), on bytes; both words are lowercase.
-fn within_one_edit(token: &str, word: &str) -> bool {
+pub(crate) fn within_one_edit(token: &str, word: &str) -> bool {
     let (a, b) = (token.as_bytes(), word.as_bytes());
     if a.len().abs_diff(b.len()) > 1 {
         return false;
