@@ -44,7 +44,10 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::replay::{self, Label, RecordedConversation, Truth};
-use crate::triggers::{Observation, TopicAction, TriggerConfig, TriggerEngine, TurnSignals};
+use crate::triggers::{
+    Observation, TopicAction, TriggerConfig, TriggerEngine, TurnSignals, best_sentiment,
+    restatements,
+};
 
 /// At most this many thresholds per rule (the data's distinct values,
 /// thinned evenly by rank).
@@ -188,30 +191,10 @@ impl Rule {
             Rule::SentimentThreshold => signals.sentiment,
             Rule::SentimentDrop => {
                 let score = signals.sentiment?;
-                let best = observation
-                    .history
-                    .iter()
-                    .filter_map(|h| h.sentiment)
-                    .fold(f64::NEG_INFINITY, f64::max);
+                let best = best_sentiment(observation.history);
                 (score < 0.0 && best.is_finite()).then_some(best - score)
             }
-            Rule::CircularRepeats => {
-                let restated = |same: &dyn Fn(&TurnSignals) -> bool| {
-                    1 + observation
-                        .history
-                        .iter()
-                        .rev()
-                        .take_while(|h| same(h))
-                        .count() as u32
-                };
-                let text = restated(&|h| h.fingerprint == signals.fingerprint);
-                let intent = if signals.intent == 0 {
-                    0
-                } else {
-                    restated(&|h| h.intent == signals.intent)
-                };
-                Some(f64::from(text.max(intent)))
-            }
+            Rule::CircularRepeats => Some(f64::from(restatements(observation.history, signals))),
             Rule::TopicConfidence => {
                 let intent = observation.recognised_intent?;
                 config

@@ -132,7 +132,10 @@ fn train() {
     let weights = sentiment::train(&training_pairs(&dev), Training::default());
     let file = sentiment::model_file(&weights, Training::default(), dev.len());
     if std::env::var("UPDATE_MODEL").is_ok() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/triggers/frustration_model.tsv");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/triggers/frustration_model.tsv"
+        );
         std::fs::write(path, &file).unwrap();
         eprintln!("wrote {path}: {} weights", weights.len());
     }

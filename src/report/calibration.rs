@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::charts::{self, PrMark, SweepSeries};
 use super::html::{STYLE, escape, figure};
-use super::write_atomic;
+use super::{write_atomic, write_svgs};
 use crate::calibrate::{Calibration, Interval, Point, RuleSweep, describe_threshold};
 use crate::error::Result;
 use crate::scenario::Scenario;
@@ -174,12 +174,7 @@ pub fn write(dir: &Path, c: &Calibration, scenario: &Scenario) -> Result<PathBuf
             &series,
         )?);
     }
-    for chart in &charts_out {
-        write_atomic(
-            &dir.join(format!("{}.svg", chart.name)),
-            chart.svg.as_bytes(),
-        )?;
-    }
+    write_svgs(dir, &charts_out)?;
     let html = dir.join("calibration.html");
     let mut page = String::new();
     let _ = write!(

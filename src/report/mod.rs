@@ -131,6 +131,18 @@ impl RunFolder {
     }
 }
 
+/// Writes each chart's SVG as `<dir>/<name>.svg` (the PNG is written when
+/// the chart is drawn).
+pub(crate) fn write_svgs(dir: &Path, charts: &[charts::Chart]) -> Result<()> {
+    for chart in charts {
+        write_atomic(
+            &dir.join(format!("{}.svg", chart.name)),
+            chart.svg.as_bytes(),
+        )?;
+    }
+    Ok(())
+}
+
 /// `summary.json` bytes: pretty JSON with a trailing newline. Deterministic.
 pub fn summary_json(summary: &Summary) -> String {
     let mut text = serde_json::to_string_pretty(summary).expect("the summary serializes");
@@ -224,17 +236,17 @@ pub fn write_run(dir: &Path, output: &RunOutput, scenario: &Scenario) -> Result<
         &output.data,
         &output.decision_latency_ns,
     )?;
-    for chart in &charts {
-        write_atomic(
-            &dir.join(format!("{}.svg", chart.name)),
-            chart.svg.as_bytes(),
-        )?;
-    }
+    write_svgs(dir, &charts)?;
     let report = dir.join("report.html");
     write_atomic(
         &report,
-        html::report_html(&output.summary, &charts, &scenario.source, &Timing::of(output))
-            .as_bytes(),
+        html::report_html(
+            &output.summary,
+            &charts,
+            &scenario.source,
+            &Timing::of(output),
+        )
+        .as_bytes(),
     )?;
     Ok(report)
 }

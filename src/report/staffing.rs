@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::charts::{self, SweepSeries};
 use super::html::{STYLE, escape, figure};
-use super::write_atomic;
+use super::{write_atomic, write_svgs};
 use crate::error::Result;
 use crate::experiment::shift_plan::{self, ScheduleReport};
 use crate::experiment::staff::{self, Achieved, StaffingReport, Target};
@@ -253,12 +253,7 @@ pub fn write(dir: &Path, report: &StaffingReport, scenario: &Scenario) -> Result
         Some(&labels),
         &achieved,
     )?);
-    for chart in &charts_out {
-        write_atomic(
-            &dir.join(format!("{}.svg", chart.name)),
-            chart.svg.as_bytes(),
-        )?;
-    }
+    write_svgs(dir, &charts_out)?;
     let html = dir.join("staffing.html");
     let mut page = String::new();
     let _ = write!(
@@ -439,12 +434,7 @@ pub fn write_schedule(dir: &Path, report: &ScheduleReport, scenario: &Scenario) 
         &series,
     )?;
     let charts_out = [cover, level];
-    for chart in &charts_out {
-        write_atomic(
-            &dir.join(format!("{}.svg", chart.name)),
-            chart.svg.as_bytes(),
-        )?;
-    }
+    write_svgs(dir, &charts_out)?;
     let html = dir.join("schedule.html");
     let mut page = String::new();
     let _ = write!(

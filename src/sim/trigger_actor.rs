@@ -64,7 +64,9 @@ impl Handler<AiReplied> for TriggerActor {
             .record(elapsed.max(1))
             .expect("auto-resizing histogram");
         for (histogram, ns) in self.part_latency_ns.iter_mut().zip(probe.ns) {
-            histogram.record(ns.max(1)).expect("auto-resizing histogram");
+            histogram
+                .record(ns.max(1))
+                .expect("auto-resizing histogram");
         }
         reply.customer.do_send(TurnOutcome {
             turn: reply.turn,

@@ -285,6 +285,30 @@ pub fn sentiment_of(model: SentimentModel, text: &str) -> f64 {
     sentiment::score(model, text, &text::tokens(&normalized))
 }
 
+/// The best (highest) sentiment of the earlier messages; −∞ when none was
+/// scored. The sentiment-trend rule measures the fall from it.
+pub fn best_sentiment(history: &[TurnSignals]) -> f64 {
+    history
+        .iter()
+        .filter_map(|h| h.sentiment)
+        .fold(f64::NEG_INFINITY, f64::max)
+}
+
+/// How many times in a row, this message included, the same text or the
+/// same recognised intent has now been stated (the circular rule's count).
+pub fn restatements(history: &[TurnSignals], signals: &TurnSignals) -> u32 {
+    let restated = |same: &dyn Fn(&TurnSignals) -> bool| {
+        1 + history.iter().rev().take_while(|h| same(h)).count() as u32
+    };
+    let same_text = restated(&|h| h.fingerprint == signals.fingerprint);
+    let same_intent = if signals.intent == 0 {
+        0
+    } else {
+        restated(&|h| h.intent == signals.intent)
+    };
+    same_text.max(same_intent)
+}
+
 /// The parts of one evaluation, in order: preparing the text (normalising,
 /// tokens, fingerprint), then the three rule families of DESIGN.md
 /// (sentiment scoring counts as contextual).
@@ -298,7 +322,12 @@ pub enum Part {
 }
 
 impl Part {
-    pub const ALL: [Part; 4] = [Part::Text, Part::Explicit, Part::Contextual, Part::Confidence];
+    pub const ALL: [Part; 4] = [
+        Part::Text,
+        Part::Explicit,
+        Part::Contextual,
+        Part::Confidence,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -376,7 +405,11 @@ impl TriggerEngine {
     /// work ends ([`Part`]: text preparation, then the explicit, contextual
     /// and confidence rule families), so a caller can time them. The
     /// decision does not depend on the probe.
-    pub fn evaluate_probed(&self, observation: &Observation<'_>, probe: &mut impl Probe) -> Decision {
+    pub fn evaluate_probed(
+        &self,
+        observation: &Observation<'_>,
+        probe: &mut impl Probe,
+    ) -> Decision {
         let c = &self.config;
         let normalized = text::normalize(observation.utterance);
         let tokens = text::tokens(&normalized);
@@ -425,31 +458,13 @@ impl TriggerEngine {
             fire(TriggerKind::Sentiment, score);
         }
         if let Some(drop) = c.sentiment_drop {
-            let best = observation
-                .history
-                .iter()
-                .filter_map(|h| h.sentiment)
-                .fold(f64::NEG_INFINITY, f64::max);
+            let best = best_sentiment(observation.history);
             if score < 0.0 && best - score >= drop {
                 fire(TriggerKind::SentimentTrend, score - best);
             }
         }
         if let Some(repeats) = c.circular_repeats {
-            let restated = |same: &dyn Fn(&TurnSignals) -> bool| {
-                1 + observation
-                    .history
-                    .iter()
-                    .rev()
-                    .take_while(|h| same(h))
-                    .count() as u32
-            };
-            let same_text = restated(&|h| h.fingerprint == signals.fingerprint);
-            let same_intent = if intent == 0 {
-                0
-            } else {
-                restated(&|h| h.intent == intent)
-            };
-            let count = same_text.max(same_intent);
+            let count = restatements(observation.history, &signals);
             if count >= repeats {
                 fire(TriggerKind::Circular, f64::from(count));
             }

@@ -436,15 +436,17 @@ impl std::hash::Hasher for Fnv {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        use super::text::{FNV_OFFSET, FNV_PRIME};
+        let mut h = if self.0 == 0 { FNV_OFFSET } else { self.0 };
         for b in bytes {
-            h = (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
+            h = (h ^ u64::from(*b)).wrapping_mul(FNV_PRIME);
         }
         self.0 = h;
     }
 }
 
-type KnownWords = std::collections::HashMap<&'static str, Known, std::hash::BuildHasherDefault<Fnv>>;
+type KnownWords =
+    std::collections::HashMap<&'static str, Known, std::hash::BuildHasherDefault<Fnv>>;
 
 /// Slang, splits and the key words themselves, looked up once per token.
 fn known_words() -> &'static KnownWords {

@@ -734,13 +734,7 @@ impl<'a> Feature<'a> {
     }
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
-
-fn fnv(text: &str) -> u64 {
-    text.bytes()
-        .fold(FNV_OFFSET, |h, b| (h ^ u64::from(b)).wrapping_mul(FNV_PRIME))
-}
+use super::text::{FNV_OFFSET, FNV_PRIME, hash_str as fnv};
 
 /// The learned layer's features of one message: VADER's score, the cue
 /// rules' score and flags, shouting, and the message's words and word

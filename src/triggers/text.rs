@@ -211,10 +211,10 @@ pub fn is_urgent(tokens: &[&str]) -> bool {
 /// FNV-1a hash of the folded tokens: equal for messages that differ only in
 /// case, punctuation, spacing or apostrophes.
 pub fn fingerprint(tokens: &[&str]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut hash: u64 = FNV_OFFSET;
     let mut eat = |b: u8| {
         hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        hash = hash.wrapping_mul(FNV_PRIME);
     };
     for t in tokens.iter().filter(|t| !is_clause_end(t)) {
         t.bytes().for_each(&mut eat);
@@ -223,10 +223,14 @@ pub fn fingerprint(tokens: &[&str]) -> u64 {
     hash
 }
 
-/// FNV-1a hash of a string (for recognised intents).
+/// FNV-1a's offset basis and prime (64-bit).
+pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+pub(crate) const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// FNV-1a hash of a string (recognised intents, feature names).
 pub fn hash_str(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    text.bytes().fold(FNV_OFFSET, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(FNV_PRIME)
     })
 }
 
