@@ -61,9 +61,29 @@ fn bench(c: &mut Criterion) {
     };
     assert!(engine.evaluate(&observation).escalate());
     c.bench_function(
-        "evaluate: all rules, 10-turn history, angry 12-word message",
+        "evaluate: all rules, 10-turn history, angry 11-word message",
         |b| b.iter(|| engine.evaluate(black_box(&observation))),
     );
+    // A message with a human target: the request parser does its whole
+    // clause analysis (the heavy message has no target and stops early).
+    let request = Observation {
+        utterance: "Get me a real person NOW, I have asked three times already!!",
+        ..observation
+    };
+    assert!(
+        engine
+            .evaluate(&request)
+            .fired(handoff_sim::triggers::TriggerKind::Explicit)
+    );
+    c.bench_function(
+        "evaluate: all rules, 10-turn history, angry request for a human",
+        |b| b.iter(|| engine.evaluate(black_box(&request))),
+    );
+    let parse = handoff_sim::triggers::text::normalize(request.utterance);
+    let tokens = handoff_sim::triggers::text::tokens(&parse);
+    c.bench_function("request parser alone, angry request for a human", |b| {
+        b.iter(|| handoff_sim::triggers::request::asks_for_human(black_box(&tokens)))
+    });
     let typical = Observation {
         utterance: "I was charged twice for the same order last week.",
         ai_confidence: 0.62,

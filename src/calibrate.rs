@@ -13,8 +13,11 @@
 //! the first turn where another rule fires or the statistic crosses —
 //! exactly what a replay with that threshold gives (a test holds the two
 //! against each other). The thresholds swept are the ones the data can tell
-//! apart: midpoints between neighbouring observed values, thinned to at
-//! most [`MAX_THRESHOLDS`], plus one beyond each end.
+//! apart: midpoints between neighbouring observed values plus one beyond
+//! each end, within the values the scenario accepts. Every one is counted
+//! (the recommendation is chosen among all); intervals and the charts use
+//! at most [`MAX_THRESHOLDS`] of them, evenly by rank, plus the setting and
+//! the recommendation.
 //!
 //! **Metrics** (one definition with `replay` and the simulation): precision
 //! = needed / (needed + premature + needless), recall = needed / (needed +
@@ -24,16 +27,20 @@
 //!
 //! **Uncertainty.** Labelled sets are small, so precision and recall carry
 //! 95 % percentile-bootstrap intervals over conversations ([`BOOTSTRAP`]
-//! resamples): both depend only on the counts of the five verdicts, so a
-//! resample is one multinomial draw of those counts. The draws are seeded
-//! by `--seed` and the counts, so equal counts get equal intervals.
+//! resamples): precision depends only on the counts of needed, premature
+//! and needless escalations out of n, recall on needed, premature and
+//! missed, so a resample is one multinomial draw of those cells. The draws
+//! are seeded by `--seed` and the cells, so equal counts get equal
+//! intervals.
 //!
 //! **Operating point.** For a target precision p: of the thresholds whose
 //! precision is at least p, the one with the highest recall (ties: the
 //! higher precision). For a target recall r: of those with recall at least
 //! r, the one with the highest precision; among equals, the one nearest the
 //! scenario's setting. A *conservative* point asks the same of the
-//! bootstrap interval's lower bound.
+//! bootstrap interval's lower bound, among the thresholds shown. `topic_confidence`
+//! sets every topic rule's `confidence_below` to one value, so it is
+//! refused when they differ.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -125,6 +132,18 @@ impl Rule {
             Rule::ConfidenceThreshold | Rule::TopicConfidence => Direction::Below,
             Rule::SentimentThreshold => Direction::AtOrBelow,
             _ => Direction::AtOrAbove,
+        }
+    }
+
+    /// The values the scenario accepts for the key (the sweep stays within
+    /// them): confidences in [0, 1], sentiment in [−1, 1], a fall in
+    /// (0, 2], counts from 1 (2 for restatements).
+    pub fn valid(self) -> (f64, f64) {
+        match self {
+            Rule::ConfidenceThreshold | Rule::TopicConfidence => (0.0, 1.0),
+            Rule::SentimentThreshold => (-1.0, 1.0),
+            Rule::SentimentDrop => (0.0, 2.0),
+            _ => (1.0, 100.0),
         }
     }
 
@@ -261,10 +280,11 @@ fn traces(rule: Rule, config: &TriggerConfig, labelled: &[&RecordedConversation]
         .collect()
 }
 
-/// The thresholds worth trying: between neighbouring observed values (so
-/// each one separates the data differently), thinned evenly by rank, plus
-/// one beyond each end (the rule never fires / fires on every turn).
-fn thresholds(rule: Rule, traces: &[Trace], setting: Option<f64>) -> Vec<f64> {
+/// Every threshold worth trying: between neighbouring observed values (so
+/// each one separates the data differently), plus one beyond each end (the
+/// rule never fires / fires on every turn), kept within the values the
+/// scenario accepts for the key ([`Rule::valid`]).
+fn cuts(rule: Rule, traces: &[Trace]) -> Vec<f64> {
     let values: BTreeSet<u64> = traces
         .iter()
         .flat_map(|t| t.statistics.iter().map(|(_, s)| s.to_bits()))
@@ -292,12 +312,12 @@ fn thresholds(rule: Rule, traces: &[Trace], setting: Option<f64>) -> Vec<f64> {
                 Direction::AtOrAbove => *first,
             });
         }
-        cuts.sort_by(f64::total_cmp);
-        thin(cuts, MAX_THRESHOLDS)
+        let (lo, hi) = rule.valid();
+        cuts.into_iter()
+            .map(|c| c.clamp(lo, hi))
+            .filter(|c| rule != Rule::SentimentDrop || *c > 0.0)
+            .collect()
     };
-    if let Some(s) = setting {
-        out.push(s);
-    }
     out.sort_by(f64::total_cmp);
     out.dedup();
     out
@@ -343,6 +363,7 @@ impl Counts {
         ]
     }
 
+    #[cfg(test)]
     fn from_array(a: [u64; 5]) -> Counts {
         Counts {
             needed: a[0],
@@ -456,7 +477,9 @@ pub struct RuleSweep {
     pub current: f64,
     /// Its figures on this data.
     pub at_current: Point,
-    /// Ordered by threshold.
+    /// Thresholds counted (every one the data tells apart).
+    pub counted: usize,
+    /// The thresholds shown, with intervals; ordered by threshold.
     pub points: Vec<Point>,
     /// Meets the target at the point estimate.
     pub recommended: Option<OperatingPoint>,
@@ -517,6 +540,25 @@ pub fn select_rules(
             name: "rule",
             message: format!("unknown rule `{name}`; thresholded rules: {}", rule_names()),
         })?;
+        if rule == Rule::TopicConfidence {
+            let thresholds: BTreeSet<u64> = config
+                .topics
+                .iter()
+                .filter_map(|t| match t.action {
+                    TopicAction::ConfidenceBelow(c) => Some(c.to_bits()),
+                    TopicAction::Always => None,
+                })
+                .collect();
+            if thresholds.len() > 1 {
+                return Err(Error::InvalidArgument {
+                    name: "rule",
+                    message: format!(
+                        "`topic_confidence` sweeps one threshold for every topic rule with `confidence_below`, but {} gives them different values; give them one value to calibrate it",
+                        scenario.display()
+                    ),
+                });
+            }
+        }
         if rule.setting(config).is_none() {
             return Err(Error::InvalidArgument {
                 name: "rule",
@@ -590,7 +632,7 @@ fn sweep(
     let current = rule.setting(config).expect("only rules that are on");
     let traces = traces(rule, config, labelled);
     let direction = rule.direction();
-    let evaluate = |threshold: f64| {
+    let tally = |threshold: f64| {
         // Counts thresholds are whole numbers: `with` rounds them up.
         let effective = if rule.integer() {
             threshold.ceil()
@@ -607,104 +649,150 @@ fn sweep(
             }
             counts.add(truth);
         }
-        point(threshold, counts, delays, seed)
+        (threshold, counts, delays)
     };
-    let points: Vec<Point> = thresholds(rule, &traces, Some(current))
+    // Every cut is counted (cheap); the recommendation is chosen among all.
+    let mut thresholds = cuts(rule, &traces);
+    thresholds.push(current);
+    thresholds.sort_by(f64::total_cmp);
+    thresholds.dedup();
+    let all: Vec<(f64, Counts, (u64, u64))> = thresholds.into_iter().map(tally).collect();
+    let recommended = choose_counts(&all, target, current);
+    // Intervals for the thresholds shown: thinned evenly, plus the setting
+    // and the recommendation.
+    let mut shown: Vec<f64> = thin(all.iter().map(|a| a.0).collect(), MAX_THRESHOLDS);
+    shown.push(current);
+    shown.extend(recommended);
+    shown.sort_by(f64::total_cmp);
+    shown.dedup();
+    let points: Vec<Point> = shown
         .into_iter()
-        .map(evaluate)
+        .map(|t| {
+            let (threshold, counts, delays) = tally(t);
+            point(threshold, counts, delays, seed)
+        })
         .collect();
-    let at_current = points
-        .iter()
-        .find(|p| p.threshold == current)
-        .cloned()
-        .expect("the current setting is among the thresholds");
-    let recommended = choose(&points, target, current, |i| i.value);
+    let at = |t: f64| points.iter().find(|p| p.threshold == t).cloned();
+    let at_current = at(current).expect("the current setting is among the points");
+    let recommended = recommended.and_then(|t| {
+        Some(OperatingPoint {
+            threshold: t,
+            point: at(t)?,
+        })
+    });
     let conservative = choose(&points, target, current, |i| i.low);
     RuleSweep {
         rule,
         direction,
         current,
         at_current,
+        counted: all.len(),
         points,
         recommended,
         conservative,
     }
 }
 
-/// One threshold's figures. The bootstrap is seeded by `seed` and the
-/// counts, so equal counts get equal intervals.
+/// The recommended threshold among every cut: the target reached at the
+/// point estimate, then the best other metric, then the target metric,
+/// then nearest the scenario's setting.
+fn choose_counts(all: &[(f64, Counts, (u64, u64))], target: Target, current: f64) -> Option<f64> {
+    let (level, goal, other): (f64, fn(&Counts) -> Option<f64>, fn(&Counts) -> Option<f64>) =
+        match target {
+            Target::Precision(v) => (v, Counts::precision, Counts::recall),
+            Target::Recall(v) => (v, Counts::recall, Counts::precision),
+        };
+    all.iter()
+        .filter(|(_, c, _)| goal(c).is_some_and(|g| g >= level - 1e-12))
+        .max_by(|(ta, a, _), (tb, b, _)| {
+            let key = |c: &Counts| (other(c).unwrap_or(-1.0), goal(c).unwrap_or(-1.0));
+            let (ka, kb) = (key(a), key(b));
+            ka.0.total_cmp(&kb.0)
+                .then(ka.1.total_cmp(&kb.1))
+                .then((-(ta - current).abs()).total_cmp(&-(tb - current).abs()))
+        })
+        .map(|(t, _, _)| *t)
+}
+
+/// One threshold's figures, with 95 % percentile-bootstrap intervals.
 fn point(threshold: f64, counts: Counts, delays: (u64, u64), seed: u64) -> Point {
-    let mixed = counts.as_array().iter().fold(seed, |h, c| {
-        (h ^ c).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29)
-    });
-    let mut rng = rand::rngs::StdRng::seed_from_u64(mixed);
-    let (precisions, recalls) = bootstrap(counts, &mut rng);
-    let interval = |value: Option<f64>, mut sample: Vec<f64>, n: u64| {
+    let n = counts.as_array().iter().sum::<u64>();
+    let interval = |value: Option<f64>, cells: [u64; 3], whole: u64| {
         value.map(|value| {
+            let mut sample = bootstrap_ratio(cells, n, seed);
             sample.sort_by(f64::total_cmp);
             let q = |p: f64| sample[((sample.len() - 1) as f64 * p).round() as usize];
             Interval {
                 value,
                 low: if sample.is_empty() { value } else { q(0.025) },
                 high: if sample.is_empty() { value } else { q(0.975) },
-                n,
+                n: whole,
             }
         })
     };
+    let c = counts;
     Point {
         threshold,
-        precision: interval(counts.precision(), precisions, counts.escalations()),
-        recall: interval(counts.recall(), recalls, counts.needed_human()),
-        f1: counts.f1(),
-        needless_rate: counts.needless_rate(),
+        precision: interval(
+            c.precision(),
+            [c.needed, c.premature, c.needless],
+            c.escalations(),
+        ),
+        recall: interval(
+            c.recall(),
+            [c.needed, c.premature, c.missed],
+            c.needed_human(),
+        ),
+        f1: c.f1(),
+        needless_rate: c.needless_rate(),
         mean_delay_turns: (delays.1 > 0).then(|| delays.0 as f64 / delays.1 as f64),
         counts,
     }
 }
 
-/// Resamples of precision and recall: the conversations drawn with
-/// replacement, as one multinomial draw of the five verdict counts
-/// (sequential binomials). A resample without escalations (or without a
-/// conversation that needed a human) has no precision (recall) and is left
-/// out of that interval.
-fn bootstrap(counts: Counts, rng: &mut rand::rngs::StdRng) -> (Vec<f64>, Vec<f64>) {
-    let cells = counts.as_array();
-    let n: u64 = cells.iter().sum();
-    let mut precisions = Vec::with_capacity(BOOTSTRAP);
-    let mut recalls = Vec::with_capacity(BOOTSTRAP);
+/// Bootstrap resamples of `a / (a + b + c)` for cells `[a, b, c]` of `n`
+/// conversations (the rest in a fourth cell): the conversations drawn with
+/// replacement, as one multinomial draw of the four cells (sequential
+/// binomials). The draws are seeded by `seed` and the cells, so equal
+/// counts give equal intervals whatever else differs; a resample with
+/// `a + b + c = 0` has no ratio and is left out.
+fn bootstrap_ratio(cells: [u64; 3], n: u64, seed: u64) -> Vec<f64> {
+    let mixed = cells.iter().chain([&n]).fold(seed, |h, c| {
+        (h ^ c).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29)
+    });
+    let mut rng = rand::rngs::StdRng::seed_from_u64(mixed);
+    let mut out = Vec::with_capacity(BOOTSTRAP);
     for _ in 0..BOOTSTRAP {
         let mut left = n;
         let mut mass = n as f64;
-        let mut drawn = [0u64; 5];
+        let mut drawn = [0u64; 3];
         for (k, &c) in cells.iter().enumerate() {
             if left == 0 || c == 0 {
                 continue;
             }
             let p = (c as f64 / mass).min(1.0);
-            let x = if k == 4 || p >= 1.0 {
+            let x = if p >= 1.0 {
                 left
             } else {
-                Binomial::new(left, p).expect("p in [0, 1]").sample(rng)
+                Binomial::new(left, p)
+                    .expect("p in [0, 1]")
+                    .sample(&mut rng)
             };
             drawn[k] = x;
             left -= x;
             mass -= c as f64;
         }
-        let resample = Counts::from_array(drawn);
-        if let Some(p) = resample.precision() {
-            precisions.push(p);
-        }
-        if let Some(r) = resample.recall() {
-            recalls.push(r);
+        let whole = drawn.iter().sum::<u64>();
+        if whole > 0 {
+            out.push(drawn[0] as f64 / whole as f64);
         }
     }
-    (precisions, recalls)
+    out
 }
 
-/// The operating point for `target`, reading each interval through `read`
-/// (the value, or its lower bound). Among points equally good on both
-/// metrics, the one nearest the scenario's setting (`current`): a
-/// recommendation changes nothing it need not.
+/// The conservative operating point among the points shown: the target
+/// reached at the lower bound of its interval (`read`), then as
+/// [`choose_counts`].
 fn choose(
     points: &[Point],
     target: Target,
@@ -746,7 +834,7 @@ pub fn describe_threshold(rule: Rule, threshold: f64) -> String {
     let value = if rule.integer() {
         format!("{}", threshold.ceil())
     } else {
-        format!("{threshold:.3}")
+        format!("{threshold:.4}")
     };
     match rule.direction() {
         Direction::Below => format!("< {value}"),
@@ -804,6 +892,27 @@ mod tests {
         assert!(ws > 3.0 * wl, "{ws} vs {wl}");
         // Binomial se at p = 0.8, n = 10: 0.126; the 95 % width ≈ 0.5.
         assert!((0.3..0.7).contains(&ws), "{ws}");
+    }
+
+    #[test]
+    fn topic_thresholds_must_agree_to_be_swept_together() {
+        use crate::triggers::TopicRule;
+        let topic = |intent: &str, c: f64| TopicRule {
+            intent: intent.into(),
+            action: TopicAction::ConfidenceBelow(c),
+        };
+        let mut config = TriggerConfig {
+            topics: vec![topic("billing", 0.7), topic("dispute", 0.5)],
+            ..TriggerConfig::default()
+        };
+        let names = vec!["topic_confidence".to_string()];
+        let err = select_rules(&names, &config, Path::new("s.toml")).unwrap_err();
+        assert!(err.to_string().contains("different values"), "{err}");
+        config.topics[1] = topic("dispute", 0.7);
+        assert_eq!(
+            select_rules(&names, &config, Path::new("s.toml")).unwrap(),
+            [Rule::TopicConfidence]
+        );
     }
 
     #[test]

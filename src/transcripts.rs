@@ -7,7 +7,8 @@
 //! confidence and recognised intent it reported, the ground-truth label
 //! (`needs_human`, with `from_turn` 1: in the model a human is needed from
 //! the first message or not at all), the age of the previous contact for a
-//! repeat contact, and what the simulation decided (`simulated`: the turn
+//! repeat contact (in hours; `age ≤ window` could differ from the
+//! simulation's only for an age within a rounding error of the window), and what the simulation decided (`simulated`: the turn
 //! and rule of a trigger escalation, or how the bot phase ended otherwise).
 //!
 //! The simulation records the turns ([`BotTranscript`], collected by the
@@ -15,8 +16,8 @@
 //! module turns them into [`RecordedConversation`]s and writes JSON Lines.
 //! *Round trip:* replaying a generated file with the same scenario's
 //! trigger configuration gives the same escalation decision at the same turn
-//! (the engine is pure and sees exactly what the file holds; floats are
-//! written shortest-round-trip and read back exactly).
+//! (the engine is pure and sees what the file holds; floats are written
+//! shortest-round-trip and read back exactly).
 
 use std::io::Write;
 use std::path::Path;
@@ -67,6 +68,8 @@ impl BotEnd {
 /// The bot phase of one simulated conversation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BotTranscript {
+    /// The replication it was simulated in.
+    pub replication: u64,
     pub id: ConversationId,
     /// The person (the same on every contact of a returning customer).
     pub customer: u64,
@@ -111,7 +114,10 @@ impl BotTranscript {
         }
         let escalated = self.escalated_at();
         RecordedConversation {
-            id: format!("sim-{}-{}", self.customer, self.contact),
+            id: format!(
+                "sim-r{}-{}-{}",
+                self.replication, self.customer, self.contact
+            ),
             turns,
             label: Some(Label {
                 needs_human: self.needs_human,
@@ -146,8 +152,13 @@ fn bot_reply(intent: &str, correct: bool, id: ConversationId, turn: usize) -> St
 }
 
 /// How long a bot phase may last at most: conversations that arrived within
-/// this of the end of a run are left out, so none is cut short.
+/// this of the end of a run are left out, so none is cut short (a quarter
+/// of a run shorter than four hours).
 const BOT_PHASE_MARGIN_S: f64 = 3600.0;
+
+fn margin(duration: f64) -> f64 {
+    BOT_PHASE_MARGIN_S.min(duration / 4.0)
+}
 
 /// The most replications [`generate`] runs before it gives up.
 const MAX_RUNS: u64 = 1000;
@@ -175,7 +186,8 @@ pub fn generate(
     }
     let mut run_scenario = scenario.clone();
     run_scenario.duration = run_length(scenario, conversations);
-    let cut_off = run_scenario.duration.as_secs_f64() - BOT_PHASE_MARGIN_S;
+    let length = run_scenario.duration.as_secs_f64();
+    let cut_off = length - margin(length);
     let mut out = Vec::with_capacity(conversations);
     for replication in first_replication..first_replication + MAX_RUNS {
         let options = RunOptions {
@@ -185,6 +197,9 @@ pub fn generate(
         };
         let mut run = sim::run_with(&run_scenario, &options)?.transcripts;
         run.retain(|t| t.arrived_at < cut_off);
+        for t in &mut run {
+            t.replication = replication;
+        }
         run.sort_by(|a, b| a.arrived_at.total_cmp(&b.arrived_at).then(a.id.cmp(&b.id)));
         let wanted = conversations - out.len();
         out.extend(run.into_iter().take(wanted));
@@ -206,15 +221,17 @@ fn run_length(scenario: &Scenario, conversations: usize) -> Duration {
     let wanted = conversations as f64 * 1.1 + 20.0;
     let full = scenario.duration.as_secs_f64();
     let enough = |t: f64| process.cumulative(t) >= wanted;
-    if full <= BOT_PHASE_MARGIN_S || !enough(full - BOT_PHASE_MARGIN_S) {
+    let usable = full - margin(full);
+    if !enough(usable) {
         return scenario.duration;
     }
-    let (mut lo, mut hi) = (0.0, full - BOT_PHASE_MARGIN_S);
+    let (mut lo, mut hi) = (0.0, usable);
     for _ in 0..60 {
         let mid = 0.5 * (lo + hi);
         if enough(mid) { hi = mid } else { lo = mid }
     }
-    Duration::from_secs_f64((hi + BOT_PHASE_MARGIN_S).ceil().min(full))
+    // The margin of the shortened run: hi + margin(hi + m) ≤ hi + m.
+    Duration::from_secs_f64((hi + BOT_PHASE_MARGIN_S.min(hi / 3.0)).ceil().min(full))
 }
 
 /// Writes the transcripts as JSON Lines, with a comment line that says what

@@ -56,8 +56,9 @@ pub fn table(c: &Calibration) -> String {
     for sweep in &c.sweeps {
         let _ = writeln!(
             out,
-            "\n{} ({} thresholds swept, other rules as in the scenario)",
+            "\n{} ({} thresholds counted, {} with intervals; other rules as in the scenario)",
             sweep.rule.name(),
+            sweep.counted,
             sweep.points.len()
         );
         out.push_str(&point_line(

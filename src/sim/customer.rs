@@ -215,6 +215,7 @@ impl Customer {
             return;
         };
         let transcript = BotTranscript {
+            replication: 0,
             id: self.profile.id,
             customer: self.profile.customer,
             contact: self.profile.contact,

@@ -37,6 +37,9 @@
 
 use super::text::is_clause_end;
 
+/// The parser reads at most this many tokens of a message.
+pub const MAX_TOKENS: usize = 128;
+
 /// A token mapped to the word it stands for (chat-speak and typos undone).
 /// `Other` keeps the original text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -621,7 +624,9 @@ fn is_past(word: Word<'_>) -> bool {
 
 /// True when the words ask for a human (see the module doc).
 pub fn asks_for_human(tokens: &[&str]) -> bool {
-    let words = words(tokens);
+    // The clause analysis looks back from each target, so an unbounded
+    // message would cost quadratic time: the first MAX_TOKENS are read.
+    let words = words(&tokens[..tokens.len().min(MAX_TOKENS)]);
     // No human target, no request: most messages stop here.
     if !words.iter().any(|w| w.is_any(&TARGET_WORDS)) {
         return false;
@@ -1096,6 +1101,16 @@ mod tests {
             }
         }
         assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    #[test]
+    fn long_messages_are_read_up_to_the_cap() {
+        let long = "agent ".repeat(20_000);
+        assert!(asks(&long));
+        let filler = "my order is late and ".repeat(200);
+        assert!(!asks(&format!("{filler} where is it")));
+        // A request past the cap is not read.
+        assert!(!asks(&format!("{filler} get me a human")));
     }
 
     #[test]

@@ -45,6 +45,11 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 use vader_sentimental::SentimentIntensityAnalyzer;
 
+/// The support layer reads at most this many tokens of a message (the cue
+/// rules look around each word, so an unbounded message would cost
+/// quadratic time; support messages are far shorter).
+pub const MAX_TOKENS: usize = 96;
+
 /// Which scorer gives a message its sentiment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -220,6 +225,7 @@ impl Cues {
     }
 
     fn of(tokens: &[&str]) -> Cues {
+        let tokens = &tokens[..tokens.len().min(MAX_TOKENS)];
         let mut c = Cues::default();
         let at = |i: usize| tokens.get(i).copied().unwrap_or("");
         let before = |i: usize, k: usize| if i >= k { tokens[i - k] } else { "" };
@@ -740,6 +746,7 @@ use super::text::{FNV_OFFSET, FNV_PRIME, hash_str as fnv};
 /// rules' score and flags, shouting, and the message's words and word
 /// pairs (counts).
 fn features<'a>(v: f64, text: &str, tokens: &[&'a str], mut emit: impl FnMut(Feature<'a>, f64)) {
+    let tokens = &tokens[..tokens.len().min(MAX_TOKENS)];
     let cues = Cues::of(tokens);
     emit(Feature::named("bias"), 1.0);
     emit(Feature::named("vader"), v);
