@@ -697,11 +697,11 @@ fn sweep(
 /// point estimate, then the best other metric, then the target metric,
 /// then nearest the scenario's setting.
 fn choose_counts(all: &[(f64, Counts, (u64, u64))], target: Target, current: f64) -> Option<f64> {
-    let (level, goal, other): (f64, fn(&Counts) -> Option<f64>, fn(&Counts) -> Option<f64>) =
-        match target {
-            Target::Precision(v) => (v, Counts::precision, Counts::recall),
-            Target::Recall(v) => (v, Counts::recall, Counts::precision),
-        };
+    type Metric = fn(&Counts) -> Option<f64>;
+    let (level, goal, other): (f64, Metric, Metric) = match target {
+        Target::Precision(v) => (v, Counts::precision, Counts::recall),
+        Target::Recall(v) => (v, Counts::recall, Counts::precision),
+    };
     all.iter()
         .filter(|(_, c, _)| goal(c).is_some_and(|g| g >= level - 1e-12))
         .max_by(|(ta, a, _), (tb, b, _)| {
