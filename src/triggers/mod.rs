@@ -24,6 +24,7 @@
 pub mod request;
 pub mod sentiment;
 pub mod text;
+pub mod vader;
 
 use serde::Serialize;
 

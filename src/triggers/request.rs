@@ -430,26 +430,8 @@ enum Known {
     Split(&'static [&'static str; 2]),
 }
 
-/// FNV-1a: tokens are short, and one pass beats SipHash here.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        use super::text::{FNV_OFFSET, FNV_PRIME};
-        let mut h = if self.0 == 0 { FNV_OFFSET } else { self.0 };
-        for b in bytes {
-            h = (h ^ u64::from(*b)).wrapping_mul(FNV_PRIME);
-        }
-        self.0 = h;
-    }
-}
-
 type KnownWords =
-    std::collections::HashMap<&'static str, Known, std::hash::BuildHasherDefault<Fnv>>;
+    std::collections::HashMap<&'static str, Known, std::hash::BuildHasherDefault<super::text::Fnv>>;
 
 /// Slang, splits and the key words themselves, looked up once per token.
 fn known_words() -> &'static KnownWords {

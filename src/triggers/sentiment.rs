@@ -75,14 +75,22 @@ fn analyzer() -> &'static SentimentIntensityAnalyzer<'static> {
     ANALYZER.get_or_init(SentimentIntensityAnalyzer::new)
 }
 
-/// VADER compound sentiment of `text`, −1 (very negative) … 1 (very positive).
+/// VADER compound sentiment of `text`, −1 (very negative) … 1 (very
+/// positive): the port in [`super::vader`] for ASCII text, the crate for
+/// any other.
 pub fn vader(text: &str) -> f64 {
+    super::vader::compound(text).unwrap_or_else(|| vader_crate(text))
+}
+
+/// VADER as `vader-sentimental` computes it.
+pub fn vader_crate(text: &str) -> f64 {
     analyzer().polarity_scores(text).compound
 }
 
 /// Loads the lexicons (so the first scored message does not pay for it).
 pub fn warm_up() {
-    vader("warm up");
+    super::vader::warm_up();
+    vader_crate("warm up");
 }
 
 /// The message's sentiment under `model`. `tokens` are the normalised
@@ -105,10 +113,11 @@ fn sigmoid(z: f64) -> f64 {
 /// The cue rules alone, as a score in −1 … 1 (one feature of the learned
 /// layer).
 pub fn cue_score(v: f64, text: &str, tokens: &[&str]) -> f64 {
-    cue_score_with(v, text, &Cues::of(tokens))
+    cue_score_with(v, shouting(text), &Cues::of(tokens))
 }
 
-fn cue_score_with(v: f64, text: &str, cues: &Cues) -> f64 {
+/// The cue rules' score given VADER's `v` and the message's [`shouting`].
+fn cue_score_with(v: f64, shout: f64, cues: &Cues) -> f64 {
     let evidence = cues.evidence();
     let mut v = v;
     if cues.sarcasm || (v > 0.0 && evidence > 0.0 && cues.praise) {
@@ -124,7 +133,6 @@ fn cue_score_with(v: f64, text: &str, cues: &Cues) -> f64 {
     if v < 0.0 && evidence == 0.0 {
         v *= if cues.calm_request { 0.35 } else { 0.5 };
     }
-    let shout = shouting(text);
     // A whole message in capitals is shouting, whatever its words.
     let evidence = if shout >= 1.0 && v < 0.5 && !cues.praise && !cues.thanks {
         evidence + 0.4
@@ -141,19 +149,35 @@ fn cue_score_with(v: f64, text: &str, cues: &Cues) -> f64 {
 
 /// 0 … 1: words in capitals and repeated "!" / "?".
 fn shouting(text: &str) -> f64 {
-    let mut words = 0u32;
-    let mut capitals = 0u32;
-    for word in text.split_ascii_whitespace() {
-        let letters = word.bytes().filter(u8::is_ascii_alphabetic).count();
+    // One pass over the bytes: per word (split at ASCII whitespace) its
+    // letters, whether it has a digit or a lower-case letter; and whether
+    // "!!", "??" or "?!" occurs.
+    let (mut words, mut capitals) = (0u32, 0u32);
+    let (mut letters, mut digit, mut lower) = (0u32, false, false);
+    let mut bangs = false;
+    let mut previous = 0u8;
+    let mut end_word = |letters: u32, digit: bool, lower: bool| {
         // Codes and postcodes ("SW19", "E204") are not shouting.
-        if letters == 0 || word.bytes().any(|b| b.is_ascii_digit()) {
-            continue;
+        if letters > 0 && !digit {
+            words += 1;
+            if letters >= 3 && !lower {
+                capitals += 1;
+            }
         }
-        words += 1;
-        if letters >= 3 && word.bytes().all(|b| !b.is_ascii_lowercase()) {
-            capitals += 1;
+    };
+    for b in text.bytes() {
+        if b.is_ascii_whitespace() {
+            end_word(letters, digit, lower);
+            (letters, digit, lower) = (0, false, false);
+        } else {
+            letters += u32::from(b.is_ascii_alphabetic());
+            digit |= b.is_ascii_digit();
+            lower |= b.is_ascii_lowercase();
         }
+        bangs |= matches!((previous, b), (b'!', b'!') | (b'?', b'?') | (b'?', b'!'));
+        previous = b;
     }
+    end_word(letters, digit, lower);
     let caps = if words > 0 && capitals >= 2 && f64::from(capitals) >= 0.5 * f64::from(words) {
         1.0
     } else if capitals >= 1 && words > 1 {
@@ -161,12 +185,7 @@ fn shouting(text: &str) -> f64 {
     } else {
         0.0
     };
-    let bangs = if text.contains("!!") || text.contains("??") || text.contains("?!") {
-        0.6
-    } else {
-        0.0
-    };
-    f64::min(1.0, caps + bangs)
+    f64::min(1.0, caps + if bangs { 0.6 } else { 0.0 })
 }
 
 /// What the support layer found in a message.
@@ -750,8 +769,9 @@ fn features<'a>(v: f64, text: &str, tokens: &[&'a str], mut emit: impl FnMut(Fea
     let cues = Cues::of(tokens);
     emit(Feature::named("bias"), 1.0);
     emit(Feature::named("vader"), v);
-    emit(Feature::named("rules"), cue_score_with(v, text, &cues));
-    emit(Feature::named("shout"), shouting(text));
+    let shout = shouting(text);
+    emit(Feature::named("rules"), cue_score_with(v, shout, &cues));
+    emit(Feature::named("shout"), shout);
     for (name, on) in cues.flags() {
         if on {
             emit(Feature::named(name), 1.0);

@@ -227,6 +227,24 @@ pub fn fingerprint(tokens: &[&str]) -> u64 {
 pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 pub(crate) const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
+/// FNV-1a as a `Hasher`, for maps keyed by short words: one pass beats
+/// SipHash there (no untrusted keys reach these maps).
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { FNV_OFFSET } else { self.0 };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(FNV_PRIME);
+        }
+        self.0 = h;
+    }
+}
+
 /// FNV-1a hash of a string (recognised intents, feature names).
 pub fn hash_str(text: &str) -> u64 {
     text.bytes().fold(FNV_OFFSET, |h, b| {
