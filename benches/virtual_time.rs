@@ -160,10 +160,33 @@ fn scaled_basic(target: f64) -> Scenario {
     scenario
 }
 
+/// One workload, once, for a profiler:
+/// `perf record -g target/release/deps/virtual_time-* --profile mmcm|basic|stress`.
+fn profile(workload: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scenario = match workload {
+        "mmcm" => mmcm_scenario(),
+        "basic" => scaled_basic(100_000.0),
+        "stress" => Scenario::load(&root.join("scenarios/stress.toml")).unwrap(),
+        other => panic!("--profile takes mmcm, basic or stress, not {other}"),
+    };
+    let started = Instant::now();
+    let run = sim::run(&scenario, 0).unwrap();
+    println!(
+        "{workload}: {} conversations in {:.3} s",
+        run.summary.conversations.arrivals,
+        started.elapsed().as_secs_f64()
+    );
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--profile") {
+        return profile(args.get(at + 1).map_or("", String::as_str));
+    }
     // `cargo bench` passes --bench; `cargo test --benches` does not: then run
     // nothing heavy, so the test suite stays fast.
-    if !std::env::args().any(|a| a == "--bench") {
+    if !args.iter().any(|a| a == "--bench") {
         return;
     }
     let theory = Queue {
