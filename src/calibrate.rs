@@ -26,27 +26,25 @@
 //! turns over needed escalations.
 //!
 //! **Uncertainty.** Labelled sets are small, so precision and recall carry
-//! 95 % percentile-bootstrap intervals over conversations ([`BOOTSTRAP`]
-//! resamples): precision depends only on the counts of needed, premature
-//! and needless escalations out of n, recall on needed, premature and
-//! missed, so a resample is one multinomial draw of those cells. The draws
-//! are seeded by `--seed` and the cells, so equal counts get equal
-//! intervals.
+//! 95 % Wilson score intervals, each with its denominator as n. A
+//! percentile bootstrap was measured first and dropped: over 2 000 labelled
+//! sets drawn from known shares it held the truth 44–78 % of the time with
+//! 15 conversations and 80 % with 40 at a true precision of 0.9 (it
+//! collapses to a point when every escalation was right); the Wilson
+//! interval's coverage is in the tests (`interval_coverage`).
 //!
 //! **Operating point.** For a target precision p: of the thresholds whose
 //! precision is at least p, the one with the highest recall (ties: the
 //! higher precision). For a target recall r: of those with recall at least
 //! r, the one with the highest precision; among equals, the one nearest the
 //! scenario's setting. A *conservative* point asks the same of the
-//! bootstrap interval's lower bound, among the thresholds shown. `topic_confidence`
+//! interval's lower bound. `topic_confidence`
 //! sets every topic rule's `confidence_below` to one value, so it is
 //! refused when they differ.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use rand::SeedableRng;
-use rand_distr::{Binomial, Distribution};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -56,12 +54,9 @@ use crate::triggers::{
     restatements,
 };
 
-/// At most this many thresholds per rule (the data's distinct values,
-/// thinned evenly by rank).
+/// At most this many thresholds per rule are shown (the data's distinct
+/// values, thinned evenly by rank); every one is evaluated.
 pub const MAX_THRESHOLDS: usize = 120;
-
-/// Bootstrap resamples per threshold.
-pub const BOOTSTRAP: usize = 2000;
 
 /// The thresholded rules `calibrate` can sweep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -353,6 +348,7 @@ impl Counts {
         }
     }
 
+    #[cfg(test)]
     fn as_array(self) -> [u64; 5] {
         [
             self.needed,
@@ -405,7 +401,7 @@ fn ratio(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
-/// An estimate with its 95 % bootstrap interval and n.
+/// An estimate with its 95 % Wilson interval and n (its denominator).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Interval {
     pub value: f64,
@@ -495,19 +491,7 @@ pub struct Calibration {
     pub labelled: usize,
     pub needed_human: usize,
     pub target: Target,
-    pub bootstrap_resamples: usize,
-    pub seed: u64,
     pub sweeps: Vec<RuleSweep>,
-}
-
-/// Options of one calibration.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Rules to sweep; empty: every thresholded rule that is on.
-    pub rules: Vec<String>,
-    pub target: Target,
-    /// Seeds the bootstrap.
-    pub seed: u64,
 }
 
 /// The rules to sweep, checked against the scenario: an unknown name, or a
@@ -590,7 +574,6 @@ pub fn calibrate(
     config: &TriggerConfig,
     rules: &[Rule],
     target: Target,
-    seed: u64,
 ) -> Result<Calibration> {
     let labelled: Vec<&RecordedConversation> =
         conversations.iter().filter(|c| c.label.is_some()).collect();
@@ -605,7 +588,7 @@ pub fn calibrate(
     use rayon::prelude::*;
     let sweeps = rules
         .par_iter()
-        .map(|&rule| sweep(rule, config, &labelled, target, seed))
+        .map(|&rule| sweep(rule, config, &labelled, target))
         .collect();
     Ok(Calibration {
         transcripts: transcripts.to_path_buf(),
@@ -616,8 +599,6 @@ pub fn calibrate(
             .filter(|c| c.label.is_some_and(|l| l.needs_human))
             .count(),
         target,
-        bootstrap_resamples: BOOTSTRAP,
-        seed,
         sweeps,
     })
 }
@@ -627,12 +608,11 @@ fn sweep(
     config: &TriggerConfig,
     labelled: &[&RecordedConversation],
     target: Target,
-    seed: u64,
 ) -> RuleSweep {
     let current = rule.setting(config).expect("only rules that are on");
     let traces = traces(rule, config, labelled);
     let direction = rule.direction();
-    let tally = |threshold: f64| {
+    let evaluate = |threshold: f64| {
         // Counts thresholds are whole numbers: `with` rounds them up.
         let effective = if rule.integer() {
             threshold.ceil()
@@ -649,83 +629,56 @@ fn sweep(
             }
             counts.add(truth);
         }
-        (threshold, counts, delays)
+        point(threshold, counts, delays)
     };
-    // Every cut is counted (cheap); the recommendation is chosen among all.
+    // Every cut is evaluated (cheap) and both operating points are chosen
+    // among all of them.
     let mut thresholds = cuts(rule, &traces);
     thresholds.push(current);
     thresholds.sort_by(f64::total_cmp);
     thresholds.dedup();
-    let all: Vec<(f64, Counts, (u64, u64))> = thresholds.into_iter().map(tally).collect();
-    let recommended = choose_counts(&all, target, current);
-    // Intervals for the thresholds shown: thinned evenly, plus the setting
-    // and the recommendation.
-    let mut shown: Vec<f64> = thin(all.iter().map(|a| a.0).collect(), MAX_THRESHOLDS);
+    let all: Vec<Point> = thresholds.into_iter().map(evaluate).collect();
+    let recommended = choose(&all, target, current, |i| i.value);
+    let conservative = choose(&all, target, current, |i| i.low);
+    // The points shown (JSON, charts): thinned evenly by rank, plus the
+    // setting and both operating points.
+    let mut shown: Vec<f64> = thin(all.iter().map(|p| p.threshold).collect(), MAX_THRESHOLDS);
     shown.push(current);
-    shown.extend(recommended);
-    shown.sort_by(f64::total_cmp);
-    shown.dedup();
-    let points: Vec<Point> = shown
+    shown.extend(recommended.iter().chain(&conservative).map(|o| o.threshold));
+    let counted = all.len();
+    let mut points: Vec<Point> = all
         .into_iter()
-        .map(|t| {
-            let (threshold, counts, delays) = tally(t);
-            point(threshold, counts, delays, seed)
-        })
+        .filter(|p| shown.contains(&p.threshold))
         .collect();
-    let at = |t: f64| points.iter().find(|p| p.threshold == t).cloned();
-    let at_current = at(current).expect("the current setting is among the points");
-    let recommended = recommended.and_then(|t| {
-        Some(OperatingPoint {
-            threshold: t,
-            point: at(t)?,
-        })
-    });
-    let conservative = choose(&points, target, current, |i| i.low);
+    points.dedup_by(|a, b| a.threshold == b.threshold);
+    let at_current = points
+        .iter()
+        .find(|p| p.threshold == current)
+        .cloned()
+        .expect("the current setting is among the points");
     RuleSweep {
         rule,
         direction,
         current,
         at_current,
-        counted: all.len(),
+        counted,
         points,
         recommended,
         conservative,
     }
 }
 
-/// The recommended threshold among every cut: the target reached at the
-/// point estimate, then the best other metric, then the target metric,
-/// then nearest the scenario's setting.
-fn choose_counts(all: &[(f64, Counts, (u64, u64))], target: Target, current: f64) -> Option<f64> {
-    type Metric = fn(&Counts) -> Option<f64>;
-    let (level, goal, other): (f64, Metric, Metric) = match target {
-        Target::Precision(v) => (v, Counts::precision, Counts::recall),
-        Target::Recall(v) => (v, Counts::recall, Counts::precision),
-    };
-    all.iter()
-        .filter(|(_, c, _)| goal(c).is_some_and(|g| g >= level - 1e-12))
-        .max_by(|(ta, a, _), (tb, b, _)| {
-            let key = |c: &Counts| (other(c).unwrap_or(-1.0), goal(c).unwrap_or(-1.0));
-            let (ka, kb) = (key(a), key(b));
-            ka.0.total_cmp(&kb.0)
-                .then(ka.1.total_cmp(&kb.1))
-                .then((-(ta - current).abs()).total_cmp(&-(tb - current).abs()))
-        })
-        .map(|(t, _, _)| *t)
-}
-
-/// One threshold's figures, with 95 % percentile-bootstrap intervals.
-fn point(threshold: f64, counts: Counts, delays: (u64, u64), seed: u64) -> Point {
-    let n = counts.as_array().iter().sum::<u64>();
-    let interval = |value: Option<f64>, cells: [u64; 3], whole: u64| {
-        value.map(|value| {
-            let mut sample = bootstrap_ratio(cells, n, seed);
-            sample.sort_by(f64::total_cmp);
-            let q = |p: f64| sample[((sample.len() - 1) as f64 * p).round() as usize];
+/// One threshold's figures, with 95 % Wilson score intervals for
+/// precision and recall (each a proportion of its own denominator, which
+/// is the n given).
+fn point(threshold: f64, counts: Counts, delays: (u64, u64)) -> Point {
+    let interval = |part: u64, whole: u64| {
+        (whole > 0).then(|| {
+            let (low, high) = wilson(part, whole);
             Interval {
-                value,
-                low: if sample.is_empty() { value } else { q(0.025) },
-                high: if sample.is_empty() { value } else { q(0.975) },
+                value: part as f64 / whole as f64,
+                low,
+                high,
                 n: whole,
             }
         })
@@ -733,16 +686,8 @@ fn point(threshold: f64, counts: Counts, delays: (u64, u64), seed: u64) -> Point
     let c = counts;
     Point {
         threshold,
-        precision: interval(
-            c.precision(),
-            [c.needed, c.premature, c.needless],
-            c.escalations(),
-        ),
-        recall: interval(
-            c.recall(),
-            [c.needed, c.premature, c.missed],
-            c.needed_human(),
-        ),
+        precision: interval(c.needed, c.escalations()),
+        recall: interval(c.needed, c.needed_human()),
         f1: c.f1(),
         needless_rate: c.needless_rate(),
         mean_delay_turns: (delays.1 > 0).then(|| delays.0 as f64 / delays.1 as f64),
@@ -750,49 +695,25 @@ fn point(threshold: f64, counts: Counts, delays: (u64, u64), seed: u64) -> Point
     }
 }
 
-/// Bootstrap resamples of `a / (a + b + c)` for cells `[a, b, c]` of `n`
-/// conversations (the rest in a fourth cell): the conversations drawn with
-/// replacement, as one multinomial draw of the four cells (sequential
-/// binomials). The draws are seeded by `seed` and the cells, so equal
-/// counts give equal intervals whatever else differs; a resample with
-/// `a + b + c = 0` has no ratio and is left out.
-fn bootstrap_ratio(cells: [u64; 3], n: u64, seed: u64) -> Vec<f64> {
-    let mixed = cells.iter().chain([&n]).fold(seed, |h, c| {
-        (h ^ c).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29)
-    });
-    let mut rng = rand::rngs::StdRng::seed_from_u64(mixed);
-    let mut out = Vec::with_capacity(BOOTSTRAP);
-    for _ in 0..BOOTSTRAP {
-        let mut left = n;
-        let mut mass = n as f64;
-        let mut drawn = [0u64; 3];
-        for (k, &c) in cells.iter().enumerate() {
-            if left == 0 || c == 0 {
-                continue;
-            }
-            let p = (c as f64 / mass).min(1.0);
-            let x = if p >= 1.0 {
-                left
-            } else {
-                Binomial::new(left, p)
-                    .expect("p in [0, 1]")
-                    .sample(&mut rng)
-            };
-            drawn[k] = x;
-            left -= x;
-            mass -= c as f64;
-        }
-        let whole = drawn.iter().sum::<u64>();
-        if whole > 0 {
-            out.push(drawn[0] as f64 / whole as f64);
-        }
-    }
-    out
+/// The 95 % Wilson score interval of `part` successes in `whole` trials
+/// (Wilson 1927; Brown, Cai & DasGupta 2001 on why it, and not the normal
+/// or a percentile bootstrap, holds its coverage at small n).
+fn wilson(part: u64, whole: u64) -> (f64, f64) {
+    const Z: f64 = 1.959_963_984_540_054;
+    let n = whole as f64;
+    let p = part as f64 / n;
+    let z2 = Z * Z;
+    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = Z / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    // At p = 0 or 1 one bound is p itself; rounding must not cut it off.
+    ((centre - half).clamp(0.0, p), (centre + half).clamp(p, 1.0))
 }
 
-/// The conservative operating point among the points shown: the target
-/// reached at the lower bound of its interval (`read`), then as
-/// [`choose_counts`].
+/// The operating point for `target`, reading each interval through `read`
+/// (its value: recommended; its lower bound: conservative). Of the points
+/// that reach the target, the best other metric, then the best target
+/// metric, then the one nearest the scenario's setting (`current`): a
+/// recommendation changes nothing it need not.
 fn choose(
     points: &[Point],
     target: Target,
@@ -815,13 +736,13 @@ fn choose(
                 (
                     other(p).map_or(-1.0, |i| i.value),
                     goal(p).map_or(-1.0, |i| i.value),
+                    -(p.threshold - current).abs(),
                 )
             };
             let (ka, kb) = (key(a), key(b));
-            let near = |p: &Point| -(p.threshold - current).abs();
             ka.0.total_cmp(&kb.0)
                 .then(ka.1.total_cmp(&kb.1))
-                .then(near(a).total_cmp(&near(b)))
+                .then(ka.2.total_cmp(&kb.2))
         })
         .map(|p| OperatingPoint {
             threshold: p.threshold,
@@ -872,7 +793,7 @@ mod tests {
     }
 
     #[test]
-    fn bootstrap_intervals_cover_the_estimate_and_narrow_with_n() {
+    fn intervals_hold_the_estimate_and_narrow_with_n() {
         let small = Counts {
             needed: 8,
             needless: 2,
@@ -882,7 +803,7 @@ mod tests {
         };
         let large = Counts::from_array(small.as_array().map(|x| x * 25));
         let width = |c: Counts| {
-            let p = point(0.5, c, (0, 0), 1);
+            let p = point(0.5, c, (0, 0));
             let i = p.precision.unwrap();
             assert!(i.low <= i.value && i.value <= i.high);
             i.high - i.low
@@ -892,6 +813,66 @@ mod tests {
         assert!(ws > 3.0 * wl, "{ws} vs {wl}");
         // Binomial se at p = 0.8, n = 10: 0.126; the 95 % width ≈ 0.5.
         assert!((0.3..0.7).contains(&ws), "{ws}");
+    }
+
+    /// Coverage of the printed 95 % intervals: conversations drawn from
+    /// known verdict shares (true precision and recall 0.75, and 0.9), many
+    /// labelled sets per size; how often does each interval hold the truth?
+    fn coverage(n: u64, shares: [f64; 5], sets: u64) -> (f64, f64) {
+        use rand::RngExt;
+        let truth = Counts::from_array(shares.map(|s| (s * 1e6) as u64));
+        let (p_true, r_true) = (truth.precision().unwrap(), truth.recall().unwrap());
+        use rand::SeedableRng;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(99);
+        let (mut p_in, mut r_in, mut p_n, mut r_n) = (0, 0, 0, 0);
+        for _ in 0..sets {
+            let mut cells = [0u64; 5];
+            for _ in 0..n {
+                let u: f64 = rng.random();
+                let mut acc = 0.0;
+                let k = shares
+                    .iter()
+                    .position(|s| {
+                        acc += s;
+                        u < acc
+                    })
+                    .unwrap_or(4);
+                cells[k] += 1;
+            }
+            let point = point(0.5, Counts::from_array(cells), (0, 0));
+            if let Some(i) = point.precision {
+                p_n += 1;
+                p_in += u64::from(i.low <= p_true && p_true <= i.high);
+            }
+            if let Some(i) = point.recall {
+                r_n += 1;
+                r_in += u64::from(i.low <= r_true && r_true <= i.high);
+            }
+        }
+        (p_in as f64 / p_n as f64, r_in as f64 / r_n as f64)
+    }
+
+    #[test]
+    fn intervals_cover_on_small_labelled_sets() {
+        // needed, premature, needless, missed, correct stay.
+        let shares = [0.3, 0.0, 0.1, 0.1, 0.5];
+        // Wilson: 95–97 % measured over 2 000 sets (`interval_coverage`).
+        for n in [15, 40, 200] {
+            let (p, r) = coverage(n, shares, 300);
+            assert!(p >= 0.92 && r >= 0.92, "n={n}: precision {p}, recall {r}");
+        }
+    }
+
+    /// `cargo test --release --lib -- --ignored --nocapture interval_coverage`
+    #[test]
+    #[ignore]
+    fn interval_coverage() {
+        for shares in [[0.3, 0.0, 0.1, 0.1, 0.5], [0.36, 0.0, 0.04, 0.04, 0.56]] {
+            for n in [15, 40, 100, 400, 2000] {
+                let (p, r) = coverage(n, shares, 2000);
+                eprintln!("shares {shares:?} n={n}: precision {p:.3}, recall {r:.3}");
+            }
+        }
     }
 
     #[test]

@@ -181,7 +181,7 @@ enum Command {
     },
     /// Sweep each thresholded trigger rule over labelled transcripts:
     /// precision, recall, F1, needless escalations and detection delay per
-    /// threshold, with 95 % bootstrap intervals, and the operating point for
+    /// threshold, with 95 % Wilson intervals, and the operating point for
     /// a target. Writes calibration.json, calibration.html and the charts.
     Calibrate {
         /// Labelled transcripts, one conversation per line (JSON Lines).
@@ -204,9 +204,6 @@ enum Command {
         /// at least this (in (0, 1]).
         #[arg(long)]
         target_recall: Option<f64>,
-        /// Seed of the bootstrap.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
         /// Folder for the run folder.
         #[arg(long, default_value = "reports")]
         out: PathBuf,
@@ -511,7 +508,6 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             rules,
             target_precision,
             target_recall,
-            seed,
             out,
         } => {
             use handoff_sim::calibrate::{self, Target};
@@ -529,10 +525,9 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
                 &loaded.triggers,
                 &rules,
                 target,
-                seed,
             )?;
             let name = format!("{}-calibration", loaded.name);
-            let path = in_run_folder(&out, &name, seed, |dir| {
+            let path = in_run_folder(&out, &name, loaded.seed, |dir| {
                 Ok(report::calibration::write(dir, &calibration, &loaded)?)
             })?;
             out!("{}", report::calibration::table(&calibration));

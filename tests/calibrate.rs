@@ -67,7 +67,6 @@ fn every_swept_threshold_gives_what_a_replay_with_it_gives() {
                 .filter(|r| r.setting(&basic).is_some())
                 .collect::<Vec<_>>(),
             Target::Precision(0.5),
-            7,
         )
         .unwrap();
         assert!(calibration.sweeps.len() >= 6);
@@ -108,7 +107,6 @@ fn recall_rises_with_the_confidence_threshold_and_the_pick_meets_its_target() {
             &config,
             &[Rule::ConfidenceThreshold],
             target,
-            1,
         )
         .unwrap();
         let sweep = &calibration.sweeps[0];

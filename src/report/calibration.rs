@@ -39,24 +39,22 @@ fn point_line(sweep: &RuleSweep, label: &str, threshold: f64, p: &Point) -> Stri
 }
 
 /// The printed summary: per rule, the scenario's setting and the operating
-/// points for the target, with 95 % bootstrap intervals and n.
+/// points for the target, with 95 % Wilson intervals and n.
 pub fn table(c: &Calibration) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{}: {} conversations, {} labelled ({} needed a human). Target: {}. 95 % bootstrap intervals ({} resamples, seed {}).",
+        "{}: {} conversations, {} labelled ({} needed a human). Target: {}. 95 % Wilson intervals; n is each figure's denominator.",
         c.transcripts.display(),
         c.conversations,
         c.labelled,
         c.needed_human,
         c.target.describe(),
-        c.bootstrap_resamples,
-        c.seed
     );
     for sweep in &c.sweeps {
         let _ = writeln!(
             out,
-            "\n{} ({} thresholds counted, {} with intervals; other rules as in the scenario)",
+            "\n{} ({} thresholds counted, {} shown; other rules as in the scenario)",
             sweep.rule.name(),
             sweep.counted,
             sweep.points.len()
@@ -182,14 +180,13 @@ pub fn write(dir: &Path, c: &Calibration, scenario: &Scenario) -> Result<PathBuf
         page,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>handoff-sim · calibrate · {name}</title><style>{STYLE}</style></head><body>\n\
          <h1>handoff-sim · calibrate · {name}</h1>\n<p class=\"sub\">{file}: {n} conversations, {l} labelled, {h} needed a human. Target: {target}. Data: <a href=\"calibration.json\">calibration.json</a>.</p>\n\
-         <p class=\"sub\">Each rule's threshold is swept with the other rules as in the scenario. Precision = needed / (needed + premature + needless), recall = needed / (needed + premature + missed); the needless-escalation rate is over conversations that needed no human; the delay is in turns from the need to the escalation. Intervals: 95 % percentile bootstrap over conversations ({b} resamples). The recommended threshold meets the target at the point estimate (the highest recall, or precision, among those that do); the conservative one at the lower end of its interval.</p>\n",
+         <p class=\"sub\">Each rule's threshold is swept with the other rules as in the scenario. Precision = needed / (needed + premature + needless), recall = needed / (needed + premature + missed); the needless-escalation rate is over conversations that needed no human; the delay is in turns from the need to the escalation. Intervals: 95 % Wilson score intervals (n: each figure's denominator). The recommended threshold meets the target at the point estimate (the highest recall, or precision, among those that do); the conservative one at the lower end of its interval.</p>\n",
         name = escape(&scenario.name),
         file = escape(&c.transcripts.display().to_string()),
         n = c.conversations,
         l = c.labelled,
         h = c.needed_human,
         target = escape(&c.target.describe()),
-        b = c.bootstrap_resamples,
     );
     let _ = write!(
         page,
