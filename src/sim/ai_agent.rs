@@ -1,9 +1,8 @@
 //! The AI agent actor: answers each bot turn after its response time.
 //!
-//! The answer comes from the pure [`crate::ai::answer`]; the delay runs in a
-//! task of its own rather than in this actor's context, because an actix
-//! context polls every pending timer on each wake-up and the bot serves
-//! thousands of conversations at once.
+//! The answer comes from the pure [`crate::ai::answer`]; the reply reaches
+//! the trigger engine after the response time, on a clock timer (the bot
+//! serves thousands of conversations at once, and holds none of them).
 
 use actix::prelude::*;
 
@@ -50,11 +49,8 @@ impl Handler<CustomerTurn> for AiAgent {
             correct: reply.correct,
             customer: turn.customer,
         };
-        let delay = self.clock.delay(reply.response_time);
         let triggers = self.triggers.clone();
-        actix::spawn(async move {
-            actix::clock::sleep(delay).await;
-            triggers.do_send(message);
-        });
+        self.clock
+            .after(reply.response_time, move || triggers.do_send(message));
     }
 }

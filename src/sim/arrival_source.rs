@@ -3,29 +3,30 @@
 //! its draws come from the arrivals stream alone, so staffing or bot changes
 //! never move an arrival.
 
-use std::sync::Arc;
+use std::rc::Rc;
 
 use actix::prelude::*;
 use rand_distr::{Distribution, Exp1};
 use rand_pcg::Pcg64Mcg;
 
 use super::Wiring;
+use super::clock::Timer;
 use super::customer::Customer;
-use super::messages::StopArrivals;
+use super::messages::{NextArrival, StopArrivals};
 use crate::arrivals::ArrivalProcess;
 use crate::customer::CustomerProfile;
 use crate::rng::Purpose;
 
 pub struct ArrivalSource {
-    wiring: Arc<Wiring>,
+    wiring: Rc<Wiring>,
     process: ArrivalProcess,
     rng: Pcg64Mcg,
     next_id: u64,
-    timer: Option<SpawnHandle>,
+    timer: Option<Timer>,
 }
 
 impl ArrivalSource {
-    pub fn new(wiring: Arc<Wiring>) -> ArrivalSource {
+    pub fn new(wiring: Rc<Wiring>) -> ArrivalSource {
         ArrivalSource {
             process: ArrivalProcess::new(&wiring.scenario.arrivals),
             rng: wiring.streams.stream(Purpose::Arrivals, 0, 0),
@@ -42,15 +43,12 @@ impl ArrivalSource {
             self.timer = None;
             return;
         }
-        let delay = self.wiring.clock.until(at);
-        self.timer = Some(ctx.run_later(delay, move |source, ctx| {
-            let id = source.next_id;
-            source.next_id += 1;
-            let profile =
-                CustomerProfile::draw(&source.wiring.scenario, &source.wiring.streams, id, at);
-            Customer::new(profile, Arc::clone(&source.wiring), at).start();
-            source.schedule_after(at, ctx);
-        }));
+        let me = ctx.address();
+        self.timer = Some(
+            self.wiring
+                .clock
+                .at(at, move || me.do_send(NextArrival { at })),
+        );
     }
 }
 
@@ -62,12 +60,24 @@ impl Actor for ArrivalSource {
     }
 }
 
+impl Handler<NextArrival> for ArrivalSource {
+    type Result = ();
+
+    fn handle(&mut self, NextArrival { at }: NextArrival, ctx: &mut Context<Self>) {
+        let id = self.next_id;
+        self.next_id += 1;
+        let profile = CustomerProfile::draw(&self.wiring.scenario, &self.wiring.streams, id, at);
+        Customer::new(profile, Rc::clone(&self.wiring), at).start();
+        self.schedule_after(at, ctx);
+    }
+}
+
 impl Handler<StopArrivals> for ArrivalSource {
     type Result = ();
 
-    fn handle(&mut self, _: StopArrivals, ctx: &mut Context<Self>) {
+    fn handle(&mut self, _: StopArrivals, _: &mut Context<Self>) {
         if let Some(timer) = self.timer.take() {
-            ctx.cancel_future(timer);
+            self.wiring.clock.cancel(timer);
         }
     }
 }

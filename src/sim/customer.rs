@@ -10,12 +10,13 @@
 //! exactly one record, and an unresolved customer may come back later as a
 //! new conversation (a repeat contact).
 
+use std::rc::Rc;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use actix::prelude::*;
 
 use super::Wiring;
+use super::clock::Timer;
 use super::messages::*;
 use crate::customer::{CustomerProfile, NextStep, after_failed_turn, opening};
 use crate::handoff::{
@@ -43,7 +44,8 @@ enum Stage {
 /// What the conversation has accumulated in the bot.
 #[derive(Debug, Clone, Default)]
 struct BotState {
-    history: Vec<TurnSignals>,
+    /// Shared with the turn in flight; appended to when it comes back.
+    history: Arc<Vec<TurnSignals>>,
     failed_attempts: u32,
     failed_in_a_row: u32,
     frustration: f64,
@@ -57,16 +59,16 @@ struct BotState {
 
 pub struct Customer {
     profile: CustomerProfile,
-    wiring: Arc<Wiring>,
+    wiring: Rc<Wiring>,
     arrived_at: f64,
     stage: Stage,
     bot: BotState,
-    patience_timer: Option<SpawnHandle>,
+    patience_timer: Option<Timer>,
     record: ConversationRecord,
 }
 
 impl Customer {
-    pub fn new(profile: CustomerProfile, wiring: Arc<Wiring>, arrived_at: f64) -> Customer {
+    pub fn new(profile: CustomerProfile, wiring: Rc<Wiring>, arrived_at: f64) -> Customer {
         let record = ConversationRecord {
             needs_human: profile.needs_human(),
             previous_contact_age: profile.previous_contact_at.map(|t| arrived_at - t),
@@ -89,28 +91,45 @@ impl Customer {
         }
     }
 
-    fn say(&mut self, ctx: &mut Context<Self>, turn: u32, utterance: &'static str) {
+    /// Sends the message of bot turn `turn` to the bot now, or after
+    /// `think_time` seconds (it reaches the bot when the customer has
+    /// written it).
+    fn say(
+        &mut self,
+        ctx: &mut Context<Self>,
+        turn: u32,
+        utterance: &'static str,
+        think_time: f64,
+    ) {
         self.stage = Stage::Bot { turn };
         self.record.bot_turns = turn;
         self.bot.utterance = utterance;
         if let Some(ai) = &self.wiring.ai {
-            ai.do_send(CustomerTurn {
+            let message = CustomerTurn {
                 conversation: self.profile.id,
                 turn,
                 utterance,
                 failed_attempts: self.bot.failed_attempts,
                 failed_in_a_row: self.bot.failed_in_a_row,
-                history: self.bot.history.clone(),
+                history: Arc::clone(&self.bot.history),
                 previous_contact_age: self.record.previous_contact_age,
                 ai_can_solve: self.profile.ai_can_solve,
                 intent: self.profile.intent,
                 customer: ctx.address(),
-            });
+            };
+            if think_time > 0.0 {
+                let ai = ai.clone();
+                self.wiring
+                    .clock
+                    .after(think_time, move || ai.do_send(message));
+            } else {
+                ai.do_send(message);
+            }
         }
     }
 
     fn hand_off(&mut self, ctx: &mut Context<Self>, reason: HandoffReason) {
-        let wiring = Arc::clone(&self.wiring);
+        let wiring = Rc::clone(&self.wiring);
         let scenario = &wiring.scenario;
         let now = wiring.clock.now();
         let intent = &scenario.intents[self.profile.intent];
@@ -162,7 +181,7 @@ impl Customer {
         self.record.queued_at = Some(now);
         self.record.context_completeness = completeness;
         // Recorded now, when it is decided, not when the conversation ends.
-        wiring.recorder.do_send(HandedOff(self.record.clone()));
+        wiring.records.borrow_mut().handed_off(&self.record);
         wiring.router.do_send(RequestHuman {
             conversation: self.profile.id,
             channel: self.profile.channel,
@@ -179,16 +198,21 @@ impl Customer {
 
     /// Starts losing patience in the queue: after `patience` seconds (if
     /// any) the customer asks the router to let it go.
-    fn start_patience(&mut self, ctx: &mut Context<Self>, patience: Option<f64>) {
+    fn start_patience(&mut self, patience: Option<f64>) {
         let Some(patience) = patience else { return };
         let router = self.wiring.router.clone();
         let conversation = self.profile.id;
-        self.patience_timer = Some(ctx.run_later(
-            self.wiring.clock.delay(patience),
-            move |_, _| {
-                router.do_send(Abandon { conversation });
-            },
-        ));
+        self.patience_timer = Some(
+            self.wiring
+                .clock
+                .after(patience, move || router.do_send(Abandon { conversation })),
+        );
+    }
+
+    fn stop_patience(&mut self) {
+        if let Some(timer) = self.patience_timer.take() {
+            self.wiring.clock.cancel(timer);
+        }
     }
 
     /// Records the wait now, so a contact still with an agent at the end of
@@ -196,7 +220,7 @@ impl Customer {
     fn left_queue(&mut self, since: f64, abandoned: bool) {
         let wait = self.wiring.clock.now() - since;
         self.record.queue_wait = Some(wait);
-        self.wiring.recorder.do_send(LeftQueueAt(QueueExit {
+        self.wiring.records.borrow_mut().left_queue(&QueueExit {
             channel: self.profile.channel,
             arrived_at: self.arrived_at,
             queued_at: since,
@@ -204,7 +228,7 @@ impl Customer {
             wait,
             abandoned,
             estimated_wait: self.record.estimated_wait,
-        }));
+        });
     }
 
     /// The bot phase is over: hands its turns to the run's transcripts, if
@@ -226,16 +250,14 @@ impl Customer {
             turns,
             end,
         };
-        sink.lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(transcript);
+        sink.borrow_mut().push(transcript);
     }
 
     fn finish(&mut self, ctx: &mut Context<Self>, outcome: Outcome) {
         self.stage = Stage::Done;
         self.record.outcome = outcome;
         self.record.frustration = self.bot.frustration;
-        self.wiring.recorder.do_send(Ended(self.record.clone()));
+        self.wiring.records.borrow_mut().ended(&self.record);
         if outcome != Outcome::ResolvedByAi && outcome != Outcome::ResolvedByHuman {
             self.maybe_come_back();
         }
@@ -244,7 +266,7 @@ impl Customer {
 
     /// An unresolved customer may come back later as a new conversation.
     fn maybe_come_back(&self) {
-        let wiring = Arc::clone(&self.wiring);
+        let wiring = Rc::clone(&self.wiring);
         let Some(delay) = self.profile.comes_back(&wiring.scenario, &wiring.streams) else {
             return;
         };
@@ -255,9 +277,8 @@ impl Customer {
         let profile = self
             .profile
             .repeat(&wiring.scenario, &wiring.streams, self.arrived_at);
-        let sleep = wiring.clock.delay(delay);
-        actix::spawn(async move {
-            actix::clock::sleep(sleep).await;
+        let clock = wiring.clock.clone();
+        clock.at(at, move || {
             Customer::new(profile, wiring, at).start();
         });
     }
@@ -267,24 +288,24 @@ impl Actor for Customer {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Context<Self>) {
-        self.wiring.live.fetch_add(1, Ordering::Relaxed);
-        self.wiring.recorder.do_send(Arrived {
-            conversation: self.profile.id,
-            at: self.arrived_at,
-            channel: self.profile.channel,
-            intent: self.profile.intent,
-            repeat: self.profile.contact > 1,
-        });
+        self.wiring.live.set(self.wiring.live.get() + 1);
+        self.wiring.records.borrow_mut().arrived(
+            self.profile.id,
+            self.arrived_at,
+            self.profile.channel,
+            self.profile.intent,
+            self.profile.contact > 1,
+        );
         if self.wiring.ai.is_some() {
             let utterance = opening(&self.wiring.streams, self.profile.id);
-            self.say(ctx, 1, utterance);
+            self.say(ctx, 1, utterance, 0.0);
         } else {
             self.hand_off(ctx, HandoffReason::Direct);
         }
     }
 
     fn stopped(&mut self, _: &mut Context<Self>) {
-        self.wiring.live.fetch_sub(1, Ordering::Relaxed);
+        self.wiring.live.set(self.wiring.live.get() - 1);
     }
 }
 
@@ -296,7 +317,9 @@ impl Handler<TurnOutcome> for Customer {
             return;
         };
         debug_assert_eq!(turn, outcome.turn);
-        self.bot.history.push(outcome.decision.signals);
+        // The turn in flight has come back, so the history is not shared
+        // any more and this does not copy it.
+        Arc::make_mut(&mut self.bot.history).push(outcome.decision.signals);
         self.bot.recognised_intent = Some(outcome.recognised_intent);
         if let Some(turns) = &mut self.bot.transcript {
             turns.push(BotTurnLog {
@@ -321,7 +344,7 @@ impl Handler<TurnOutcome> for Customer {
         }
         self.bot.failed_attempts += 1;
         self.bot.failed_in_a_row += 1;
-        let wiring = Arc::clone(&self.wiring);
+        let wiring = Rc::clone(&self.wiring);
         let max_turns = wiring.scenario.ai.as_ref().map_or(0, |ai| ai.max_turns);
         let next = after_failed_turn(
             &wiring.scenario,
@@ -348,9 +371,7 @@ impl Handler<TurnOutcome> for Customer {
                 ..
             } => {
                 self.bot.frustration = frustration;
-                ctx.run_later(wiring.clock.delay(think_time), move |customer, ctx| {
-                    customer.say(ctx, turn + 1, utterance);
-                });
+                self.say(ctx, turn + 1, utterance, think_time);
             }
         }
     }
@@ -364,7 +385,7 @@ impl Handler<Queued> for Customer {
     /// longer; then it starts to lose patience. A direct contact (bot off)
     /// hears no handoff message: its patience is the configured one. The
     /// router's estimate is recorded either way, to measure the estimator.
-    fn handle(&mut self, queued: Queued, ctx: &mut Context<Self>) {
+    fn handle(&mut self, queued: Queued, _: &mut Context<Self>) {
         let handoff = &self.wiring.scenario.handoff;
         let mut patience = self.profile.patience;
         self.record.estimated_wait = Some(queued.estimated_wait);
@@ -378,18 +399,16 @@ impl Handler<Queued> for Customer {
             self.record.estimated_wait = Some(message.estimated_wait);
             patience = patience.map(|p| p * handoff.expectation_patience_boost);
         }
-        self.start_patience(ctx, patience);
+        self.start_patience(patience);
     }
 }
 
 impl Handler<Connected> for Customer {
     type Result = ();
 
-    fn handle(&mut self, connected: Connected, ctx: &mut Context<Self>) {
+    fn handle(&mut self, connected: Connected, _: &mut Context<Self>) {
         if self.stage == Stage::HandedBack {
-            if let Some(timer) = self.patience_timer.take() {
-                ctx.cancel_future(timer);
-            }
+            self.stop_patience();
             self.stage = Stage::WithAgent;
             return;
         }
@@ -399,9 +418,7 @@ impl Handler<Connected> for Customer {
                 self.profile.id
             );
         };
-        if let Some(timer) = self.patience_timer.take() {
-            ctx.cancel_future(timer);
-        }
+        self.stop_patience();
         let _ = connected.agent;
         self.record.waited = connected.waited;
         self.left_queue(since, false);
@@ -435,10 +452,10 @@ impl Handler<HandedBack> for Customer {
 
     /// Back in the queue: the customer is patient again, for the
     /// configured patience (no second expectation message).
-    fn handle(&mut self, _: HandedBack, ctx: &mut Context<Self>) {
+    fn handle(&mut self, _: HandedBack, _: &mut Context<Self>) {
         debug_assert_eq!(self.stage, Stage::WithAgent);
         self.stage = Stage::HandedBack;
-        self.start_patience(ctx, self.profile.patience);
+        self.start_patience(self.profile.patience);
     }
 }
 

@@ -11,12 +11,13 @@
 //! with their context package.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::rc::Rc;
 
 use actix::prelude::*;
 use rand::RngExt;
 
 use super::Wiring;
+use super::clock::Timer;
 use super::messages::*;
 use crate::handoff::TransferMode;
 use crate::rng::Purpose;
@@ -26,16 +27,26 @@ use crate::scenario::Channel;
 
 /// A contact this agent is handling (wrap-up not included).
 struct InHand {
-    timer: SpawnHandle,
+    timer: Timer,
     channel: Channel,
     request: HandoffRequest,
     since: f64,
+    /// What the customer hears when the handle time is over, decided at
+    /// assignment.
+    done: Done,
+}
+
+struct Done {
+    resolved: bool,
+    handle_time: f64,
+    clarification: f64,
+    wrap_up: f64,
 }
 
 pub struct HumanAgent {
     pub id: AgentId,
     pub pool: usize,
-    pub wiring: Arc<Wiring>,
+    pub wiring: Rc<Wiring>,
     /// Contacts taken so far; numbers this agent's wrap-up draws.
     pub contacts: u64,
     /// When this agent takes contacts, in time order; the router starts
@@ -48,7 +59,7 @@ pub struct HumanAgent {
 }
 
 impl HumanAgent {
-    pub fn new(id: AgentId, pool: usize, wiring: Arc<Wiring>, periods: Vec<DutyPeriod>) -> Self {
+    pub fn new(id: AgentId, pool: usize, wiring: Rc<Wiring>, periods: Vec<DutyPeriod>) -> Self {
         let on_duty = periods.first().is_some_and(|p| p.from <= 0.0);
         HumanAgent {
             id,
@@ -71,8 +82,8 @@ impl HumanAgent {
         if at >= self.wiring.scenario.duration.as_secs_f64() {
             return;
         }
-        let clock = self.wiring.clock;
-        ctx.run_later(clock.until(at), |this, ctx| this.change_duty(ctx));
+        let me = ctx.address();
+        self.wiring.clock.at(at, move || me.do_send(DutyChange));
     }
 
     fn change_duty(&mut self, ctx: &mut Context<Self>) {
@@ -89,7 +100,7 @@ impl HumanAgent {
                 && self.wiring.scenario.pools[self.pool].shift_end == ShiftEnd::HandBack;
             if hand_back {
                 for (conversation, contact) in std::mem::take(&mut self.in_hand) {
-                    ctx.cancel_future(contact.timer);
+                    self.wiring.clock.cancel(contact.timer);
                     contact.request.customer.do_send(HandedBack);
                     router.do_send(HandBack {
                         agent: self.id,
@@ -182,23 +193,10 @@ impl Handler<Assign> for HumanAgent {
             )
         });
         self.contacts += 1;
-        let (agent, channel, conversation) = (self.id, assign.channel, assign.conversation);
-        let customer = assign.request.customer.clone();
-        let timer = ctx.run_later(wiring.clock.delay(handle_time), move |this, ctx| {
-            this.in_hand.remove(&conversation);
-            customer.do_send(HumanFinished {
-                resolved,
-                handle_time,
-                clarification,
-            });
-            let router = this.wiring.router.clone();
-            if wrap_up > 0.0 {
-                ctx.run_later(this.wiring.clock.delay(wrap_up), move |_, _| {
-                    router.do_send(Released { agent, channel });
-                });
-            } else {
-                router.do_send(Released { agent, channel });
-            }
+        let (channel, conversation) = (assign.channel, assign.conversation);
+        let me = ctx.address();
+        let timer = wiring.clock.after(handle_time, move || {
+            me.do_send(HandlingDone { conversation })
         });
         self.in_hand.insert(
             conversation,
@@ -207,7 +205,51 @@ impl Handler<Assign> for HumanAgent {
                 channel,
                 request: assign.request,
                 since: assign.since,
+                done: Done {
+                    resolved,
+                    handle_time,
+                    clarification,
+                    wrap_up,
+                },
             },
         );
+    }
+}
+
+impl Handler<HandlingDone> for HumanAgent {
+    type Result = ();
+
+    /// The contact is over: the customer hears it; the slot is free again
+    /// after wrap-up.
+    fn handle(&mut self, HandlingDone { conversation }: HandlingDone, _: &mut Context<Self>) {
+        let Some(contact) = self.in_hand.remove(&conversation) else {
+            return;
+        };
+        let done = contact.done;
+        contact.request.customer.do_send(HumanFinished {
+            resolved: done.resolved,
+            handle_time: done.handle_time,
+            clarification: done.clarification,
+        });
+        let router = self.wiring.router.clone();
+        let released = Released {
+            agent: self.id,
+            channel: contact.channel,
+        };
+        if done.wrap_up > 0.0 {
+            self.wiring
+                .clock
+                .after(done.wrap_up, move || router.do_send(released));
+        } else {
+            router.do_send(released);
+        }
+    }
+}
+
+impl Handler<DutyChange> for HumanAgent {
+    type Result = ();
+
+    fn handle(&mut self, _: DutyChange, ctx: &mut Context<Self>) {
+        self.change_duty(ctx);
     }
 }

@@ -6,7 +6,8 @@ use actix::prelude::*;
 
 use super::customer::Customer;
 use crate::handoff::TransferPlan;
-use crate::metrics::{ConversationRecord, Summary};
+use std::sync::Arc;
+
 use crate::routing::{AgentId, ConversationId, PoolOccupancy};
 use crate::scenario::{Channel, SkillId};
 use crate::triggers::{Decision, TurnSignals};
@@ -21,8 +22,9 @@ pub struct CustomerTurn {
     /// Bot answers the customer rejected before this turn, in total and in a row.
     pub failed_attempts: u32,
     pub failed_in_a_row: u32,
-    /// Signals of the customer's earlier messages.
-    pub history: Vec<TurnSignals>,
+    /// Signals of the customer's earlier messages (shared, not copied: the
+    /// customer appends to it only when the turn has come back).
+    pub history: Arc<Vec<TurnSignals>>,
     pub previous_contact_age: Option<f64>,
     /// Ground truth for the AI model (not passed to the trigger engine).
     pub ai_can_solve: bool,
@@ -40,7 +42,7 @@ pub struct AiReplied {
     pub recognised_intent: usize,
     pub failed_attempts: u32,
     pub failed_in_a_row: u32,
-    pub history: Vec<TurnSignals>,
+    pub history: Arc<Vec<TurnSignals>>,
     pub previous_contact_age: Option<f64>,
     /// Ground truth, passed through to the customer who experiences it.
     pub correct: bool,
@@ -176,32 +178,6 @@ pub struct Released {
     pub channel: Channel,
 }
 
-/// Arrival source / customer → recorder.
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct Arrived {
-    pub conversation: ConversationId,
-    pub at: f64,
-    pub channel: Channel,
-    pub intent: usize,
-    pub repeat: bool,
-}
-
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct Ended(pub ConversationRecord);
-
-/// Customer → recorder: I was handed to the human queue (the record so far:
-/// reason, trigger verdict, transfer, package).
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct HandedOff(pub ConversationRecord);
-
-/// Customer → recorder: I left the queue (to an agent, or abandoning).
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct LeftQueueAt(pub crate::metrics::QueueExit);
-
 /// Driver → arrival source: no more arrivals.
 #[derive(Message)]
 #[rtype(result = "()")]
@@ -226,16 +202,21 @@ pub struct RouterSnapshot {
 #[rtype(result = "(hdrhistogram::Histogram<u64>, [hdrhistogram::Histogram<u64>; 4])")]
 pub struct DecisionLatency;
 
-/// Driver → recorder: build the summary and the report data, flush the
-/// conversation export (and report its first error, if any).
+/// Timer → arrival source: the next arrival is due.
 #[derive(Message)]
-#[rtype(result = "(Summary, crate::metrics::ReportData, Option<String>)")]
-pub struct Summarise {
-    pub replication: u64,
-    pub end: f64,
-    pub in_progress: u64,
-    pub occupancy: Vec<PoolOccupancy>,
-    pub series: crate::routing::IntervalSeries,
-    /// Contacts still waiting for a human.
-    pub waiting: Vec<crate::metrics::StillWaiting>,
+#[rtype(result = "()")]
+pub struct NextArrival {
+    pub at: f64,
 }
+
+/// Timer → human agent: the handle time of this contact is over.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct HandlingDone {
+    pub conversation: ConversationId,
+}
+
+/// Timer → human agent: its next duty change is due.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct DutyChange;

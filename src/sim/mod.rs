@@ -24,17 +24,19 @@ mod recorder;
 mod router_actor;
 mod trigger_actor;
 
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Instant as WallInstant;
 
 use actix::prelude::*;
 
-pub use clock::Clock;
+pub use clock::{Clock, Timeline};
 use hdrhistogram::Histogram;
-use messages::{DecisionLatency, Snapshot, StopArrivals, Summarise};
+use messages::{DecisionLatency, Snapshot, StopArrivals};
+use recorder::{EndOfRun, RecordSink};
 use trigger_actor::TriggerActor;
 
 use crate::error::{Error, Result};
@@ -45,31 +47,33 @@ use crate::scenario::Scenario;
 use crate::transcripts::BotTranscript;
 use crate::triggers::TriggerEngine;
 
-/// What every actor may reach: the scenario, the clock, the random streams and
-/// the addresses it sends to. Built once by [`assemble`]; actors never look
-/// each other up.
+/// What every actor may reach: the scenario, the clock, the random streams,
+/// the record sink and the addresses it sends to. Built once by
+/// [`assemble`]; actors never look each other up. One run lives on one
+/// thread, so the wiring is shared by `Rc` and the sink by `RefCell`.
 pub struct Wiring {
     pub scenario: Arc<Scenario>,
     pub clock: Clock,
     pub streams: Streams,
     pub ai: Option<Addr<ai_agent::AiAgent>>,
     pub router: Addr<router_actor::RouterActor>,
-    pub recorder: Addr<recorder::RecorderActor>,
+    /// Where every actor reports what happened (a synchronous call).
+    pub records: RefCell<RecordSink>,
     /// Customer actors alive now, counted by the actors themselves.
-    pub live: Arc<AtomicU64>,
+    pub live: Cell<u64>,
     /// Bot phases, collected when [`RunOptions::transcripts`] is on.
-    pub transcripts: Option<Mutex<Vec<BotTranscript>>>,
+    pub transcripts: Option<RefCell<Vec<BotTranscript>>>,
 }
 
 /// The actors of one run.
 struct Bench {
-    wiring: Arc<Wiring>,
+    wiring: Rc<Wiring>,
     arrivals: Addr<arrival_source::ArrivalSource>,
     triggers: Option<Addr<TriggerActor>>,
 }
 
-/// Builds the actor graph for a validated scenario. Must run inside an actix
-/// system.
+/// Builds the actor graph for a validated scenario. Must run inside a
+/// `LocalSet` (actors are spawned on it).
 fn assemble(
     scenario: Arc<Scenario>,
     clock: Clock,
@@ -77,13 +81,12 @@ fn assemble(
     conversations: Option<csv::Writer<std::fs::File>>,
     transcripts: bool,
 ) -> Bench {
-    let recorder = recorder::RecorderActor {
+    let records = RecordSink {
         recorder: Recorder::new(&scenario),
         scenario: Arc::clone(&scenario),
         conversations,
         export_error: None,
-    }
-    .start();
+    };
     let ai = scenario.ai.as_ref().map(|model| {
         let triggers = TriggerActor {
             engine: TriggerEngine::new(scenario.triggers.clone()),
@@ -100,7 +103,7 @@ fn assemble(
                 model: model.clone(),
                 intents: scenario.intents.len(),
                 streams,
-                clock,
+                clock: clock.clone(),
                 triggers,
             }
             .start(),
@@ -114,15 +117,15 @@ fn assemble(
     let measure_from = scenario.warm_up.as_secs_f64();
     router_actor::RouterActor::create(|ctx| {
         let mut router = Router::new(&scenario, measure_from);
-        let shared = Arc::new(Wiring {
+        let shared = Rc::new(Wiring {
             scenario: Arc::clone(&scenario),
-            clock,
+            clock: clock.clone(),
             streams,
             ai,
             router: ctx.address(),
-            recorder,
-            live: Arc::new(AtomicU64::new(0)),
-            transcripts: transcripts.then(|| Mutex::new(Vec::new())),
+            records: RefCell::new(records),
+            live: Cell::new(0),
+            transcripts: transcripts.then(|| RefCell::new(Vec::new())),
         });
         let horizon = scenario.duration.as_secs_f64();
         let mut in_pool = vec![0u32; scenario.pools.len()];
@@ -143,24 +146,24 @@ fn assemble(
                     &streams,
                 );
                 in_pool[pool] += 1;
-                let agent = human_agent::HumanAgent::new(id, pool, Arc::clone(&shared), periods);
+                let agent = human_agent::HumanAgent::new(id, pool, Rc::clone(&shared), periods);
                 if !agent.on_duty {
                     router.set_duty(0.0, id, false, true);
                 }
                 agent.start()
             })
             .collect();
-        wiring = Some(Arc::clone(&shared));
+        wiring = Some(Rc::clone(&shared));
         router_actor::RouterActor {
             router,
             agents,
-            clock,
+            clock: clock.clone(),
             scenario: Arc::clone(&scenario),
             waiting: BTreeMap::new(),
         }
     });
     let wiring = wiring.expect("RouterActor::create runs its closure at once");
-    let arrivals = arrival_source::ArrivalSource::new(Arc::clone(&wiring)).start();
+    let arrivals = arrival_source::ArrivalSource::new(Rc::clone(&wiring)).start();
     Bench {
         wiring,
         arrivals,
@@ -256,68 +259,61 @@ pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunOutput> 
         }
     };
     let started = WallInstant::now();
-    let system = actix::System::with_tokio_rt(|| {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(time == TimeMode::Virtual)
-            .build()
-            .expect("a current-thread tokio runtime can always be built")
-    });
     let scenario = Arc::new(scenario.clone());
-    let result = system.block_on(async move {
-        let clock = Clock::start(speed);
-        let streams = Streams::new(scenario.seed, replication);
-        let bench = assemble(
+    let end = scenario.duration.as_secs_f64();
+    let streams = Streams::new(scenario.seed, replication);
+    let setup = move |clock: Clock| {
+        assemble(
             Arc::clone(&scenario),
             clock,
             streams,
             conversations,
             transcripts,
-        );
-        let end = scenario.duration.as_secs_f64();
-        tokio::time::sleep_until(clock.instant_at(end)).await;
-        bench.arrivals.send(StopArrivals).await?;
-        let latency = match &bench.triggers {
-            Some(triggers) => triggers.send(DecisionLatency).await?,
-            None => {
-                let empty = || Histogram::new(3).expect("valid histogram precision");
-                (empty(), std::array::from_fn(|_| empty()))
-            }
-        };
-        let snapshot = bench.wiring.router.send(Snapshot).await?;
-        // Read the live count and enqueue the summary request in one step
-        // (`send` enqueues at once): a conversation that ends or starts after
-        // this point reports behind the request, so it is counted in
-        // progress, or not at all, consistently.
-        let in_progress = bench.wiring.live.load(Ordering::Relaxed);
-        let summarised = bench.wiring.recorder.send(Summarise {
-            replication,
-            end,
-            in_progress,
-            occupancy: snapshot.occupancy,
-            series: snapshot.series,
-            waiting: snapshot.waiting.clone(),
-        });
-        let (summary, data, export_error) = summarised.await?;
-        let transcripts = bench
-            .wiring
-            .transcripts
-            .as_ref()
-            .map(|t| std::mem::take(&mut *t.lock().unwrap_or_else(|e| e.into_inner())))
-            .unwrap_or_default();
-        Ok::<_, MailboxError>((
-            (summary, data, export_error),
-            (snapshot.waiting.len(), snapshot.held_contacts),
-            latency,
-            transcripts,
-        ))
-    });
+        )
+    };
+    let collected = match time {
+        TimeMode::Virtual => {
+            // Virtual time: the timeline drives the actors' LocalSet itself;
+            // the runtime has no timer driver, so nothing can wait on tokio
+            // time by mistake.
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .expect("a current-thread tokio runtime can always be built");
+            let _runtime = runtime.enter();
+            let mut local = tokio::task::LocalSet::new();
+            let timeline = Rc::new(Timeline::new());
+            let bench = {
+                let _inside = local.enter();
+                setup(Clock::virtual_time(Rc::clone(&timeline)))
+            };
+            timeline.run(&mut local, end);
+            local.block_on(&runtime, collect(bench, replication, end))
+        }
+        TimeMode::Accelerated(_) => {
+            let system = actix::System::with_tokio_rt(|| {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_time()
+                    .build()
+                    .expect("a current-thread tokio runtime can always be built")
+            });
+            system.block_on(async move {
+                let clock = Clock::wall(speed);
+                let bench = setup(clock.clone());
+                let (done, wait) = tokio::sync::oneshot::channel();
+                clock.at(end, move || {
+                    let _ = done.send(());
+                });
+                let _ = wait.await;
+                collect(bench, replication, end).await
+            })
+        }
+    };
     let (
         (summary, data, export_error),
         (waiting_at_end, held_at_end),
         (decision_latency_ns, decision_part_latency_ns),
         transcripts,
-    ) = result.map_err(|e| Error::Runtime(e.to_string()))?;
+    ) = collected.map_err(|e| Error::Runtime(e.to_string()))?;
     if !summary.conversations.holds() {
         return Err(Error::Runtime(format!(
             "conservation violated (a bug): {:?}",
@@ -340,4 +336,55 @@ pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunOutput> 
         decision_part_latency_ns,
         transcripts,
     })
+}
+
+/// What the end of a run collects: the summary and report data, the queue
+/// at the end, the decision latencies and the transcripts.
+type Collected = (
+    (Summary, ReportData, Option<String>),
+    (usize, u32),
+    (Histogram<u64>, [Histogram<u64>; 4]),
+    Vec<BotTranscript>,
+);
+
+/// Ends the run at simulated time `end`: stops arrivals and collects what
+/// every actor holds.
+async fn collect(
+    bench: Bench,
+    replication: u64,
+    end: f64,
+) -> std::result::Result<Collected, MailboxError> {
+    bench.arrivals.send(StopArrivals).await?;
+    let latency = match &bench.triggers {
+        Some(triggers) => triggers.send(DecisionLatency).await?,
+        None => {
+            let empty = || Histogram::new(3).expect("valid histogram precision");
+            (empty(), std::array::from_fn(|_| empty()))
+        }
+    };
+    let snapshot = bench.wiring.router.send(Snapshot).await?;
+    // Reports are synchronous calls, so the live count and the records agree
+    // at this point: a conversation is either ended in the records or in
+    // progress.
+    let in_progress = bench.wiring.live.get();
+    let summarised = bench.wiring.records.borrow_mut().finish(EndOfRun {
+        replication,
+        end,
+        in_progress,
+        occupancy: &snapshot.occupancy,
+        series: &snapshot.series,
+        waiting: &snapshot.waiting,
+    });
+    let transcripts = bench
+        .wiring
+        .transcripts
+        .as_ref()
+        .map(|t| std::mem::take(&mut *t.borrow_mut()))
+        .unwrap_or_default();
+    Ok((
+        summarised,
+        (snapshot.waiting.len(), snapshot.held_contacts),
+        latency,
+        transcripts,
+    ))
 }

@@ -1,15 +1,19 @@
-//! The recorder actor: the single sink for conversation records, a thin
-//! shell over [`Recorder`].
+//! The record sink: where every actor reports what happened, a thin shell
+//! over [`Recorder`] shared by the actors of one run (one thread).
+//!
+//! It is a plain value, not an actor: a report is a synchronous call made
+//! when the event happens, so reports are counted in the order the events
+//! happen and cost no message. It also streams `conversations.csv` rows when
+//! asked, so the export costs no memory.
 
-use actix::prelude::*;
-
-use super::messages::{Arrived, Ended, HandedOff, LeftQueueAt, Summarise};
-use crate::metrics::Recorder;
-use crate::report::exports::ConversationRow;
-use crate::scenario::Scenario;
 use std::sync::Arc;
 
-pub struct RecorderActor {
+use crate::metrics::{ConversationRecord, QueueExit, Recorder, ReportData, StillWaiting, Summary};
+use crate::report::exports::ConversationRow;
+use crate::routing::{ConversationId, PoolOccupancy};
+use crate::scenario::{Channel, Scenario};
+
+pub struct RecordSink {
     pub recorder: Recorder,
     pub scenario: Arc<Scenario>,
     /// `conversations.csv`, when asked for: one row per ended conversation.
@@ -18,75 +22,71 @@ pub struct RecorderActor {
     pub export_error: Option<String>,
 }
 
-impl Actor for RecorderActor {
-    type Context = Context<Self>;
+/// What the end of the run adds to the records.
+pub struct EndOfRun<'a> {
+    pub replication: u64,
+    pub end: f64,
+    pub in_progress: u64,
+    pub occupancy: &'a [PoolOccupancy],
+    pub series: &'a crate::routing::IntervalSeries,
+    /// Contacts still waiting for a human.
+    pub waiting: &'a [StillWaiting],
 }
 
-impl Handler<Arrived> for RecorderActor {
-    type Result = ();
-
-    fn handle(&mut self, arrived: Arrived, _: &mut Context<Self>) {
-        self.recorder.arrived(
-            arrived.conversation,
-            arrived.at,
-            arrived.channel,
-            arrived.intent,
-            arrived.repeat,
-        );
+impl RecordSink {
+    pub fn arrived(
+        &mut self,
+        conversation: ConversationId,
+        at: f64,
+        channel: Channel,
+        intent: usize,
+        repeat: bool,
+    ) {
+        self.recorder
+            .arrived(conversation, at, channel, intent, repeat);
     }
-}
 
-impl Handler<Ended> for RecorderActor {
-    type Result = ();
+    /// Handed to the human queue (the record so far: reason, trigger
+    /// verdict, transfer, package).
+    pub fn handed_off(&mut self, record: &ConversationRecord) {
+        self.recorder.handed_off(record);
+    }
 
-    fn handle(&mut self, Ended(record): Ended, _: &mut Context<Self>) {
-        self.recorder.ended(&record);
+    /// Left the queue (to an agent, or abandoning).
+    pub fn left_queue(&mut self, exit: &QueueExit) {
+        self.recorder.left_queue(exit);
+    }
+
+    pub fn ended(&mut self, record: &ConversationRecord) {
+        self.recorder.ended(record);
         if let Some(writer) = &mut self.conversations
             && self.export_error.is_none()
-            && let Err(e) = writer.serialize(ConversationRow::new(&record, &self.scenario))
+            && let Err(e) = writer.serialize(ConversationRow::new(record, &self.scenario))
         {
             self.export_error = Some(e.to_string());
         }
     }
-}
 
-impl Handler<HandedOff> for RecorderActor {
-    type Result = ();
-
-    fn handle(&mut self, HandedOff(record): HandedOff, _: &mut Context<Self>) {
-        self.recorder.handed_off(&record);
-    }
-}
-
-impl Handler<LeftQueueAt> for RecorderActor {
-    type Result = ();
-
-    fn handle(&mut self, LeftQueueAt(exit): LeftQueueAt, _: &mut Context<Self>) {
-        self.recorder.left_queue(&exit);
-    }
-}
-
-impl Handler<Summarise> for RecorderActor {
-    type Result = MessageResult<Summarise>;
-
-    fn handle(&mut self, request: Summarise, _: &mut Context<Self>) -> Self::Result {
-        self.recorder.waiting_at_end(request.end, &request.waiting);
+    /// Builds the summary and the report data, flushes the conversation
+    /// export (and reports its first error, if any).
+    pub fn finish(&mut self, end: EndOfRun) -> (Summary, ReportData, Option<String>) {
+        self.recorder.waiting_at_end(end.end, end.waiting);
         let summary = self.recorder.summary(
             &self.scenario,
-            request.replication,
-            request.end,
-            request.in_progress,
-            &request.occupancy,
+            end.replication,
+            end.end,
+            end.in_progress,
+            end.occupancy,
         );
         let data = self
             .recorder
-            .report_data(&self.scenario, request.end, &request.series);
+            .report_data(&self.scenario, end.end, end.series);
         if let Some(writer) = &mut self.conversations
             && self.export_error.is_none()
             && let Err(e) = writer.flush()
         {
             self.export_error = Some(e.to_string());
         }
-        MessageResult((summary, data, self.export_error.take()))
+        (summary, data, self.export_error.take())
     }
 }
