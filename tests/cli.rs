@@ -78,7 +78,15 @@ fn run_prints_the_summary_and_writes_a_new_folder_each_time() {
         let timing: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("timing.json")).unwrap())
                 .unwrap();
-        assert!(timing["decision_latency_ns"]["n"].as_u64().unwrap() > 1000);
+        // Every 8th decision is evaluated in full and timed.
+        let decisions = timing["decisions"].as_u64().unwrap();
+        let every = timing["decision_latency_sample_every"].as_u64().unwrap();
+        assert_eq!(every, 8);
+        assert!(decisions > 1000, "{decisions}");
+        assert_eq!(
+            timing["decision_latency_ns"]["n"].as_u64().unwrap(),
+            decisions.div_ceil(every)
+        );
         assert!(timing["decision_latency_ns"]["p50"].as_u64().unwrap() > 0);
         assert!(dir.join("scenario.toml").exists());
         // No temporary files are left behind.

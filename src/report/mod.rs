@@ -156,6 +156,11 @@ pub fn summary_json(summary: &Summary) -> String {
 pub struct Timing {
     pub wall_seconds: f64,
     pub conversations_per_second: f64,
+    /// Trigger-engine decisions in the run.
+    pub decisions: u64,
+    /// The latencies below are of every this-many-th decision, evaluated in
+    /// full (the others reuse the engine's reading of a text seen before).
+    pub decision_latency_sample_every: u64,
     /// Trigger-engine decision latency in nanoseconds.
     pub decision_latency_ns: LatencyStats,
     /// The same per part of the evaluation: `text` (normalising, tokens,
@@ -197,6 +202,8 @@ impl Timing {
             wall_seconds: output.wall_seconds,
             conversations_per_second: output.summary.conversations.arrivals as f64
                 / output.wall_seconds.max(1e-9),
+            decisions: output.decisions,
+            decision_latency_sample_every: crate::sim::DECISION_TIMING_EVERY,
             decision_latency_ns: LatencyStats::of(h),
             decision_latency_by_family_ns: crate::triggers::Part::ALL
                 .iter()

@@ -197,9 +197,10 @@ pub struct RouterSnapshot {
 }
 
 /// Driver → trigger engine: its decision latencies so far (nanoseconds),
-/// whole and per part of the evaluation.
+/// whole and per part of the evaluation, of the decisions timed, and how
+/// many decisions it made.
 #[derive(Message)]
-#[rtype(result = "(hdrhistogram::Histogram<u64>, [hdrhistogram::Histogram<u64>; 4])")]
+#[rtype(result = "(hdrhistogram::Histogram<u64>, [hdrhistogram::Histogram<u64>; 4], u64)")]
 pub struct DecisionLatency;
 
 /// Timer → arrival source: the next arrival is due.

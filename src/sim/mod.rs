@@ -1,8 +1,8 @@
 //! The actor simulation: a thin actix shell around the pure core.
 //!
-//! [`run`] builds a current-thread tokio runtime with a paused clock (virtual
-//! time), wires the actors once ([`assemble`]), lets the simulated horizon
-//! pass, and collects the summary. Actors own state and timers and translate
+//! [`run`] builds a current-thread tokio runtime and a `LocalSet`, wires the
+//! actors once ([`assemble`]), lets the [`Timeline`] drive them to the
+//! simulated horizon (virtual time), and collects the summary. Actors own state and timers and translate
 //! messages into calls on the core (`routing`, `triggers`, `customer`, `ai`,
 //! `metrics`); none of them contains a modelling decision of its own.
 //!
@@ -11,8 +11,7 @@
 //! (after the response time) → `AiReplied` → `TriggerActor` → `TurnOutcome`
 //! → `Customer` … → `RequestHuman` → `RouterActor` → `Connected` + `Assign`
 //! → `HumanAgent` (after the handle time) → `HumanFinished` → `Customer` →
-//! `Ended` → `RecorderActor`; the agent sends `Released` to the router after
-//! wrap-up.
+//! the record sink; the agent sends `Released` to the router after wrap-up.
 
 mod ai_agent;
 mod arrival_source;
@@ -37,6 +36,7 @@ pub use clock::{Clock, Timeline};
 use hdrhistogram::Histogram;
 use messages::{DecisionLatency, Snapshot, StopArrivals};
 use recorder::{EndOfRun, RecordSink};
+pub use trigger_actor::TIMING_EVERY as DECISION_TIMING_EVERY;
 use trigger_actor::TriggerActor;
 
 use crate::error::{Error, Result};
@@ -88,14 +88,10 @@ fn assemble(
         export_error: None,
     };
     let ai = scenario.ai.as_ref().map(|model| {
-        let triggers = TriggerActor {
-            engine: TriggerEngine::new(scenario.triggers.clone()),
-            scenario: Arc::clone(&scenario),
-            latency_ns: Histogram::new(3).expect("valid histogram precision"),
-            part_latency_ns: std::array::from_fn(|_| {
-                Histogram::new(3).expect("valid histogram precision")
-            }),
-        }
+        let triggers = TriggerActor::new(
+            TriggerEngine::new(scenario.triggers.clone()),
+            Arc::clone(&scenario),
+        )
         .start();
         (
             triggers.clone(),
@@ -183,13 +179,16 @@ pub struct RunOutput {
     /// `summary.conversations.in_progress`).
     pub waiting_at_end: usize,
     pub held_at_end: u32,
-    /// Wall-clock nanoseconds per trigger-engine evaluation (empty with the
-    /// bot off). Varies run to run, so it is not part of the summary.
+    /// Wall-clock nanoseconds per trigger-engine evaluation, of every
+    /// [`DECISION_TIMING_EVERY`]-th decision (empty with the bot off).
+    /// Varies run to run, so it is not part of the summary.
     pub decision_latency_ns: Histogram<u64>,
     /// The same per part of the evaluation, in [`crate::triggers::Part::ALL`]
     /// order: text preparation, explicit, contextual (with sentiment
     /// scoring), confidence rules.
     pub decision_part_latency_ns: [Histogram<u64>; 4],
+    /// Trigger-engine decisions made in the run (timed or not).
+    pub decisions: u64,
     /// The bot phases that ended during the run, in the order they ended
     /// (empty unless [`RunOptions::transcripts`]).
     pub transcripts: Vec<BotTranscript>,
@@ -311,7 +310,7 @@ pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunOutput> 
     let (
         (summary, data, export_error),
         (waiting_at_end, held_at_end),
-        (decision_latency_ns, decision_part_latency_ns),
+        (decision_latency_ns, decision_part_latency_ns, decisions),
         transcripts,
     ) = collected.map_err(|e| Error::Runtime(e.to_string()))?;
     if !summary.conversations.holds() {
@@ -334,6 +333,7 @@ pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunOutput> 
         held_at_end,
         decision_latency_ns,
         decision_part_latency_ns,
+        decisions,
         transcripts,
     })
 }
@@ -343,7 +343,7 @@ pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunOutput> 
 type Collected = (
     (Summary, ReportData, Option<String>),
     (usize, u32),
-    (Histogram<u64>, [Histogram<u64>; 4]),
+    (Histogram<u64>, [Histogram<u64>; 4], u64),
     Vec<BotTranscript>,
 );
 
@@ -359,7 +359,7 @@ async fn collect(
         Some(triggers) => triggers.send(DecisionLatency).await?,
         None => {
             let empty = || Histogram::new(3).expect("valid histogram precision");
-            (empty(), std::array::from_fn(|_| empty()))
+            (empty(), std::array::from_fn(|_| empty()), 0)
         }
     };
     let snapshot = bench.wiring.router.send(Snapshot).await?;

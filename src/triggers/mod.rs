@@ -411,24 +411,55 @@ impl TriggerEngine {
         observation: &Observation<'_>,
         probe: &mut impl Probe,
     ) -> Decision {
+        let reading = self.read_text(observation.utterance, probe);
+        self.decide(observation, &reading, probe)
+    }
+
+    /// What the engine reads from a message's text alone (normalised
+    /// fingerprint, explicit request, sentiment, urgency): a pure function of
+    /// the text and the configuration, so a caller that sees the same text
+    /// again — a templated message, a quick-reply button, the simulation's
+    /// phrasebook — may keep it and pass it to [`decide`](Self::decide).
+    /// Marks [`Part::Text`] and [`Part::Explicit`]; the sentiment scoring
+    /// that follows belongs to the contextual part.
+    pub fn read_text(&self, utterance: &str, probe: &mut impl Probe) -> TextReading {
         let c = &self.config;
-        let normalized = text::normalize(observation.utterance);
+        let normalized = text::normalize(utterance);
         let tokens = text::tokens(&normalized);
-        let intent = observation.recognised_intent.map_or(0, text::hash_str);
         let fingerprint = text::fingerprint(&tokens);
         probe.mark(Part::Text);
+        let explicit = c.explicit_request && request::asks_for_human(&tokens);
+        probe.mark(Part::Explicit);
+        TextReading {
+            fingerprint,
+            explicit,
+            sentiment: c
+                .scores_sentiment()
+                .then(|| sentiment::score(c.sentiment_model, utterance, &tokens)),
+            urgent: c.urgency && text::is_urgent(&tokens),
+        }
+    }
+
+    /// The decision for a turn whose text reads `reading` (from
+    /// [`read_text`](Self::read_text) on `observation.utterance`). Marks
+    /// [`Part::Contextual`] and [`Part::Confidence`].
+    pub fn decide(
+        &self,
+        observation: &Observation<'_>,
+        reading: &TextReading,
+        probe: &mut impl Probe,
+    ) -> Decision {
+        let c = &self.config;
+        let intent = observation.recognised_intent.map_or(0, text::hash_str);
         let mut reasons = Vec::new();
         let mut fire = |kind, score| reasons.push(Reason { kind, score });
 
-        if c.explicit_request && request::asks_for_human(&tokens) {
+        if reading.explicit {
             fire(TriggerKind::Explicit, 1.0);
         }
-        probe.mark(Part::Explicit);
         let signals = TurnSignals {
-            sentiment: c
-                .scores_sentiment()
-                .then(|| sentiment::score(c.sentiment_model, observation.utterance, &tokens)),
-            fingerprint,
+            sentiment: reading.sentiment,
+            fingerprint: reading.fingerprint,
             intent,
         };
         if intent != 0 {
@@ -443,7 +474,7 @@ impl TriggerEngine {
                 fire(TriggerKind::Topic, 1.0);
             }
         }
-        if c.urgency && text::is_urgent(&tokens) {
+        if reading.urgent {
             fire(TriggerKind::Urgency, 1.0);
         }
         if let (Some(window), Some(age)) =
@@ -495,6 +526,19 @@ impl TriggerEngine {
         probe.mark(Part::Confidence);
         Decision { reasons, signals }
     }
+}
+
+/// What [`TriggerEngine::read_text`] reads from a message's text alone.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TextReading {
+    /// Hash of the normalised text ([`TurnSignals::fingerprint`]).
+    pub fingerprint: u64,
+    /// The customer asks for a human (false when the rule is off).
+    pub explicit: bool,
+    /// Sentiment, when the engine scores it.
+    pub sentiment: Option<f64>,
+    /// Urgency words (false when the rule is off).
+    pub urgent: bool,
 }
 
 #[cfg(test)]

@@ -440,3 +440,58 @@ proptest! {
         prop_assert!(count(low) <= count(high));
     }
 }
+
+/// A reading kept and reused decides exactly as a full evaluation does —
+/// on every phrasebook message, in every context, with either sentiment
+/// model and with the text rules off.
+#[test]
+fn a_kept_reading_decides_as_a_full_evaluation() {
+    use crate::customer::phrasebook::*;
+    let texts = [
+        &OPENING[..],
+        &ASK_HUMAN_CALM,
+        &ASK_HUMAN_ANGRY,
+        &RESTATE_CALM,
+        &RESTATE_ANNOYED,
+        &SARCASTIC,
+        &ANGRY,
+    ]
+    .concat();
+    let mut configs = vec![all_rules(), TriggerConfig::basic(0.5, 3)];
+    configs.push(TriggerConfig {
+        sentiment_model: SentimentModel::Vader,
+        ..all_rules()
+    });
+    configs.push(TriggerConfig {
+        explicit_request: false,
+        urgency: false,
+        ..all_rules()
+    });
+    let mut checked = 0;
+    for config in configs {
+        let engine = TriggerEngine::new(config);
+        let readings: Vec<TextReading> = texts
+            .iter()
+            .map(|t| engine.read_text(t, &mut NoProbe))
+            .collect();
+        let mut history = Vec::new();
+        for (round, confidence) in [0.2, 0.45, 0.9].into_iter().enumerate() {
+            for (text, reading) in texts.iter().zip(&readings) {
+                let observation = Observation {
+                    utterance: text,
+                    ai_confidence: confidence,
+                    recognised_intent: Some(["dispute", "billing", "other"][round]),
+                    failed_attempts: round as u32,
+                    failed_in_a_row: round as u32,
+                    history: &history,
+                    previous_contact_age: (round == 1).then_some(3600.0),
+                };
+                let full = engine.evaluate(&observation);
+                assert_eq!(engine.decide(&observation, reading, &mut NoProbe), full);
+                history.push(full.signals);
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 4 * 3 * 26);
+}
