@@ -11,7 +11,7 @@ use rand_pcg::Pcg64Mcg;
 
 use super::Wiring;
 use super::clock::Timer;
-use super::customer::Customer;
+use super::customer::start_conversation;
 use super::messages::{NextArrival, StopArrivals};
 use crate::arrivals::ArrivalProcess;
 use crate::customer::CustomerProfile;
@@ -67,7 +67,7 @@ impl Handler<NextArrival> for ArrivalSource {
         let id = self.next_id;
         self.next_id += 1;
         let profile = CustomerProfile::draw(&self.wiring.scenario, &self.wiring.streams, id, at);
-        Customer::new(profile, Rc::clone(&self.wiring), at).start();
+        start_conversation(&self.wiring, profile, at);
         self.schedule_after(at, ctx);
     }
 }

@@ -1,5 +1,8 @@
-//! The customer actor: one per conversation, alive from arrival to its
-//! terminal outcome, so memory follows concurrency, not volume.
+//! The customer actor: one conversation at a time, from arrival to its
+//! terminal outcome. An actor whose conversation has ended waits in the
+//! wiring's idle list for the next arrival ([`start_conversation`]), so the
+//! number of actors follows the peak concurrency, not the volume, and a
+//! conversation costs one message instead of an actor started and stopped.
 //!
 //! It owns the conversation's state machine (bot → queue → agent → done),
 //! what the conversation has accumulated (message signals, failed attempts,
@@ -67,8 +70,23 @@ pub struct Customer {
     record: ConversationRecord,
 }
 
+/// Starts a conversation: on an idle customer actor if there is one, else
+/// on a new one.
+pub fn start_conversation(wiring: &Rc<Wiring>, profile: CustomerProfile, arrived_at: f64) {
+    let idle = wiring.idle_customers.borrow_mut().pop();
+    match idle {
+        Some(actor) => actor.do_send(Begin {
+            profile,
+            arrived_at,
+        }),
+        None => {
+            Customer::new(profile, Rc::clone(wiring), arrived_at).start();
+        }
+    }
+}
+
 impl Customer {
-    pub fn new(profile: CustomerProfile, wiring: Rc<Wiring>, arrived_at: f64) -> Customer {
+    fn new(profile: CustomerProfile, wiring: Rc<Wiring>, arrived_at: f64) -> Customer {
         let record = ConversationRecord {
             needs_human: profile.needs_human(),
             previous_contact_age: profile.previous_contact_at.map(|t| arrived_at - t),
@@ -261,33 +279,16 @@ impl Customer {
         if outcome != Outcome::ResolvedByAi && outcome != Outcome::ResolvedByHuman {
             self.maybe_come_back();
         }
-        ctx.stop();
+        self.wiring.live.set(self.wiring.live.get() - 1);
+        // Nobody holds this conversation any more (the router and the agent
+        // let go before they tell the customer it is over): the actor is
+        // free for the next one.
+        self.wiring.idle_customers.borrow_mut().push(ctx.address());
     }
 
-    /// An unresolved customer may come back later as a new conversation.
-    fn maybe_come_back(&self) {
-        let wiring = Rc::clone(&self.wiring);
-        let Some(delay) = self.profile.comes_back(&wiring.scenario, &wiring.streams) else {
-            return;
-        };
-        let at = wiring.clock.now() + delay;
-        if at >= wiring.scenario.duration.as_secs_f64() {
-            return;
-        }
-        let profile = self
-            .profile
-            .repeat(&wiring.scenario, &wiring.streams, self.arrived_at);
-        let clock = wiring.clock.clone();
-        clock.at(at, move || {
-            Customer::new(profile, wiring, at).start();
-        });
-    }
-}
-
-impl Actor for Customer {
-    type Context = Context<Self>;
-
-    fn started(&mut self, ctx: &mut Context<Self>) {
+    /// The conversation begins: the customer is counted and writes to the
+    /// bot (or, with the bot off, asks for a human).
+    fn begin(&mut self, ctx: &mut Context<Self>) {
         self.wiring.live.set(self.wiring.live.get() + 1);
         self.wiring.records.borrow_mut().arrived(
             self.profile.id,
@@ -304,8 +305,49 @@ impl Actor for Customer {
         }
     }
 
-    fn stopped(&mut self, _: &mut Context<Self>) {
-        self.wiring.live.set(self.wiring.live.get() - 1);
+    /// A message for a conversation that has ended would be a routing bug:
+    /// with reused actors it would land on the next conversation.
+    fn expect_in_progress(&self) {
+        assert!(
+            self.stage != Stage::Done,
+            "a message for conversation {}, which has ended",
+            self.profile.id
+        );
+    }
+
+    /// An unresolved customer may come back later as a new conversation.
+    fn maybe_come_back(&self) {
+        let wiring = Rc::clone(&self.wiring);
+        let Some(delay) = self.profile.comes_back(&wiring.scenario, &wiring.streams) else {
+            return;
+        };
+        let at = wiring.clock.now() + delay;
+        if at >= wiring.scenario.duration.as_secs_f64() {
+            return;
+        }
+        let profile = self
+            .profile
+            .repeat(&wiring.scenario, &wiring.streams, self.arrived_at);
+        let clock = wiring.clock.clone();
+        clock.at(at, move || start_conversation(&wiring, profile, at));
+    }
+}
+
+impl Actor for Customer {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        self.begin(ctx);
+    }
+}
+
+impl Handler<Begin> for Customer {
+    type Result = ();
+
+    fn handle(&mut self, begin: Begin, ctx: &mut Context<Self>) {
+        debug_assert_eq!(self.stage, Stage::Done);
+        *self = Customer::new(begin.profile, Rc::clone(&self.wiring), begin.arrived_at);
+        self.begin(ctx);
     }
 }
 
@@ -314,7 +356,10 @@ impl Handler<TurnOutcome> for Customer {
 
     fn handle(&mut self, outcome: TurnOutcome, ctx: &mut Context<Self>) {
         let Stage::Bot { turn } = self.stage else {
-            return;
+            unreachable!(
+                "a bot reply for conversation {}, which is not in the bot",
+                self.profile.id
+            );
         };
         debug_assert_eq!(turn, outcome.turn);
         // The turn in flight has come back, so the history is not shared
@@ -386,6 +431,7 @@ impl Handler<Queued> for Customer {
     /// hears no handoff message: its patience is the configured one. The
     /// router's estimate is recorded either way, to measure the estimator.
     fn handle(&mut self, queued: Queued, _: &mut Context<Self>) {
+        self.expect_in_progress();
         let handoff = &self.wiring.scenario.handoff;
         let mut patience = self.profile.patience;
         self.record.estimated_wait = Some(queued.estimated_wait);
@@ -453,6 +499,7 @@ impl Handler<HandedBack> for Customer {
     /// Back in the queue: the customer is patient again, for the
     /// configured patience (no second expectation message).
     fn handle(&mut self, _: HandedBack, _: &mut Context<Self>) {
+        self.expect_in_progress();
         debug_assert_eq!(self.stage, Stage::WithAgent);
         self.stage = Stage::HandedBack;
         self.start_patience(self.profile.patience);
@@ -465,6 +512,7 @@ impl Handler<CentreClosed> for Customer {
     /// Nobody who could take the contact is on duty: the closed message
     /// plays and the conversation ends.
     fn handle(&mut self, _: CentreClosed, ctx: &mut Context<Self>) {
+        self.expect_in_progress();
         debug_assert!(matches!(self.stage, Stage::Queued { .. }));
         self.finish(ctx, Outcome::Closed);
     }
@@ -474,6 +522,7 @@ impl Handler<HumanFinished> for Customer {
     type Result = ();
 
     fn handle(&mut self, done: HumanFinished, ctx: &mut Context<Self>) {
+        self.expect_in_progress();
         debug_assert_eq!(self.stage, Stage::WithAgent);
         self.record.handle_time = Some(done.handle_time);
         self.record.clarification = Some(done.clarification);

@@ -12,6 +12,14 @@ use crate::routing::{AgentId, ConversationId, PoolOccupancy};
 use crate::scenario::{Channel, SkillId};
 use crate::triggers::{Decision, TurnSignals};
 
+/// Wiring → an idle customer actor: a new conversation begins.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Begin {
+    pub profile: crate::customer::CustomerProfile,
+    pub arrived_at: f64,
+}
+
 /// Customer → AI agent: the customer's message for bot turn `turn` (1-based).
 #[derive(Message)]
 #[rtype(result = "()")]

@@ -59,8 +59,10 @@ pub struct Wiring {
     pub router: Addr<router_actor::RouterActor>,
     /// Where every actor reports what happened (a synchronous call).
     pub records: RefCell<RecordSink>,
-    /// Customer actors alive now, counted by the actors themselves.
+    /// Conversations in progress, counted by the customer actors themselves.
     pub live: Cell<u64>,
+    /// Customer actors between conversations, for the next arrival.
+    pub idle_customers: RefCell<Vec<Addr<customer::Customer>>>,
     /// Bot phases, collected when [`RunOptions::transcripts`] is on.
     pub transcripts: Option<RefCell<Vec<BotTranscript>>>,
 }
@@ -121,6 +123,7 @@ fn assemble(
             router: ctx.address(),
             records: RefCell::new(records),
             live: Cell::new(0),
+            idle_customers: RefCell::new(Vec::new()),
             transcripts: transcripts.then(|| RefCell::new(Vec::new())),
         });
         let horizon = scenario.duration.as_secs_f64();
