@@ -103,7 +103,10 @@ fn main() {
     let bare = best(reps, || bare::run(3));
     let rows = [
         ("bare event-heap loop", bare),
-        ("nexosim 1.0 (2 models)", best(reps, || nexosim_mmcm::run_nexosim(3))),
+        (
+            "nexosim 1.0 (2 models)",
+            best(reps, || nexosim_mmcm::run_nexosim(3)),
+        ),
         ("handoff-sim (actors)", best(reps, handoff_sim_run)),
     ];
     let per_call = |o: &Outcome| o.seconds / o.calls as f64;

@@ -70,7 +70,8 @@ impl Source {
     #[nexosim(init)]
     async fn init(&mut self, cx: &Context<Self>) {
         let dt = delay(self.exp(1.0 / ARRIVAL_RATE));
-        cx.schedule_event(dt, schedulable!(Self::arrive), ()).unwrap();
+        cx.schedule_event(dt, schedulable!(Self::arrive), ())
+            .unwrap();
     }
 
     /// One arrival: emit the call, then self-schedule the next arrival.
@@ -83,7 +84,8 @@ impl Source {
         };
         self.next_id += 1;
         let dt = delay(self.exp(1.0 / ARRIVAL_RATE));
-        cx.schedule_event(dt, schedulable!(Self::arrive), ()).unwrap();
+        cx.schedule_event(dt, schedulable!(Self::arrive), ())
+            .unwrap();
         self.call_out.send(call).await;
     }
 }
