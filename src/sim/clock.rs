@@ -61,7 +61,7 @@ pub enum Timer {
 
 /// A slot of the timeline's action table and its generation: a cancelled
 /// or fired timer's key never matches a later timer in the same slot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct TimerKey {
     slot: u32,
     generation: u32,
@@ -147,13 +147,7 @@ pub struct Timeline {
 struct Entry {
     at: u64,
     order: u64,
-    key: Key,
-}
-
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Clone, Copy)]
-struct Key {
-    slot: u32,
-    generation: u32,
+    key: TimerKey,
 }
 
 /// The actions of pending timers, in reusable slots.
@@ -164,12 +158,12 @@ struct Slots {
 }
 
 impl Slots {
-    fn insert(&mut self, action: Action) -> Key {
+    fn insert(&mut self, action: Action) -> TimerKey {
         match self.free.pop() {
             Some(slot) => {
                 let entry = &mut self.actions[slot as usize];
                 entry.1 = Some(action);
-                Key {
+                TimerKey {
                     slot,
                     generation: entry.0,
                 }
@@ -177,7 +171,7 @@ impl Slots {
             None => {
                 let slot = u32::try_from(self.actions.len()).expect("fewer than 2^32 timers");
                 self.actions.push((0, Some(action)));
-                Key {
+                TimerKey {
                     slot,
                     generation: 0,
                 }
@@ -186,7 +180,7 @@ impl Slots {
     }
 
     /// Takes the action out if the key is current, and frees the slot.
-    fn take(&mut self, key: Key) -> Option<Action> {
+    fn take(&mut self, key: TimerKey) -> Option<Action> {
         let entry = &mut self.actions[key.slot as usize];
         if entry.0 != key.generation {
             return None;
@@ -239,10 +233,7 @@ impl Timeline {
 
     fn cancel(&self, key: TimerKey) {
         // The heap entry stays until its time comes; its action is gone.
-        drop(self.slots.borrow_mut().take(Key {
-            slot: key.slot,
-            generation: key.generation,
-        }));
+        drop(self.slots.borrow_mut().take(key));
     }
 
     /// Timers still pending (cancelled ones not counted).

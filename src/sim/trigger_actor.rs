@@ -39,9 +39,14 @@ pub struct TriggerActor {
     readings: HashMap<&'static str, TextReading, BuildHasherDefault<Fnv>>,
     /// Decisions so far.
     decisions: u64,
-    latency_ns: Histogram<u64>,
-    /// Per part of the evaluation ([`Part::ALL`] order).
-    part_latency_ns: [Histogram<u64>; 4],
+    latency: Latency,
+}
+
+/// Wall-clock nanoseconds of the decisions timed: whole, and per part of
+/// the evaluation ([`Part::ALL`] order).
+struct Latency {
+    whole: Histogram<u64>,
+    parts: [Histogram<u64>; 4],
 }
 
 impl TriggerActor {
@@ -52,24 +57,28 @@ impl TriggerActor {
             scenario,
             readings: HashMap::default(),
             decisions: 0,
-            latency_ns: histogram(),
-            part_latency_ns: std::array::from_fn(|_| histogram()),
+            latency: Latency {
+                whole: histogram(),
+                parts: std::array::from_fn(|_| histogram()),
+            },
         }
     }
+}
 
+impl Latency {
     /// A full evaluation, timed part by part.
-    fn timed(&mut self, observation: &Observation<'_>) -> Decision {
+    fn timed(&mut self, engine: &TriggerEngine, observation: &Observation<'_>) -> Decision {
         let mut probe = WallProbe {
             last: Instant::now(),
             ns: [0; 4],
         };
-        let decision = self.engine.evaluate_probed(observation, &mut probe);
+        let decision = engine.evaluate_probed(observation, &mut probe);
         // The parts tile the evaluation: their sum is the whole.
         let elapsed = probe.ns.iter().sum::<u64>();
-        self.latency_ns
+        self.whole
             .record(elapsed.max(1))
             .expect("auto-resizing histogram");
-        for (histogram, ns) in self.part_latency_ns.iter_mut().zip(probe.ns) {
+        for (histogram, ns) in self.parts.iter_mut().zip(probe.ns) {
             histogram
                 .record(ns.max(1))
                 .expect("auto-resizing histogram");
@@ -100,18 +109,17 @@ impl Handler<AiReplied> for TriggerActor {
     type Result = ();
 
     fn handle(&mut self, reply: AiReplied, _: &mut Context<Self>) {
-        let scenario = Arc::clone(&self.scenario);
         let observation = Observation {
             utterance: reply.utterance,
             ai_confidence: reply.confidence,
-            recognised_intent: Some(scenario.intents[reply.recognised_intent].name.as_str()),
+            recognised_intent: Some(self.scenario.intents[reply.recognised_intent].name.as_str()),
             failed_attempts: reply.failed_attempts,
             failed_in_a_row: reply.failed_in_a_row,
             history: &reply.history,
             previous_contact_age: reply.previous_contact_age,
         };
         let decision = if self.decisions.is_multiple_of(TIMING_EVERY) {
-            self.timed(&observation)
+            self.latency.timed(&self.engine, &observation)
         } else {
             let engine = &self.engine;
             let reading = *self
@@ -136,8 +144,8 @@ impl Handler<DecisionLatency> for TriggerActor {
 
     fn handle(&mut self, _: DecisionLatency, _: &mut Context<Self>) -> Self::Result {
         MessageResult((
-            self.latency_ns.clone(),
-            self.part_latency_ns.clone(),
+            self.latency.whole.clone(),
+            self.latency.parts.clone(),
             self.decisions,
         ))
     }
