@@ -17,7 +17,9 @@ fn main() {
     }
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/basic.toml");
     let scenario = Scenario::load(&file).expect("the bundled scenario loads");
-    let parameters = vec![sweep::parse_set("agents.general.count=6..25").expect("a valid range")];
+    let parameters = vec![
+        handoff_sim::overrides::parse_set("agents.general.count=6..25").expect("a valid range"),
+    ];
     let points = sweep::grid(&parameters);
     assert_eq!(points.len(), 20);
     let scenarios = sweep::scenarios(&scenario, &file, &points).expect("valid points");

@@ -1,10 +1,20 @@
 //! handoff-sim: simulation of AI-to-human handoffs in contact centres.
 //!
-//! The crate is split into a pure core (scenario model, arrival process,
-//! customer and AI behaviour, trigger engine, routing decisions, metrics
-//! maths, queueing theory) and a thin actor shell in [`sim`] that runs the
-//! core in virtual time. See `ARCHITECTURE.md` for the code map and the
-//! invariants.
+//! The workspace's crates are its layers, each depending only on those
+//! below it (see `ARCHITECTURE.md`):
+//!
+//! | crate | what it is | here as |
+//! |---|---|---|
+//! | `handoff-logic` | the handoff logic a support system embeds: trigger engine, context package, transfer policy | [`triggers`], [`handoff`], [`Channel`] |
+//! | `handoff-model` | the pure model: scenario, streams, arrivals, rosters, customers, AI, routing, theory, metrics | [`scenario`], [`metrics`], … |
+//! | `handoff-actors` | the actor shell: the clock seam, the timeline and the actix actors | [`sim`] |
+//! | `handoff-experiment` | replications, comparisons, sweeps, shards, thresholds, staffing, schedules | [`experiment`] |
+//! | `handoff-calibration` | replay, calibrate and transcripts | [`replay`], [`calibrate`], [`transcripts`] |
+//! | `handoff-report` | tables, charts, HTML pages, CSV/JSON writers | [`report`] |
+//!
+//! This crate is the `handoff-sim` binary (`src/main.rs`: arguments in,
+//! library calls, exit code out) and this facade, which names each layer
+//! once so a program or test needs one dependency.
 //!
 //! From scenario to figures, in Rust:
 //!
@@ -28,29 +38,16 @@
 //! ```
 //!
 //! `examples/` holds two small programs: the trigger engine embedded on its
-//! own (`embed_trigger_engine`) and a comparison of variants on common
-//! random numbers (`compare_from_rust`).
+//! own (`embed_trigger_engine`, which needs only `handoff-logic`) and a
+//! comparison of variants on common random numbers (`compare_from_rust`).
 
-pub mod ai;
-pub mod arrivals;
-pub mod calibrate;
-pub mod customer;
-pub mod error;
-pub mod experiment;
-pub mod forecast;
-pub mod handoff;
-pub mod metrics;
-pub mod replay;
-pub mod report;
-pub mod rng;
-pub mod roster;
-pub mod routing;
-pub mod scenario;
-pub mod schedule;
-pub mod sim;
-pub mod theory;
-pub mod transcripts;
-pub mod triggers;
-
-pub use error::{Error, Result, ScenarioError};
-pub use scenario::{Channel, Scenario};
+pub use handoff_actors as sim;
+pub use handoff_calibration::{calibrate, replay, transcripts};
+pub use handoff_experiment as experiment;
+pub use handoff_experiment::schedule;
+pub use handoff_logic::{Channel, handoff, triggers};
+pub use handoff_model::{
+    Error, Result, Scenario, ScenarioError, ai, arrivals, customer, error, figures, forecast,
+    metrics, output, overrides, rng, roster, routing, scenario, stats, theory, thresholds,
+};
+pub use handoff_report as report;

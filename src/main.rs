@@ -14,9 +14,9 @@ use clap::{Parser, Subcommand};
 
 use experiment::session::{Options, Session};
 use experiment::shard::{Kind, Shard};
-use experiment::thresholds::Threshold;
 use handoff_sim::report::RunFolder;
 use handoff_sim::theory::{MAX_CURVE_AGENTS, StaffingCurve, StaffingTarget};
+use handoff_sim::thresholds::Threshold;
 use handoff_sim::triggers::TriggerEngine;
 use handoff_sim::{Error, Scenario, experiment, replay, report, sim};
 
@@ -317,7 +317,7 @@ enum Finished {
     ThresholdFailed,
 }
 
-fn finished(verdicts: &[experiment::thresholds::Verdict]) -> Finished {
+fn finished(verdicts: &[handoff_sim::thresholds::Verdict]) -> Finished {
     if verdicts.iter().all(|v| v.pass) {
         Finished::Ok
     } else {
@@ -412,7 +412,7 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             let session = Session::from_plan(&plan)?;
             let (table, path, verdicts) =
                 in_run_folder(&out, &session.folder_name(), session.scenario.seed, |dir| {
-                    Ok(session.finish(dir, results)?)
+                    Ok(report::experiment::finish(dir, &session, results)?)
                 })?;
             out!("{table}");
             outln!("\nreport: {}", path.display());
@@ -627,7 +627,7 @@ fn run_session(session: &Session, args: &ExperimentArgs) -> anyhow::Result<Finis
             if let Some(bar) = &bar {
                 bar.finish_and_clear();
             }
-            Ok(session.finish(dir, results)?)
+            Ok(report::experiment::finish(dir, session, results)?)
         })?;
     out!("{table}");
     outln!("\nreport: {}", path.display());
@@ -684,7 +684,7 @@ fn run_into(
     scenario: &Scenario,
     conversations: bool,
     thresholds: &[Threshold],
-) -> anyhow::Result<(PathBuf, Vec<experiment::thresholds::Verdict>)> {
+) -> anyhow::Result<(PathBuf, Vec<handoff_sim::thresholds::Verdict>)> {
     let partial = dir.join("conversations.csv.tmp");
     let options = sim::RunOptions {
         conversations_csv: conversations.then(|| partial.clone()),

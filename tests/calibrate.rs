@@ -18,7 +18,7 @@ fn generated(n: usize) -> (handoff_sim::Scenario, Vec<RecordedConversation>) {
     let conversations = transcripts::generate(&scenario, n, 0)
         .unwrap()
         .iter()
-        .map(|t| t.to_recorded(&scenario))
+        .map(|t| handoff_sim::transcripts::to_recorded(t, &scenario))
         .collect();
     (scenario, conversations)
 }

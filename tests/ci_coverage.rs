@@ -19,7 +19,8 @@
 
 mod common;
 
-use handoff_sim::metrics::{Estimate, erlang_reference, stats};
+use handoff_sim::metrics::{Estimate, erlang_reference};
+use handoff_sim::stats;
 use handoff_sim::{Scenario, sim};
 
 fn mm20(load_per_agent: f64, duration: &str) -> Scenario {

@@ -6,7 +6,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use handoff_sim::experiment::{self, metrics};
+use handoff_sim::experiment::{self, pooling};
+use handoff_sim::figures;
 use handoff_sim::metrics::erlang_reference;
 use handoff_sim::sim;
 
@@ -123,15 +124,15 @@ fn coverage(scenario: &handoff_sim::Scenario, sets: u32, n: u32) -> (u32, u32) {
 /// Of the sets of `n` consecutive summaries, how many have an interval of
 /// `metric` covering `truth` (and how many sets there are).
 fn coverage_of(summaries: &[serde_json::Value], n: u32, metric: &str, truth: f64) -> (u32, u32) {
-    let metric = metrics::resolve(metric);
+    let metric = figures::resolve(metric);
     let mut covered = 0;
     let mut sets = 0;
     for set in summaries.chunks(n as usize) {
         let obs: Vec<_> = set
             .iter()
-            .filter_map(|s| metrics::observe(s, &metric.path))
+            .filter_map(|s| figures::observe(s, &metric.path))
             .collect();
-        let a = metrics::aggregate_metric(&metric, &obs);
+        let a = pooling::aggregate_metric(&metric, &obs);
         covered += u32::from(a.low() <= truth && truth <= a.high());
         sets += 1;
     }

@@ -219,7 +219,8 @@ count = 2
 /// judged) over `sets` sets of `reps` replications, 1-hour intervals after
 /// a 2-hour warm-up.
 fn interval_coverage(rate_per_hour: f64, sets: u64, reps: u64) -> (usize, usize) {
-    use handoff_sim::experiment::metrics::{Observation, aggregate};
+    use handoff_sim::experiment::pooling::aggregate;
+    use handoff_sim::figures::Observation;
     let scenario = stationary(rate_per_hour, None);
     let truth = handoff_sim::theory::Queue {
         arrival_rate: rate_per_hour / 3600.0,

@@ -9,7 +9,8 @@ use std::path::Path;
 use std::process::Command;
 
 use handoff_sim::replay::{self, Truth};
-use handoff_sim::transcripts::{self, BotEnd};
+use handoff_sim::sim::transcript::BotEnd;
+use handoff_sim::transcripts;
 use handoff_sim::triggers::TriggerEngine;
 
 #[test]

@@ -5,8 +5,9 @@
 
 mod common;
 
-use handoff_sim::metrics::{Estimate, erlang_reference, quality, stats};
+use handoff_sim::metrics::{Estimate, erlang_reference, quality};
 use handoff_sim::sim;
+use handoff_sim::stats;
 use handoff_sim::theory::Queue;
 
 /// A single queue of 20 agents, AI off, 15-minute intervals.
@@ -234,9 +235,9 @@ fn the_wait_quote_counts_every_queue_its_agents_drain() {
     let path = "measured.by_channel.voice.wait_estimate_error_s";
     let obs: Vec<_> = summaries
         .iter()
-        .filter_map(|s| handoff_sim::experiment::metrics::observe(s, path))
+        .filter_map(|s| handoff_sim::figures::observe(s, path))
         .collect();
-    let a = handoff_sim::experiment::metrics::aggregate(&obs);
+    let a = handoff_sim::experiment::pooling::aggregate(&obs);
     eprintln!(
         "voice wait-quote error {:.2} ({:.2}–{:.2})",
         a.mean,

@@ -1,0 +1,56 @@
+//! The AI agent actor: answers each bot turn after its response time.
+//!
+//! The answer comes from the pure [`handoff_model::ai::answer`]; the reply reaches
+//! the trigger engine after the response time, on a clock timer (the bot
+//! serves thousands of conversations at once, and holds none of them).
+
+use actix::prelude::*;
+
+use crate::messages::{AiReplied, CustomerTurn};
+use crate::{Clock, TriggerActor};
+use handoff_model::ai::answer;
+use handoff_model::rng::Streams;
+use handoff_model::scenario::AiAgent as AiModel;
+
+pub struct AiAgent {
+    pub model: AiModel,
+    pub intents: usize,
+    pub streams: Streams,
+    pub clock: Clock,
+    pub triggers: Addr<TriggerActor>,
+}
+
+impl Actor for AiAgent {
+    type Context = Context<Self>;
+}
+
+impl Handler<CustomerTurn> for AiAgent {
+    type Result = ();
+
+    fn handle(&mut self, turn: CustomerTurn, _: &mut Context<Self>) {
+        let reply = answer(
+            &self.model,
+            &self.streams,
+            turn.conversation,
+            turn.turn,
+            turn.ai_can_solve,
+            turn.intent,
+            self.intents,
+        );
+        let message = AiReplied {
+            turn: turn.turn,
+            utterance: turn.utterance,
+            confidence: reply.confidence,
+            recognised_intent: reply.recognised_intent,
+            failed_attempts: turn.failed_attempts,
+            failed_in_a_row: turn.failed_in_a_row,
+            history: turn.history,
+            previous_contact_age: turn.previous_contact_age,
+            correct: reply.correct,
+            customer: turn.customer,
+        };
+        let triggers = self.triggers.clone();
+        self.clock
+            .after(reply.response_time, move || triggers.do_send(message));
+    }
+}

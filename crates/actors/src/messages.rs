@@ -1,0 +1,233 @@
+//! Messages between the actors. Each names the domain event it carries; the
+//! hidden ground truth travels only to the AI model, never to the trigger
+//! engine.
+
+use actix::prelude::*;
+
+use crate::customer::Customer;
+use handoff_logic::handoff::TransferPlan;
+use std::sync::Arc;
+
+use handoff_logic::Channel;
+use handoff_logic::triggers::{Decision, TurnSignals};
+use handoff_model::customer::ConversationId;
+use handoff_model::routing::{AgentId, PoolOccupancy};
+use handoff_model::scenario::SkillId;
+
+/// Wiring → an idle customer actor: a new conversation begins.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Begin {
+    pub profile: handoff_model::customer::CustomerProfile,
+    pub arrived_at: f64,
+}
+
+/// Customer → AI agent: the customer's message for bot turn `turn` (1-based).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct CustomerTurn {
+    pub conversation: ConversationId,
+    pub turn: u32,
+    pub utterance: &'static str,
+    /// Bot answers the customer rejected before this turn, in total and in a row.
+    pub failed_attempts: u32,
+    pub failed_in_a_row: u32,
+    /// Signals of the customer's earlier messages (shared, not copied: the
+    /// customer appends to it only when the turn has come back).
+    pub history: Arc<Vec<TurnSignals>>,
+    pub previous_contact_age: Option<f64>,
+    /// Ground truth for the AI model (not passed to the trigger engine).
+    pub ai_can_solve: bool,
+    pub intent: usize,
+    pub customer: Addr<Customer>,
+}
+
+/// AI agent → trigger engine: the bot replied to a turn.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct AiReplied {
+    pub turn: u32,
+    pub utterance: &'static str,
+    pub confidence: f64,
+    pub recognised_intent: usize,
+    pub failed_attempts: u32,
+    pub failed_in_a_row: u32,
+    pub history: Arc<Vec<TurnSignals>>,
+    pub previous_contact_age: Option<f64>,
+    /// Ground truth, passed through to the customer who experiences it.
+    pub correct: bool,
+    pub customer: Addr<Customer>,
+}
+
+/// Trigger engine → customer: the reply and the escalation decision.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct TurnOutcome {
+    pub turn: u32,
+    pub correct: bool,
+    /// The confidence the bot reported (kept for transcripts).
+    pub confidence: f64,
+    pub recognised_intent: usize,
+    pub decision: Decision,
+}
+
+/// Customer → router: hand me to a human.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct RequestHuman {
+    pub conversation: ConversationId,
+    pub channel: Channel,
+    pub skill: SkillId,
+    pub request: HandoffRequest,
+}
+
+/// Router → customer: no agent is free; the estimated wait in seconds.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Queued {
+    pub estimated_wait: f64,
+}
+
+/// Customer → router: my patience ran out.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Abandon {
+    pub conversation: ConversationId,
+}
+
+/// Router → customer: you left the queue (the abandonment took effect).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct LeftQueue;
+
+/// Router → customer: an agent took you.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Connected {
+    pub agent: AgentId,
+    /// False when an agent was free at once.
+    pub waited: bool,
+}
+
+/// Router → human agent: handle this contact.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Assign {
+    pub conversation: ConversationId,
+    pub channel: Channel,
+    pub request: HandoffRequest,
+    /// When the contact first joined the queue (kept across a hand-back).
+    pub since: f64,
+}
+
+/// Human agent → router: the agent comes on duty (`on`) or goes off it.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Duty {
+    pub agent: AgentId,
+    pub on: bool,
+    /// Going off duty ends a shift (not a break or off-phone time).
+    pub shift_end: bool,
+}
+
+/// Human agent → router: at its shift end (`shift_end = "hand_back"`) the
+/// agent returns a contact it was handling to the head of the queue.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct HandBack {
+    pub agent: AgentId,
+    pub conversation: ConversationId,
+    pub channel: Channel,
+    pub request: HandoffRequest,
+    pub since: f64,
+    /// Returned unstarted (assigned in the instant the agent went off
+    /// duty), not handed back mid-contact: not counted as a hand-back.
+    pub bounced: bool,
+}
+
+/// Human agent → customer: your agent's shift ended; you are back at the
+/// head of the queue, your context package with you.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct HandedBack;
+
+/// Router → customer: nobody who could take you is on duty; the closed
+/// message is played and the contact ends.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct CentreClosed;
+
+/// What the router and the agent need to know about a handed-off contact.
+#[derive(Clone)]
+pub struct HandoffRequest {
+    pub intent: usize,
+    /// When the conversation arrived (for the end-of-run queue figures).
+    pub arrived_at: f64,
+    pub plan: TransferPlan,
+    /// `None` for a direct contact (no bot, so nothing to pass on).
+    pub context_completeness: Option<f64>,
+    pub customer: Addr<Customer>,
+}
+
+/// Human agent → customer: the contact is over.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct HumanFinished {
+    pub resolved: bool,
+    pub handle_time: f64,
+    /// Of the handle time, seconds spent re-asking what the context package
+    /// lacked (the customer repeating themselves).
+    pub clarification: f64,
+}
+
+/// Human agent → router: a slot is free again (after wrap-up).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Released {
+    pub agent: AgentId,
+    pub channel: Channel,
+}
+
+/// Driver → arrival source: no more arrivals.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct StopArrivals;
+
+/// Driver → router: the state at the end of the run.
+#[derive(Message)]
+#[rtype(result = "RouterSnapshot")]
+pub struct Snapshot;
+
+#[derive(Debug, Clone)]
+pub struct RouterSnapshot {
+    pub occupancy: Vec<PoolOccupancy>,
+    pub series: handoff_model::routing::IntervalSeries,
+    pub waiting: Vec<handoff_model::metrics::StillWaiting>,
+    pub held_contacts: u32,
+}
+
+/// Driver → trigger engine: its decision latencies so far (nanoseconds),
+/// whole and per part of the evaluation, of the decisions timed, and how
+/// many decisions it made.
+#[derive(Message)]
+#[rtype(result = "(hdrhistogram::Histogram<u64>, [hdrhistogram::Histogram<u64>; 4], u64)")]
+pub struct DecisionLatency;
+
+/// Timer → arrival source: the next arrival is due.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct NextArrival {
+    pub at: f64,
+}
+
+/// Timer → human agent: the handle time of this contact is over.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct HandlingDone {
+    pub conversation: ConversationId,
+}
+
+/// Timer → human agent: its next duty change is due.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct DutyChange;

@@ -1,0 +1,208 @@
+//! The router actor: owns the pure [`Router`] state and the requests of the
+//! customers waiting, and turns its decisions into messages: `Connected` or
+//! `Queued` (with the estimated wait) to the customer, `Assign` to an agent.
+//! It holds no timers.
+
+use std::collections::BTreeMap;
+
+use actix::prelude::*;
+
+use crate::Clock;
+use crate::human_agent::HumanAgent;
+use crate::messages::*;
+use handoff_logic::Channel;
+use handoff_model::customer::ConversationId;
+use handoff_model::metrics::StillWaiting;
+use handoff_model::routing::{AgentId, Routed, Router};
+use handoff_model::scenario::Scenario;
+use std::sync::Arc;
+
+pub struct RouterActor {
+    pub router: Router,
+    pub agents: Vec<Addr<HumanAgent>>,
+    pub clock: Clock,
+    pub scenario: Arc<Scenario>,
+    /// The request of every waiting conversation.
+    pub waiting: BTreeMap<ConversationId, HandoffRequest>,
+}
+
+impl RouterActor {
+    fn connect(
+        &self,
+        agent: AgentId,
+        conversation: ConversationId,
+        channel: Channel,
+        request: HandoffRequest,
+        waited: bool,
+        since: f64,
+    ) {
+        request.customer.do_send(Connected { agent, waited });
+        self.agents[agent].do_send(Assign {
+            conversation,
+            channel,
+            request,
+            since,
+        });
+    }
+
+    /// Under `when_closed = "closed_message"`: when the last shift serving a
+    /// queue has ended, its waiting contacts hear the closed message and
+    /// leave (counted as abandoned: they waited and were not answered).
+    fn close_empty_queues(&mut self, now: f64) {
+        for conversation in self.router.close_empty_queues(now) {
+            if let Some(request) = self.waiting.remove(&conversation) {
+                request.customer.do_send(LeftQueue);
+            }
+        }
+    }
+
+    fn connect_all(&mut self, assignments: Vec<handoff_model::routing::Assignment>) {
+        for next in assignments {
+            let request = self
+                .waiting
+                .remove(&next.conversation)
+                .expect("the router assigns only conversations it holds");
+            self.connect(
+                next.agent,
+                next.conversation,
+                next.channel,
+                request,
+                true,
+                next.since,
+            );
+        }
+    }
+}
+
+impl Actor for RouterActor {
+    type Context = Context<Self>;
+}
+
+impl Handler<RequestHuman> for RouterActor {
+    type Result = ();
+
+    fn handle(&mut self, message: RequestHuman, _: &mut Context<Self>) {
+        let now = self.clock.now();
+        let RequestHuman {
+            conversation,
+            channel,
+            skill,
+            request,
+        } = message;
+        // Before any slot has been released, the configured mean handle time
+        // stands in for the observed holding time.
+        let mean_handle = self.scenario.intents[request.intent]
+            .handle_time
+            .mean_secs();
+        let priority = request.plan.priority;
+        let estimated_wait = self
+            .router
+            .estimate_wait(now, channel, skill, priority, mean_handle);
+        match self
+            .router
+            .arrive(now, conversation, channel, skill, priority)
+        {
+            Routed::Assigned(agent) => {
+                self.connect(agent, conversation, channel, request, false, now)
+            }
+            Routed::Closed => request.customer.do_send(CentreClosed),
+            Routed::Queued => {
+                request.customer.do_send(Queued { estimated_wait });
+                self.waiting.insert(conversation, request);
+            }
+        }
+    }
+}
+
+impl Handler<Abandon> for RouterActor {
+    type Result = ();
+
+    fn handle(&mut self, abandon: Abandon, _: &mut Context<Self>) {
+        if self.router.abandon(self.clock.now(), abandon.conversation)
+            && let Some(request) = self.waiting.remove(&abandon.conversation)
+        {
+            request.customer.do_send(LeftQueue);
+        }
+    }
+}
+
+impl Handler<Released> for RouterActor {
+    type Result = ();
+
+    fn handle(&mut self, released: Released, _: &mut Context<Self>) {
+        let now = self.clock.now();
+        let next = self.router.release(now, released.agent, released.channel);
+        self.connect_all(next);
+    }
+}
+
+impl Handler<Duty> for RouterActor {
+    type Result = ();
+
+    fn handle(&mut self, duty: Duty, _: &mut Context<Self>) {
+        let now = self.clock.now();
+        let next = self
+            .router
+            .set_duty(now, duty.agent, duty.on, duty.shift_end);
+        self.connect_all(next);
+        self.close_empty_queues(now);
+    }
+}
+
+impl Handler<HandBack> for RouterActor {
+    type Result = ();
+
+    fn handle(&mut self, back: HandBack, _: &mut Context<Self>) {
+        let now = self.clock.now();
+        let skill = self.scenario.intents[back.request.intent].skill;
+        let priority = back.request.plan.priority;
+        let returned = handoff_model::routing::HandedBack {
+            conversation: back.conversation,
+            channel: back.channel,
+            skill,
+            priority,
+            since: back.since,
+            bounced: back.bounced,
+        };
+        match self.router.hand_back(now, back.agent, returned) {
+            Some(to) => self.connect(
+                to.agent,
+                back.conversation,
+                back.channel,
+                back.request,
+                true,
+                back.since,
+            ),
+            None => {
+                self.waiting.insert(back.conversation, back.request);
+                // Handed back after the last shift serving it ended.
+                self.close_empty_queues(now);
+            }
+        }
+    }
+}
+
+impl Handler<Snapshot> for RouterActor {
+    type Result = MessageResult<Snapshot>;
+
+    fn handle(&mut self, _: Snapshot, _: &mut Context<Self>) -> Self::Result {
+        let now = self.clock.now();
+        MessageResult(RouterSnapshot {
+            occupancy: self.router.occupancy(now),
+            series: self.router.interval_series(now),
+            waiting: self
+                .router
+                .waiting_contacts()
+                .into_iter()
+                .filter_map(|(conversation, channel, since)| {
+                    Some(StillWaiting {
+                        channel,
+                        arrived_at: self.waiting.get(&conversation)?.arrived_at,
+                        queued_at: since,
+                    })
+                })
+                .collect(),
+            held_contacts: self.router.held_contacts(),
+        })
+    }
+}

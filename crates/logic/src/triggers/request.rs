@@ -1,0 +1,1154 @@
+//! Does a message ask for a human? A small rule-based parser of request
+//! acts, not keyword spotting.
+//!
+//! It fires on a **request act whose target is a human**, in a clause that is
+//! not negated, not a report of the past, not hypothetical, not a question
+//! about what the bot is, and not about someone else:
+//!
+//! - *Targets:* human, person, agent, representative (rep), operator,
+//!   supervisor, manager, staff, someone / somebody / anyone, "your team",
+//!   "customer service", "a live/real …". Not in their other senses: a
+//!   profession or compound ("travel agent", "password manager", "human
+//!   error", "agent of record"), an identifier ("agent number 4471"), a
+//!   third party's person ("my manager", "the property manager"), a
+//!   possessive ("a person's name"), someone as the subject of another verb
+//!   ("somebody stole my card").
+//! - *Request acts:* talk / speak / chat to or with, connect / transfer /
+//!   pass / hand me (or "be transferred") to, put me through to, get / give
+//!   me, escalate to, want / need / would like / rather / prefer, ask for,
+//!   "is there … (I can talk to)", "can a human take over", "are any agents
+//!   free", and a message that is nothing but the target ("AGENT!!!",
+//!   "human pls", "customer service please").
+//! - *Not requests:* a negation in the clause before the act ("I don't need
+//!   a person", "no need to get somebody" — but "why can't I talk to a
+//!   human?" is a request), a past-tense act or passive ("I already spoke to
+//!   a person", "I was transferred to a manager"), a hypothetical sentence
+//!   ("if I need a person later, …", "… next time"), an identity question
+//!   ("are you a bot or a human?", "am I talking to a real person?"), and a
+//!   third party's request ("my wife wants to talk to …").
+//!
+//! Clauses end at `,` `.` `;` `!` `?` `:` and "but", so "I don't want the
+//! bot, give me a person" is a request. Spelling: chat-speak is mapped
+//! ("sum1", "2", "w/", "plz", "gimme", "lemme", "wanna", "tlk") and key words
+//! tolerate one typo (two in words of nine letters or more: "representive").
+//!
+//! Measured on the labelled corpus `tests/data/explicit_requests.tsv` (dev
+//! part for tuning, test part held out): see the README.
+
+use super::text::is_clause_end;
+
+/// The parser reads at most this many tokens of a message.
+pub const MAX_TOKENS: usize = 128;
+
+/// A token mapped to the word it stands for (chat-speak and typos undone).
+/// `Other` keeps the original text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Word<'a> {
+    Key(&'static str),
+    Other(&'a str),
+}
+
+impl<'a> Word<'a> {
+    fn text(self) -> &'a str {
+        match self {
+            Word::Key(k) => k,
+            Word::Other(t) => t,
+        }
+    }
+
+    fn is(self, word: &str) -> bool {
+        self.text() == word
+    }
+
+    fn is_any(self, words: &[&str]) -> bool {
+        words.contains(&self.text())
+    }
+}
+
+/// Chat-speak and contractions, mapped to the word they stand for.
+const SLANG: [(&str, &str); 28] = [
+    ("sum1", "someone"),
+    ("some1", "someone"),
+    ("any1", "anyone"),
+    ("2", "to"),
+    ("w", "with"),
+    ("wit", "with"),
+    ("plz", "please"),
+    ("pls", "please"),
+    ("plez", "please"),
+    ("plox", "please"),
+    ("rep", "representative"),
+    ("reps", "representatives"),
+    ("tlk", "talk"),
+    ("tlak", "talk"),
+    ("spk", "speak"),
+    ("u", "you"),
+    ("ur", "your"),
+    ("cust", "customer"),
+    ("svc", "service"),
+    ("hooman", "human"),
+    ("hoomans", "humans"),
+    ("ppl", "people"),
+    ("sb", "somebody"),
+    ("smb", "somebody"),
+    ("thru", "through"),
+    ("cs", "customer_service"),
+    ("wnat", "want"),
+    ("xfer", "transfer"),
+];
+
+/// Words that stand for two ("gimme" = give me).
+const SPLITS: [(&str, [&str; 2]); 5] = [
+    ("gimme", ["give", "me"]),
+    ("lemme", ["let", "me"]),
+    ("wanna", ["want", "to"]),
+    ("gotta", ["got", "to"]),
+    ("needa", ["need", "to"]),
+];
+
+/// Words whose typos are recognised (one edit, same first letter, five
+/// letters or more; two edits from nine letters).
+const TYPO_WORDS: [&str; 16] = [
+    "human",
+    "person",
+    "agent",
+    "representative",
+    "operator",
+    "supervisor",
+    "manager",
+    "someone",
+    "somebody",
+    "speak",
+    "connect",
+    "transfer",
+    "escalate",
+    "customer",
+    "service",
+    "through",
+];
+
+/// Real words one or two edits from a key word: never typos.
+const NOT_TYPOS: [&str; 16] = [
+    "manage",
+    "managed",
+    "manages",
+    "humane",
+    "humans",
+    "persons",
+    "agents",
+    "urgent",
+    "spear",
+    "speck",
+    "connects",
+    "services",
+    "customers",
+    "operators",
+    "servicing",
+    "thorough",
+];
+
+/// Single-word human targets (plurals included).
+const TARGET_WORDS: [&str; 28] = [
+    "human",
+    "humans",
+    "person",
+    "agent",
+    "agents",
+    "representative",
+    "representatives",
+    "operator",
+    "operators",
+    "supervisor",
+    "manager",
+    "someone",
+    "somebody",
+    "anyone",
+    "anybody",
+    "staff",
+    "team",
+    "customer_service",
+    "people",
+    "advisor",
+    "adviser",
+    "technician",
+    "specialist",
+    "expert",
+    "colleague",
+    "colleagues",
+    "consultant",
+    "department",
+];
+
+/// Words before a target that make it a profession or a compound, not a
+/// person to talk to ("travel agent", "password manager").
+const COMPOUND_BEFORE: [&str; 44] = [
+    "travel",
+    "insurance",
+    "estate",
+    "sales",
+    "property",
+    "office",
+    "account",
+    "nurse",
+    "crane",
+    "password",
+    "task",
+    "download",
+    "stage",
+    "cleaning",
+    "ssh",
+    "user",
+    "delivery",
+    "general",
+    "project",
+    "product",
+    "branch",
+    "store",
+    "shift",
+    "secret",
+    "free",
+    "booking",
+    "letting",
+    "leasing",
+    "rental",
+    "shipping",
+    "sports",
+    "talent",
+    "literary",
+    "claims",
+    "loan",
+    "mortgage",
+    "bank",
+    "hiring",
+    "case",
+    "billing",
+    "fraud",
+    "loyalty",
+    "tech",
+    "technical",
+];
+
+/// Words after a target that make it an identifier or a compound ("agent
+/// number", "human error", "agent of record").
+const COMPOUND_AFTER: [&str; 43] = [
+    "number",
+    "id",
+    "code",
+    "reference",
+    "ref",
+    "override",
+    "error",
+    "errors",
+    "resources",
+    "discount",
+    "name",
+    "names",
+    "login",
+    "portal",
+    "software",
+    "app",
+    "mode",
+    "level",
+    "web",
+    "field",
+    "extension",
+    "readable",
+    "tab",
+    "pin",
+    "password",
+    "settings",
+    "role",
+    "dashboard",
+    "page",
+    "menu",
+    "panel",
+    "console",
+    "tool",
+    "rights",
+    "permissions",
+    "access",
+    "approval",
+    "licence",
+    "license",
+    "entrance",
+    "parking",
+    "card",
+    "rate",
+];
+
+/// Determiners that make a target someone's own person, not the company's.
+const THIRD_PARTY_OWNERS: [&str; 7] = ["my", "our", "his", "her", "its", "partys", "thier"];
+
+/// Subjects that make a request someone else's ("my wife wants to …").
+const THIRD_PARTY_SUBJECTS: [&str; 32] = [
+    "he",
+    "she",
+    "they",
+    "wife",
+    "husband",
+    "son",
+    "daughter",
+    "lawyer",
+    "client",
+    "tenant",
+    "neighbour",
+    "neighbor",
+    "grandmother",
+    "grandfather",
+    "mother",
+    "father",
+    "mom",
+    "mum",
+    "dad",
+    "roommate",
+    "friend",
+    "boss",
+    "colleague",
+    "customers",
+    "people",
+    "partner",
+    "brother",
+    "sister",
+    "accountant",
+    "landlord",
+    "parents",
+    "kids",
+];
+
+const NEGATORS: [&str; 16] = [
+    "no", "not", "dont", "doesnt", "didnt", "never", "without", "wont", "nobody", "neednt", "cant",
+    "cannot", "shouldnt", "arent", "isnt", "havent",
+];
+
+/// Words that put a clause in the past ("already spoke", "last week").
+const PAST_VERBS: [&str; 26] = [
+    "spoke",
+    "talked",
+    "chatted",
+    "was",
+    "were",
+    "had",
+    "got",
+    "called",
+    "told",
+    "asked",
+    "connected",
+    "transferred",
+    "escalated",
+    "said",
+    "promised",
+    "sent",
+    "emailed",
+    "gave",
+    "wanted",
+    "needed",
+    "requested",
+    "reached",
+    "passed",
+    "handed",
+    "demanded",
+    "tried",
+];
+
+/// Verbs that take the target after "to" / "with": "talk to a human".
+const TALK_VERBS: [&str; 6] = ["talk", "speak", "chat", "speaking", "talking", "chatting"];
+
+/// Verbs that move the customer: "connect me to", "transfer me to".
+const MOVE_VERBS: [&str; 10] = [
+    "connect", "transfer", "pass", "hand", "put", "switch", "patch", "forward", "route", "send",
+];
+
+/// Their participles, a request only in the passive: "be transferred to".
+const MOVED: [&str; 5] = ["connected", "transferred", "passed", "handed", "switched"];
+
+/// Their gerunds, a request after "mind" / "try": "would you mind connecting me".
+const MOVING: [&str; 4] = ["connecting", "transferring", "passing", "putting"];
+
+/// Verbs of wanting: "I want a person", "I need to talk to someone".
+const WANT_VERBS: [&str; 12] = [
+    "want",
+    "need",
+    "like",
+    "rather",
+    "prefer",
+    "appreciate",
+    "needs",
+    "demand",
+    "requesting",
+    "wish",
+    "wishing",
+    "wanting",
+];
+
+/// Words a bare request may carry besides its target ("human pls", "I SAID
+/// REPRESENTATIVE", "speak to agent").
+const BARE_FILLERS: [&str; 38] = [
+    "please",
+    "now",
+    "asap",
+    "i",
+    "said",
+    "a",
+    "an",
+    "the",
+    "just",
+    "ok",
+    "okay",
+    "yes",
+    "hi",
+    "hello",
+    "hey",
+    "thanks",
+    "thx",
+    "again",
+    "real",
+    "live",
+    "actual",
+    "right",
+    "away",
+    "immediately",
+    "speak",
+    "talk",
+    "to",
+    "with",
+    "me",
+    "get",
+    "give",
+    "want",
+    "need",
+    "your",
+    "being",
+    "lol",
+    "already",
+    "chat",
+];
+
+/// What a token is known to stand for.
+#[derive(Debug, Clone, Copy)]
+enum Known {
+    Is(&'static str),
+    Split(&'static [&'static str; 2]),
+}
+
+type KnownWords =
+    std::collections::HashMap<&'static str, Known, std::hash::BuildHasherDefault<super::text::Fnv>>;
+
+/// Slang, splits and the key words themselves, looked up once per token.
+fn known_words() -> &'static KnownWords {
+    static KNOWN: std::sync::OnceLock<KnownWords> = std::sync::OnceLock::new();
+    KNOWN.get_or_init(|| {
+        let mut map = KnownWords::default();
+        for w in TYPO_WORDS {
+            map.insert(w, Known::Is(w));
+        }
+        for (slang, w) in SLANG {
+            map.insert(slang, Known::Is(w));
+        }
+        for (word, pair) in &SPLITS {
+            map.insert(word, Known::Split(pair));
+        }
+        map
+    })
+}
+
+/// Whether a token can become a human target once chat-speak and typos are
+/// undone (a cheap test before the full mapping: most messages name no
+/// human).
+fn may_name_a_human(token: &str) -> bool {
+    match known_words().get(token) {
+        Some(Known::Is(key)) => TARGET_WORDS.contains(key) || *key == "customer",
+        Some(Known::Split(_)) => false,
+        None => {
+            TARGET_WORDS.contains(&token)
+                || typo_of(token)
+                    .is_some_and(|key| TARGET_WORDS.contains(&key) || key == "customer")
+        }
+    }
+}
+
+/// Optimal-string-alignment distance, capped: `None` when above `max`.
+fn edit_distance_within(a: &[u8], b: &[u8], max: usize) -> bool {
+    if a.len().abs_diff(b.len()) > max {
+        return false;
+    }
+    // Small words: a full table on the stack is cheap.
+    const N: usize = 24;
+    if a.len() >= N || b.len() >= N {
+        return false;
+    }
+    let mut d = [[0u8; N]; N];
+    for (i, row) in d.iter_mut().enumerate().take(a.len() + 1) {
+        row[0] = i as u8;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate().take(b.len() + 1) {
+        *cell = j as u8;
+    }
+    for i in 1..=a.len() {
+        let mut row_min = u8::MAX;
+        for j in 1..=b.len() {
+            let cost = u8::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+            row_min = row_min.min(v);
+        }
+        if usize::from(row_min) > max {
+            return false;
+        }
+    }
+    usize::from(d[a.len()][b.len()]) <= max
+}
+
+/// The key word a token is a typo of, if any.
+fn typo_of(token: &str) -> Option<&'static str> {
+    let t = token.as_bytes();
+    if t.len() < 4 || !token.is_ascii() || NOT_TYPOS.contains(&token) {
+        return None;
+    }
+    TYPO_WORDS.iter().copied().find(|w| {
+        let w_bytes = w.as_bytes();
+        let max = if w.len() >= 9 { 2 } else { 1 };
+        w.len() >= 5
+            && w_bytes[0] == t[0]
+            && t.len().abs_diff(w.len()) <= max
+            && if max == 1 {
+                super::text::within_one_edit(token, w)
+            } else {
+                edit_distance_within(t, w_bytes, max)
+            }
+    })
+}
+
+/// Maps the tokens to words: chat-speak, two-word contractions, typos, and
+/// "customer service" as one word.
+fn words<'a>(tokens: &[&'a str]) -> Vec<Word<'a>> {
+    let mut out: Vec<Word<'a>> = Vec::with_capacity(tokens.len() + 2);
+    let known = known_words();
+    for &t in tokens {
+        let word = match known.get(t) {
+            Some(Known::Split(pair)) => {
+                out.extend(pair.iter().map(|w| Word::Key(w)));
+                continue;
+            }
+            Some(Known::Is(key)) => Word::Key(key),
+            None => typo_of(t).map_or(Word::Other(t), Word::Key),
+        };
+        // "customer service" is one target.
+        if word.is("service")
+            && let Some(last) = out.last_mut()
+            && last.is("customer")
+        {
+            *last = Word::Key("customer_service");
+            continue;
+        }
+        out.push(word);
+    }
+    out
+}
+
+fn is_boundary(w: Word<'_>) -> bool {
+    is_clause_end(w.text()) || w.is("but")
+}
+
+/// Is `words[i]` a human the customer could be handed to?
+fn is_target(words: &[Word<'_>], i: usize) -> bool {
+    let w = words[i];
+    if !w.is_any(&TARGET_WORDS) {
+        // "real person" style pairs are covered by the head noun.
+        return false;
+    }
+    let before = |k: usize| i.checked_sub(k).map(|j| words[j]);
+    let after = words.get(i + 1).copied();
+    let after2 = words.get(i + 2).copied();
+    // "agent of record" and "person-to-person", but "a representative of
+    // your company" is a person.
+    let of_record = after.is_some_and(|n| n.is("of")) && after2.is_some_and(|n| n.is("record"));
+    let to_person = after.is_some_and(|n| n.is("to")) && after2.is_some_and(|n| n.is(w.text()))
+        || before(1).is_some_and(|p| p.is("to")) && before(2).is_some_and(|p| p.is(w.text()));
+    if of_record || to_person {
+        return false;
+    }
+    if let Some(next) = after
+        && next.is_any(&COMPOUND_AFTER)
+    {
+        // "human error", "agent number"; but "someone of your team" is rare.
+        return false;
+    }
+    // "your billing team", "your fraud department": the company's people.
+    let yours = w.is_any(&["team", "staff", "department", "people"])
+        && before(2).is_some_and(|p| p.is("your"));
+    if let Some(prev) = before(1)
+        && !yours
+    {
+        if prev.is_any(&COMPOUND_BEFORE) || prev.is_any(&THIRD_PARTY_OWNERS) {
+            return false;
+        }
+        // "the property manager", "the agent who sold her the house":
+        // a definite, described person, not a request for one. "the" before
+        // a bare role stays a target only with "your" ("your team").
+        if prev.is("the") && after.is_some_and(|n| n.is_any(&["who", "i", "that"])) {
+            return false;
+        }
+    }
+    // Someone *else* is another sense: "can someone else use my account".
+    if w.is_any(&["someone", "somebody", "anyone", "anybody"])
+        && after.is_some_and(|n| n.is_any(&["else", "stole", "is", "used", "has", "hacked"]))
+    {
+        return false;
+    }
+    // "team" and "staff" only as the company's: "your team", "your staff",
+    // "customer service team", "support team" when asked for.
+    if w.is_any(&["team", "staff", "people", "department"]) {
+        return yours
+            || before(1).is_some_and(|p| {
+                p.is_any(&[
+                    "your", "the", "a", "real", "live", "some", "support", "service", "of", "with",
+                    "to",
+                ]) || p.is("customer_service")
+            });
+    }
+    true
+}
+
+/// A verb in the past or a passive: "spoke", "was transferred".
+fn is_past(word: Word<'_>) -> bool {
+    word.is_any(&PAST_VERBS)
+}
+
+/// True when the words ask for a human (see the module doc).
+pub fn asks_for_human(tokens: &[&str]) -> bool {
+    // The clause analysis looks back from each target, so an unbounded
+    // message would cost quadratic time: the first MAX_TOKENS are read.
+    let tokens = &tokens[..tokens.len().min(MAX_TOKENS)];
+    tokens.iter().any(|t| may_name_a_human(t)) && parse(tokens)
+}
+
+/// The full analysis, for a message that may name a human.
+fn parse(tokens: &[&str]) -> bool {
+    let words = words(tokens);
+    // No human target, no request: most messages stop here.
+    if !words.iter().any(|w| w.is_any(&TARGET_WORDS)) {
+        return false;
+    }
+    // Sentences end at . ! ? ; — the scope of "if" and of identity questions.
+    let mut start = 0;
+    for end in 0..=words.len() {
+        let at_end = end == words.len()
+            || (is_clause_end(words[end].text()) && !words[end].is(",") && !words[end].is(":"));
+        if !at_end {
+            continue;
+        }
+        if sentence_asks(&words[start..end]) {
+            return true;
+        }
+        start = end + 1;
+    }
+    // A clause that is nothing but its target: "no bot, a real person please".
+    words.split(|w| is_boundary(*w)).any(bare_request)
+}
+
+/// Conditions that are only politeness: "if possible", "if you can".
+fn polite_if(sentence: &[Word<'_>], at: usize) -> bool {
+    let next = |k: usize| sentence.get(at + k).map_or("", |w| w.text());
+    matches!(next(1), "possible" | "you" | "its" | "it" | "thats" | "not")
+        && !matches!((next(1), next(2)), ("it", "doesnt") | ("its", "not") if next(3) != "too")
+}
+
+fn sentence_asks(sentence: &[Word<'_>]) -> bool {
+    // A real condition makes the sentence hypothetical.
+    let conditional = sentence.iter().enumerate().any(|(i, w)| {
+        // "I don't know if I paid": "if" as "whether".
+        let whether = i > 0
+            && sentence[i - 1].is_any(&["know", "see", "wonder", "check", "sure", "ask", "tell"]);
+        w.is("if") && !whether && !polite_if(sentence, i)
+    }) || sentence.windows(2).any(|p| {
+        matches!(
+            (p[0].text(), p[1].text()),
+            ("next", "time")
+                | ("in", "case")
+                | ("the", "future")
+                | ("the", "event")
+                | ("should", "i")
+                | ("lets", "say")
+                | ("say", "i")
+                | ("ill", _)
+                | ("next", "week" | "month" | "year")
+        )
+    }) || sentence.iter().any(|w| {
+        w.is_any(&[
+            "later",
+            "hypothetically",
+            "suppose",
+            "supposing",
+            "someday",
+            "whenever",
+            "tomorrow",
+            "once",
+        ])
+    });
+    if conditional {
+        return false;
+    }
+    let mut start = 0;
+    for end in 0..=sentence.len() {
+        if end < sentence.len() && !is_boundary(sentence[end]) {
+            continue;
+        }
+        if clause_asks(&sentence[start..end]) {
+            return true;
+        }
+        start = end + 1;
+    }
+    false
+}
+
+/// Is the clause before position `v` someone else's, or the past?
+fn subject_is_third_party(clause: &[Word<'_>], v: usize) -> bool {
+    let before = &clause[..v];
+    let first_person = before.iter().any(|w| {
+        w.is_any(&[
+            "i", "me", "we", "us", "im", "id", "ive", "ill", "this", "it",
+        ])
+    });
+    !first_person && before.iter().any(|w| w.is_any(&THIRD_PARTY_SUBJECTS))
+}
+
+fn negated(clause: &[Word<'_>], v: usize) -> bool {
+    // "I'm not answering until you get me a person": the negation ends at
+    // a conjunction.
+    let scope = clause[..v]
+        .iter()
+        .rposition(|w| w.is_any(&["until", "unless", "because", "so", "and", "then", "just"]))
+        .map_or(0, |i| i + 1);
+    let clause = &clause[scope..];
+    let v = v - scope;
+    clause[..v].iter().enumerate().any(|(i, w)| {
+        if !w.is_any(&NEGATORS) {
+            return false;
+        }
+        // "why can't I talk to a human", "isn't there a manager I can
+        // speak to" are requests.
+        let why = clause[i.saturating_sub(3)..i].iter().any(|p| p.is("why"))
+            || (w.is_any(&["isnt", "arent"]) && clause.get(i + 1).is_some_and(|n| n.is("there")));
+        // "no" as an answer: "No, …" is cut by the comma; "no bot, …" too.
+        !why
+    }) || clause[..v]
+        .windows(2)
+        .any(|p| p[0].is("rather") && p[1].is("not"))
+}
+
+/// An identity question: "are you a bot or a human", "am I talking to a
+/// real person", "is this a human".
+fn identity_question(clause: &[Word<'_>]) -> bool {
+    // "is this a human" (not "why is it so hard to talk to a human").
+    let is_this_a = clause.windows(3).any(|p| {
+        p[0].is("i") && p[1].is("am") && p[2].is_any(&["a", "an", "the"])
+            || (p[0].is("is") && p[1].is_any(&["this", "it"]) || p[0].is("r") && p[1].is("you"))
+                && p[2].is_any(&["a", "an", "the", "really", "actually", "real", "human"])
+    });
+    // "you sound like a real person", "you write like a human".
+    let remark = clause.windows(3).any(|p| {
+        p[0].is("you")
+            && p[1].is_any(&["sound", "write", "seem", "talk", "type", "sounds", "act"])
+            && p[2].is_any(&["like", "human", "real"])
+    });
+    let pairs = [
+        ("are", "you"),
+        ("am", "i"),
+        ("you", "are"),
+        ("youre", "a"),
+        ("were", "you"),
+        ("im", "a"),
+        ("im", "the"),
+        ("as", "a"),
+    ];
+    is_this_a
+        || remark
+        || clause
+            .windows(2)
+            .any(|p| pairs.iter().any(|(a, b)| p[0].is(a) && p[1].is(b)))
+        || clause
+            .iter()
+            .any(|w| w.is_any(&["bot", "robot", "ai", "chatbot", "automated", "software"]))
+            && clause.iter().any(|w| w.is("or"))
+}
+
+fn clause_asks(clause: &[Word<'_>]) -> bool {
+    if clause.is_empty() || identity_question(clause) {
+        return false;
+    }
+    (0..clause.len()).any(|t| is_target(clause, t) && requested(clause, t))
+}
+
+/// Is the target at `t` the object of a request act in this clause?
+fn requested(clause: &[Word<'_>], t: usize) -> bool {
+    // Look left for the request act, at most eight words back.
+    let from = t.saturating_sub(8);
+    for v in (from..t).rev() {
+        let w = clause[v];
+        let act = if w.is_any(&TALK_VERBS) {
+            // "talk to / with / w a human"
+            clause[v + 1..t]
+                .first()
+                .is_some_and(|p| p.is_any(&["to", "with"]))
+        } else if w.is_any(&MOVE_VERBS) {
+            moves_the_customer(clause, v, t)
+        } else if w.is_any(&MOVING) {
+            v > 0
+                && clause[v - 1].is_any(&["mind", "try", "consider"])
+                && moves_the_customer(clause, v, t)
+        } else if w.is_any(&MOVED) {
+            v > 0
+                && clause[v - 1].is_any(&["be", "get", "being"])
+                && moves_the_customer(clause, v, t)
+        } else if w.is("escalate") {
+            true
+        } else if w.is("getting") {
+            // "any chance of getting a live agent".
+            v > 0 && clause[v - 1].is_any(&["of", "try", "about"])
+        } else if w.is_any(&["get", "give", "find", "send", "have"]) {
+            // "get me a human", "can I get a human", not "get me the number".
+            clause.get(v + 1).is_some_and(|n| n.is_any(&["me", "us"]))
+                || (v > 0 && clause[v - 1].is_any(&["i", "we", "you"]))
+                // Imperative: "get somebody from customer service on this".
+                || clause[..v].iter().all(|p| p.is_any(&["just", "please", "now", "so", "then", "and"]))
+        } else if w.is("like") {
+            // "I'd like a human", not "you sound like a human".
+            v > 0 && clause[v - 1].is_any(&["id", "would", "wed", "d", "really"])
+        } else if w.is_any(&WANT_VERBS) {
+            true
+        } else if w.is("asking") || w.is("ask") {
+            clause.get(v + 1).is_some_and(|n| n.is("for"))
+        } else if w.is_any(&["reach", "contact", "see", "deal"]) {
+            v > 0
+                && clause[..v]
+                    .iter()
+                    .any(|p| p.is_any(&["i", "me", "let", "can", "could"]))
+        } else {
+            false
+        };
+        if !act {
+            // A past verb between the act and the target reports the past:
+            // "I already spoke to a person" is found as "spoke".
+            let have_got = w.is("got") && v > 0 && clause[v - 1].is_any(&["you", "ive", "weve"]);
+            if is_past(w)
+                && !have_got
+                && !clause[..v].iter().any(|p| p.is_any(&["be", "to", "being"]))
+            {
+                return false;
+            }
+            continue;
+        }
+        if is_past_act(clause, v) || negated(clause, v) || subject_is_third_party(clause, v) {
+            return false;
+        }
+        // Third person "wants" / "needs" / "asks": only "this needs a human".
+        return true;
+    }
+    other_frames(clause, t)
+}
+
+/// "connect me to", "put me through to", "be transferred to".
+fn moves_the_customer(clause: &[Word<'_>], v: usize, t: usize) -> bool {
+    let between = &clause[v + 1..t];
+    // "put a live agent on this chat".
+    if clause[v].is("put")
+        && between
+            .iter()
+            .all(|w| w.is_any(&["a", "an", "the", "real", "live", "actual", "someone"]))
+        && clause.get(t + 1).is_some_and(|n| n.is("on"))
+    {
+        return true;
+    }
+    // The customer, or the conversation: "transfer my call", not "transfer
+    // my subscription to another person".
+    let me = between.iter().take(2).enumerate().any(|(k, w)| {
+        w.is_any(&["me", "us", "this", "it"])
+            || w.is("my")
+                && between.get(k + 1).is_some_and(|n| {
+                    n.is_any(&[
+                        "call",
+                        "chat",
+                        "case",
+                        "complaint",
+                        "query",
+                        "issue",
+                        "ticket",
+                    ])
+                })
+    });
+    let passive = v > 0 && clause[v - 1].is_any(&["be", "get", "being"]);
+    // Elliptical imperative: "xfer to human agent plz".
+    let elliptical = clause[..v]
+        .iter()
+        .all(|w| w.is_any(&["just", "please", "pls", "now"]))
+        && between.first().is_some_and(|w| w.is("to"));
+    if elliptical {
+        return true;
+    }
+    (me || passive)
+        && between
+            .iter()
+            .any(|w| w.is_any(&["to", "with", "through", "over"]))
+}
+
+/// A request verb used in the past: "was connected", "spoke", or with "already".
+fn is_past_act(clause: &[Word<'_>], v: usize) -> bool {
+    let before = &clause[..v];
+    // "demanded to see", "asked to speak"; not "I was hoping to speak".
+    let recent_past = before.iter().rev().take(3).enumerate().any(|(k, w)| {
+        let polite = k > 0 && before[v - k].is_any(&["hoping", "wondering", "going", "trying"]);
+        is_past(*w) && !w.is("got") && !polite && !w.is_any(&["was", "were"])
+    });
+    if recent_past {
+        return true;
+    }
+    before
+        .last()
+        .is_some_and(|w| w.is_any(&["was", "were", "been", "had", "have", "got"]))
+        || before
+            .iter()
+            .any(|w| w.is_any(&["already", "yesterday", "earlier", "ago"]))
+            && !before.iter().any(|w| w.is_any(&["want", "need", "like"]))
+}
+
+/// Requests without a verb before the target.
+fn other_frames(clause: &[Word<'_>], t: usize) -> bool {
+    let at = |k: usize| clause.get(k).copied();
+    // "is there a person (I can talk to)", "is there anyone …", "surely
+    // there's a real person I can chat with".
+    let there = clause[..t]
+        .windows(2)
+        .any(|p| (p[0].is("is") || p[0].is("any")) && p[1].is("there"))
+        || clause[..t].iter().any(|w| w.is_any(&["theres", "anyone"]))
+            && clause[..t].iter().any(|w| w.is("there") || w.is("theres"));
+    let after = at(t + 1);
+    let next_is_participle = after.is_some_and(|w| w.text().ends_with("ing"));
+    // "is there a number for customer service" asks for information.
+    let informational = clause[..t].iter().any(|w| {
+        w.is_any(&[
+            "number", "way", "phone", "email", "fee", "cost", "charge", "address", "form", "line",
+        ])
+    });
+    if (there || clause[..t].iter().any(|w| w.is("theres")))
+        && !next_is_participle
+        && !informational
+    {
+        return !negated(clause, t);
+    }
+    // "a person I can talk to", "anyone who can help".
+    if clause[t + 1..]
+        .windows(2)
+        .take(3)
+        .any(|p| p[0].is_any(&["i", "we", "who"]) && p[1].is_any(&["can", "could"]))
+        && clause[..t]
+            .iter()
+            .any(|w| w.is_any(&["any", "anyone", "a", "someone"]))
+        && !negated(clause, t)
+    {
+        return true;
+    }
+    // "can a human take over", "could somebody from your staff take this over".
+    let modal_before = clause[..t]
+        .iter()
+        .rev()
+        .take(3)
+        .any(|w| w.is_any(&["can", "could", "will", "would"]));
+    let takes_over = clause[t + 1..].iter().take(6).any(|w| {
+        w.is_any(&[
+            "take", "pick", "handle", "help", "call", "assist", "look", "deal",
+        ])
+    });
+    if modal_before && takes_over && !negated(clause, t) {
+        return true;
+    }
+    // "u got a live agent?", "do you have a real person".
+    let you_have = clause[t.saturating_sub(4)..t]
+        .windows(2)
+        .any(|p| p[0].is("you") && p[1].is_any(&["got", "have"]));
+    if you_have && !negated(clause, t) {
+        return true;
+    }
+    // "are any agents free to chat", "is an agent available".
+    let available = clause[t + 1..]
+        .iter()
+        .take(2)
+        .any(|w| w.is_any(&["free", "available", "online", "around"]));
+    available && clause[..t].iter().any(|w| w.is_any(&["are", "is", "any"]))
+}
+
+/// A message that is nothing but its target (and fillers): "AGENT!!!",
+/// "human pls", "I SAID REPRESENTATIVE", "tlk 2 agent".
+fn bare_request(words: &[Word<'_>]) -> bool {
+    let mut target = false;
+    for (i, w) in words.iter().enumerate() {
+        if is_clause_end(w.text()) || w.is_any(&BARE_FILLERS) {
+            continue;
+        }
+        if is_target(words, i) && !w.is_any(&["team", "staff", "anyone", "anybody", "people"]) {
+            target = true;
+            continue;
+        }
+        return false;
+    }
+    target
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::triggers::text::{normalize, tokens};
+
+    fn asks(text: &str) -> bool {
+        asks_for_human(&tokens(&normalize(text)))
+    }
+
+    #[test]
+    fn requests() {
+        for text in [
+            "agent",
+            "AGENT!!!",
+            "Let me talk to a human.",
+            "can i talk to a humna",
+            "agnet pls",
+            "Stop wasting my time and put me through to someone.",
+            "Get me a human NOW, this is ridiculous!",
+            "Why can't I talk to a human?",
+            "no bot, a real person please",
+            "I don't want the bot. Human please",
+            "not the bot but a human",
+            "a represenative",
+            "can I talk to one of your agents",
+            "Could you transfer me to a representative?",
+            "I'd like to speak to an agent.",
+        ] {
+            assert!(asks(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn not_requests() {
+        for text in [
+            "I don't need a human, I just want the status.",
+            "hi i dont need a human, just tell me my balance",
+            "I dont need an agent",
+            "No need for a human",
+            "never mind the agent",
+            "urgent",
+            "I ordered reagents",
+            "Someone used my card",
+            "I can't manage to log in",
+            "that is not humane",
+            "I already spoke to a person yesterday",
+        ] {
+            assert!(!asks(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn probe() {
+        let mut wrong = Vec::new();
+        for (text, want) in [
+            ("i need a human", true),
+            ("I need someone to look at this", true),
+            ("Can somebody help me please", true),
+            ("put me thru to cs", true),
+            ("Please escalate my complaint to a manager", true),
+            ("is there a real person here?", true),
+            ("i would like a representative", true),
+            ("I'd prefer to talk to a human", true),
+            ("let me speak with your staff", true),
+            ("get me someone from customer service", true),
+            ("can I have an agent please", true),
+            ("operator!", true),
+            ("SUPERVISOR NOW", true),
+            ("talk to a human", true),
+            ("i want to talk to customer service", true),
+            ("can you get a person on the line", true),
+            ("I need to speak with a manager about this charge", true),
+            ("humna please", true),
+            ("connect me w/ sum1", true),
+            ("i wanna talk to a real human", true),
+            ("can u transfer me to ur team", true),
+            ("I'm done with this bot, get me an actual person", true),
+            (
+                "I spoke to an agent yesterday and it's still broken, I want to talk to a supervisor",
+                true,
+            ),
+            ("My insurance agent said to call you", false),
+            ("I already talked to customer service twice", false),
+            ("The agent hung up on me", false),
+            ("what is the agent id on my invoice", false),
+            ("Please transfer 50 euros to my brother", false),
+            (
+                "I don't want to speak to a person, I want the bot to fix it",
+                false,
+            ),
+            ("no need for a manager", false),
+            ("my boss wants to speak to your manager", false),
+            ("the customer service team was great last time", false),
+            ("someone hacked my account", false),
+            ("are you a real person?", false),
+            ("I'm a real person, not a robot", false),
+            ("I was put through to a supervisor last week", false),
+            ("If I call, will I get a human?", false),
+            ("my manager needs a copy of the invoice", false),
+            ("I need the agent's name for my records", false),
+        ] {
+            if asks(text) != want {
+                wrong.push(text);
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    #[test]
+    fn the_early_exit_never_changes_a_decision() {
+        // Every utterance of the labelled corpus, and the same with its
+        // words shuffled into odd orders: the quick test for a human target
+        // never says no where the full analysis would say yes.
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/data/explicit_requests.tsv"
+        );
+        let corpus = std::fs::read_to_string(path).unwrap();
+        let mut checked = 0;
+        for line in corpus.lines().skip(1) {
+            let text = line.rsplit('\t').next().unwrap();
+            let normalized = normalize(text);
+            let mut toks = tokens(&normalized);
+            for _ in 0..3 {
+                assert_eq!(asks_for_human(&toks), parse(&toks), "{text}: {toks:?}");
+                toks.rotate_left(1);
+                checked += 1;
+            }
+        }
+        assert!(checked > 3000);
+    }
+
+    #[test]
+    fn long_messages_are_read_up_to_the_cap() {
+        let long = "agent ".repeat(20_000);
+        assert!(asks(&long));
+        let filler = "my order is late and ".repeat(200);
+        assert!(!asks(&format!("{filler} where is it")));
+        // A request past the cap is not read.
+        assert!(!asks(&format!("{filler} get me a human")));
+    }
+
+    #[test]
+    fn edit_distance() {
+        let within = |a: &str, b: &str, k| edit_distance_within(a.as_bytes(), b.as_bytes(), k);
+        assert!(within("agnet", "agent", 1));
+        assert!(within("representive", "representative", 2));
+        assert!(!within("representive", "representative", 1));
+        assert!(!within("urgent", "agent", 1));
+        assert_eq!(typo_of("persn"), Some("person"));
+        assert_eq!(typo_of("manger"), Some("manager"));
+        assert_eq!(typo_of("humane"), None);
+    }
+}

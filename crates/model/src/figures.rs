@@ -1,0 +1,205 @@
+//! The figures of a run by name: the headline metrics every experiment
+//! reports (a short name, usable in thresholds, and its `summary.json`
+//! path) and the reading of any figure from a summary's JSON by its path.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// What a metric measures, for formatting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Share,
+    Seconds,
+    Score,
+}
+
+/// A metric: its short name (usable in thresholds) and where it lives in
+/// `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Metric {
+    pub name: String,
+    pub path: String,
+    pub unit: Unit,
+}
+
+type Entry = (&'static str, &'static str, Unit);
+
+const fn metric(name: &'static str, path: &'static str, unit: Unit) -> Entry {
+    (name, path, unit)
+}
+
+/// The metrics every experiment reports (those present in a run): name,
+/// `summary.json` path, unit.
+pub const HEADLINE: &[Entry] = &[
+    metric(
+        "service_level",
+        "measured.human_queue.service_level",
+        Unit::Share,
+    ),
+    metric("asa", "measured.human_queue.asa_s", Unit::Seconds),
+    metric(
+        "probability_wait",
+        "measured.human_queue.probability_wait",
+        Unit::Share,
+    ),
+    metric(
+        "abandonment",
+        "measured.human_queue.abandonment_rate",
+        Unit::Share,
+    ),
+    metric(
+        "p95_queue_wait",
+        "measured.human_queue.queue_wait_s.p95",
+        Unit::Seconds,
+    ),
+    metric("aht", "measured.human_queue.aht_s", Unit::Seconds),
+    metric(
+        "clarification_time",
+        "measured.human_queue.clarification_s",
+        Unit::Seconds,
+    ),
+    metric(
+        "post_handoff_fcr",
+        "measured.human_queue.post_handoff_fcr",
+        Unit::Share,
+    ),
+    metric("containment", "measured.bot.containment_rate", Unit::Share),
+    metric("handoff_rate", "measured.bot.handoff_rate", Unit::Share),
+    metric("precision", "measured.triggers.precision", Unit::Share),
+    metric("recall", "measured.triggers.recall", Unit::Share),
+    metric(
+        "missed_escalation_rate",
+        "measured.triggers.missed_rate",
+        Unit::Share,
+    ),
+    metric(
+        "context_completeness",
+        "measured.handoff.context_completeness",
+        Unit::Share,
+    ),
+    metric(
+        "repeat_contact_rate",
+        "measured.handoff.repeat_contact_rate",
+        Unit::Share,
+    ),
+    metric("csat_delta", "measured.handoff.csat.delta", Unit::Score),
+    metric("occupancy", "pools[0].occupancy", Unit::Share),
+];
+
+/// The headline metrics, in report order.
+pub fn headline() -> Vec<Metric> {
+    HEADLINE
+        .iter()
+        .map(|&(name, path, unit)| Metric {
+            name: name.into(),
+            path: path.into(),
+            unit,
+        })
+        .collect()
+}
+
+/// The metric named `name` (a headline name), or a metric for any other
+/// `summary.json` path (unit guessed from the name).
+pub fn resolve(name: &str) -> Metric {
+    if let Some(&(name, path, unit)) = HEADLINE.iter().find(|m| m.0 == name) {
+        return Metric {
+            name: name.into(),
+            path: path.into(),
+            unit,
+        };
+    }
+    let unit = if name.ends_with("_s") || name.contains("_s.") || name.contains("wait") {
+        Unit::Seconds
+    } else {
+        Unit::Share
+    };
+    Metric {
+        name: name.into(),
+        path: name.into(),
+        unit,
+    }
+}
+
+/// True for a headline name or a path of the documented shape.
+pub fn is_known(name: &str) -> bool {
+    HEADLINE.iter().any(|m| m.0 == name)
+        || ["measured.", "pools[", "conversations.", "theory."]
+            .iter()
+            .any(|p| name.starts_with(p))
+}
+
+/// The node at `path` (`a.b[0].c`) in a summary's JSON, if there is one.
+pub fn lookup<'a>(summary: &'a Value, path: &str) -> Option<&'a Value> {
+    let mut node = summary;
+    for part in path.split('.') {
+        let (key, index) = match part.split_once('[') {
+            Some((key, rest)) => (key, Some(rest.trim_end_matches(']').parse::<usize>().ok()?)),
+            None => (part, None),
+        };
+        node = node.get(key)?;
+        if let Some(i) = index {
+            node = node.get(i)?;
+        }
+    }
+    Some(node)
+}
+
+/// One replication's value of a metric and its weight (the estimate's n; 1
+/// for a plain number).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Observation {
+    pub value: f64,
+    pub weight: f64,
+}
+
+/// The value at `path` (`a.b[0].c`) in a summary's JSON: an estimate gives
+/// its value and n, a number itself with weight 1. `None` where the run has
+/// no such figure (e.g. no bot).
+pub fn observe(summary: &Value, path: &str) -> Option<Observation> {
+    match lookup(summary, path)? {
+        Value::Number(n) => Some(Observation {
+            value: n.as_f64()?,
+            weight: 1.0,
+        }),
+        // An estimate without observations is no figure at all.
+        Value::Object(o) => Some(Observation {
+            value: o.get("value")?.as_f64()?,
+            weight: o.get("n")?.as_f64().filter(|&n| n > 0.0)?,
+        }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn observes_estimates_and_numbers_by_path() {
+        let summary: Value = serde_json::json!({
+            "measured": {"human_queue": {"service_level": {"value": 0.8, "n": 120},
+                                         "queue_wait_s": {"p95": 42.0}}},
+            "pools": [{"occupancy": {"value": 0.7, "n": 32}}]
+        });
+        assert_eq!(
+            observe(&summary, "measured.human_queue.service_level"),
+            Some(Observation {
+                value: 0.8,
+                weight: 120.0
+            })
+        );
+        assert_eq!(
+            observe(&summary, "measured.human_queue.queue_wait_s.p95"),
+            Some(Observation {
+                value: 42.0,
+                weight: 1.0
+            })
+        );
+        assert_eq!(
+            observe(&summary, "pools[0].occupancy").map(|o| o.value),
+            Some(0.7)
+        );
+        assert_eq!(observe(&summary, "measured.bot.handoff_rate"), None);
+    }
+}

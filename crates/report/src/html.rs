@@ -1,0 +1,259 @@
+//! `report.html`: one self-contained page — headline table, every chart as
+//! inline SVG, and the scenario text — with no scripts and no external
+//! resources, so it opens anywhere, offline.
+//!
+//! Each headline value carries its exact number in a `data-value` attribute
+//! (the same JSON number as in `summary.json`), so tools and tests can read
+//! the page without parsing the rounded text.
+
+use std::fmt::Write as _;
+
+use crate::charts::Chart;
+use crate::{pct, secs};
+use handoff_model::metrics::Summary;
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One headline figure: key, label, value, sample size, formatted text.
+pub struct Headline {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub value: f64,
+    pub n: u64,
+    pub text: String,
+}
+
+/// The headline figures of a run, in display order. Every value is the one
+/// in `summary.json` (the JSON path is in `key`).
+pub fn headlines(summary: &Summary) -> Vec<Headline> {
+    let m = &summary.measured;
+    let q = &m.human_queue;
+    let mut rows = vec![
+        Headline {
+            key: "measured.human_queue.service_level.value",
+            label: "Service level",
+            value: q.service_level.value,
+            n: q.service_level.n,
+            text: format!("{} within {:.0} s", pct(&q.service_level), q.threshold_s),
+        },
+        Headline {
+            key: "measured.human_queue.asa_s.value",
+            label: "Average speed of answer",
+            value: q.asa_s.value,
+            n: q.asa_s.n,
+            text: secs(&q.asa_s),
+        },
+        Headline {
+            key: "measured.human_queue.abandonment_rate.value",
+            label: "Abandonment (queue)",
+            value: q.abandonment_rate.value,
+            n: q.abandonment_rate.n,
+            text: pct(&q.abandonment_rate),
+        },
+    ];
+    if let Some(bot) = &m.bot {
+        rows.push(Headline {
+            key: "measured.bot.handoff_rate.value",
+            label: "Handoff rate",
+            value: bot.handoff_rate.value,
+            n: bot.handoff_rate.n,
+            text: pct(&bot.handoff_rate),
+        });
+    }
+    rows.push(Headline {
+        key: "measured.human_queue.post_handoff_fcr.value",
+        label: "Post-handoff FCR",
+        value: q.post_handoff_fcr.value,
+        n: q.post_handoff_fcr.n,
+        text: pct(&q.post_handoff_fcr),
+    });
+    rows.push(Headline {
+        key: "measured.handoff.repeat_contact_rate.value",
+        label: "Repeat contacts (48 h)",
+        value: m.handoff.repeat_contact_rate.value,
+        n: m.handoff.repeat_contact_rate.n,
+        text: pct(&m.handoff.repeat_contact_rate),
+    });
+    let csat = &m.handoff.csat;
+    if let Some(delta) = csat.delta {
+        rows.push(Headline {
+            key: "measured.handoff.csat.delta",
+            label: "CSAT delta (escalated − automated)",
+            value: delta,
+            n: csat.automated.n + csat.escalated.n,
+            text: format!(
+                "{delta:+.2} ({:.2} vs {:.2} of 5)",
+                csat.escalated.value, csat.automated.value
+            ),
+        });
+    }
+    for (p, pool) in summary.pools.iter().enumerate() {
+        rows.push(Headline {
+            key: POOL_KEYS
+                .get(p)
+                .copied()
+                .unwrap_or("pools[].occupancy.value"),
+            label: "Occupancy",
+            value: pool.occupancy.value,
+            n: u64::from(pool.agents),
+            text: format!("{:.1} % — {}", pool.occupancy.value * 100.0, pool.name),
+        });
+    }
+    rows
+}
+
+/// JSON paths of the first pools' occupancy (the headline key must be static).
+const POOL_KEYS: [&str; 8] = [
+    "pools[0].occupancy.value",
+    "pools[1].occupancy.value",
+    "pools[2].occupancy.value",
+    "pools[3].occupancy.value",
+    "pools[4].occupancy.value",
+    "pools[5].occupancy.value",
+    "pools[6].occupancy.value",
+    "pools[7].occupancy.value",
+];
+
+pub(crate) const STYLE: &str = "body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;max-width:1150px;margin:2em auto;padding:0 1em;color:#222}\
+h1{margin-bottom:.2em}.sub{color:#555;margin-top:0}table{border-collapse:collapse;margin:1em 0}\
+td,th{border-bottom:1px solid #ddd;padding:.35em .9em;text-align:left}td.value{font-weight:bold;text-align:right}\
+td.n{color:#666;text-align:right}figure{margin:2em 0}figcaption{font-weight:bold;margin-bottom:.4em}\
+svg{max-width:100%;height:auto}pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:.85em}";
+
+/// The whole page.
+pub fn report_html(
+    summary: &Summary,
+    charts: &[Chart],
+    scenario_text: &str,
+    timing: &super::Timing,
+) -> String {
+    let mut out = String::new();
+    let c = &summary.conversations;
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>handoff-sim · {name}</title><style>{STYLE}</style></head><body>\n\
+         <h1>handoff-sim · {name}</h1>\n<p class=\"sub\">seed {seed} · replication {rep} · {hours:.1} h simulated, {warm:.1} h warm-up · {arrivals} conversations ({repeats} repeat contacts), peak {peak} at once</p>\n",
+        name = escape(&summary.scenario),
+        seed = summary.seed,
+        rep = summary.replication,
+        hours = summary.duration_s / 3600.0,
+        warm = summary.warm_up_s / 3600.0,
+        arrivals = c.arrivals,
+        repeats = c.repeat_arrivals,
+        peak = summary.peak_concurrency,
+    );
+    out.push_str("<h2>Headline</h2>\n<table><tr><th>figure</th><th>value</th><th>n</th></tr>\n");
+    for h in headlines(summary) {
+        let value = serde_json::to_string(&h.value).unwrap_or_else(|_| "null".into());
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"value\" data-key=\"{}\" data-value=\"{}\">{}</td><td class=\"n\">n={}</td></tr>",
+            escape(h.label),
+            escape(h.key),
+            escape(&value),
+            escape(&h.text),
+            h.n
+        );
+    }
+    out.push_str("</table>\n<p class=\"sub\">± is the half-width of a 95 % batch-means confidence interval, (a–b) an asymmetric one (mean waits); batches are sized from the data and the queue's relaxation time. n is the number of observations behind each figure.</p>\n");
+    let q = &summary.measured.human_queue;
+    if let Some(reason) = q.service_level.ci_withheld {
+        let _ = writeln!(
+            out,
+            "<p class=\"sub\">No confidence intervals: {}.</p>",
+            escape(reason)
+        );
+    }
+    if q.still_waiting > 0 {
+        let _ = writeln!(
+            out,
+            "<p class=\"sub\">Still waiting for a human at the end: {} of {} offered (counted as offered; their waits, censored at the end, are in the wait figures).</p>",
+            q.still_waiting, q.offered
+        );
+    }
+    out.push_str(&super::experiment::thresholds_html(&summary.thresholds));
+    out.push_str("<h2>Charts</h2>\n");
+    for chart in charts {
+        out.push_str(&figure(chart));
+    }
+    if timing.decision_latency_ns.n > 0 {
+        out.push_str("<h2>Decision latency by rule family</h2>\n<table><tr><th>part</th><th>p50</th><th>p99</th><th>p99.9</th><th>max</th><th>n</th></tr>\n");
+        let rows = std::iter::once(("whole decision", &timing.decision_latency_ns)).chain(
+            timing
+                .decision_latency_by_family_ns
+                .iter()
+                .map(|(name, stats)| (*name, stats)),
+        );
+        for (name, l) in rows {
+            let _ = writeln!(
+                out,
+                "<tr><td>{name}</td><td>{} ns</td><td>{} ns</td><td>{} ns</td><td>{} ns</td><td class=\"n\">n={}</td></tr>",
+                l.p50, l.p99, l.p99_9, l.max, l.n
+            );
+        }
+        let _ = write!(
+            out,
+            "</table>\n<p class=\"sub\">Wall-clock nanoseconds per evaluation of the trigger engine during this run, of every {}-th of its {} decisions, evaluated in full (the others reuse the engine's reading of a phrase seen before; not part of summary.json; also in timing.json). text: normalising, tokens and fingerprint, shared by every rule; contextual includes sentiment scoring. Timer overhead is included in each part.</p>\n",
+            timing.decision_latency_sample_every, timing.decisions
+        );
+    }
+    let _ = write!(
+        out,
+        "<h2>Scenario</h2>\n<pre>{}</pre>\n<p class=\"sub\">Machine-readable: summary.json, intervals.csv, timing.json (and conversations.csv with <code>--conversations</code>).</p>\n</body></html>\n",
+        escape(scenario_text)
+    );
+    out
+}
+
+/// A chart as an inline-SVG figure with links to its files.
+pub(crate) fn figure(chart: &Chart) -> String {
+    format!(
+        "<figure id=\"{name}\"><figcaption>{title}</figcaption>\n{svg}\n<p class=\"sub\">Also as <a href=\"{name}.svg\">{name}.svg</a> and <a href=\"{name}.png\">{name}.png</a>.</p></figure>\n",
+        name = chart.name,
+        title = escape(&chart.title),
+        svg = strip_xml_declaration(&chart.svg),
+    )
+}
+
+fn strip_xml_declaration(svg: &str) -> &str {
+    match svg.find("<svg") {
+        Some(i) => &svg[i..],
+        None => svg,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+
+    #[test]
+    fn strips_an_xml_prolog() {
+        assert_eq!(
+            strip_xml_declaration("<?xml version=\"1.0\"?><svg/>"),
+            "<svg/>"
+        );
+        assert_eq!(strip_xml_declaration("<svg/>"), "<svg/>");
+    }
+}

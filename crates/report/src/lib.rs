@@ -1,0 +1,742 @@
+//! Output of a run: the printed summary table and the run folder with
+//! `summary.json` and `timing.json`.
+//!
+//! A run folder is `<out>/<scenario>/<run-id>/`; the run id starts with the
+//! UTC start time, so folders sort by time, and a folder is never reused.
+//! Files are written to a temporary name and renamed, so an interrupted run
+//! leaves no half-written file. Wall-clock time is used only here, for the
+//! run id, never in the summary.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use serde::Serialize;
+
+pub mod calibration;
+pub mod charts;
+pub mod experiment;
+pub mod exports;
+pub mod html;
+pub mod staffing;
+
+use handoff_actors::RunOutput;
+use handoff_calibration::replay::{ReplayReport, Truth};
+use handoff_model::error::{Error, Result};
+use handoff_model::metrics::{Estimate, HandoffQuality, ServiceStats, Summary, TriggerQuality};
+use handoff_model::output::{io_error, write_atomic};
+use handoff_model::scenario::Scenario;
+use handoff_model::theory::{StaffingCurve, StaffingTarget};
+
+/// A new run folder, `<out>/<scenario>/<run-id>/`, partial until the run is
+/// written: [`RunFolder::discard`] removes it, and the parent folders that
+/// creating it made, when a run fails or is interrupted.
+#[derive(Debug, Clone)]
+pub struct RunFolder {
+    path: PathBuf,
+    /// Folders that did not exist before, outermost first.
+    created_parents: Vec<PathBuf>,
+}
+
+impl RunFolder {
+    /// Creates a new, unique run folder under `<out>/<scenario>/`. An `out`
+    /// that is a file (or lies under one) is [`Error::OutputIsAFile`].
+    pub fn create(out: &Path, scenario: &str, seed: u64) -> Result<RunFolder> {
+        let parent = out.join(scenario);
+        // The nearest existing ancestor must be a folder; an error from
+        // `create_dir_all` would only say "Not a directory".
+        let existing = parent.ancestors().find(|p| p.exists());
+        if let Some(file) = existing.filter(|p| !p.is_dir()) {
+            return Err(Error::OutputIsAFile {
+                out: out.to_path_buf(),
+                file: file.to_path_buf(),
+            });
+        }
+        let mut created_parents: Vec<PathBuf> = parent
+            .ancestors()
+            .take_while(|p| !p.as_os_str().is_empty() && !p.exists())
+            .map(Path::to_path_buf)
+            .collect();
+        created_parents.reverse();
+        fs::create_dir_all(&parent).map_err(io_error(&parent))?;
+        let stamp: String = humantime::format_rfc3339_seconds(SystemTime::now())
+            .to_string()
+            .chars()
+            .filter(|c| !matches!(c, '-' | ':'))
+            .collect();
+        for attempt in 1u32.. {
+            let name = match attempt {
+                1 => format!("{stamp}-seed{seed}"),
+                n => format!("{stamp}-seed{seed}-{n}"),
+            };
+            let path = parent.join(name);
+            match fs::create_dir(&path) {
+                Ok(()) => {
+                    return Ok(RunFolder {
+                        path,
+                        created_parents,
+                    });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(io_error(&path)(e)),
+            }
+        }
+        unreachable!("the attempt counter is unbounded")
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Removes the run folder with everything in it, then the parents that
+    /// [`RunFolder::create`] made if they are empty. Safe to call while the
+    /// run is still writing (from a signal handler): a file created between
+    /// listing the folder and removing it makes the removal retry.
+    pub fn discard(&self) -> std::io::Result<()> {
+        let mut result = Ok(());
+        for _ in 0..20 {
+            result = match fs::remove_dir_all(&self.path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                other => other,
+            };
+            if result.is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        for parent in self.created_parents.iter().rev() {
+            // Fails, as it should, when the folder is not empty.
+            if fs::remove_dir(parent).is_err() {
+                break;
+            }
+        }
+        result
+    }
+}
+
+/// Writes each chart's SVG as `<dir>/<name>.svg` (the PNG is written when
+/// the chart is drawn).
+pub(crate) fn write_svgs(dir: &Path, charts: &[charts::Chart]) -> Result<()> {
+    for chart in charts {
+        write_atomic(
+            &dir.join(format!("{}.svg", chart.name)),
+            chart.svg.as_bytes(),
+        )?;
+    }
+    Ok(())
+}
+
+/// `summary.json` bytes: pretty JSON with a trailing newline. Deterministic.
+pub fn summary_json(summary: &Summary) -> String {
+    let mut text = serde_json::to_string_pretty(summary).expect("the summary serializes");
+    text.push('\n');
+    text
+}
+
+/// Wall-clock measurements of a run: they vary from run to run, so they are
+/// kept out of the deterministic `summary.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Timing {
+    pub wall_seconds: f64,
+    pub conversations_per_second: f64,
+    /// Trigger-engine decisions in the run.
+    pub decisions: u64,
+    /// The latencies below are of every this-many-th decision, evaluated in
+    /// full (the others reuse the engine's reading of a text seen before).
+    pub decision_latency_sample_every: u64,
+    /// Trigger-engine decision latency in nanoseconds.
+    pub decision_latency_ns: LatencyStats,
+    /// The same per part of the evaluation: `text` (normalising, tokens,
+    /// fingerprint, shared by every rule), then the rule families
+    /// `explicit`, `contextual` (sentiment scoring included) and
+    /// `confidence`.
+    pub decision_latency_by_family_ns: std::collections::BTreeMap<&'static str, LatencyStats>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LatencyStats {
+    pub n: u64,
+    pub mean: f64,
+    pub p50: u64,
+    pub p90: u64,
+    pub p99: u64,
+    pub p99_9: u64,
+    pub max: u64,
+}
+
+impl LatencyStats {
+    pub fn of(h: &hdrhistogram::Histogram<u64>) -> LatencyStats {
+        LatencyStats {
+            n: h.len(),
+            mean: if h.is_empty() { 0.0 } else { h.mean() },
+            p50: h.value_at_quantile(0.5),
+            p90: h.value_at_quantile(0.9),
+            p99: h.value_at_quantile(0.99),
+            p99_9: h.value_at_quantile(0.999),
+            max: h.max(),
+        }
+    }
+}
+
+impl Timing {
+    pub fn of(output: &RunOutput) -> Timing {
+        let h = &output.decision_latency_ns;
+        Timing {
+            wall_seconds: output.wall_seconds,
+            conversations_per_second: output.summary.conversations.arrivals as f64
+                / output.wall_seconds.max(1e-9),
+            decisions: output.decisions,
+            decision_latency_sample_every: handoff_actors::DECISION_TIMING_EVERY,
+            decision_latency_ns: LatencyStats::of(h),
+            decision_latency_by_family_ns: handoff_logic::triggers::Part::ALL
+                .iter()
+                .zip(&output.decision_part_latency_ns)
+                .map(|(part, h)| (part.name(), LatencyStats::of(h)))
+                .collect(),
+        }
+    }
+
+    /// One line for people.
+    pub fn line(&self) -> String {
+        let l = &self.decision_latency_ns;
+        format!(
+            "{:.0} conversations/s ({:.3} s wall); trigger decision latency p50 {} ns, p99 {} ns (n={})",
+            self.conversations_per_second, self.wall_seconds, l.p50, l.p99, l.n
+        )
+    }
+}
+
+/// Writes the run's files into `dir`: `summary.json` (deterministic),
+/// `timing.json` (wall-clock measurements), `intervals.csv`, every chart as
+/// SVG and PNG, `report.html` and `scenario.toml`. Returns the report's path.
+pub fn write_run(dir: &Path, output: &RunOutput, scenario: &Scenario) -> Result<PathBuf> {
+    write_atomic(
+        &dir.join("summary.json"),
+        summary_json(&output.summary).as_bytes(),
+    )?;
+    let mut timing = serde_json::to_string_pretty(&Timing::of(output)).expect("timing serializes");
+    timing.push('\n');
+    write_atomic(&dir.join("timing.json"), timing.as_bytes())?;
+    let intervals = exports::intervals_csv(&output.summary, &output.data, scenario.chat_share)?;
+    write_atomic(&dir.join("intervals.csv"), intervals.as_bytes())?;
+    write_atomic(&dir.join("scenario.toml"), scenario.source.as_bytes())?;
+    let charts = charts::render_all(
+        dir,
+        &output.summary,
+        &output.data,
+        &output.decision_latency_ns,
+    )?;
+    write_svgs(dir, &charts)?;
+    let report = dir.join("report.html");
+    write_atomic(
+        &report,
+        html::report_html(
+            &output.summary,
+            &charts,
+            &scenario.source,
+            &Timing::of(output),
+        )
+        .as_bytes(),
+    )?;
+    Ok(report)
+}
+
+/// A share as "12.3 % ± 1.4" (the ± only where a symmetric CI exists, a
+/// range "(10.1–15.2)" for an asymmetric one).
+fn pct(e: &Estimate) -> String {
+    let ci = match (e.ci95, e.ci95_range) {
+        (Some(h), _) => format!(" ± {:.1}", h * 100.0),
+        (None, Some([low, high])) => format!(" ({:.1}–{:.1})", low * 100.0, high * 100.0),
+        (None, None) => String::new(),
+    };
+    format!("{:.1} %{ci}", e.value * 100.0)
+}
+
+/// Seconds as "12.3 s ± 1.4", or "12.3 s (10.1–15.2)" for an asymmetric CI.
+fn secs(e: &Estimate) -> String {
+    let ci = match (e.ci95, e.ci95_range) {
+        (Some(h), _) => format!(" ± {h:.1}"),
+        (None, Some([low, high])) => format!(" ({low:.1}–{high:.1})"),
+        (None, None) => String::new(),
+    };
+    format!("{:.1} s{ci}", e.value)
+}
+
+fn row(out: &mut String, label: &str, value: String, n: u64) {
+    let _ = writeln!(out, "  {label:<28} {value:>22}   n={n}");
+}
+
+fn service_rows(out: &mut String, s: &ServiceStats) {
+    row(out, "offered to humans", s.offered.to_string(), s.offered);
+    if s.still_waiting > 0 {
+        row(
+            out,
+            "still waiting at the end",
+            s.still_waiting.to_string(),
+            s.offered,
+        );
+    }
+    row(
+        out,
+        &format!("service level ({:.0} s)", s.threshold_s),
+        pct(&s.service_level),
+        s.service_level.n,
+    );
+    row(out, "ASA", secs(&s.asa_s), s.asa_s.n);
+    row(
+        out,
+        "P(wait > 0)",
+        pct(&s.probability_wait),
+        s.probability_wait.n,
+    );
+    row(
+        out,
+        "abandonment",
+        pct(&s.abandonment_rate),
+        s.abandonment_rate.n,
+    );
+    row(out, "AHT", secs(&s.aht_s), s.aht_s.n);
+    if s.wait_estimate_error_s.n > 0 {
+        row(
+            out,
+            "wait quote error (actual−quoted)",
+            secs(&s.wait_estimate_error_s),
+            s.wait_estimate_error_s.n,
+        );
+    }
+    row(
+        out,
+        "post-handoff FCR",
+        pct(&s.post_handoff_fcr),
+        s.post_handoff_fcr.n,
+    );
+    let w = &s.queue_wait_s;
+    row(
+        out,
+        "queue wait p50/p90/p99/max",
+        format!("{:.0}/{:.0}/{:.0}/{:.0} s", w.p50, w.p90, w.p99, w.max),
+        w.n,
+    );
+    let withheld: Vec<&str> = [
+        ("service level", &s.service_level),
+        ("ASA", &s.asa_s),
+        ("P(wait)", &s.probability_wait),
+        ("abandonment", &s.abandonment_rate),
+    ]
+    .iter()
+    .filter(|(_, e)| e.ci_withheld.is_some())
+    .map(|(name, _)| *name)
+    .collect();
+    if let Some(reason) = [
+        &s.service_level,
+        &s.asa_s,
+        &s.probability_wait,
+        &s.abandonment_rate,
+    ]
+    .iter()
+    .find_map(|e| e.ci_withheld)
+    {
+        let _ = writeln!(out, "  no ± on {}: {reason}", withheld.join(", "));
+    }
+}
+
+fn trigger_rows(out: &mut String, t: &TriggerQuality) {
+    let _ = writeln!(
+        out,
+        "\nTriggers against ground truth ({} of {} bot conversations needed a human)\n  {}",
+        t.needed_human, t.judged_conversations, t.definition
+    );
+    row(
+        out,
+        "escalations",
+        t.escalations.to_string(),
+        t.judged_conversations,
+    );
+    row(
+        out,
+        "  needed",
+        t.needed_escalations.to_string(),
+        t.escalations,
+    );
+    row(
+        out,
+        "  needless",
+        t.needless_escalations.to_string(),
+        t.escalations,
+    );
+    let m = &t.missed_escalations;
+    row(
+        out,
+        "missed (gave up / fallback)",
+        format!("{} ({} / {})", m.total, m.gave_up_in_bot, m.bot_fallback),
+        t.needed_human,
+    );
+    row(out, "precision", pct(&t.precision), t.precision.n);
+    row(out, "recall", pct(&t.recall), t.recall.n);
+    let _ = writeln!(
+        out,
+        "  {:<24} {:>7} {:>7} {:>9} {:>10} {:>14}",
+        "rule", "fired", "needed", "precision", "delay p50", "delay p90"
+    );
+    for (rule, q) in &t.by_rule {
+        let _ = writeln!(
+            out,
+            "  {:<24} {:>7} {:>7} {:>8.1}% {:>5.0} s/{:<3.0} {:>6.0} s/{:<3.0}",
+            rule,
+            q.fired,
+            q.needed,
+            q.precision.value * 100.0,
+            q.detection_delay_s.p50,
+            q.detection_delay_turns.p50,
+            q.detection_delay_s.p90,
+            q.detection_delay_turns.p90,
+        );
+    }
+}
+
+fn handoff_rows(out: &mut String, h: &HandoffQuality) {
+    let _ = writeln!(out, "\nHandoff");
+    let modes = h
+        .by_mode
+        .iter()
+        .map(|(mode, n)| format!("{mode} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    row(out, "transfers", modes, h.handoffs);
+    row(
+        out,
+        "context completeness",
+        format!("{:.1} %", h.context_completeness.value * 100.0),
+        h.context_completeness.n,
+    );
+    let w = &h.wait_estimate.abs_error_s;
+    row(
+        out,
+        "|wait quote error| p50/p90",
+        format!("{:.0}/{:.0} s", w.p50, w.p90),
+        w.n,
+    );
+    row(
+        out,
+        "repeat contacts (48 h)",
+        pct(&h.repeat_contact_rate),
+        h.repeat_contact_rate.n,
+    );
+}
+
+/// What `handoff-sim replay` prints: one line per conversation, then the
+/// confusion counts and precision/recall over the labelled ones.
+pub fn replay_table(report: &ReplayReport) -> String {
+    let mut out = String::new();
+    for v in &report.verdicts {
+        let verdict = match &v.escalation {
+            Some((turn, reasons)) => format!(
+                "escalate at turn {turn}/{}: {}",
+                v.turns,
+                reasons
+                    .iter()
+                    .map(|r| format!("{} ({:.2})", r.kind.name(), r.score))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None => format!("stays with the bot ({} turns)", v.turns),
+        };
+        let truth = match v.truth {
+            Some(Truth::Needed { delay_turns }) => {
+                format!("  [needed, {delay_turns} turn(s) late]")
+            }
+            Some(Truth::Premature { early_turns }) => {
+                format!("  [PREMATURE, {early_turns} turn(s) before a human was needed]")
+            }
+            Some(Truth::Needless) => "  [NEEDLESS]".to_string(),
+            Some(Truth::Missed) => "  [MISSED]".to_string(),
+            Some(Truth::CorrectStay) => "  [correct stay]".to_string(),
+            None => String::new(),
+        };
+        let _ = writeln!(out, "{}: {verdict}{truth}", v.id);
+    }
+    let fmt = |x: Option<f64>| x.map_or("n/a".to_string(), |v| format!("{:.1} %", v * 100.0));
+    let _ = writeln!(
+        out,
+        "\n{} conversations, {} labelled: {} needed, {} premature, {} needless, {} missed escalations",
+        report.verdicts.len(),
+        report.labelled(),
+        report.needed(),
+        report.premature(),
+        report.needless(),
+        report.missed()
+    );
+    let _ = writeln!(
+        out,
+        "precision {} (n={}), recall {} (n={}), premature {} of escalations, mean detection delay {} turn(s)",
+        fmt(report.precision()),
+        report.escalations(),
+        fmt(report.recall()),
+        report.needed_human(),
+        fmt(report.premature_rate()),
+        report
+            .mean_delay_turns()
+            .map_or("n/a".to_string(), |d| format!("{d:.2}"))
+    );
+    if let Some((same, checked)) = report.simulation_agreement() {
+        let _ = writeln!(
+            out,
+            "the replay escalates at the simulation's turn, by its rule, in {same} of {checked} generated conversations"
+        );
+    }
+    let _ = writeln!(out, "{}", handoff_model::metrics::quality::DEFINITION);
+    out
+}
+
+/// A staffing curve of at most this many rows is printed whole.
+pub const FULL_CURVE_ROWS: usize = 60;
+
+/// Rows printed on each side of a target's row in a long curve.
+const ROWS_AROUND_TARGET: usize = 2;
+
+/// What `handoff-sim erlang` prints: the queue, one row per number of
+/// agents (rows meeting a target first are marked), and for a range the
+/// smallest staffing meeting each target. A curve longer than
+/// [`FULL_CURVE_ROWS`] keeps its first and last rows and those around each
+/// target; a line says how many rows were skipped at each gap.
+pub fn staffing_table(curve: &StaffingCurve, targets: &[StaffingTarget]) -> String {
+    let mut out = String::new();
+    let load = curve.arrival_rate * curve.mean_handle;
+    let model = match curve.mean_patience {
+        Some(p) => format!("Erlang A (M/M/c+M), patience {p:.1} s"),
+        None => "Erlang C (M/M/c)".to_string(),
+    };
+    let _ = writeln!(
+        out,
+        "{model}: {} arrivals/h, AHT {:.1} s, offered load {load:.3} Erl",
+        trimmed(curve.arrival_rate * 3600.0),
+        curve.mean_handle
+    );
+    let sl_label = format!("SL({:.0}s)", curve.threshold);
+    let _ = writeln!(
+        out,
+        "{:>7} {:>9} {:>10} {:>14} {:>12} {:>12}",
+        "agents", "P(wait)", "mean wait", sl_label, "abandon", "occupancy"
+    );
+    let met: Vec<(StaffingTarget, Option<usize>)> = targets
+        .iter()
+        .map(|t| (*t, curve.first_meeting(*t)))
+        .collect();
+    let rows = &curve.rows;
+    let shown: Vec<usize> = if rows.len() <= FULL_CURVE_ROWS {
+        (0..rows.len()).collect()
+    } else {
+        let mut shown = vec![0, rows.len() - 1];
+        for at in met.iter().filter_map(|(_, at)| *at) {
+            let from = at.saturating_sub(ROWS_AROUND_TARGET);
+            let to = (at + ROWS_AROUND_TARGET).min(rows.len() - 1);
+            shown.extend(from..=to);
+        }
+        shown.sort_unstable();
+        shown.dedup();
+        shown
+    };
+    let mut previous: Option<usize> = None;
+    for &i in &shown {
+        let skipped = previous.map_or(i, |p| i - p - 1);
+        if skipped > 0 {
+            let _ = writeln!(out, "{:>7} {skipped} rows skipped", "…");
+        }
+        previous = Some(i);
+        let (c, prediction) = &rows[i];
+        let marks: Vec<String> = met
+            .iter()
+            .filter(|(_, at)| *at == Some(i))
+            .map(|(t, _)| target_label(t, &sl_label))
+            .collect();
+        let mark = if marks.is_empty() {
+            String::new()
+        } else {
+            format!("  ← {}", marks.join(", "))
+        };
+        match prediction {
+            Some(p) => {
+                let _ = writeln!(
+                    out,
+                    "{c:>7} {:>8.2}% {:>9.1}s {:>13.2}% {:>11.2}% {:>11.2}%{mark}",
+                    p.probability_wait * 100.0,
+                    p.mean_wait,
+                    p.service_level * 100.0,
+                    p.probability_abandon * 100.0,
+                    p.occupancy * 100.0
+                );
+            }
+            None if curve.mean_patience.is_none() => {
+                let _ = writeln!(
+                    out,
+                    "{c:>7}   unstable: load {load:.2} Erl ≥ {c} agents (no steady state)"
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "{c:>7}   no result: patience too long against the handle time to evaluate"
+                );
+            }
+        }
+    }
+    if let (Some(first), Some(last)) = (rows.first(), rows.last())
+        && rows.len() > 1
+    {
+        let goals: Vec<String> = met
+            .iter()
+            .map(|(t, at)| {
+                let label = target_label(t, &sl_label);
+                match at {
+                    Some(i) => format!("{label} from {} agents", rows[*i].0),
+                    None => format!("{label} not met in {}..{}", first.0, last.0),
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "Smallest staffing: {}", goals.join("; "));
+        if shown.len() < rows.len() {
+            let _ = writeln!(
+                out,
+                "Printed {} of {} rows (a range of at most {FULL_CURVE_ROWS} rows prints them all).",
+                shown.len(),
+                rows.len()
+            );
+        }
+    }
+    out
+}
+
+fn target_label(target: &StaffingTarget, sl_label: &str) -> String {
+    match *target {
+        StaffingTarget::ServiceLevelAtLeast(s) => format!("{sl_label} ≥ {:.0}%", s * 100.0),
+        StaffingTarget::AbandonmentAtMost(s) => format!("abandon ≤ {:.0}%", s * 100.0),
+        StaffingTarget::OccupancyAtMost(s) => format!("occupancy ≤ {:.0}%", s * 100.0),
+    }
+}
+
+/// A number without trailing zeros (720, 12.5).
+fn trimmed(x: f64) -> String {
+    let text = format!("{x:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The human-readable summary table. Deterministic (no wall-clock values).
+pub fn summary_table(summary: &Summary) -> String {
+    let mut out = String::new();
+    let c = &summary.conversations;
+    let _ = writeln!(
+        out,
+        "handoff-sim · {} · seed {} · {:.1} h simulated ({:.1} h warm-up)",
+        summary.scenario,
+        summary.seed,
+        summary.duration_s / 3600.0,
+        summary.warm_up_s / 3600.0
+    );
+    let _ = writeln!(out, "\nConversations (all, warm-up included)");
+    for (label, n) in [
+        ("arrivals", c.arrivals),
+        ("resolved by AI", c.resolved_by_ai),
+        ("resolved by human", c.resolved_by_human),
+        ("unresolved", c.unresolved),
+        ("abandoned in bot", c.abandoned_in_bot),
+        ("abandoned in queue", c.abandoned_in_queue),
+        ("closed (nobody on duty)", c.closed),
+        ("in progress at end", c.in_progress),
+        ("peak concurrency", summary.peak_concurrency),
+    ] {
+        let _ = writeln!(out, "  {label:<28} {n:>22}");
+    }
+    let m = &summary.measured;
+    let _ = writeln!(out, "\nMeasured (arrived after warm-up: {})", m.arrivals);
+    if let Some(bot) = &m.bot {
+        row(
+            &mut out,
+            "containment (AI resolved)",
+            pct(&bot.containment_rate),
+            bot.conversations,
+        );
+        row(
+            &mut out,
+            "handoff rate",
+            pct(&bot.handoff_rate),
+            bot.conversations,
+        );
+        row(
+            &mut out,
+            "abandoned in bot",
+            pct(&bot.abandonment_rate),
+            bot.conversations,
+        );
+        if bot.still_in_bot > 0 {
+            row(
+                &mut out,
+                "still in the bot at the end",
+                bot.still_in_bot.to_string(),
+                bot.conversations,
+            );
+        }
+        for (reason, n) in &bot.handoffs_by_reason {
+            row(
+                &mut out,
+                &format!("  handoffs: {reason}"),
+                n.to_string(),
+                bot.conversations,
+            );
+        }
+    }
+    if let Some(t) = &m.triggers {
+        trigger_rows(&mut out, t);
+    }
+    handoff_rows(&mut out, &m.handoff);
+    let _ = writeln!(out, "\nHuman queue");
+    service_rows(&mut out, &m.human_queue);
+    for (channel, stats) in &m.by_channel {
+        if stats.offered > 0 {
+            let _ = writeln!(out, "\n  {channel}");
+            service_rows(&mut out, stats);
+        }
+    }
+    let _ = writeln!(out, "\nPools");
+    for p in &summary.pools {
+        let _ = writeln!(
+            out,
+            "  {:<20} agents {:>6} × {} slots   occupancy {:>14}   agents engaged {:>5.1} %   contacts/agent {:>5.2}",
+            p.name,
+            p.agents,
+            p.slots_per_agent,
+            pct(&p.occupancy),
+            p.agents_engaged * 100.0,
+            p.mean_concurrency
+        );
+        if p.overtime_hours > 0.0 || p.handed_back > 0 {
+            let _ = writeln!(
+                out,
+                "  {:<20} staffed {:.1} agent-hours, of which overtime {:.1} h (finishing contacts after the shift ended); handed back at shift end: {}",
+                "", p.staffed_hours, p.overtime_hours, p.handed_back
+            );
+        }
+    }
+    if let Some(reason) = summary.pools.iter().find_map(|p| p.occupancy.ci_withheld) {
+        let _ = writeln!(out, "  no ± on occupancy: {reason}");
+    }
+    experiment::threshold_lines(&mut out, &summary.thresholds);
+    if let Some(t) = &summary.theory {
+        let _ = writeln!(
+            out,
+            "\nErlang {} reference (load {:.2} Erl, {:.3} per agent): P(wait) {:.1} %, mean wait {:.1} s, SL {:.1} %, abandonment {:.1} %",
+            if t.probability_abandon > 0.0 {
+                "A"
+            } else {
+                "C"
+            },
+            t.offered_load,
+            t.load_per_agent,
+            t.probability_wait * 100.0,
+            t.mean_wait,
+            t.service_level * 100.0,
+            t.probability_abandon * 100.0
+        );
+    }
+    out
+}
