@@ -1,4 +1,8 @@
-//! The actor simulation: a thin actix shell around the pure core.
+//! The actor shell: the `Clock` seam, the virtual-time `Timeline` and the
+//! actix actors that run the model and the handoff logic, and [`run`].
+//! Actors own state and timers and pass messages to plain functions of
+//! `handoff-model` and `handoff-logic`; they never make a modelling decision
+//! of their own, draw a chart or run an experiment.
 //!
 //! [`run`] builds a current-thread tokio runtime and a `LocalSet`, wires the
 //! actors once ([`assemble`]), lets the [`Timeline`] drive them to the

@@ -1,3 +1,9 @@
+//! Experiments and planning on top of runs: replications, comparisons on
+//! common random numbers, sweeps, shards, thresholds judged, staffing
+//! (`staff`) and shift schedules (`schedule`). Produces analyses, never
+//! report pages or charts (that is `handoff-report`), and never changes the
+//! model or the actors for an experiment.
+//!
 //! Experiments on top of [`handoff_actors::run`]: replications, variants and
 //! their paired comparison on common random numbers, and thresholds (SLOs)
 //! that gate a run with an exit code. The actors and the pure core do not

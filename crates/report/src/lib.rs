@@ -1,3 +1,8 @@
+//! Output: the printed tables, the plotters charts, the self-contained HTML
+//! pages and the CSV/JSON writers, for runs, experiments, staffing and
+//! calibration. The only crate that draws. Reads summaries and analyses;
+//! never feeds anything back into a model or a run.
+//!
 //! Output of a run: the printed summary table and the run folder with
 //! `summary.json` and `timing.json`.
 //!
