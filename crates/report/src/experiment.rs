@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::charts::{self, ForestRow, SweepSeries};
-use crate::html::{STYLE, escape, figure};
+use crate::html::{STYLE, escape, figure, thresholds_html};
 use handoff_experiment::pooling::Aggregate;
 use handoff_experiment::session::{Analysis, Design, Session};
 use handoff_experiment::sweep::{self, PointResult};
@@ -199,28 +199,6 @@ pub fn write_comparison(
         compare_html(c, verdicts, &forest, &scenario.source).as_bytes(),
     )?;
     Ok(html)
-}
-
-/// A "Thresholds" table (nothing without thresholds).
-pub fn thresholds_html(verdicts: &[Verdict]) -> String {
-    if verdicts.is_empty() {
-        return String::new();
-    }
-    let mut out = String::from(
-        "<h2>Thresholds</h2>\n<table><tr><th>threshold</th><th>measured</th><th>judged</th><th>result</th></tr>\n",
-    );
-    for v in verdicts {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td class=\"value\">{:.4}</td><td class=\"value\">{:.4}</td><td>{}</td></tr>",
-            escape(&v.threshold.describe()),
-            v.measured,
-            v.judged,
-            if v.pass { "pass" } else { "<b>FAIL</b>" }
-        );
-    }
-    out.push_str("</table>\n");
-    out
 }
 
 /// The comparison page, in the style of `report.html`: self-contained.

@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 use crate::charts::Chart;
 use crate::{pct, secs};
 use handoff_model::metrics::Summary;
+use handoff_model::thresholds::Verdict;
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -185,7 +186,7 @@ pub fn report_html(
             q.still_waiting, q.offered
         );
     }
-    out.push_str(&super::experiment::thresholds_html(&summary.thresholds));
+    out.push_str(&thresholds_html(&summary.thresholds));
     out.push_str("<h2>Charts</h2>\n");
     for chart in charts {
         out.push_str(&figure(chart));
@@ -234,6 +235,28 @@ fn strip_xml_declaration(svg: &str) -> &str {
         Some(i) => &svg[i..],
         None => svg,
     }
+}
+
+/// A "Thresholds" table (nothing without thresholds).
+pub fn thresholds_html(verdicts: &[Verdict]) -> String {
+    if verdicts.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "<h2>Thresholds</h2>\n<table><tr><th>threshold</th><th>measured</th><th>judged</th><th>result</th></tr>\n",
+    );
+    for v in verdicts {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"value\">{:.4}</td><td class=\"value\">{:.4}</td><td>{}</td></tr>",
+            escape(&v.threshold.describe()),
+            v.measured,
+            v.judged,
+            if v.pass { "pass" } else { "<b>FAIL</b>" }
+        );
+    }
+    out.push_str("</table>\n");
+    out
 }
 
 #[cfg(test)]
