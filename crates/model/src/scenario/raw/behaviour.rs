@@ -1,0 +1,235 @@
+//! The behaviour tables: `[customers]`, `[ai_agent]`, `[triggers]` and
+//! `[handoff]`, mapped onto the logic crate's configuration types.
+
+use super::validate::{Invalid, dist, invalid, probability};
+use super::*;
+use handoff_logic::handoff::{ContextMode, PolicyRule, TransferPolicy};
+use handoff_logic::triggers::{TopicAction, TopicRule, TriggerConfig};
+
+pub(super) fn validate_customers(raw: &RawCustomers) -> Result<Customers, Invalid> {
+    Ok(Customers {
+        patience: match &raw.patience {
+            Some(spec) => Some(dist("customers.patience".into(), spec)?),
+            None => None,
+        },
+        request_human_probability: probability(
+            "customers.request_human_probability".into(),
+            raw.request_human_probability,
+        )?,
+        bot_give_up_probability: probability(
+            "customers.bot_give_up_probability".into(),
+            raw.bot_give_up_probability,
+        )?,
+        think_time: dist("customers.think_time".into(), &raw.think_time)?,
+        frustration_per_failed_turn: probability(
+            "customers.frustration_per_failed_turn".into(),
+            raw.frustration_per_failed_turn,
+        )?,
+        repeat_probability: probability(
+            "customers.repeat_probability".into(),
+            raw.repeat_probability,
+        )?,
+        repeat_delay: dist("customers.repeat_delay".into(), &raw.repeat_delay)?,
+    })
+}
+
+pub(super) fn validate_ai(raw: &RawAiAgent) -> Result<Option<AiAgent>, Invalid> {
+    if !raw.enabled {
+        return Ok(None);
+    }
+    let Some(response_time) = &raw.response_time else {
+        return Err(invalid(
+            "ai_agent.response_time",
+            "is required when ai_agent.enabled = true (e.g. { dist = \"lognormal\", median = \"2s\", p95 = \"6s\" })",
+        ));
+    };
+    if raw.max_turns == 0 || raw.max_turns > 100 {
+        return Err(invalid(
+            "ai_agent.max_turns",
+            format!("must be between 1 and 100, got {}", raw.max_turns),
+        ));
+    }
+    if !(raw.confidence_noise.is_finite()
+        && raw.confidence_noise >= 0.0
+        && raw.confidence_noise <= 1.0)
+    {
+        return Err(invalid(
+            "ai_agent.confidence_noise",
+            format!("must be in [0, 1], got {}", raw.confidence_noise),
+        ));
+    }
+    Ok(Some(AiAgent {
+        response_time: dist("ai_agent.response_time".into(), response_time)?,
+        max_turns: raw.max_turns,
+        turn_success_probability: probability(
+            "ai_agent.turn_success_probability".into(),
+            raw.turn_success_probability,
+        )?,
+        confidence_when_right: probability(
+            "ai_agent.confidence_when_right".into(),
+            raw.confidence_when_right,
+        )?,
+        confidence_when_wrong: probability(
+            "ai_agent.confidence_when_wrong".into(),
+            raw.confidence_when_wrong,
+        )?,
+        confidence_noise: raw.confidence_noise,
+        intent_error_rate: probability("ai_agent.intent_error_rate".into(), raw.intent_error_rate)?,
+    }))
+}
+
+pub(super) fn validate_triggers(
+    raw: &RawTriggers,
+    intents: &[Intent],
+) -> Result<TriggerConfig, Invalid> {
+    let threshold = probability(
+        "triggers.confidence_threshold".into(),
+        raw.confidence_threshold,
+    )?;
+    for (key, value) in [
+        ("triggers.max_failed_attempts", raw.max_failed_attempts),
+        ("triggers.max_failed_in_a_row", raw.max_failed_in_a_row),
+        ("triggers.circular_repeats", raw.circular_repeats),
+    ] {
+        if value > 100 {
+            return Err(invalid(
+                key,
+                format!("must be between 0 (off) and 100, got {value}"),
+            ));
+        }
+    }
+    if raw.circular_repeats == 1 {
+        return Err(invalid(
+            "triggers.circular_repeats",
+            "must be 0 (off) or at least 2 (a message restated once is said twice)",
+        ));
+    }
+    if let Some(t) = raw.sentiment_threshold
+        && !(-1.0..=1.0).contains(&t)
+    {
+        return Err(invalid(
+            "triggers.sentiment_threshold",
+            format!("must be in [-1, 1], got {t}"),
+        ));
+    }
+    if let Some(d) = raw.sentiment_drop
+        && !(d > 0.0 && d <= 2.0)
+    {
+        return Err(invalid(
+            "triggers.sentiment_drop",
+            format!("must be in (0, 2], got {d}"),
+        ));
+    }
+    let mut topics = Vec::with_capacity(raw.topics.len());
+    for (i, topic) in raw.topics.iter().enumerate() {
+        let key = |field: &str| format!("triggers.topics[{i}].{field}");
+        if !intents.iter().any(|it| it.name == topic.intent) {
+            return Err(invalid(
+                key("intent"),
+                format!(
+                    "`{}` is not an intent; intents are: {}",
+                    topic.intent,
+                    intents
+                        .iter()
+                        .map(|i| i.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        let action = match (topic.always, topic.confidence_below) {
+            (true, None) => TopicAction::Always,
+            (false, Some(t)) => {
+                TopicAction::ConfidenceBelow(probability(key("confidence_below"), t)?)
+            }
+            _ => {
+                return Err(invalid(
+                    format!("triggers.topics[{i}]"),
+                    "set exactly one of `always = true` or `confidence_below = <0..1>`",
+                ));
+            }
+        };
+        topics.push(TopicRule {
+            intent: topic.intent.clone(),
+            action,
+        });
+    }
+    let window = raw
+        .repeat_contact_window
+        .map_or(48.0 * 3600.0, |d| d.secs());
+    if raw.repeat_contact_window.is_some() && !raw.repeat_contact {
+        return Err(invalid(
+            "triggers.repeat_contact_window",
+            "is set but `triggers.repeat_contact` is false; switch the rule on or drop the window",
+        ));
+    }
+    Ok(TriggerConfig {
+        explicit_request: raw.explicit_request,
+        confidence_threshold: (threshold > 0.0).then_some(threshold),
+        max_failed_attempts: (raw.max_failed_attempts > 0).then_some(raw.max_failed_attempts),
+        max_failed_in_a_row: (raw.max_failed_in_a_row > 0).then_some(raw.max_failed_in_a_row),
+        sentiment_threshold: raw.sentiment_threshold,
+        sentiment_drop: raw.sentiment_drop,
+        urgency: raw.urgency,
+        topics,
+        repeat_contact_window: raw.repeat_contact.then_some(window),
+        circular_repeats: (raw.circular_repeats > 0).then_some(raw.circular_repeats),
+        score_sentiment: false,
+        sentiment_model: raw.sentiment_model,
+    })
+}
+
+pub(super) fn validate_handoff(raw: &RawHandoff) -> Result<Handoff, Invalid> {
+    if !(raw.expectation_patience_boost.is_finite()
+        && (0.5..=5.0).contains(&raw.expectation_patience_boost))
+    {
+        return Err(invalid(
+            "handoff.expectation_patience_boost",
+            format!(
+                "must be in [0.5, 5], got {}",
+                raw.expectation_patience_boost
+            ),
+        ));
+    }
+    if !(-1.0..=1.0).contains(&raw.warm_sentiment_below) {
+        return Err(invalid(
+            "handoff.warm_sentiment_below",
+            format!("must be in [-1, 1], got {}", raw.warm_sentiment_below),
+        ));
+    }
+    Ok(Handoff {
+        context: match raw.context {
+            RawContextMode::Structured => ContextMode::Structured,
+            RawContextMode::TranscriptOnly => ContextMode::TranscriptOnly,
+        },
+        account_lookup_success: probability(
+            "handoff.account_lookup_success".into(),
+            raw.account_lookup_success,
+        )?,
+        clarification_time: raw.clarification_time.secs(),
+        missing_context_resolution_penalty: probability(
+            "handoff.missing_context_resolution_penalty".into(),
+            raw.missing_context_resolution_penalty,
+        )?,
+        policy: TransferPolicy {
+            rule: match raw.policy {
+                RawPolicy::IntentAware => PolicyRule::IntentAware,
+                RawPolicy::AlwaysCold => PolicyRule::AlwaysCold,
+                RawPolicy::AlwaysWarm => PolicyRule::AlwaysWarm,
+            },
+            warm_sentiment_below: raw.warm_sentiment_below,
+            warm_complexity_above: probability(
+                "handoff.warm_complexity_above".into(),
+                raw.warm_complexity_above,
+            )?,
+            warm_briefing: raw.warm_briefing.secs(),
+            voice_whisper: raw.voice_whisper.secs(),
+        },
+        expectation_message: raw.expectation_message,
+        expectation_patience_boost: raw.expectation_patience_boost,
+        when_closed: match raw.when_closed {
+            RawWhenClosed::Wait => WhenClosed::Wait,
+            RawWhenClosed::ClosedMessage => WhenClosed::ClosedMessage,
+        },
+    })
+}
