@@ -45,6 +45,19 @@
 
 use std::path::PathBuf;
 
+mod clock;
+mod columns;
+mod fragment;
+mod model;
+mod rounding;
+mod solver;
+mod template;
+
+pub use columns::validate_templates;
+pub use fragment::fragment;
+pub use solver::solve;
+pub use template::{load_templates, parse_templates};
+
 /// Seconds in a day.
 const DAY_S: u32 = 86_400;
 /// Most columns (shift variants) one template may generate.
@@ -138,19 +151,6 @@ pub enum ScheduleError {
     #[error(transparent)]
     Template(#[from] TemplateError),
 }
-
-mod clock;
-mod columns;
-mod fragment;
-mod model;
-mod rounding;
-mod solver;
-mod template;
-
-pub use columns::validate_templates;
-pub use fragment::fragment;
-pub use solver::solve;
-pub use template::{load_templates, parse_templates};
 
 #[cfg(test)]
 mod tests;

@@ -84,6 +84,12 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::DateTime;
 
+mod cells;
+mod parser;
+mod rates;
+
+pub use parser::parse;
+
 const DAY_S: i64 = 86_400;
 /// Upper bound on the number of segments [`Forecast::segments`] will build.
 const MAX_SEGMENTS: f64 = 10_000_000.0;
@@ -185,12 +191,6 @@ pub fn load(path: &Path) -> Result<Forecast, ForecastError> {
     })?;
     parse(&text, path)
 }
-
-mod cells;
-mod parser;
-mod rates;
-
-pub use parser::parse;
 
 #[cfg(test)]
 mod tests;

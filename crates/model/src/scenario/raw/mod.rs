@@ -10,6 +10,14 @@ use super::dist::{DistSpec, HumanDuration};
 use super::locate::line_of_offset;
 use super::*;
 
+mod arrivals;
+mod behaviour;
+mod experiment;
+mod staffing;
+mod validate;
+
+pub use validate::validate;
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
@@ -528,11 +536,3 @@ pub fn parse(source: &str, file: &Path) -> Result<RawScenario, ScenarioError> {
         error(key, line, inner.message().trim().to_string())
     })
 }
-
-mod arrivals;
-mod behaviour;
-mod experiment;
-mod staffing;
-mod validate;
-
-pub use validate::validate;
