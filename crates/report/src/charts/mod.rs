@@ -1,0 +1,217 @@
+//! The charts of a run, drawn with plotters: each chart is one function
+//! generic over the drawing backend, rendered once to SVG (inlined in the
+//! HTML report) and once to PNG (for the README and image viewers).
+//!
+//! Text is rendered with DejaVu Sans embedded through the `dejavu` crate and
+//! plotters' `ab_glyph` backend, so no system font library is needed.
+
+use std::path::Path;
+use std::sync::Once;
+
+use hdrhistogram::Histogram;
+use plotters::prelude::*;
+
+use handoff_model::error::{Error, Result};
+use handoff_model::metrics::{ReportData, Summary};
+
+mod bars;
+mod experiment;
+mod quality;
+mod time;
+mod trigger;
+mod waits;
+
+pub use experiment::{ForestRow, PrMark, SweepSeries, forest_plot, pr_chart, sweep_chart};
+
+use bars::category_bars;
+use quality::quality;
+use time::{occupancy, over_time};
+use trigger::{decision_latency, detection_delay, trigger_outcomes};
+use waits::{queue_wait_cdf, queue_wait_histogram};
+
+/// A rendered chart: its file stem, title and SVG text.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub name: String,
+    pub title: String,
+    pub svg: String,
+}
+
+const CHAT: RGBColor = RGBColor(31, 119, 180);
+const VOICE: RGBColor = RGBColor(230, 120, 20);
+const GREEN: RGBColor = RGBColor(44, 160, 44);
+const RED: RGBColor = RGBColor(200, 40, 40);
+const PURPLE: RGBColor = RGBColor(148, 103, 189);
+const GREY: RGBColor = RGBColor(120, 120, 120);
+const PALETTE: [RGBColor; 8] = [
+    CHAT,
+    VOICE,
+    GREEN,
+    RED,
+    PURPLE,
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(23, 190, 207),
+];
+const CHANNELS: [(&str, RGBColor); 2] = [("chat", CHAT), ("voice", VOICE)];
+
+fn register_fonts() {
+    static FONTS: Once = Once::new();
+    FONTS.call_once(|| {
+        // The bytes are a valid TrueType font shipped by the `dejavu` crate.
+        let _ = plotters::style::register_font(
+            "sans-serif",
+            FontStyle::Normal,
+            dejavu::sans::regular(),
+        );
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Bold, dejavu::sans::bold());
+    });
+}
+
+type DrawResult<DB> =
+    std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+fn chart_error(name: &str, e: impl std::fmt::Display) -> Error {
+    Error::Chart(format!("{name}: {e}"))
+}
+
+/// Renders `draw` to an SVG string and to `<dir>/<name>.png`.
+macro_rules! render {
+    ($dir:expr, $name:expr, $title:expr, $size:expr, $draw:expr) => {{
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, $size).into_drawing_area();
+            $draw(&root).map_err(|e| chart_error(&$name, e))?;
+            root.present().map_err(|e| chart_error(&$name, e))?;
+        }
+        let png = $dir.join(format!("{}.partial.png", &$name));
+        {
+            let root = BitMapBackend::new(&png, $size).into_drawing_area();
+            $draw(&root).map_err(|e| chart_error(&$name, e))?;
+            root.present().map_err(|e| chart_error(&$name, e))?;
+        }
+        let final_png = $dir.join(format!("{}.png", &$name));
+        std::fs::rename(&png, &final_png).map_err(|source| Error::Output {
+            path: final_png,
+            source,
+        })?;
+        Chart {
+            name: $name.to_string(),
+            title: $title.to_string(),
+            svg,
+        }
+    }};
+}
+use render;
+
+/// Draws every chart of the run; PNGs go to `dir`, SVGs are returned (the
+/// caller writes them and inlines them in the HTML).
+pub fn render_all(
+    dir: &Path,
+    summary: &Summary,
+    data: &ReportData,
+    latency_ns: &Histogram<u64>,
+) -> Result<Vec<Chart>> {
+    register_fonts();
+    let mut charts = vec![
+        render!(
+            dir,
+            "queue_wait_histogram",
+            "Queue wait distribution",
+            (900, 500),
+            |root| { queue_wait_histogram(root, data) }
+        ),
+        render!(
+            dir,
+            "queue_wait_cdf",
+            "Queue wait CDF",
+            (900, 500),
+            |root| queue_wait_cdf(root, data)
+        ),
+        render!(dir, "over_time", "Over the day", (1000, 1100), |root| {
+            over_time(root, data)
+        }),
+        render!(
+            dir,
+            "occupancy",
+            "Agent occupancy over time",
+            (1000, 450),
+            |root| occupancy(root, summary, data)
+        ),
+        render!(dir, "quality", "Handoff quality", (1100, 520), |root| {
+            quality(root, summary)
+        }),
+    ];
+    if summary.measured.triggers.is_some() {
+        charts.push(render!(
+            dir,
+            "trigger_outcomes",
+            "Trigger outcomes against ground truth",
+            (1000, 500),
+            |root| trigger_outcomes(root, summary)
+        ));
+        charts.push(render!(
+            dir,
+            "detection_delay",
+            "Detection delay per rule",
+            (1100, 500),
+            |root| detection_delay(root, data)
+        ));
+        charts.push(render!(
+            dir,
+            "decision_latency",
+            "Trigger engine decision latency",
+            (900, 450),
+            |root| decision_latency(root, latency_ns)
+        ));
+    }
+    Ok(charts)
+}
+
+fn caption_style() -> FontDesc<'static> {
+    ("sans-serif", 24).into_font().style(FontStyle::Bold)
+}
+
+fn label_font() -> (&'static str, u32) {
+    ("sans-serif", 16)
+}
+
+/// Draws the series legend in a framed, nearly opaque box.
+fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    font_size: u32,
+) -> DrawResult<DB> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font(("sans-serif", font_size))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+}
+
+/// The label of the category bar at axis position `v` (bars stand at 0, 1,
+/// 2, …; `reversed` when the first label is drawn at the top); empty between
+/// bars.
+fn category_label(labels: &[String], v: f64, reversed: bool) -> String {
+    let i = v.round();
+    if (v - i).abs() > 1e-6 || i < 0.0 || i as usize >= labels.len() {
+        return String::new();
+    }
+    let index = if reversed {
+        labels.len() - 1 - i as usize
+    } else {
+        i as usize
+    };
+    labels[index].clone()
+}
+
+/// Axis numbers without needless decimals: 50 not 50.0, 0.5 stays 0.5.
+fn tick(v: &f64) -> String {
+    if v.abs() >= 10.0 || v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
