@@ -54,8 +54,8 @@ impl RuleCounters {
         RuleCounters {
             needed: 0,
             needless: 0,
-            delay_ms: super::histogram(),
-            delay_turns: super::histogram(),
+            delay_ms: super::recorder::histogram(),
+            delay_turns: super::recorder::histogram(),
         }
     }
 }
@@ -101,7 +101,7 @@ impl Default for QualityRecorder {
             modes: BTreeMap::new(),
             completeness_sixths: [0; 7],
             completeness_sum: 0.0,
-            estimate_abs_ms: super::histogram(),
+            estimate_abs_ms: super::recorder::histogram(),
             conversations: 0,
             repeats: 0,
             csat: [CsatCounters::default(); 2],
@@ -130,7 +130,7 @@ impl QualityRecorder {
     /// (the signed mean error is in the queue figures, with its interval).
     pub fn wait_estimated(&mut self, estimate: f64, wait: f64) {
         self.estimate_abs_ms
-            .record(super::to_ms((wait - estimate).abs()))
+            .record(super::recorder::to_ms((wait - estimate).abs()))
             .expect("auto-resizing histogram");
     }
 
@@ -144,7 +144,7 @@ impl QualityRecorder {
                 if needed {
                     rule.needed += 1;
                     rule.delay_ms
-                        .record(super::to_ms(e.after))
+                        .record(super::recorder::to_ms(e.after))
                         .expect("auto-resizing histogram");
                     rule.delay_turns
                         .record(u64::from(e.turn))

@@ -1,0 +1,149 @@
+//! What a conversation reports: its terminal outcome, why it was handed off,
+//! the record it ends with, and the queue events (exit, still waiting,
+//! escalation) the recorder is told about.
+
+use serde::Serialize;
+
+use crate::customer::ConversationId;
+use handoff_logic::Channel;
+use handoff_logic::handoff::TransferMode;
+use handoff_logic::triggers::TriggerKind;
+
+/// The terminal state of a conversation: exactly one per conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    ResolvedByAi,
+    ResolvedByHuman,
+    /// Handled by a human who did not resolve it.
+    Unresolved,
+    AbandonedInBot,
+    AbandonedInQueue,
+    /// Reached the queue when nobody who could take it was on duty, heard the
+    /// closed message and left (`handoff.when_closed = "closed_message"`).
+    Closed,
+}
+
+/// Why a conversation went to the human queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HandoffReason {
+    /// A trigger rule fired.
+    Trigger(TriggerKind),
+    /// The bot ran out of turns and handed over as a fallback.
+    BotFallback,
+    /// No bot: the AI agent is switched off.
+    Direct,
+}
+
+impl HandoffReason {
+    pub fn name(self) -> &'static str {
+        match self {
+            HandoffReason::Trigger(kind) => kind.name(),
+            HandoffReason::BotFallback => "bot_fallback",
+            HandoffReason::Direct => "direct",
+        }
+    }
+}
+
+/// What a conversation reports when it ends. Times in seconds from the start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConversationRecord {
+    pub id: ConversationId,
+    pub channel: Channel,
+    pub intent: usize,
+    pub arrived_at: f64,
+    pub outcome: Outcome,
+    pub bot_turns: u32,
+    pub handoff: Option<HandoffReason>,
+    /// When the conversation joined the human queue.
+    pub queued_at: Option<f64>,
+    /// True when no agent was free at once.
+    pub waited: bool,
+    /// Time from joining the queue to an agent (or to abandoning).
+    pub queue_wait: Option<f64>,
+    /// Human handle time, when a human handled it.
+    pub handle_time: Option<f64>,
+    /// Of the handle time, clarifying questions (what the package lacked).
+    pub clarification: Option<f64>,
+    /// Ground truth: the conversation needed a human from its first message.
+    pub needs_human: bool,
+    /// The trigger escalation, if a trigger escalated it.
+    pub escalation: Option<Escalation>,
+    /// Seconds since this customer's previous contact, for a repeat contact.
+    pub previous_contact_age: Option<f64>,
+    /// How it was transferred, when it reached the human queue.
+    pub transfer: Option<TransferMode>,
+    /// Completeness of the context package handed to the agent.
+    pub context_completeness: Option<f64>,
+    /// The wait quoted to the customer at handoff, in seconds.
+    pub estimated_wait: Option<f64>,
+    /// The customer's frustration at the end, 0 … 1.
+    pub frustration: f64,
+}
+
+impl ConversationRecord {
+    /// The record of a conversation that has just arrived: nothing has
+    /// happened yet (the outcome is set when it ends).
+    pub fn new(
+        id: ConversationId,
+        channel: Channel,
+        intent: usize,
+        arrived_at: f64,
+    ) -> ConversationRecord {
+        ConversationRecord {
+            id,
+            channel,
+            intent,
+            arrived_at,
+            outcome: Outcome::AbandonedInBot,
+            bot_turns: 0,
+            handoff: None,
+            queued_at: None,
+            waited: false,
+            queue_wait: None,
+            handle_time: None,
+            clarification: None,
+            needs_human: false,
+            escalation: None,
+            previous_contact_age: None,
+            transfer: None,
+            context_completeness: None,
+            estimated_wait: None,
+            frustration: 0.0,
+        }
+    }
+}
+
+/// A contact leaving the human queue. Times in seconds from the start.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QueueExit {
+    pub channel: Channel,
+    pub arrived_at: f64,
+    pub queued_at: f64,
+    /// True when no agent was free at once.
+    pub waited: bool,
+    /// Time in the queue.
+    pub wait: f64,
+    /// Left by abandoning rather than to an agent.
+    pub abandoned: bool,
+    /// The router's wait estimate when the contact was queued.
+    pub estimated_wait: Option<f64>,
+}
+
+/// A contact still waiting for a human at the end of the run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StillWaiting {
+    pub channel: Channel,
+    pub arrived_at: f64,
+    pub queued_at: f64,
+}
+
+/// When and why a trigger escalated a conversation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Escalation {
+    pub kind: TriggerKind,
+    /// The bot turn at which it fired (1-based).
+    pub turn: u32,
+    /// Seconds from the conversation's first message.
+    pub after: f64,
+}
