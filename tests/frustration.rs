@@ -123,7 +123,7 @@ fn the_committed_model_is_trained_on_the_dev_part() {
 }
 
 /// `UPDATE_MODEL=1 cargo test --release --test frustration -- --ignored train`
-/// writes `src/triggers/frustration_model.tsv` from the dev part.
+/// writes `crates/logic/src/triggers/sentiment/frustration_model.tsv` from the dev part.
 #[test]
 #[ignore]
 fn train() {
@@ -134,7 +134,7 @@ fn train() {
     if std::env::var("UPDATE_MODEL").is_ok() {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/src/triggers/frustration_model.tsv"
+            "/crates/logic/src/triggers/sentiment/frustration_model.tsv"
         );
         std::fs::write(path, &file).unwrap();
         eprintln!("wrote {path}: {} weights", weights.len());

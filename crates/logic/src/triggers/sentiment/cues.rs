@@ -1,114 +1,8 @@
-//! Sentiment for the trigger engine: VADER, or VADER with a support-domain
-//! layer (the default, `[triggers] sentiment_model = "support"`).
-//!
-//! VADER (Hutto & Gilbert, ICWSM-14, via `vader-sentimental`) is a
-//! general-purpose lexicon scorer. On support messages that any agent reads
-//! as frustrated it often scores near zero: complaints about repetition
-//! ("this is the third time I'm asking"), unhelpfulness ("that doesn't
-//! answer my question"), effort ("why is this so hard"), churn threats
-//! ("I'll switch to another provider"), waiting ("I've been on hold for an
-//! hour") and sarcasm ("Brilliant, the app crashed again"). It also scores
-//! calm problem reports ("my package arrived damaged, can I get a
-//! replacement?") as negative, though nobody is annoyed.
-//!
-//! The **support** model has two parts:
-//! 1. *Cue rules* ([`cue_score`]): VADER's compound score `v` plus cue
-//!    evidence from the message's words in six families (repetition,
-//!    unhelpfulness, effort, churn, waiting, exasperation words), sarcasm
-//!    (a positive VADER score next to a frustration cue or a marker such as
-//!    "thanks for nothing"), calm requests (a polite request or question
-//!    with no cue keeps a third of its negative VADER score: a problem
-//!    report is not frustration) and shouting (capitals, "!!").
-//! 2. A *learned layer*: an L2-penalised logistic regression of
-//!    "frustrated" on VADER's score, the cue rules' score and flags,
-//!    shouting, and the message's words and word pairs, trained on the dev
-//!    part of `tests/data/frustration.tsv` ([`train`]; the weights are
-//!    committed as `frustration_model.tsv`, and a test checks that they are
-//!    what training on the dev part gives). Hand-written cues alone
-//!    generalised poorly to messages by new writers (held-out AUC 0.76 to
-//!    0.83); the words learned from the labelled set carry the rest.
-//!
-//! The score is `1 − 2p`, with p the layer's probability that the message
-//! is frustrated: −1 … 1 like VADER's compound, negative when frustrated is
-//! the likelier reading; −0.6 means p ≥ 0.8.
-//!
-//! Urgency is not frustration: "my card was stolen, block it now" is the
-//! urgency rule's business, and scores calm here.
-//!
-//! Measured on `tests/data/frustration.tsv` (frustrated vs the rest, ROC
-//! AUC on the held-out part): see the README.
+//! The cue rules of the support model: VADER's score plus evidence from six
+//! families of frustration cues, sarcasm, calm requests and shouting (see
+//! the module doc of `sentiment`).
 
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
-use std::sync::OnceLock;
-
-use serde::{Deserialize, Serialize};
-use vader_sentimental::SentimentIntensityAnalyzer;
-
-/// The support layer reads at most this many tokens of a message (the cue
-/// rules look around each word, so an unbounded message would cost
-/// quadratic time; support messages are far shorter).
-pub const MAX_TOKENS: usize = 96;
-
-/// Which scorer gives a message its sentiment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SentimentModel {
-    /// VADER's compound score alone.
-    Vader,
-    /// VADER with the support-domain layer.
-    #[default]
-    Support,
-}
-
-impl SentimentModel {
-    pub fn name(self) -> &'static str {
-        match self {
-            SentimentModel::Vader => "vader",
-            SentimentModel::Support => "support",
-        }
-    }
-}
-
-fn analyzer() -> &'static SentimentIntensityAnalyzer<'static> {
-    static ANALYZER: OnceLock<SentimentIntensityAnalyzer<'static>> = OnceLock::new();
-    ANALYZER.get_or_init(SentimentIntensityAnalyzer::new)
-}
-
-/// VADER compound sentiment of `text`, −1 (very negative) … 1 (very
-/// positive): the port in [`super::vader`] for ASCII text, the crate for
-/// any other.
-pub fn vader(text: &str) -> f64 {
-    super::vader::compound(text).unwrap_or_else(|| vader_crate(text))
-}
-
-/// VADER as `vader-sentimental` computes it.
-pub fn vader_crate(text: &str) -> f64 {
-    analyzer().polarity_scores(text).compound
-}
-
-/// Loads the lexicons (so the first scored message does not pay for it).
-pub fn warm_up() {
-    super::vader::warm_up();
-    vader_crate("warm up");
-}
-
-/// The message's sentiment under `model`. `tokens` are the normalised
-/// tokens of `text` ([`super::text::tokens`]).
-pub fn score(model: SentimentModel, text: &str, tokens: &[&str]) -> f64 {
-    let v = vader(text);
-    match model {
-        SentimentModel::Vader => v,
-        SentimentModel::Support => {
-            let z = learned().logit(|emit| features(v, text, tokens, |f, x| emit(f.hash(), x)));
-            1.0 - 2.0 * sigmoid(z)
-        }
-    }
-}
-
-fn sigmoid(z: f64) -> f64 {
-    1.0 / (1.0 + (-z).exp())
-}
+use super::*;
 
 /// The cue rules alone, as a score in −1 … 1 (one feature of the learned
 /// layer).
@@ -117,7 +11,7 @@ pub fn cue_score(v: f64, text: &str, tokens: &[&str]) -> f64 {
 }
 
 /// The cue rules' score given VADER's `v` and the message's [`shouting`].
-fn cue_score_with(v: f64, shout: f64, cues: &Cues) -> f64 {
+pub(super) fn cue_score_with(v: f64, shout: f64, cues: &Cues) -> f64 {
     let evidence = cues.evidence();
     let mut v = v;
     if cues.sarcasm || (v > 0.0 && evidence > 0.0 && cues.praise) {
@@ -148,7 +42,7 @@ fn cue_score_with(v: f64, shout: f64, cues: &Cues) -> f64 {
 }
 
 /// 0 … 1: words in capitals and repeated "!" / "?".
-fn shouting(text: &str) -> f64 {
+pub(super) fn shouting(text: &str) -> f64 {
     // One pass over the bytes: per word (split at ASCII whitespace) its
     // letters, whether it has a digit or a lower-case letter; and whether
     // "!!", "??" or "?!" occurs.
@@ -190,25 +84,25 @@ fn shouting(text: &str) -> f64 {
 
 /// What the support layer found in a message.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
-struct Cues {
-    repetition: bool,
+pub(super) struct Cues {
+    pub(super) repetition: bool,
     unhelpful: bool,
-    effort: bool,
-    churn: bool,
-    waiting: bool,
-    exasperation: bool,
-    sarcasm: bool,
+    pub(super) effort: bool,
+    pub(super) churn: bool,
+    pub(super) waiting: bool,
+    pub(super) exasperation: bool,
+    pub(super) sarcasm: bool,
     /// Words of praise ("great", "brilliant") that may be ironic.
     praise: bool,
     /// "please", "can you", "could you", a question: a calm request.
     calm_request: bool,
     /// "thanks", "thank you", "cheers".
-    thanks: bool,
+    pub(super) thanks: bool,
 }
 
 impl Cues {
     /// The flags as named features of the learned layer.
-    fn flags(&self) -> [(&'static str, bool); 10] {
+    pub(super) fn flags(&self) -> [(&'static str, bool); 10] {
         [
             ("cue:repetition", self.repetition),
             ("cue:unhelpful", self.unhelpful),
@@ -224,7 +118,7 @@ impl Cues {
     }
 
     /// Frustration evidence: 0.6 for the first cue family, 0.3 for each more.
-    fn evidence(&self) -> f64 {
+    pub(super) fn evidence(&self) -> f64 {
         let n = [
             self.repetition,
             self.unhelpful,
@@ -243,7 +137,7 @@ impl Cues {
         }
     }
 
-    fn of(tokens: &[&str]) -> Cues {
+    pub(super) fn of(tokens: &[&str]) -> Cues {
         let tokens = &tokens[..tokens.len().min(MAX_TOKENS)];
         let mut c = Cues::default();
         let at = |i: usize| tokens.get(i).copied().unwrap_or("");
@@ -713,329 +607,5 @@ impl Cues {
             c.sarcasm = true;
         }
         c
-    }
-}
-
-/// A feature of the learned layer: a name made of a prefix and up to two
-/// tokens, hashed without allocating (FNV-1a over the name's bytes, so the
-/// hash of a name written in the model file is the same).
-#[derive(Debug, Clone, Copy)]
-pub struct Feature<'a> {
-    prefix: &'static str,
-    a: &'a str,
-    b: Option<&'a str>,
-}
-
-impl<'a> Feature<'a> {
-    fn named(prefix: &'static str) -> Feature<'a> {
-        Feature {
-            prefix,
-            a: "",
-            b: None,
-        }
-    }
-
-    pub fn hash(&self) -> u64 {
-        let mut h = FNV_OFFSET;
-        let mut eat = |bytes: &[u8]| {
-            for b in bytes {
-                h = (h ^ u64::from(*b)).wrapping_mul(FNV_PRIME);
-            }
-        };
-        eat(self.prefix.as_bytes());
-        eat(self.a.as_bytes());
-        if let Some(b) = self.b {
-            eat(b" ");
-            eat(b.as_bytes());
-        }
-        h
-    }
-
-    pub fn name(&self) -> String {
-        match self.b {
-            Some(b) => format!("{}{} {b}", self.prefix, self.a),
-            None => format!("{}{}", self.prefix, self.a),
-        }
-    }
-}
-
-use super::text::{FNV_OFFSET, FNV_PRIME, hash_str as fnv};
-
-/// The learned layer's features of one message: VADER's score, the cue
-/// rules' score and flags, shouting, and the message's words and word
-/// pairs (counts).
-fn features<'a>(v: f64, text: &str, tokens: &[&'a str], mut emit: impl FnMut(Feature<'a>, f64)) {
-    let tokens = &tokens[..tokens.len().min(MAX_TOKENS)];
-    let cues = Cues::of(tokens);
-    emit(Feature::named("bias"), 1.0);
-    emit(Feature::named("vader"), v);
-    let shout = shouting(text);
-    emit(Feature::named("rules"), cue_score_with(v, shout, &cues));
-    emit(Feature::named("shout"), shout);
-    for (name, on) in cues.flags() {
-        if on {
-            emit(Feature::named(name), 1.0);
-        }
-    }
-    for (i, t) in tokens.iter().enumerate() {
-        emit(
-            Feature {
-                prefix: "w:",
-                a: t,
-                b: None,
-            },
-            1.0,
-        );
-        if let Some(next) = tokens.get(i + 1) {
-            emit(
-                Feature {
-                    prefix: "b:",
-                    a: t,
-                    b: Some(next),
-                },
-                1.0,
-            );
-        }
-    }
-}
-
-/// Hashes that are already well mixed (FNV-1a) need no second hash.
-#[derive(Default)]
-struct PassThrough(u64);
-
-impl std::hash::Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 << 8) | u64::from(*b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-type Weights = HashMap<u64, f64, BuildHasherDefault<PassThrough>>;
-
-/// The learned layer: a logistic regression of "frustrated" on
-/// [`features`], trained on the dev part of `tests/data/frustration.tsv`
-/// ([`train`]; the weights are in `frustration_model.tsv` beside this file).
-pub struct Learned {
-    weights: Weights,
-}
-
-/// The committed weights.
-pub const MODEL: &str = include_str!("frustration_model.tsv");
-
-fn learned() -> &'static Learned {
-    static MODEL_WEIGHTS: OnceLock<Learned> = OnceLock::new();
-    MODEL_WEIGHTS.get_or_init(|| Learned::parse(MODEL))
-}
-
-impl Learned {
-    /// Reads `name<TAB>weight` lines (`#` starts a comment).
-    pub fn parse(text: &str) -> Learned {
-        let weights = text
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .filter_map(|l| {
-                let (name, weight) = l.rsplit_once('\t')?;
-                Some((fnv(name), weight.parse().ok()?))
-            })
-            .collect();
-        Learned { weights }
-    }
-
-    /// The support score of `text` under these weights (−1 … 1).
-    pub fn score(&self, text: &str) -> f64 {
-        let normalized = super::text::normalize(text);
-        let tokens = super::text::tokens(&normalized);
-        let v = vader(text);
-        let z = self.logit(|emit| features(v, text, &tokens, |f, x| emit(f.hash(), x)));
-        1.0 - 2.0 * sigmoid(z)
-    }
-
-    fn logit(&self, each: impl FnOnce(&mut dyn FnMut(u64, f64))) -> f64 {
-        let mut z = 0.0;
-        each(&mut |hash, value| {
-            if let Some(w) = self.weights.get(&hash) {
-                z += w * value;
-            }
-        });
-        z
-    }
-}
-
-/// How the learned layer is trained.
-#[derive(Debug, Clone, Copy)]
-pub struct Training {
-    /// L2 penalty (not on the bias).
-    pub l2: f64,
-    /// Full-batch gradient steps.
-    pub steps: usize,
-    pub learning_rate: f64,
-    /// Word and pair features seen in fewer training messages are dropped.
-    pub min_count: usize,
-}
-
-impl Default for Training {
-    fn default() -> Self {
-        Training {
-            l2: 0.003,
-            steps: 3000,
-            learning_rate: 0.5,
-            min_count: 2,
-        }
-    }
-}
-
-/// Trains the learned layer on `(message, frustrated)` pairs: L2-penalised
-/// logistic regression by full-batch gradient descent (deterministic).
-/// Returns the weights by feature name, sorted, rounded to 1e-6 and without
-/// the ones that round to zero.
-pub fn train(examples: &[(&str, bool)], options: Training) -> Vec<(String, f64)> {
-    let rows: Vec<(Vec<(String, f64)>, bool)> = examples
-        .iter()
-        .map(|(text, frustrated)| {
-            let normalized = super::text::normalize(text);
-            let tokens = super::text::tokens(&normalized);
-            let mut named = Vec::new();
-            features(vader(text), text, &tokens, |f, x| named.push((f.name(), x)));
-            (named, *frustrated)
-        })
-        .collect();
-    // Vocabulary: every non-word feature, and words and pairs seen in at
-    // least `min_count` messages.
-    let mut seen: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-    for (named, _) in &rows {
-        let distinct: std::collections::BTreeSet<&String> = named.iter().map(|(n, _)| n).collect();
-        for n in distinct {
-            *seen.entry(n.clone()).or_default() += 1;
-        }
-    }
-    let vocabulary: Vec<String> = seen
-        .into_iter()
-        .filter(|(n, c)| !(n.starts_with("w:") || n.starts_with("b:")) || *c >= options.min_count)
-        .map(|(n, _)| n)
-        .collect();
-    let index: HashMap<&str, usize> = vocabulary
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.as_str(), i))
-        .collect();
-    let sparse: Vec<(Vec<(usize, f64)>, f64)> = rows
-        .iter()
-        .map(|(named, y)| {
-            let x = named
-                .iter()
-                .filter_map(|(n, v)| index.get(n.as_str()).map(|i| (*i, *v)))
-                .collect();
-            (x, if *y { 1.0 } else { 0.0 })
-        })
-        .collect();
-    let bias = index["bias"];
-    let n = sparse.len().max(1) as f64;
-    let mut w = vec![0.0; vocabulary.len()];
-    let mut grad = vec![0.0; vocabulary.len()];
-    for _ in 0..options.steps {
-        grad.iter_mut().for_each(|g| *g = 0.0);
-        for (x, y) in &sparse {
-            let z: f64 = x.iter().map(|(i, v)| w[*i] * v).sum();
-            let err = sigmoid(z) - y;
-            for (i, v) in x {
-                grad[*i] += err * v / n;
-            }
-        }
-        for (i, wi) in w.iter_mut().enumerate() {
-            let penalty = if i == bias { 0.0 } else { options.l2 * *wi };
-            *wi -= options.learning_rate * (grad[i] + penalty);
-        }
-    }
-    vocabulary
-        .into_iter()
-        .zip(w)
-        .map(|(name, weight)| (name, (weight * 1e6).round() / 1e6))
-        .filter(|(_, weight)| *weight != 0.0)
-        .collect()
-}
-
-/// The model file for trained weights.
-pub fn model_file(weights: &[(String, f64)], options: Training, trained_on: usize) -> String {
-    let mut out = format!(
-        "# The learned layer of the support sentiment model (triggers::sentiment::train):\n\
-         # logistic regression of frustrated vs the rest on the dev part of\n\
-         # tests/data/frustration.tsv ({trained_on} messages); l2 {}, {} steps, learning rate {}, min count {}.\n\
-         # Regenerate: UPDATE_MODEL=1 cargo test --release --test frustration -- --ignored train\n",
-        options.l2, options.steps, options.learning_rate, options.min_count
-    );
-    for (name, weight) in weights {
-        out.push_str(&format!("{name}\t{weight}\n"));
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::triggers::text::{normalize, tokens};
-
-    fn support_score(text: &str) -> f64 {
-        let normalized = normalize(text);
-        score(SentimentModel::Support, text, &tokens(&normalized))
-    }
-
-    #[test]
-    fn support_complaints_vader_misses_score_frustrated() {
-        for text in [
-            "This is the third time I'm asking the same question.",
-            "That doesn't answer my question.",
-            "Why is this so hard?",
-            "I'll switch to another provider.",
-            "I've been on hold for over an hour.",
-            "Great, just great. Thanks for nothing.",
-            "It still doesn't work.",
-            "This is not helpful.",
-        ] {
-            let v = vader(text);
-            let s = support_score(text);
-            assert!(s <= -0.6, "{text}: support {s:.2} (vader {v:.2})");
-        }
-    }
-
-    #[test]
-    fn calm_and_positive_messages_stay_above_frustration() {
-        for text in [
-            "My package arrived damaged, can I get a replacement?",
-            "My card was stolen, please block it right away.",
-            "Thanks, that fixed it!",
-            "THANK YOU so much!!",
-            "Cancel my order please.",
-        ] {
-            let s = support_score(text);
-            assert!(s > -0.4, "{text}: {s:.2}");
-        }
-    }
-
-    #[test]
-    fn shouting_intensifies_only_negative_evidence() {
-        let plain = support_score("this is terrible");
-        let shouted = support_score("this is TERRIBLE!!!");
-        assert!(shouted < plain);
-        assert!(support_score("GREAT, THANK YOU!!") > 0.5);
-    }
-
-    #[test]
-    fn scores_stay_in_range() {
-        for text in [
-            "",
-            "!!!",
-            "WHY WHY WHY!!! again again again useless waste ffs",
-            "ok",
-        ] {
-            let s = support_score(text);
-            assert!((-1.0..=1.0).contains(&s), "{text}: {s}");
-        }
     }
 }
