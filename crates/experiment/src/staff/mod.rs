@@ -69,18 +69,23 @@
 //! achieved service level and abandonment is reported with a 95 % interval
 //! over replications (ratio estimator, as `run --replications`).
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::pooling::Aggregate;
-use crate::pooling::aggregate;
 use handoff_logic::Channel;
 use handoff_model::error::{Error, Result};
-use handoff_model::figures::Observation;
-use handoff_model::metrics::IntervalRow;
 use handoff_model::roster::Staffing;
 use handoff_model::scenario::Scenario;
 use handoff_model::theory::{StaffingCurve, StaffingTarget};
+
+mod csv;
+mod measure;
+
+pub use csv::csv;
+pub(crate) use csv::csv_estimate;
+pub(crate) use measure::{Cell, Standing, achieved, intervals, simulate, standing};
+
+use measure::{cells_of, simulate_rows};
 
 /// Robustness rounds after the search, and their size in multiples of
 /// `replications`: one large unbiased sample, so that noise alone rarely
@@ -261,185 +266,6 @@ pub struct StaffingReport {
 }
 
 pub const METHOD: &str = "Erlang C and Erlang A per interval on the load measured after the bot (contacts offered, handle time with briefing and clarification, plus wrap-up); chat in slots. Simulated: iterative staffing (Feldman, Mandelbaum, Massey & Whitt 2008): +1 where an interval misses a target at the requested one-sided confidence, −1 where its whole 95 % interval clears every target and the lower head count has not failed; stable = an iteration changing nothing. Then one robustness round on 2R new seeds (+1 where an interval misses). Verified on seeds used nowhere else.";
-
-/// Per interval, per replication: the pool's channels summed.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Cell {
-    /// First contacts that arrived (all channels).
-    first_contacts: u64,
-    offered: u64,
-    abandoned: u64,
-    within: u64,
-    base: u64,
-    handled: u64,
-    handle_s: f64,
-}
-
-fn cells(rows: &[IntervalRow], channels: &[Channel], n: usize, interval: f64) -> Vec<Option<Cell>> {
-    let mut out = vec![None; n];
-    for row in rows {
-        let k = (row.start_s / interval).round() as usize;
-        if k < n {
-            out[k] = Some(cell(row, channels));
-        }
-    }
-    out
-}
-
-fn cell(row: &IntervalRow, channels: &[Channel]) -> Cell {
-    let mut c = Cell {
-        first_contacts: row.channels.iter().map(|x| x.first_contacts).sum(),
-        ..Cell::default()
-    };
-    for &channel in channels {
-        let x = &row.channels[channel.index()];
-        c.offered += x.offered;
-        c.abandoned += x.abandoned;
-        c.within += x.answered_within;
-        c.base += x.service_level_base;
-        c.handled += x.handled;
-        c.handle_s += x.handle_s;
-    }
-    c
-}
-
-/// Runs replications `reps` of `scenario` in parallel; per replication the
-/// interval rows of its report data.
-fn simulate_rows(
-    scenario: &Scenario,
-    reps: std::ops::Range<u64>,
-    jobs: usize,
-) -> Result<Vec<Vec<IntervalRow>>> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.max(1))
-        .build()
-        .map_err(|e| Error::Runtime(format!("cannot start {jobs} worker threads: {e}")))?;
-    pool.install(|| {
-        reps.into_par_iter()
-            .map(|r| Ok(handoff_actors::run(scenario, r)?.data.intervals))
-            .collect()
-    })
-}
-
-/// Per replication, the interval cells of `channels` (summed) from runs'
-/// interval rows.
-fn cells_of(
-    scenario: &Scenario,
-    runs: &[Vec<IntervalRow>],
-    channels: &[Channel],
-) -> Vec<Vec<Option<Cell>>> {
-    let (n, interval) = (intervals(scenario), scenario.interval.as_secs_f64());
-    runs.iter()
-        .map(|rows| cells(rows, channels, n, interval))
-        .collect()
-}
-
-/// Runs replications `reps` of `scenario` in parallel; per replication the
-/// pool's interval cells over `channels`.
-pub(crate) fn simulate(
-    scenario: &Scenario,
-    reps: std::ops::Range<u64>,
-    channels: &[Channel],
-    jobs: usize,
-) -> Result<Vec<Vec<Option<Cell>>>> {
-    Ok(cells_of(
-        scenario,
-        &simulate_rows(scenario, reps, jobs)?,
-        channels,
-    ))
-}
-
-pub(crate) fn intervals(scenario: &Scenario) -> usize {
-    (scenario.duration.as_secs_f64() / scenario.interval.as_secs_f64()).ceil() as usize
-}
-
-/// Pooled service level and abandonment of interval `k` over replications.
-pub(crate) fn achieved(
-    runs: &[Vec<Option<Cell>>],
-    k: usize,
-) -> (Option<Aggregate>, Option<Aggregate>) {
-    let obs = |num: &dyn Fn(&Cell) -> u64, den: &dyn Fn(&Cell) -> u64| {
-        let o: Vec<Observation> = runs
-            .iter()
-            .filter_map(|r| r[k])
-            .filter(|c| den(c) > 0)
-            .map(|c| Observation {
-                value: num(&c) as f64 / den(&c) as f64,
-                weight: den(&c) as f64,
-            })
-            .collect();
-        (!o.is_empty()).then(|| aggregate(&o))
-    };
-    (
-        obs(&|c| c.within, &|c| c.base),
-        obs(&|c| c.abandoned, &|c| c.offered),
-    )
-}
-
-/// How an interval stands against the targets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Standing {
-    Missed,
-    Met,
-    /// Every target met with its whole interval on the good side.
-    Clear,
-    /// Nothing to judge (no contacts).
-    Empty,
-}
-
-/// How an interval stands against the targets, where a target counts as
-/// met when the estimate clears it at one-sided `confidence` (0.5: the
-/// point estimate; 0.9: the mean minus 1.3 standard errors, Student t).
-pub(crate) fn standing(
-    targets: &[Target],
-    sl: Option<Aggregate>,
-    ab: Option<Aggregate>,
-    confidence: f64,
-) -> Standing {
-    let margin = |a: &Aggregate| -> f64 {
-        if confidence <= 0.5 || a.n < 2 {
-            return 0.0;
-        }
-        let df = (a.n - 1) as f64;
-        let (Some(half), Ok(t)) = (a.ci95, statrs::distribution::StudentsT::new(0.0, 1.0, df))
-        else {
-            return 0.0;
-        };
-        use statrs::distribution::ContinuousCDF as _;
-        half / t.inverse_cdf(0.975) * t.inverse_cdf(confidence)
-    };
-    let mut clear = true;
-    let mut any = false;
-    for target in targets {
-        let (good, clears) = match *target {
-            Target::ServiceLevel(t) => match &sl {
-                Some(a) => (
-                    a.mean - margin(a) >= t,
-                    a.ci95_range.is_some_and(|r| r[0] > t),
-                ),
-                None => continue,
-            },
-            Target::Abandonment(t) => match &ab {
-                Some(a) => (
-                    a.mean + margin(a) <= t,
-                    a.ci95_range.is_some_and(|r| r[1] < t),
-                ),
-                None => continue,
-            },
-        };
-        any = true;
-        if !good {
-            return Standing::Missed;
-        }
-        clear &= clears;
-    }
-    match (any, clear) {
-        (false, _) => Standing::Empty,
-        (true, true) => Standing::Clear,
-        (true, false) => Standing::Met,
-    }
-}
-
 /// Smallest head count meeting every target for one channel's load, in
 /// agents (chat: slots rounded up to agents).
 fn erlang_requirement(
@@ -821,115 +647,5 @@ fn set_staffing(scenario: &mut Scenario, p: usize, counts: &[u32], interval: f64
     };
 }
 
-/// A CSV cell: four decimals, empty when there is no figure.
-pub(crate) fn csv_number(x: Option<f64>) -> String {
-    x.map(|v| format!("{v:.4}")).unwrap_or_default()
-}
-
-/// Four CSV cells: the value, its 95 % interval's bounds, and n (the
-/// replications with the figure).
-pub(crate) fn csv_estimate(a: Option<Achieved>) -> String {
-    format!(
-        "{},{},{},{}",
-        csv_number(a.map(|a| a.value)),
-        csv_number(a.and_then(|a| a.ci95_range.map(|r| r[0]))),
-        csv_number(a.and_then(|a| a.ci95_range.map(|r| r[1]))),
-        a.map(|a| a.n.to_string()).unwrap_or_default()
-    )
-}
-
-/// `staffing.csv`: one row per interval.
-pub fn csv(report: &StaffingReport) -> String {
-    let mut out = String::from(
-        "interval_start_s,interval,offered,holding_s,erlang_c,erlang_a,simulated,warm_up,service_level,service_level_low,service_level_high,service_level_n,abandonment,abandonment_low,abandonment_high,abandonment_n,erlang_c_service_level,erlang_c_service_level_low,erlang_c_service_level_high,erlang_c_service_level_n,erlang_a_service_level,erlang_a_service_level_low,erlang_a_service_level_high,erlang_a_service_level_n\n",
-    );
-    let (num, est) = (csv_number, csv_estimate);
-    for row in &report.intervals {
-        out.push_str(&format!(
-            "{},{},{:.2},{},{},{},{},{},{},{},{},{}\n",
-            row.start_s,
-            row.label,
-            row.offered,
-            num(row.holding_s),
-            row.erlang_c,
-            row.erlang_a.map(|a| a.to_string()).unwrap_or_default(),
-            row.simulated,
-            row.warm_up,
-            est(row.service_level),
-            est(row.abandonment),
-            est(row.erlang_c_service_level),
-            est(row.erlang_a_service_level),
-        ));
-    }
-    out
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn targets_parse_and_reject_what_they_cannot_mean() {
-        assert_eq!(
-            Target::parse("service_level >= 0.8"),
-            Ok(Target::ServiceLevel(0.8))
-        );
-        assert_eq!(
-            Target::parse("abandonment <= 0.05"),
-            Ok(Target::Abandonment(0.05))
-        );
-        assert!(Target::parse("service_level <= 0.8").is_err());
-        assert!(Target::parse("asa <= 20").is_err());
-        assert!(Target::parse("service_level >= 1.5").is_err());
-        assert!(Target::parse("service_level>=0.8").is_err());
-    }
-
-    #[test]
-    fn erlang_requirement_matches_the_staffing_curve() {
-        // 204 calls an hour of 5 minutes: 17 Erlang. Erlang C needs 20
-        // agents for 80 % within 20 s (the `erlang` command's figure).
-        let rate = 204.0 / 3600.0;
-        let targets = [Target::ServiceLevel(0.8)];
-        let c = erlang_requirement(rate, 300.0, None, 20.0, 1, &targets);
-        let curve = StaffingCurve::compute(rate, 300.0, None, 1..=40, 20.0);
-        let first = curve
-            .first_meeting(StaffingTarget::ServiceLevelAtLeast(0.8))
-            .unwrap();
-        assert_eq!(c, curve.rows[first].0);
-        // Chat with three slots per agent: the slots, rounded up to agents.
-        assert_eq!(
-            erlang_requirement(rate, 300.0, None, 20.0, 3, &targets),
-            c.div_ceil(3)
-        );
-        // Patience lowers the requirement (abandoners free agents).
-        let a = erlang_requirement(rate, 300.0, Some(120.0), 20.0, 1, &targets);
-        assert!(a <= c, "{a} vs {c}");
-        assert_eq!(erlang_requirement(0.0, 300.0, None, 20.0, 1, &targets), 0);
-    }
-
-    #[test]
-    fn standing_needs_the_whole_interval_to_clear() {
-        let agg = |mean: f64, low: f64, high: f64| Aggregate {
-            mean,
-            ci95: None,
-            ci95_range: Some([low, high]),
-            n: 10,
-        };
-        let t = [Target::ServiceLevel(0.8), Target::Abandonment(0.05)];
-        let sl = Some(agg(0.85, 0.82, 0.88));
-        let judge = |sl, ab| standing(&t, sl, ab, 0.5);
-        assert_eq!(judge(sl, Some(agg(0.02, 0.01, 0.03))), Standing::Clear);
-        assert_eq!(judge(sl, Some(agg(0.04, 0.03, 0.06))), Standing::Met);
-        assert_eq!(judge(sl, Some(agg(0.06, 0.05, 0.07))), Standing::Missed);
-        assert_eq!(judge(Some(agg(0.81, 0.78, 0.84)), None), Standing::Met);
-        assert_eq!(judge(None, None), Standing::Empty);
-        // At 90 % confidence, 0.81 ± 0.03 (n = 10) is not enough: the mean
-        // minus 1.38 standard errors (se = 0.03 / 2.26) is 0.7917.
-        let close = Aggregate {
-            ci95: Some(0.03),
-            ..agg(0.81, 0.78, 0.84)
-        };
-        assert_eq!(standing(&t, Some(close), None, 0.9), Standing::Missed);
-        assert_eq!(standing(&t, Some(close), None, 0.5), Standing::Met);
-    }
-}
+mod tests;
