@@ -696,7 +696,7 @@ fn run_into(
         experiment::thresholds::judge_run(&json, thresholds).map_err(Error::Threshold)?;
     output.summary.thresholds = verdicts.clone();
     out!("{}", report::summary_table(&output.summary));
-    eprintln!("\n{}", report::Timing::of(&output).line());
+    eprintln!("\n{}", report::Timing::of(&output).lines());
     let report_path = report::write_run(dir, &output, scenario)
         .with_context(|| format!("writing the run into {}", dir.display()))?;
     if conversations {

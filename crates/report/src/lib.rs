@@ -25,11 +25,15 @@ pub mod experiment;
 pub mod exports;
 pub mod html;
 pub mod staffing;
+mod table;
+
+pub use table::{GLOSSARY, summary_table};
+pub(crate) use table::{pct, secs};
 
 use handoff_actors::RunOutput;
 use handoff_calibration::replay::{ReplayReport, Truth};
 use handoff_model::error::{Error, Result};
-use handoff_model::metrics::{Estimate, HandoffQuality, ServiceStats, Summary, TriggerQuality};
+use handoff_model::metrics::Summary;
 use handoff_model::output::{io_error, write_atomic};
 use handoff_model::scenario::Scenario;
 use handoff_model::theory::{StaffingCurve, StaffingTarget};
@@ -157,6 +161,24 @@ pub struct Timing {
     /// `explicit`, `contextual` (sentiment scoring included) and
     /// `confidence`.
     pub decision_latency_by_family_ns: std::collections::BTreeMap<&'static str, LatencyStats>,
+    /// Threads the run used: a run is one simulation on one thread.
+    pub threads: u32,
+    /// Cores this process could use.
+    pub cores: usize,
+    /// The machine's one-minute load average at the end of the run, where
+    /// the system tells it (Linux): what else was competing for the cores.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load_average_1m: Option<f64>,
+}
+
+/// The one-minute load average from `/proc/loadavg`, where there is one.
+fn load_average() -> Option<f64> {
+    fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -199,16 +221,47 @@ impl Timing {
                 .zip(&output.decision_part_latency_ns)
                 .map(|(part, h)| (part.name(), LatencyStats::of(h)))
                 .collect(),
+            threads: 1,
+            cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            load_average_1m: load_average(),
         }
     }
 
-    /// One line for people.
-    pub fn line(&self) -> String {
+    /// For people: the speed and the decision latency with what they
+    /// depend on (threads, load, sampling) and where the reference figures
+    /// are, in lines of at most 80 columns.
+    pub fn lines(&self) -> String {
         let l = &self.decision_latency_ns;
-        format!(
-            "{:.0} conversations/s ({:.3} s wall); trigger decision latency p50 {} ns, p99 {} ns (n={})",
-            self.conversations_per_second, self.wall_seconds, l.p50, l.p99, l.n
-        )
+        let load = self
+            .load_average_1m
+            .map(|a| format!(", load average {a:.2}"))
+            .unwrap_or_default();
+        let micros = |ns: u64| format!("{:.1} µs", ns as f64 / 1000.0);
+        let text = [
+            format!(
+                "speed: {:.0} conversations/s ({:.3} s wall on {} thread; {} cores{load}).",
+                self.conversations_per_second, self.wall_seconds, self.threads, self.cores
+            ),
+            if l.n == 0 {
+                "trigger decision latency: no decision (the bot is off).".to_string()
+            } else {
+                format!(
+                    "trigger decision latency p50 {}, p99 {}: wall clock, every {}th of {} \
+                     decisions timed in full (n={}), timer calls included; it moves with the \
+                     machine's load and the run's messages. Reference on an idle core: \
+                     README.md#performance (cargo bench --bench trigger_engine).",
+                    micros(l.p50),
+                    micros(l.p99),
+                    self.decision_latency_sample_every,
+                    self.decisions,
+                    l.n
+                )
+            },
+        ];
+        text.iter()
+            .flat_map(|t| table::wrap(t, table::WIDTH))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
@@ -245,189 +298,6 @@ pub fn write_run(dir: &Path, output: &RunOutput, scenario: &Scenario) -> Result<
         .as_bytes(),
     )?;
     Ok(report)
-}
-
-/// A share as "12.3 % ± 1.4" (the ± only where a symmetric CI exists, a
-/// range "(10.1–15.2)" for an asymmetric one).
-fn pct(e: &Estimate) -> String {
-    let ci = match (e.ci95, e.ci95_range) {
-        (Some(h), _) => format!(" ± {:.1}", h * 100.0),
-        (None, Some([low, high])) => format!(" ({:.1}–{:.1})", low * 100.0, high * 100.0),
-        (None, None) => String::new(),
-    };
-    format!("{:.1} %{ci}", e.value * 100.0)
-}
-
-/// Seconds as "12.3 s ± 1.4", or "12.3 s (10.1–15.2)" for an asymmetric CI.
-fn secs(e: &Estimate) -> String {
-    let ci = match (e.ci95, e.ci95_range) {
-        (Some(h), _) => format!(" ± {h:.1}"),
-        (None, Some([low, high])) => format!(" ({low:.1}–{high:.1})"),
-        (None, None) => String::new(),
-    };
-    format!("{:.1} s{ci}", e.value)
-}
-
-fn row(out: &mut String, label: &str, value: String, n: u64) {
-    let _ = writeln!(out, "  {label:<28} {value:>22}   n={n}");
-}
-
-fn service_rows(out: &mut String, s: &ServiceStats) {
-    row(out, "offered to humans", s.offered.to_string(), s.offered);
-    if s.still_waiting > 0 {
-        row(
-            out,
-            "still waiting at the end",
-            s.still_waiting.to_string(),
-            s.offered,
-        );
-    }
-    row(
-        out,
-        &format!("service level ({:.0} s)", s.threshold_s),
-        pct(&s.service_level),
-        s.service_level.n,
-    );
-    row(out, "ASA", secs(&s.asa_s), s.asa_s.n);
-    row(
-        out,
-        "P(wait > 0)",
-        pct(&s.probability_wait),
-        s.probability_wait.n,
-    );
-    row(
-        out,
-        "abandonment",
-        pct(&s.abandonment_rate),
-        s.abandonment_rate.n,
-    );
-    row(out, "AHT", secs(&s.aht_s), s.aht_s.n);
-    if s.wait_estimate_error_s.n > 0 {
-        row(
-            out,
-            "wait quote error (actual−quoted)",
-            secs(&s.wait_estimate_error_s),
-            s.wait_estimate_error_s.n,
-        );
-    }
-    row(
-        out,
-        "post-handoff FCR",
-        pct(&s.post_handoff_fcr),
-        s.post_handoff_fcr.n,
-    );
-    let w = &s.queue_wait_s;
-    row(
-        out,
-        "queue wait p50/p90/p99/max",
-        format!("{:.0}/{:.0}/{:.0}/{:.0} s", w.p50, w.p90, w.p99, w.max),
-        w.n,
-    );
-    let withheld: Vec<&str> = [
-        ("service level", &s.service_level),
-        ("ASA", &s.asa_s),
-        ("P(wait)", &s.probability_wait),
-        ("abandonment", &s.abandonment_rate),
-    ]
-    .iter()
-    .filter(|(_, e)| e.ci_withheld.is_some())
-    .map(|(name, _)| *name)
-    .collect();
-    if let Some(reason) = [
-        &s.service_level,
-        &s.asa_s,
-        &s.probability_wait,
-        &s.abandonment_rate,
-    ]
-    .iter()
-    .find_map(|e| e.ci_withheld)
-    {
-        let _ = writeln!(out, "  no ± on {}: {reason}", withheld.join(", "));
-    }
-}
-
-fn trigger_rows(out: &mut String, t: &TriggerQuality) {
-    let _ = writeln!(
-        out,
-        "\nTriggers against ground truth ({} of {} bot conversations needed a human)\n  {}",
-        t.needed_human, t.judged_conversations, t.definition
-    );
-    row(
-        out,
-        "escalations",
-        t.escalations.to_string(),
-        t.judged_conversations,
-    );
-    row(
-        out,
-        "  needed",
-        t.needed_escalations.to_string(),
-        t.escalations,
-    );
-    row(
-        out,
-        "  needless",
-        t.needless_escalations.to_string(),
-        t.escalations,
-    );
-    let m = &t.missed_escalations;
-    row(
-        out,
-        "missed (gave up / fallback)",
-        format!("{} ({} / {})", m.total, m.gave_up_in_bot, m.bot_fallback),
-        t.needed_human,
-    );
-    row(out, "precision", pct(&t.precision), t.precision.n);
-    row(out, "recall", pct(&t.recall), t.recall.n);
-    let _ = writeln!(
-        out,
-        "  {:<24} {:>7} {:>7} {:>9} {:>10} {:>14}",
-        "rule", "fired", "needed", "precision", "delay p50", "delay p90"
-    );
-    for (rule, q) in &t.by_rule {
-        let _ = writeln!(
-            out,
-            "  {:<24} {:>7} {:>7} {:>8.1}% {:>5.0} s/{:<3.0} {:>6.0} s/{:<3.0}",
-            rule,
-            q.fired,
-            q.needed,
-            q.precision.value * 100.0,
-            q.detection_delay_s.p50,
-            q.detection_delay_turns.p50,
-            q.detection_delay_s.p90,
-            q.detection_delay_turns.p90,
-        );
-    }
-}
-
-fn handoff_rows(out: &mut String, h: &HandoffQuality) {
-    let _ = writeln!(out, "\nHandoff");
-    let modes = h
-        .by_mode
-        .iter()
-        .map(|(mode, n)| format!("{mode} {n}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    row(out, "transfers", modes, h.handoffs);
-    row(
-        out,
-        "context completeness",
-        format!("{:.1} %", h.context_completeness.value * 100.0),
-        h.context_completeness.n,
-    );
-    let w = &h.wait_estimate.abs_error_s;
-    row(
-        out,
-        "|wait quote error| p50/p90",
-        format!("{:.0}/{:.0} s", w.p50, w.p90),
-        w.n,
-    );
-    row(
-        out,
-        "repeat contacts (48 h)",
-        pct(&h.repeat_contact_rate),
-        h.repeat_contact_rate.n,
-    );
 }
 
 /// What `handoff-sim replay` prints: one line per conversation, then the
@@ -624,124 +494,4 @@ fn target_label(target: &StaffingTarget, sl_label: &str) -> String {
 fn trimmed(x: f64) -> String {
     let text = format!("{x:.3}");
     text.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
-/// The human-readable summary table. Deterministic (no wall-clock values).
-pub fn summary_table(summary: &Summary) -> String {
-    let mut out = String::new();
-    let c = &summary.conversations;
-    let _ = writeln!(
-        out,
-        "handoff-sim · {} · seed {} · {:.1} h simulated ({:.1} h warm-up)",
-        summary.scenario,
-        summary.seed,
-        summary.duration_s / 3600.0,
-        summary.warm_up_s / 3600.0
-    );
-    let _ = writeln!(out, "\nConversations (all, warm-up included)");
-    for (label, n) in [
-        ("arrivals", c.arrivals),
-        ("resolved by AI", c.resolved_by_ai),
-        ("resolved by human", c.resolved_by_human),
-        ("unresolved", c.unresolved),
-        ("abandoned in bot", c.abandoned_in_bot),
-        ("abandoned in queue", c.abandoned_in_queue),
-        ("closed (nobody on duty)", c.closed),
-        ("in progress at end", c.in_progress),
-        ("peak concurrency", summary.peak_concurrency),
-    ] {
-        let _ = writeln!(out, "  {label:<28} {n:>22}");
-    }
-    let m = &summary.measured;
-    let _ = writeln!(out, "\nMeasured (arrived after warm-up: {})", m.arrivals);
-    if let Some(bot) = &m.bot {
-        row(
-            &mut out,
-            "containment (AI resolved)",
-            pct(&bot.containment_rate),
-            bot.conversations,
-        );
-        row(
-            &mut out,
-            "handoff rate",
-            pct(&bot.handoff_rate),
-            bot.conversations,
-        );
-        row(
-            &mut out,
-            "abandoned in bot",
-            pct(&bot.abandonment_rate),
-            bot.conversations,
-        );
-        if bot.still_in_bot > 0 {
-            row(
-                &mut out,
-                "still in the bot at the end",
-                bot.still_in_bot.to_string(),
-                bot.conversations,
-            );
-        }
-        for (reason, n) in &bot.handoffs_by_reason {
-            row(
-                &mut out,
-                &format!("  handoffs: {reason}"),
-                n.to_string(),
-                bot.conversations,
-            );
-        }
-    }
-    if let Some(t) = &m.triggers {
-        trigger_rows(&mut out, t);
-    }
-    handoff_rows(&mut out, &m.handoff);
-    let _ = writeln!(out, "\nHuman queue");
-    service_rows(&mut out, &m.human_queue);
-    for (channel, stats) in &m.by_channel {
-        if stats.offered > 0 {
-            let _ = writeln!(out, "\n  {channel}");
-            service_rows(&mut out, stats);
-        }
-    }
-    let _ = writeln!(out, "\nPools");
-    for p in &summary.pools {
-        let _ = writeln!(
-            out,
-            "  {:<20} agents {:>6} × {} slots   occupancy {:>14}   agents engaged {:>5.1} %   contacts/agent {:>5.2}",
-            p.name,
-            p.agents,
-            p.slots_per_agent,
-            pct(&p.occupancy),
-            p.agents_engaged * 100.0,
-            p.mean_concurrency
-        );
-        if p.overtime_hours > 0.0 || p.handed_back > 0 {
-            let _ = writeln!(
-                out,
-                "  {:<20} staffed {:.1} agent-hours, of which overtime {:.1} h (finishing contacts after the shift ended); handed back at shift end: {}",
-                "", p.staffed_hours, p.overtime_hours, p.handed_back
-            );
-        }
-    }
-    if let Some(reason) = summary.pools.iter().find_map(|p| p.occupancy.ci_withheld) {
-        let _ = writeln!(out, "  no ± on occupancy: {reason}");
-    }
-    experiment::threshold_lines(&mut out, &summary.thresholds);
-    if let Some(t) = &summary.theory {
-        let _ = writeln!(
-            out,
-            "\nErlang {} reference (load {:.2} Erl, {:.3} per agent): P(wait) {:.1} %, mean wait {:.1} s, SL {:.1} %, abandonment {:.1} %",
-            if t.probability_abandon > 0.0 {
-                "A"
-            } else {
-                "C"
-            },
-            t.offered_load,
-            t.load_per_agent,
-            t.probability_wait * 100.0,
-            t.mean_wait,
-            t.service_level * 100.0,
-            t.probability_abandon * 100.0
-        );
-    }
-    out
 }
