@@ -82,8 +82,15 @@ pub(super) fn category_bars<DB: DrawingBackend>(
 ) -> DrawResult<DB> {
     let n = labels.len().max(1);
     let labels_owned = labels.to_vec();
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, ("sans-serif", 19).into_font().style(FontStyle::Bold))
+    // Several groups get a legend between the title and the plot.
+    let titled = area.titled(title, ("sans-serif", 19).into_font().style(FontStyle::Bold))?;
+    let key_height = if groups.len() > 1 {
+        legend_height(groups.len(), 14)
+    } else {
+        0
+    };
+    let (key_area, plot) = titled.split_vertically(key_height);
+    let mut chart = ChartBuilder::on(&plot)
         .margin(12)
         .x_label_area_size(60)
         .y_label_area_size(70)
@@ -99,18 +106,20 @@ pub(super) fn category_bars<DB: DrawingBackend>(
         .axis_desc_style(label_font())
         .draw()?;
     let width = 0.8 / groups.len().max(1) as f64;
-    for (g, (name, color, values)) in groups.iter().enumerate() {
+    for (g, (_, color, values)) in groups.iter().enumerate() {
         let color = *color;
         chart
             .draw_series(values.iter().enumerate().map(move |(i, v)| {
                 let x0 = i as f64 - 0.4 + g as f64 * width;
                 Rectangle::new([(x0, 0.0), (x0 + width * 0.95, *v)], color.filled())
-            }))?
-            .label(*name)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], color.filled()));
+            }))?;
     }
     if groups.len() > 1 {
-        legend(&mut chart, SeriesLabelPosition::UpperRight, 14)?;
+        let keys: Vec<(String, Key)> = groups
+            .iter()
+            .map(|(name, color, _)| (name.to_string(), Key::Block(*color)))
+            .collect();
+        draw_legend(&key_area, &keys, 14, 14)?;
     }
     Ok(())
 }

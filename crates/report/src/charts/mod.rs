@@ -6,6 +6,9 @@
 //! plotters' `ab_glyph` backend, so no system font library is needed.
 
 use std::path::Path;
+
+use plotters::coord::Shift;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::sync::Once;
 
 use hdrhistogram::Histogram;
@@ -22,6 +25,7 @@ mod trigger;
 mod waits;
 
 pub use experiment::{ForestRow, PrMark, SweepSeries, forest_plot, pr_chart, sweep_chart};
+pub use waits::{WaitHistogram, cdf_x_end_s};
 
 use bars::category_bars;
 use quality::quality;
@@ -118,15 +122,15 @@ pub fn render_all(
             dir,
             "queue_wait_histogram",
             "Queue wait distribution",
-            (900, 500),
-            |root| { queue_wait_histogram(root, data) }
+            (900, 640),
+            |root| { queue_wait_histogram(root, summary, data) }
         ),
         render!(
             dir,
             "queue_wait_cdf",
             "Queue wait CDF",
-            (900, 500),
-            |root| queue_wait_cdf(root, data)
+            (900, 640),
+            |root| queue_wait_cdf(root, summary, data)
         ),
         render!(dir, "over_time", "Over the day", (1000, 1100), |root| {
             over_time(root, data)
@@ -147,14 +151,14 @@ pub fn render_all(
             dir,
             "trigger_outcomes",
             "Trigger outcomes against ground truth",
-            (1000, 500),
+            (1000, 580),
             |root| trigger_outcomes(root, summary)
         ));
         charts.push(render!(
             dir,
             "detection_delay",
             "Detection delay per rule",
-            (1100, 500),
+            (1100, 640),
             |root| detection_delay(root, data)
         ));
         charts.push(render!(
@@ -176,19 +180,75 @@ fn label_font() -> (&'static str, u32) {
     ("sans-serif", 16)
 }
 
-/// Draws the series legend in a framed, nearly opaque box.
-fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
-    chart: &mut ChartContext<'a, DB, CT>,
-    position: SeriesLabelPosition,
+/// What a legend entry shows.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Key {
+    Line(RGBColor),
+    Dashed(RGBColor),
+    Block(RGBColor),
+    Dot(RGBColor),
+    /// No mark: a line of explanation under the entries.
+    Note,
+}
+
+/// Pixels one legend entry takes at `font_size`.
+fn key_step(font_size: u32) -> i32 {
+    font_size as i32 + 9
+}
+
+/// The height of a legend of `n` entries.
+pub(super) fn legend_height(n: usize, font_size: u32) -> u32 {
+    (n as i32 * key_step(font_size) + 16) as u32
+}
+
+/// Legend entries one per line in `area`, from `top` pixels down. The area
+/// is cut off the chart beside its plot, so a legend never covers data.
+pub(super) fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    keys: &[(String, Key)],
     font_size: u32,
+    top: i32,
 ) -> DrawResult<DB> {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .label_font(("sans-serif", font_size))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()
+    let (x0, x1) = (8, 30);
+    for (i, (label, key)) in keys.iter().enumerate() {
+        let y = top + i as i32 * key_step(font_size);
+        let line = |c: &RGBColor| ShapeStyle::from(c).stroke_width(3);
+        match key {
+            Key::Line(c) => area.draw(&PathElement::new(vec![(x0, y), (x1, y)], line(c)))?,
+            Key::Dashed(c) => {
+                area.draw(&PathElement::new(vec![(x0, y), (x0 + 8, y)], line(c)))?;
+                area.draw(&PathElement::new(vec![(x0 + 14, y), (x1, y)], line(c)))?;
+            }
+            Key::Block(c) => {
+                area.draw(&Rectangle::new([(x0 + 4, y - 6), (x0 + 18, y + 6)], c.filled()))?
+            }
+            Key::Dot(c) => area.draw(&Circle::new((x0 + 11, y), 5, c.filled()))?,
+            Key::Note => {}
+        }
+        let style = TextStyle::from(("sans-serif", font_size).into_font())
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        area.draw(&Text::new(label.clone(), (x1 + 8, y), style))?;
+    }
+    Ok(())
+}
+
+/// `area` split into the plot and a legend column of `width` pixels on
+/// its right.
+pub(super) fn legend_right<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    width: u32,
+) -> (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>) {
+    let total = area.dim_in_pixel().0;
+    area.split_horizontally(total.saturating_sub(width))
+}
+
+/// `area` split into the plot and a legend strip of `height` pixels below.
+pub(super) fn legend_below<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    height: u32,
+) -> (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>) {
+    let total = area.dim_in_pixel().1;
+    area.split_vertically(total.saturating_sub(height))
 }
 
 /// The label of the category bar at axis position `v` (bars stand at 0, 1,

@@ -32,7 +32,7 @@ pub(super) fn quality<DB: DrawingBackend>(
     let handoffs = h.handoffs.max(1) as f64;
     category_bars(
         &panels[1],
-        "Context completeness (fields of 6)",
+        "Context completeness (of 6 fields)",
         "handoffs (%)",
         100.0,
         &(0..=6).map(|k| format!("{k}/6")).collect::<Vec<_>>(),
@@ -65,7 +65,7 @@ pub(super) fn quality<DB: DrawingBackend>(
         share(&c.automated_by_half_point),
         share(&c.escalated_by_half_point),
     );
-    let top = sa.iter().chain(&se).fold(0.0f64, |a, b| a.max(*b)) * 1.35;
+    let top = (sa.iter().chain(&se).fold(0.0f64, |a, b| a.max(*b)) * 1.1).min(100.0);
     category_bars(
         &panels[2],
         "CSAT score: automated vs escalated",

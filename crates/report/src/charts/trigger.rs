@@ -21,6 +21,18 @@ pub(super) fn trigger_outcomes<DB: DrawingBackend>(
     let Some(t) = &summary.measured.triggers else {
         return Ok(());
     };
+    let keys = vec![
+        ("needed (a human was needed)".to_string(), Key::Block(GREEN)),
+        ("needless (the bot could have solved it)".to_string(), Key::Block(VOICE)),
+        (
+            format!(
+                "missed: gave up in bot {}, bot fallback {}",
+                t.missed_escalations.gave_up_in_bot, t.missed_escalations.bot_fallback
+            ),
+            Key::Block(RED),
+        ),
+    ];
+    let (plot, key_area) = legend_below(root, legend_height(keys.len(), 14));
     // One row per rule (needed + needless stacked), then the missed row.
     let mut rows: Vec<(String, f64, f64, f64)> = t
         .by_rule
@@ -39,7 +51,7 @@ pub(super) fn trigger_outcomes<DB: DrawingBackend>(
         .map(|r| r.1 + r.2 + r.3)
         .fold(0.0, f64::max)
         .max(1.0)
-        * 1.45;
+        * 1.3;
     let title = format!(
         "Escalations by rule against ground truth — precision {:.1} %, recall {:.1} %",
         t.precision.value * 100.0,
@@ -47,7 +59,7 @@ pub(super) fn trigger_outcomes<DB: DrawingBackend>(
     );
     let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
     let mut chart = horizontal_chart(
-        root,
+        &plot,
         &title,
         20,
         190,
@@ -64,24 +76,14 @@ pub(super) fn trigger_outcomes<DB: DrawingBackend>(
             rows.iter()
                 .enumerate()
                 .map(|(i, r)| bar(i, 0.0, r.1, GREEN)),
-        )?
-        .label("needed (a human was needed)")
-        .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], GREEN.filled()));
+        )?;
     chart
         .draw_series(
             rows.iter()
                 .enumerate()
                 .map(|(i, r)| bar(i, r.1, r.1 + r.2, VOICE)),
-        )?
-        .label("needless (the bot could have solved it)")
-        .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], VOICE.filled()));
-    chart
-        .draw_series(rows.iter().enumerate().map(|(i, r)| bar(i, 0.0, r.3, RED)))?
-        .label(format!(
-            "missed: gave up in bot {}, bot fallback {}",
-            t.missed_escalations.gave_up_in_bot, t.missed_escalations.bot_fallback
-        ))
-        .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], RED.filled()));
+        )?;
+    chart.draw_series(rows.iter().enumerate().map(|(i, r)| bar(i, 0.0, r.3, RED)))?;
     chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
         let total = r.1 + r.2 + r.3;
         let text = if r.3 > 0.0 {
@@ -103,7 +105,7 @@ pub(super) fn trigger_outcomes<DB: DrawingBackend>(
             ("sans-serif", 14),
         )
     }))?;
-    legend(&mut chart, SeriesLabelPosition::LowerRight, 14)?;
+    draw_legend(&key_area, &keys, 14, 10)?;
     Ok(())
 }
 
@@ -122,7 +124,7 @@ pub(super) fn detection_delay<DB: DrawingBackend>(
         .iter()
         .filter(|(_, ms, _)| ms.len() >= MIN_DELAY_SAMPLES)
         .collect();
-    // Seconds: share of needed escalations per bin, one line per rule.
+    // Seconds: share of needed escalations per bin.
     let max_s = rules
         .iter()
         .map(|(_, ms, _)| ms.value_at_quantile(0.99) as f64 / 1000.0)
@@ -134,45 +136,45 @@ pub(super) fn detection_delay<DB: DrawingBackend>(
         .iter()
         .map(|(_, ms, _)| wait_bins(ms, (width * 1000.0) as u64, bins))
         .collect();
-    let top = shares.iter().flatten().fold(0.0f64, |a, b| a.max(*b)) * 1.15;
-    let mut chart = ChartBuilder::on(&panels[0])
-        .caption(
-            format!("Detection delay, seconds (rules with n ≥ {MIN_DELAY_SAMPLES})"),
-            ("sans-serif", 19).into_font().style(FontStyle::Bold),
-        )
-        .margin(12)
-        .x_label_area_size(45)
-        .y_label_area_size(65)
-        .build_cartesian_2d(0f64..bins as f64 * width, 0f64..top.max(1.0))?;
-    chart
-        .configure_mesh()
-        .x_desc(format!("first message → escalation (s), bins of {width} s"))
-        .y_desc("needed escalations (%)")
-        .x_label_formatter(&tick)
-        .y_label_formatter(&tick)
-        .label_style(label_font())
-        .axis_desc_style(label_font())
-        .draw()?;
+    let top = (shares.iter().flatten().fold(0.0f64, |a, b| a.max(*b)) * 1.1).clamp(1.0, 100.0);
+    // Small multiples: one panel per rule on the same axes, so rules whose
+    // delays coincide stay apart.
+    let left = panels[0].titled(
+        &format!("Detection delay, seconds (rules with n ≥ {MIN_DELAY_SAMPLES}; same axes)"),
+        ("sans-serif", 19).into_font().style(FontStyle::Bold),
+    )?;
+    let columns = if rules.len() > 3 { 2 } else { 1 };
+    let grid_rows = rules.len().div_ceil(columns).max(1);
+    let cells = left.split_evenly((grid_rows, columns));
     for (r, ((kind, ms, _), share)) in rules.iter().zip(&shares).enumerate() {
         let color = PALETTE[r % PALETTE.len()];
-        let points = share
-            .iter()
-            .enumerate()
-            .map(|(i, v)| ((i as f64 + 0.5) * width, *v));
-        chart
-            .draw_series(LineSeries::new(
-                points,
-                ShapeStyle::from(&color).stroke_width(3),
-            ))?
-            .label(format!("{} (n={})", kind.name(), ms.len()))
-            .legend(move |(x, y)| {
-                PathElement::new(
-                    vec![(x, y), (x + 20, y)],
-                    ShapeStyle::from(&color).stroke_width(3),
-                )
-            });
+        let last_row = r / columns + 1 == grid_rows;
+        let mut chart = ChartBuilder::on(&cells[r])
+            .caption(
+                format!("{} (n={})", kind.name(), ms.len()),
+                ("sans-serif", 14).into_font().color(&color),
+            )
+            .margin(6)
+            .x_label_area_size(if last_row { 38 } else { 18 })
+            .y_label_area_size(45)
+            .build_cartesian_2d(0f64..bins as f64 * width, 0f64..top)?;
+        let mut mesh = chart.configure_mesh();
+        mesh.x_labels(5)
+            .y_labels(4)
+            .x_label_formatter(&tick)
+            .y_label_formatter(&tick)
+            .label_style(("sans-serif", 12));
+        if last_row {
+            mesh.x_desc("s from the first message (last bin: all later)");
+        }
+        mesh.draw()?;
+        chart.draw_series(share.iter().enumerate().map(|(i, v)| {
+            Rectangle::new(
+                [(i as f64 * width, 0.0), ((i as f64 + 0.9) * width, *v)],
+                color.mix(0.85).filled(),
+            )
+        }))?;
     }
-    legend(&mut chart, SeriesLabelPosition::UpperRight, 13)?;
     // Turns: share of needed escalations at each turn, grouped by rule.
     let max_turn = rules
         .iter()
@@ -196,7 +198,7 @@ pub(super) fn detection_delay<DB: DrawingBackend>(
         &panels[1],
         "Detection delay (bot turns)",
         "needed escalations (%)",
-        105.0,
+        100.0,
         &labels,
         &groups,
     )
