@@ -170,7 +170,7 @@ pub fn report_html(
             h.n
         );
     }
-    out.push_str("</table>\n<p class=\"sub\">± is the half-width of a 95 % batch-means confidence interval, (a–b) an asymmetric one (mean waits); batches are sized from the data and the queue's relaxation time. n is the number of observations behind each figure.</p>\n");
+    out.push_str("</table>\n<p class=\"sub\">± is the half-width of a 95 % batch-means confidence interval, (a–b) an asymmetric one (mean waits); batches are sized from the data and the queue's relaxation time. n is the number of observations behind each figure. Every term is defined in the <a href=\"#glossary\">glossary</a> below.</p>\n");
     let q = &summary.measured.human_queue;
     if let Some(reason) = q.service_level.ci_withheld {
         let _ = writeln!(
@@ -212,12 +212,28 @@ pub fn report_html(
             timing.decision_latency_sample_every, timing.decisions
         );
     }
+    out.push_str(&glossary_html());
     let _ = write!(
         out,
         "<h2>Scenario</h2>\n<pre>{}</pre>\n<p class=\"sub\">Machine-readable: summary.json, intervals.csv, timing.json (and conversations.csv with <code>--conversations</code>).</p>\n</body></html>\n",
         escape(scenario_text)
     );
     out
+}
+
+/// The glossary of `reports/README.md`, built in, so the page defines its
+/// terms wherever it is opened.
+const README: &str = include_str!("../../../reports/README.md");
+
+/// The glossary section of the reports README as HTML, `id="glossary"`.
+pub fn glossary_html() -> String {
+    let start = README.find("## Glossary").unwrap_or(README.len());
+    let section = &README[start..];
+    let end = section[3..].find("\n## ").map_or(section.len(), |i| i + 3);
+    let parser = pulldown_cmark::Parser::new_ext(&section[..end], pulldown_cmark::Options::ENABLE_TABLES);
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, parser);
+    html.replacen("<h2>Glossary</h2>", "<h2 id=\"glossary\">Glossary</h2>", 1)
 }
 
 /// A chart as an inline-SVG figure with links to its files.
@@ -262,6 +278,15 @@ pub fn thresholds_html(verdicts: &[Verdict]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_page_carries_the_readme_glossary() {
+        let html = glossary_html();
+        assert!(html.starts_with("<h2 id=\"glossary\">Glossary</h2>"), "{}", &html[..80]);
+        assert!(html.contains("<table>"));
+        assert!(html.contains("<strong>service level (20 s)</strong>"));
+        assert!(!html.contains("<h2>"), "one section only");
+    }
 
     #[test]
     fn escapes_markup() {

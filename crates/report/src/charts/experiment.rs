@@ -120,7 +120,8 @@ pub fn sweep_chart(
     series: &[SweepSeries],
 ) -> Result<Chart> {
     register_fonts();
-    Ok(render!(dir, name, title, (760, 420), |root| {
+    let size = if series.len() > 1 { (980, 420) } else { (760, 420) };
+    Ok(render!(dir, name, title, size, |root| {
         sweep_panel(root, title, x_desc, y_desc, x_labels, series)
     }))
 }
@@ -148,7 +149,10 @@ fn sweep_panel<DB: DrawingBackend>(
     // 5 % either side; half a step for a single point.
     let pad_x = if x1 > x0 { (x1 - x0) * 0.05 } else { 0.5 };
     let pad_y = ((y1 - y0) * 0.1).max(1e-3);
-    let mut chart = ChartBuilder::on(root)
+    // Several lines get a legend column beside the plot, never over it.
+    let legend_width = if series.len() > 1 { 220 } else { 0 };
+    let (plot, key_area) = legend_right(root, legend_width);
+    let mut chart = ChartBuilder::on(&plot)
         .caption(title, ("sans-serif", 18).into_font().style(FontStyle::Bold))
         .margin(10)
         .x_label_area_size(40)
@@ -174,28 +178,24 @@ fn sweep_panel<DB: DrawingBackend>(
         .label_style(("sans-serif", 13))
         .axis_desc_style(label_font())
         .draw()?;
-    for (i, (name, pts)) in series.iter().enumerate() {
+    for (i, (_, pts)) in series.iter().enumerate() {
         let colour = PALETTE[i % PALETTE.len()];
         chart
             .draw_series(LineSeries::new(
                 pts.iter().map(|&(x, mean, _, _)| (x, mean)),
                 colour.stroke_width(2),
-            ))?
-            .label(name.clone())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(3))
-            });
+            ))?;
         chart.draw_series(pts.iter().map(|&(x, mean, low, high)| {
             ErrorBar::new_vertical(x, low, mean, high, colour.stroke_width(1), 8)
         }))?;
     }
     if series.len() > 1 {
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font(("sans-serif", 12))
-            .draw()?;
+        let keys: Vec<(String, Key)> = series
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| (name.clone(), Key::Line(PALETTE[i % PALETTE.len()])))
+            .collect();
+        draw_legend(&key_area, &keys, 13, 40)?;
     }
     Ok(())
 }
@@ -218,7 +218,7 @@ pub fn pr_chart(
     marks: &[PrMark],
 ) -> Result<Chart> {
     register_fonts();
-    Ok(render!(dir, name, title, (560, 460), |root| {
+    Ok(render!(dir, name, title, (560, 540), |root| {
         pr_panel(root, title, curve, marks)
     }))
 }
@@ -230,7 +230,15 @@ fn pr_panel<DB: DrawingBackend>(
     marks: &[PrMark],
 ) -> DrawResult<DB> {
     root.fill(&WHITE)?;
-    let mut chart = ChartBuilder::on(root)
+    let mut keys = vec![("one point per threshold".to_string(), Key::Line(PALETTE[0]))];
+    keys.extend(
+        marks
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.label.clone(), Key::Dot(PALETTE[(i + 1) % PALETTE.len()]))),
+    );
+    let (plot, key_area) = legend_below(root, legend_height(keys.len(), 13));
+    let mut chart = ChartBuilder::on(&plot)
         .caption(title, ("sans-serif", 16).into_font().style(FontStyle::Bold))
         .margin(10)
         .x_label_area_size(40)
@@ -246,10 +254,7 @@ fn pr_panel<DB: DrawingBackend>(
         .axis_desc_style(label_font())
         .draw()?;
     let line = PALETTE[0];
-    chart
-        .draw_series(LineSeries::new(curve.iter().copied(), line.stroke_width(2)))?
-        .label("one point per threshold")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], line.stroke_width(3)));
+    chart.draw_series(LineSeries::new(curve.iter().copied(), line.stroke_width(2)))?;
     chart.draw_series(
         curve
             .iter()
@@ -275,17 +280,8 @@ fn pr_panel<DB: DrawingBackend>(
             colour.stroke_width(2),
             8,
         )))?;
-        chart
-            .draw_series(std::iter::once(Circle::new((r, p), 6, colour.filled())))?
-            .label(mark.label.clone())
-            .legend(move |(x, y)| Circle::new((x + 9, y), 5, colour.filled()));
+        chart.draw_series(std::iter::once(Circle::new((r, p), 6, colour.filled())))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(("sans-serif", 12))
-        .draw()?;
+    draw_legend(&key_area, &keys, 13, 10)?;
     Ok(())
 }

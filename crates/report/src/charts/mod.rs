@@ -24,6 +24,9 @@ mod time;
 mod trigger;
 mod waits;
 
+#[cfg(test)]
+mod tests;
+
 pub use experiment::{ForestRow, PrMark, SweepSeries, forest_plot, pr_chart, sweep_chart};
 pub use waits::{WaitHistogram, cdf_x_end_s};
 

@@ -1,0 +1,119 @@
+//! The charts' axes hold their data: on the bundled scenarios a user runs
+//! first (an 8-hour mixed day, a 0.95-Erlang Erlang C check, an overload
+//! stress day), every interval's point lies inside its panel, the time axis
+//! is the measured window, the wait histogram's tail bin holds the longest
+//! wait and every bar above the axis is one the chart annotates.
+
+use std::path::Path;
+
+use handoff_model::metrics::{ReportData, Summary};
+use handoff_model::scenario::Scenario;
+
+use super::time::{occupancy_panel, over_time_panels};
+use super::waits::{WaitHistogram, cdf_x_end_s};
+
+fn run(name: &str) -> (Summary, ReportData) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios")
+        .join(name);
+    let scenario = Scenario::load(&path).unwrap();
+    let output = handoff_actors::run(&scenario, 0).unwrap();
+    (output.summary, output.data)
+}
+
+const SCENARIOS: [&str; 3] = ["basic.toml", "erlang_c.toml", "stress.toml"];
+
+#[test]
+fn every_interval_lies_within_its_axes_and_the_axis_is_the_window() {
+    for name in SCENARIOS {
+        let (summary, data) = run(name);
+        let mut panels = over_time_panels(&data);
+        panels.push(occupancy_panel(&summary, &data));
+        assert_eq!(panels.len(), 5, "{name}");
+        let warm_up_h = summary.warm_up_s / 3600.0;
+        let end_h = summary.duration_s / 3600.0;
+        for p in &panels {
+            assert!(
+                (p.x.start - warm_up_h).abs() < 1e-9 && (p.x.end - end_h).abs() < 1e-9,
+                "{name} {}: x axis {:?}, measured window {warm_up_h}..{end_h} h",
+                p.title,
+                p.x
+            );
+            let points: usize = p.series.iter().map(|s| s.2.len()).sum();
+            assert!(points >= data.intervals.len(), "{name} {}", p.title);
+            for (label, _, series, _) in &p.series {
+                for &(x, y) in series {
+                    assert!(
+                        p.x.contains(&x) || x == p.x.end,
+                        "{name} {} {label}: x {x} outside {:?}",
+                        p.title,
+                        p.x
+                    );
+                    assert!(
+                        p.y.contains(&y),
+                        "{name} {} {label}: y {y} outside {:?}",
+                        p.title,
+                        p.y
+                    );
+                }
+            }
+            // No empty top: the largest value fills most of the axis.
+            let top = p
+                .series
+                .iter()
+                .flat_map(|s| s.2.iter().map(|q| q.1))
+                .fold(0.0, f64::max);
+            if p.y.end > 1.1 && p.y.end < 100.0 {
+                assert!(top > p.y.end * 0.9, "{name} {}: top {top} of {:?}", p.title, p.y);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_tail_bin_holds_the_longest_wait_and_cut_bars_are_annotated() {
+    for name in SCENARIOS {
+        let (_, data) = run(name);
+        let layout = WaitHistogram::of(&data);
+        for c in 0..2 {
+            let h = &data.wait_ms[c];
+            let counts = &layout.counts[c];
+            assert_eq!(counts.iter().sum::<u64>(), h.len(), "{name}: every wait is in a bin");
+            if h.is_empty() {
+                continue;
+            }
+            // The longest wait's bin, drawn inside the axis.
+            let width_ms = (layout.width_s * 1000.0) as u64;
+            let longest_bin = ((h.max() / width_ms) as usize).min(counts.len() - 1);
+            assert!(counts[longest_bin] > 0, "{name}: the longest wait's bin is empty");
+            let longest_s = h.max() as f64 / 1000.0;
+            if longest_s >= layout.tail_from_s {
+                assert_eq!(longest_bin, counts.len() - 1, "{name}: longest wait past the tail");
+                assert_eq!(
+                    counts[counts.len() - 1],
+                    h.count_between((layout.tail_from_s * 1000.0) as u64, u64::MAX),
+                    "{name}: the tail bin holds every wait from {} s",
+                    layout.tail_from_s
+                );
+            }
+            assert!(layout.x_end_s >= layout.tail_from_s + layout.width_s - 1e-9);
+            assert!(
+                cdf_x_end_s(&data) >= longest_s,
+                "{name}: the cumulative chart runs to the longest wait"
+            );
+        }
+        // Every bar is inside the axis or annotated as cut.
+        let clipped = layout.clipped();
+        for c in 0..2 {
+            for i in 0..layout.counts[c].len() {
+                let share = layout.share(c, i);
+                assert!(
+                    share <= layout.y_top || clipped.iter().any(|k| k.0 == c && k.1 == i),
+                    "{name}: bar {c}/{i} at {share} % above {} unannotated",
+                    layout.y_top
+                );
+            }
+        }
+        assert!(layout.y_top <= 100.0);
+    }
+}
