@@ -12,7 +12,11 @@ use handoff_model::metrics::{ReportData, Summary};
 /// it (27.000000000000007 for 27); 12 keep every digit a figure has.
 pub fn csv_number(x: f64) -> String {
     if !x.is_finite() || x == 0.0 {
-        return if x == 0.0 { "0".to_string() } else { x.to_string() };
+        return if x == 0.0 {
+            "0".to_string()
+        } else {
+            x.to_string()
+        };
     }
     let rounded: f64 = format!("{x:.11e}").parse().unwrap_or(x);
     rounded.to_string()

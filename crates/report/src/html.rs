@@ -230,7 +230,8 @@ pub fn glossary_html() -> String {
     let start = README.find("## Glossary").unwrap_or(README.len());
     let section = &README[start..];
     let end = section[3..].find("\n## ").map_or(section.len(), |i| i + 3);
-    let parser = pulldown_cmark::Parser::new_ext(&section[..end], pulldown_cmark::Options::ENABLE_TABLES);
+    let parser =
+        pulldown_cmark::Parser::new_ext(&section[..end], pulldown_cmark::Options::ENABLE_TABLES);
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, parser);
     html.replacen("<h2>Glossary</h2>", "<h2 id=\"glossary\">Glossary</h2>", 1)
@@ -282,7 +283,11 @@ mod tests {
     #[test]
     fn the_page_carries_the_readme_glossary() {
         let html = glossary_html();
-        assert!(html.starts_with("<h2 id=\"glossary\">Glossary</h2>"), "{}", &html[..80]);
+        assert!(
+            html.starts_with("<h2 id=\"glossary\">Glossary</h2>"),
+            "{}",
+            &html[..80]
+        );
         assert!(html.contains("<table>"));
         assert!(html.contains("<strong>service level (20 s)</strong>"));
         assert!(!html.contains("<h2>"), "one section only");

@@ -338,7 +338,11 @@ pub fn summary_table(summary: &Summary) -> String {
             "Erlang {model} reference ({:.2} Erl offered, {:.3} per agent)",
             e.offered_load, e.load_per_agent
         ));
-        t.row("P(wait > 0)", &format!("{:.1} %", e.probability_wait * 100.0), None);
+        t.row(
+            "P(wait > 0)",
+            &format!("{:.1} %", e.probability_wait * 100.0),
+            None,
+        );
         t.row("mean wait", &seconds(e.mean_wait, 1), None);
         t.row(
             &format!("service level ({})", seconds(e.threshold, 0)),
@@ -418,11 +422,7 @@ fn intervals_note(out: &mut String, t: &Table) {
     // Group the figures: "service level, ASA (all, chat, voice)".
     let mut figures: Vec<(String, Vec<String>)> = Vec::new();
     for (figure, where_) in &t.withheld {
-        let figure = figure
-            .split(" (")
-            .next()
-            .unwrap_or(figure)
-            .to_string();
+        let figure = figure.split(" (").next().unwrap_or(figure).to_string();
         match figures.iter_mut().find(|(f, _)| *f == figure) {
             Some((_, places)) => places.push(where_.clone()),
             None => figures.push((figure, vec![where_.clone()])),
@@ -433,9 +433,7 @@ fn intervals_note(out: &mut String, t: &Table) {
         .map(|(f, _)| f.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    let text = format!(
-        "No 95 % interval on {listed}: {reason} (e.g. --replications 20)."
-    );
+    let text = format!("No 95 % interval on {listed}: {reason} (e.g. --replications 20).");
     for line in wrap(&text, WIDTH) {
         let _ = writeln!(out, "{line}");
     }

@@ -108,11 +108,10 @@ pub(super) fn category_bars<DB: DrawingBackend>(
     let width = 0.8 / groups.len().max(1) as f64;
     for (g, (_, color, values)) in groups.iter().enumerate() {
         let color = *color;
-        chart
-            .draw_series(values.iter().enumerate().map(move |(i, v)| {
-                let x0 = i as f64 - 0.4 + g as f64 * width;
-                Rectangle::new([(x0, 0.0), (x0 + width * 0.95, *v)], color.filled())
-            }))?;
+        chart.draw_series(values.iter().enumerate().map(move |(i, v)| {
+            let x0 = i as f64 - 0.4 + g as f64 * width;
+            Rectangle::new([(x0, 0.0), (x0 + width * 0.95, *v)], color.filled())
+        }))?;
     }
     if groups.len() > 1 {
         let keys: Vec<(String, Key)> = groups

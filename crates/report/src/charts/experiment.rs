@@ -120,7 +120,11 @@ pub fn sweep_chart(
     series: &[SweepSeries],
 ) -> Result<Chart> {
     register_fonts();
-    let size = if series.len() > 1 { (980, 420) } else { (760, 420) };
+    let size = if series.len() > 1 {
+        (980, 420)
+    } else {
+        (760, 420)
+    };
     Ok(render!(dir, name, title, size, |root| {
         sweep_panel(root, title, x_desc, y_desc, x_labels, series)
     }))
@@ -180,11 +184,10 @@ fn sweep_panel<DB: DrawingBackend>(
         .draw()?;
     for (i, (_, pts)) in series.iter().enumerate() {
         let colour = PALETTE[i % PALETTE.len()];
-        chart
-            .draw_series(LineSeries::new(
-                pts.iter().map(|&(x, mean, _, _)| (x, mean)),
-                colour.stroke_width(2),
-            ))?;
+        chart.draw_series(LineSeries::new(
+            pts.iter().map(|&(x, mean, _, _)| (x, mean)),
+            colour.stroke_width(2),
+        ))?;
         chart.draw_series(pts.iter().map(|&(x, mean, low, high)| {
             ErrorBar::new_vertical(x, low, mean, high, colour.stroke_width(1), 8)
         }))?;

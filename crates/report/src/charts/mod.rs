@@ -222,9 +222,10 @@ pub(super) fn draw_legend<DB: DrawingBackend>(
                 area.draw(&PathElement::new(vec![(x0, y), (x0 + 8, y)], line(c)))?;
                 area.draw(&PathElement::new(vec![(x0 + 14, y), (x1, y)], line(c)))?;
             }
-            Key::Block(c) => {
-                area.draw(&Rectangle::new([(x0 + 4, y - 6), (x0 + 18, y + 6)], c.filled()))?
-            }
+            Key::Block(c) => area.draw(&Rectangle::new(
+                [(x0 + 4, y - 6), (x0 + 18, y + 6)],
+                c.filled(),
+            ))?,
             Key::Dot(c) => area.draw(&Circle::new((x0 + 11, y), 5, c.filled()))?,
             Key::Note => {}
         }

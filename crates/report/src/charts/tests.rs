@@ -64,7 +64,12 @@ fn every_interval_lies_within_its_axes_and_the_axis_is_the_window() {
                 .flat_map(|s| s.2.iter().map(|q| q.1))
                 .fold(0.0, f64::max);
             if p.y.end > 1.1 && p.y.end < 100.0 {
-                assert!(top > p.y.end * 0.9, "{name} {}: top {top} of {:?}", p.title, p.y);
+                assert!(
+                    top > p.y.end * 0.9,
+                    "{name} {}: top {top} of {:?}",
+                    p.title,
+                    p.y
+                );
             }
         }
     }
@@ -78,17 +83,28 @@ fn the_tail_bin_holds_the_longest_wait_and_cut_bars_are_annotated() {
         for c in 0..2 {
             let h = &data.wait_ms[c];
             let counts = &layout.counts[c];
-            assert_eq!(counts.iter().sum::<u64>(), h.len(), "{name}: every wait is in a bin");
+            assert_eq!(
+                counts.iter().sum::<u64>(),
+                h.len(),
+                "{name}: every wait is in a bin"
+            );
             if h.is_empty() {
                 continue;
             }
             // The longest wait's bin, drawn inside the axis.
             let width_ms = (layout.width_s * 1000.0) as u64;
             let longest_bin = ((h.max() / width_ms) as usize).min(counts.len() - 1);
-            assert!(counts[longest_bin] > 0, "{name}: the longest wait's bin is empty");
+            assert!(
+                counts[longest_bin] > 0,
+                "{name}: the longest wait's bin is empty"
+            );
             let longest_s = h.max() as f64 / 1000.0;
             if longest_s >= layout.tail_from_s {
-                assert_eq!(longest_bin, counts.len() - 1, "{name}: longest wait past the tail");
+                assert_eq!(
+                    longest_bin,
+                    counts.len() - 1,
+                    "{name}: longest wait past the tail"
+                );
                 assert_eq!(
                     counts[counts.len() - 1],
                     h.count_between((layout.tail_from_s * 1000.0) as u64, u64::MAX),

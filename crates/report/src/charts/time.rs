@@ -48,7 +48,10 @@ impl Panel {
 fn time_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: Panel) -> DrawResult<DB> {
     let (plot, key_area) = legend_right(area, panel.legend_width);
     let mut chart = ChartBuilder::on(&plot)
-        .caption(&panel.title, ("sans-serif", 19).into_font().style(FontStyle::Bold))
+        .caption(
+            &panel.title,
+            ("sans-serif", 19).into_font().style(FontStyle::Bold),
+        )
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(70)

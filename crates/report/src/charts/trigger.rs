@@ -23,7 +23,10 @@ pub(super) fn trigger_outcomes<DB: DrawingBackend>(
     };
     let keys = vec![
         ("needed (a human was needed)".to_string(), Key::Block(GREEN)),
-        ("needless (the bot could have solved it)".to_string(), Key::Block(VOICE)),
+        (
+            "needless (the bot could have solved it)".to_string(),
+            Key::Block(VOICE),
+        ),
         (
             format!(
                 "missed: gave up in bot {}, bot fallback {}",
@@ -71,18 +74,16 @@ pub(super) fn trigger_outcomes<DB: DrawingBackend>(
         let y = (n - 1 - i) as f64;
         Rectangle::new([(lo, y - 0.35), (hi, y + 0.35)], color.filled())
     };
-    chart
-        .draw_series(
-            rows.iter()
-                .enumerate()
-                .map(|(i, r)| bar(i, 0.0, r.1, GREEN)),
-        )?;
-    chart
-        .draw_series(
-            rows.iter()
-                .enumerate()
-                .map(|(i, r)| bar(i, r.1, r.1 + r.2, VOICE)),
-        )?;
+    chart.draw_series(
+        rows.iter()
+            .enumerate()
+            .map(|(i, r)| bar(i, 0.0, r.1, GREEN)),
+    )?;
+    chart.draw_series(
+        rows.iter()
+            .enumerate()
+            .map(|(i, r)| bar(i, r.1, r.1 + r.2, VOICE)),
+    )?;
     chart.draw_series(rows.iter().enumerate().map(|(i, r)| bar(i, 0.0, r.3, RED)))?;
     chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
         let total = r.1 + r.2 + r.3;

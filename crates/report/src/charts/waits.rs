@@ -97,7 +97,8 @@ impl WaitHistogram {
         let width_s = nice_step(regular_to, 25.0);
         let regular = (regular_to / width_s).ceil() as usize;
         let tail_from_s = regular as f64 * width_s;
-        let counts = [0, 1].map(|c| bin_counts(&data.wait_ms[c], (width_s * 1000.0) as u64, regular + 1));
+        let counts =
+            [0, 1].map(|c| bin_counts(&data.wait_ms[c], (width_s * 1000.0) as u64, regular + 1));
         let n = [0, 1].map(|c| data.wait_ms[c].len());
         let share = |c: usize, k: u64| k as f64 / n[c].max(1) as f64 * 100.0;
         let largest_of = |from: usize| {
@@ -246,7 +247,10 @@ pub(super) fn queue_wait_histogram<DB: DrawingBackend>(
             } else {
                 color.mix(0.8).filled()
             };
-            Rectangle::new([(x0, 0.0), (x0 + w * 0.5, layout.share(c, i).min(top))], style)
+            Rectangle::new(
+                [(x0, 0.0), (x0 + w * 0.5, layout.share(c, i).min(top))],
+                style,
+            )
         });
         chart.draw_series(bars)?;
     }
@@ -256,7 +260,10 @@ pub(super) fn queue_wait_histogram<DB: DrawingBackend>(
         let (x0, x1) = ((i as f64 + offset) * w, (i as f64 + offset + 0.5) * w);
         for dy in [0.93, 0.96] {
             chart.draw_series(std::iter::once(PathElement::new(
-                vec![(x0 - w * 0.05, top * (dy - 0.02)), (x1 + w * 0.05, top * dy)],
+                vec![
+                    (x0 - w * 0.05, top * (dy - 0.02)),
+                    (x1 + w * 0.05, top * dy),
+                ],
                 ShapeStyle::from(&WHITE).stroke_width(3),
             )))?;
         }
@@ -278,8 +285,8 @@ pub(super) fn queue_wait_histogram<DB: DrawingBackend>(
     let tail_top = (0..2)
         .map(|c| layout.share(c, layout.counts[c].len() - 1).min(top))
         .fold(0.0, f64::max);
-    let style = TextStyle::from(("sans-serif", 14).into_font())
-        .pos(Pos::new(HPos::Right, VPos::Bottom));
+    let style =
+        TextStyle::from(("sans-serif", 14).into_font()).pos(Pos::new(HPos::Right, VPos::Bottom));
     chart.draw_series(std::iter::once(Text::new(
         format!("last bin, > {tail_from} s: {tail_text}"),
         (layout.x_end_s, (tail_top + top * 0.04).min(top * 0.9)),
@@ -307,7 +314,10 @@ pub(super) fn queue_wait_cdf<DB: DrawingBackend>(
     let keys = keys(summary, data, true);
     let (plot, key_area) = legend_below(root, legend_height(keys.len(), 15));
     let mut chart = ChartBuilder::on(&plot)
-        .caption("Waited at most t (cumulative), per channel", caption_style())
+        .caption(
+            "Waited at most t (cumulative), per channel",
+            caption_style(),
+        )
         .margin(20)
         .x_label_area_size(50)
         .y_label_area_size(70)
