@@ -33,6 +33,20 @@ fn rows(table: &str) -> Vec<&str> {
 fn the_default_table_fits_80_columns_and_aligns() {
     let table = basic_table();
     insta::assert_snapshot!("basic_table", table);
+    assert_fits_and_aligns(&table);
+}
+
+/// A long run has intervals in its values, the widest values the table
+/// prints ("32.6 s (22.8–57.2)"): they keep to the columns too.
+#[test]
+fn a_table_with_intervals_fits_80_columns_and_aligns() {
+    let scenario = common::bundled("erlang_c.toml");
+    let table = report::summary_table(&sim::run(&scenario, 0).unwrap().summary);
+    assert!(table.contains(" ± ") && table.contains("–"), "{table}");
+    assert_fits_and_aligns(&table);
+}
+
+fn assert_fits_and_aligns(table: &str) {
     for line in table.lines() {
         assert!(
             line.chars().count() <= 80,
@@ -40,10 +54,10 @@ fn the_default_table_fits_80_columns_and_aligns() {
             line.chars().count()
         );
     }
-    let rows = rows(&table);
-    assert!(rows.len() > 60, "{} rows", rows.len());
+    let rows = rows(table);
+    assert!(rows.len() > 30, "{} rows", rows.len());
     // Every value ends in one column and every n starts in the next one.
-    let value_end = 2 + 37 + 1 + 26;
+    let value_end = 2 + 34 + 1 + 32;
     for row in &rows {
         let chars: Vec<char> = row.chars().collect();
         if chars.len() < value_end {
@@ -59,10 +73,12 @@ fn the_default_table_fits_80_columns_and_aligns() {
         }
     }
     // The per-rule table: its numbers end in the columns of its heading.
-    let heading = table
+    let Some(heading) = table
         .lines()
         .find(|l| l.trim_start().starts_with("by primary rule"))
-        .unwrap();
+    else {
+        return;
+    };
     let fired_end = heading.find("fired").unwrap() + "fired".len();
     for line in table
         .lines()
@@ -132,9 +148,13 @@ fn the_glossary_defines_every_label_of_the_table() {
     let table = basic_table();
     let words = label_words(&table);
     assert!(words.len() > 50, "{words:?}");
+    // Whole words: "asa" is not defined by "nasal", nor "p50" by "p500".
+    let glossary_words: std::collections::HashSet<&str> = glossary
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '/'))
+        .collect();
     let missing: Vec<&String> = words
         .iter()
-        .filter(|w| !glossary.contains(w.as_str()))
+        .filter(|w| !glossary_words.contains(w.as_str()))
         .collect();
     assert!(missing.is_empty(), "not in the glossary: {missing:?}");
 }

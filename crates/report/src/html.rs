@@ -229,7 +229,10 @@ const README: &str = include_str!("../../../reports/README.md");
 pub fn glossary_html() -> String {
     let start = README.find("## Glossary").unwrap_or(README.len());
     let section = &README[start..];
-    let end = section[3..].find("\n## ").map_or(section.len(), |i| i + 3);
+    let end = section
+        .get(3..)
+        .and_then(|rest| rest.find("\n## "))
+        .map_or(section.len(), |i| i + 3);
     let parser =
         pulldown_cmark::Parser::new_ext(&section[..end], pulldown_cmark::Options::ENABLE_TABLES);
     let mut html = String::new();

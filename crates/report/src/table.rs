@@ -10,8 +10,11 @@ use handoff_model::metrics::{Estimate, HandoffQuality, ServiceStats, Summary, Tr
 /// The widest line the table may print.
 pub const WIDTH: usize = 80;
 /// Columns of a row: two spaces, the label, the value right-aligned, n.
-const LABEL: usize = 37;
-const VALUE: usize = 26;
+/// The longest label is 34 characters ("context completeness (of 6 fields)");
+/// the widest value, a time with its m:ss and an asymmetric interval
+/// ("1000.2 s = 16:40 (990.1–1010.5)"), 31. With "  n=1234567" a row is 80.
+pub(crate) const LABEL: usize = 34;
+pub(crate) const VALUE: usize = 32;
 
 /// Where the full definitions are.
 pub const GLOSSARY: &str = "reports/README.md#glossary";
@@ -39,10 +42,14 @@ pub(crate) fn secs(e: &Estimate) -> String {
 }
 
 /// "81.5 s = 1:22" for a minute or more, "35.0 s" below; `decimals` of the
-/// seconds. Negative times (a signed error) keep their sign on both.
+/// seconds. Negative times (a signed error) keep their sign on both. The
+/// value is rounded once, so both forms show the same time: 81.46 reads
+/// "81.5 s = 1:22", 59.96 "60.0 s = 1:00".
 pub(crate) fn seconds(s: f64, decimals: usize) -> String {
-    let text = format!("{s:.decimals$} s");
-    match mmss(s) {
+    let scale = 10f64.powi(decimals as i32);
+    let shown = (s * scale).round() / scale;
+    let text = format!("{shown:.decimals$} s");
+    match mmss(shown) {
         Some(clock) => format!("{text} = {clock}"),
         None => text,
     }
@@ -68,6 +75,9 @@ struct Table {
     out: String,
     /// (figure, where) pairs without an interval, and the one reason.
     withheld: Vec<(String, String)>,
+    /// Every (figure, where) pair that could carry an interval, so the note
+    /// can name the places when only some of them lack one.
+    reported: Vec<(String, String)>,
     reason: Option<&'static str>,
 }
 
@@ -89,12 +99,24 @@ impl Table {
 
     /// A row of an estimate; notes where its interval is withheld.
     fn estimate(&mut self, label: &str, e: &Estimate, text: String, where_: &str) {
-        if let Some(reason) = e.ci_withheld {
-            self.withheld.push((label.to_string(), where_.to_string()));
-            self.reason.get_or_insert(reason);
-        }
+        self.note_interval(label, e, where_);
         self.row(label, &text, Some(e.n));
     }
+
+    fn note_interval(&mut self, label: &str, e: &Estimate, where_: &str) {
+        let pair = (figure_name(label).to_string(), where_.to_string());
+        if let Some(reason) = e.ci_withheld {
+            self.withheld.push(pair.clone());
+            self.reason.get_or_insert(reason);
+        }
+        self.reported.push(pair);
+    }
+}
+
+/// A label without its parenthesised detail: "service level (20 s)" is the
+/// figure "service level".
+fn figure_name(label: &str) -> &str {
+    label.split(" (").next().unwrap_or(label)
 }
 
 /// The queue figures of one channel (or all); the signed wait-quote error
@@ -274,6 +296,7 @@ pub fn summary_table(summary: &Summary) -> String {
     let mut t = Table {
         out: String::new(),
         withheld: Vec::new(),
+        reported: Vec::new(),
         reason: None,
     };
     let c = &summary.conversations;
@@ -378,10 +401,7 @@ fn pool_rows(t: &mut Table, summary: &Summary) {
         "Pools", "agents × slots", "occupancy", "engaged", "contacts/agent"
     );
     for p in &summary.pools {
-        if let Some(reason) = p.occupancy.ci_withheld {
-            t.withheld.push(("occupancy".into(), p.name.clone()));
-            t.reason.get_or_insert(reason);
-        }
+        t.note_interval("occupancy", &p.occupancy, &p.name);
         let _ = writeln!(
             t.out,
             "  {:<18} {:>14} {:>18} {:>7.1} % {:>15.2}",
@@ -419,18 +439,25 @@ fn intervals_note(out: &mut String, t: &Table) {
         let _ = writeln!(out, "± is the half-width of a 95 % interval (batch means).");
         return;
     };
-    // Group the figures: "service level, ASA (all, chat, voice)".
-    let mut figures: Vec<(String, Vec<String>)> = Vec::new();
+    // Group by figure; name the places only where some of a figure's places
+    // do have an interval: "service level (voice), ASA".
+    let mut figures: Vec<(&str, Vec<&str>)> = Vec::new();
     for (figure, where_) in &t.withheld {
-        let figure = figure.split(" (").next().unwrap_or(figure).to_string();
-        match figures.iter_mut().find(|(f, _)| *f == figure) {
-            Some((_, places)) => places.push(where_.clone()),
-            None => figures.push((figure, vec![where_.clone()])),
+        match figures.iter_mut().find(|(f, _)| f == figure) {
+            Some((_, places)) => places.push(where_),
+            None => figures.push((figure, vec![where_])),
         }
     }
     let listed = figures
         .iter()
-        .map(|(f, _)| f.as_str())
+        .map(|(figure, places)| {
+            let everywhere = t.reported.iter().filter(|(f, _)| f == figure).count();
+            if places.len() == everywhere {
+                figure.to_string()
+            } else {
+                format!("{figure} ({})", places.join(", "))
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ");
     let text = format!("No 95 % interval on {listed}: {reason} (e.g. --replications 20).");
@@ -492,6 +519,13 @@ mod tests {
     fn times_of_a_minute_or_more_read_as_mmss() {
         assert_eq!(seconds(35.04, 1), "35.0 s");
         assert_eq!(seconds(81.5, 1), "81.5 s = 1:22");
+        assert_eq!(
+            seconds(81.46, 1),
+            "81.5 s = 1:22",
+            "rounded once, for both forms"
+        );
+        assert_eq!(seconds(59.96, 1), "60.0 s = 1:00");
+        assert_eq!(seconds(59.4, 0), "59 s");
         assert_eq!(seconds(450.6, 1), "450.6 s = 7:31");
         assert_eq!(seconds(688.0, 0), "688 s = 11:28");
         assert_eq!(seconds(-90.0, 0), "-90 s = −1:30");
@@ -506,6 +540,45 @@ mod tests {
         let lines = wrap(text, 20);
         assert!(lines.iter().all(|l| l.chars().count() <= 20), "{lines:?}");
         assert_eq!(lines.join(" "), text);
+    }
+
+    #[test]
+    fn the_withheld_note_names_places_only_when_some_have_an_interval() {
+        let mut t = Table {
+            out: String::new(),
+            withheld: Vec::new(),
+            reported: Vec::new(),
+            reason: None,
+        };
+        let with = Estimate::ratio(1.0, 10);
+        let without = Estimate {
+            ci_withheld: Some("too short"),
+            ..with
+        };
+        t.estimate("service level (20 s)", &with, String::new(), "all");
+        t.estimate("service level (20 s)", &without, String::new(), "voice");
+        t.estimate("ASA", &without, String::new(), "all");
+        t.estimate("ASA", &without, String::new(), "voice");
+        let mut out = String::new();
+        intervals_note(&mut out, &t);
+        assert_eq!(
+            out,
+            "No 95 % interval on service level (voice), ASA: too short (e.g. --replications\n\
+             20).\n"
+        );
+    }
+
+    #[test]
+    fn a_time_with_its_interval_fits_the_value_column() {
+        let e = Estimate {
+            value: 1000.2,
+            n: 5,
+            ci95: None,
+            ci95_range: Some([990.1, 1010.5]),
+            ci_withheld: None,
+        };
+        assert!(secs(&e).chars().count() <= VALUE, "{}", secs(&e));
+        assert!(2 + LABEL + 1 + VALUE + 2 + "n=1234567".len() <= WIDTH);
     }
 
     #[test]

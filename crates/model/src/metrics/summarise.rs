@@ -69,6 +69,7 @@ impl Recorder {
         ReportData {
             interval_s: self.interval,
             threshold_s: self.threshold,
+            warm_up_s: self.warm_up,
             intervals,
             wait_ms: self.wait_histograms(),
             detection: self.quality.detection_histograms(),

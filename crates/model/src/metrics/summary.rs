@@ -22,6 +22,8 @@ pub const SCHEMA_VERSION: u32 = 3;
 pub struct ReportData {
     pub interval_s: f64,
     pub threshold_s: f64,
+    /// The end of the warm-up: where the measured window starts.
+    pub warm_up_s: f64,
     /// Measured intervals in time order.
     pub intervals: Vec<IntervalRow>,
     /// Queue waits in ms, per channel (chat, voice): answered contacts and,

@@ -21,6 +21,37 @@ fn run(name: &str) -> (Summary, ReportData) {
     (output.summary, output.data)
 }
 
+/// A warm-up that ends inside an interval (20 min of 15-min intervals): the
+/// time axis still starts where the measurement does, not in the warm-up.
+#[test]
+fn the_time_axis_starts_at_a_warm_up_inside_an_interval() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/basic.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("warm_up = \"30m\""));
+    let scenario = Scenario::parse(
+        &text.replace("warm_up = \"30m\"", "warm_up = \"20m\""),
+        &path,
+    )
+    .unwrap();
+    let output = handoff_actors::run(&scenario, 0).unwrap();
+    assert_eq!(output.data.intervals[0].start_s, 15.0 * 60.0);
+    for p in over_time_panels(&output.data) {
+        assert!(
+            (p.x.start - 20.0 / 60.0).abs() < 1e-9,
+            "{}: {:?}",
+            p.title,
+            p.x
+        );
+        for (label, _, series, _) in &p.series {
+            assert!(
+                series.iter().all(|q| q.0 >= p.x.start),
+                "{} {label}",
+                p.title
+            );
+        }
+    }
+}
+
 const SCENARIOS: [&str; 3] = ["basic.toml", "erlang_c.toml", "stress.toml"];
 
 #[test]
@@ -56,6 +87,36 @@ fn every_interval_lies_within_its_axes_and_the_axis_is_the_window() {
                         p.y
                     );
                 }
+            }
+            // The axis against the data itself, not the panel's own points.
+            let data_max = match p.title.as_str() {
+                t if t.starts_with("Queue length") => Some(
+                    data.intervals
+                        .iter()
+                        .map(|r| r.mean_queue)
+                        .fold(0.0, f64::max),
+                ),
+                t if t.starts_with("Average speed") => Some(
+                    data.intervals
+                        .iter()
+                        .flat_map(|r| r.channels.iter().filter_map(|c| c.asa_s))
+                        .fold(0.0, f64::max),
+                ),
+                t if t.starts_with("Agent occupancy") => Some(
+                    data.intervals
+                        .iter()
+                        .flat_map(|r| r.occupancy.iter().map(|o| o * 100.0))
+                        .fold(0.0, f64::max),
+                ),
+                _ => None,
+            };
+            if let Some(max) = data_max {
+                assert!(
+                    p.y.end >= max,
+                    "{name} {}: axis {:?} below the data's largest value {max}",
+                    p.title,
+                    p.y
+                );
             }
             // No empty top: the largest value fills most of the axis.
             let top = p
@@ -118,8 +179,13 @@ fn the_tail_bin_holds_the_longest_wait_and_cut_bars_are_annotated() {
                 "{name}: the cumulative chart runs to the longest wait"
             );
         }
-        // Every bar is inside the axis or annotated as cut.
+        // Every bar is inside the axis or annotated as cut, and only the
+        // bin of zero waits is ever cut.
         let clipped = layout.clipped();
+        assert!(
+            clipped.iter().all(|k| k.1 == 0),
+            "{name}: a bar other than the first is cut: {clipped:?}"
+        );
         for c in 0..2 {
             for i in 0..layout.counts[c].len() {
                 let share = layout.share(c, i);

@@ -96,11 +96,12 @@ pub(super) fn over_time<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The measured window in hours: the first interval's start to the end of
-/// the last one's measured part (the end of the run).
+/// The measured window in hours: the end of the warm-up (inside the first
+/// interval when the warm-up is not a whole number of intervals) to the end
+/// of the last interval's measured part (the end of the run).
 fn window(data: &ReportData) -> Range<f64> {
     let rows = &data.intervals;
-    let start = rows.first().map_or(0.0, |r| r.start_s);
+    let start = rows.first().map_or(0.0, |r| r.start_s.max(data.warm_up_s));
     let end = rows.last().map_or(0.0, |r| r.start_s + r.measured_s);
     hours(start)..hours(end.max(start + 1.0))
 }

@@ -149,7 +149,8 @@ pub(super) fn detection_delay<DB: DrawingBackend>(
     let cells = left.split_evenly((grid_rows, columns));
     for (r, ((kind, ms, _), share)) in rules.iter().zip(&shares).enumerate() {
         let color = PALETTE[r % PALETTE.len()];
-        let last_row = r / columns + 1 == grid_rows;
+        // The last cell of its column: nothing drawn below it.
+        let last_row = r + columns >= rules.len();
         let mut chart = ChartBuilder::on(&cells[r])
             .caption(
                 format!("{} (n={})", kind.name(), ms.len()),
