@@ -71,14 +71,20 @@ pub(crate) fn mmss(s: f64) -> Option<String> {
 }
 
 /// The table being written, with the figures whose interval was withheld.
+#[derive(Default)]
 struct Table {
     out: String,
-    /// (figure, where) pairs without an interval, and the one reason.
-    withheld: Vec<(String, String)>,
-    /// Every (figure, where) pair that could carry an interval, so the note
-    /// can name the places when only some of them lack one.
-    reported: Vec<(String, String)>,
+    /// Every (figure, where) that could carry an interval, and whether it
+    /// was withheld: the note names the places when only some lack one.
+    intervals: Vec<Interval>,
+    /// The one reason an interval was withheld.
     reason: Option<&'static str>,
+}
+
+struct Interval {
+    figure: String,
+    where_: String,
+    withheld: bool,
 }
 
 impl Table {
@@ -104,12 +110,14 @@ impl Table {
     }
 
     fn note_interval(&mut self, label: &str, e: &Estimate, where_: &str) {
-        let pair = (figure_name(label).to_string(), where_.to_string());
         if let Some(reason) = e.ci_withheld {
-            self.withheld.push(pair.clone());
             self.reason.get_or_insert(reason);
         }
-        self.reported.push(pair);
+        self.intervals.push(Interval {
+            figure: figure_name(label).to_string(),
+            where_: where_.to_string(),
+            withheld: e.ci_withheld.is_some(),
+        });
     }
 }
 
@@ -293,12 +301,7 @@ fn handoff_rows(t: &mut Table, h: &HandoffQuality, queue: &ServiceStats) {
 
 /// The human-readable summary table. Deterministic (no wall-clock values).
 pub fn summary_table(summary: &Summary) -> String {
-    let mut t = Table {
-        out: String::new(),
-        withheld: Vec::new(),
-        reported: Vec::new(),
-        reason: None,
-    };
+    let mut t = Table::default();
     let c = &summary.conversations;
     let m = &summary.measured;
     t.heading("Conversations (all, warm-up included)");
@@ -442,8 +445,9 @@ fn intervals_note(out: &mut String, t: &Table) {
     // Group by figure; name the places only where some of a figure's places
     // do have an interval: "service level (voice), ASA".
     let mut figures: Vec<(&str, Vec<&str>)> = Vec::new();
-    for (figure, where_) in &t.withheld {
-        match figures.iter_mut().find(|(f, _)| f == figure) {
+    for i in t.intervals.iter().filter(|i| i.withheld) {
+        let (figure, where_) = (i.figure.as_str(), i.where_.as_str());
+        match figures.iter_mut().find(|(f, _)| *f == figure) {
             Some((_, places)) => places.push(where_),
             None => figures.push((figure, vec![where_])),
         }
@@ -451,7 +455,7 @@ fn intervals_note(out: &mut String, t: &Table) {
     let listed = figures
         .iter()
         .map(|(figure, places)| {
-            let everywhere = t.reported.iter().filter(|(f, _)| f == figure).count();
+            let everywhere = t.intervals.iter().filter(|i| i.figure == *figure).count();
             if places.len() == everywhere {
                 figure.to_string()
             } else {
@@ -544,12 +548,7 @@ mod tests {
 
     #[test]
     fn the_withheld_note_names_places_only_when_some_have_an_interval() {
-        let mut t = Table {
-            out: String::new(),
-            withheld: Vec::new(),
-            reported: Vec::new(),
-            reason: None,
-        };
+        let mut t = Table::default();
         let with = Estimate::ratio(1.0, 10);
         let without = Estimate {
             ci_withheld: Some("too short"),
