@@ -121,19 +121,20 @@ fn label_words(table: &str) -> Vec<String> {
             }
         }
     };
-    // The title names the scenario and the pool rows name its pools: the
-    // scenario's words, not the table's.
-    let mut in_pools = false;
+    // The title names the scenario and the pool headings name its pools:
+    // the scenario's words, not the table's ("Pool general (12 agents × 3
+    // slots)" reads as "Pool (agents × slots)").
     for line in table.lines().skip(1) {
-        in_pools = (in_pools && !line.is_empty()) || line.starts_with("Pools");
-        if in_pools && line.starts_with("  ") {
-            continue;
-        }
-        if line.starts_with("  ") {
+        if let Some(rest) = line.strip_prefix("Pool ") {
+            add(&format!(
+                "Pool {}",
+                rest.split_once(' ').map_or("", |(_, r)| r)
+            ));
+        } else if line.starts_with("  ") {
             // The label: the text before the run of spaces before the value.
             let label = line.trim_start().split("   ").next().unwrap_or("");
             add(label);
-        } else if !line.is_empty() && !line.starts_with("No 95 %") {
+        } else if !line.is_empty() && !line.starts_with("No 95 %") && !line.starts_with("95 %") {
             add(line.split(':').next().unwrap_or(line));
         }
     }

@@ -15,12 +15,18 @@
 //! two linearised values per replication (common random numbers make them
 //! correlated, which is the point); unpaired ones add the two variances
 //! (Welch).
+//!
+//! A *share* (service level, abandonment, occupancy, …) gets no symmetric
+//! t interval, which reaches past 0 or 1 where the share is near a bound:
+//! its interval is built from the same standard error on the logit scale
+//! ([`handoff_model::stats::share_interval`]), so it stays inside [0, 1] and
+//! is longer towards ½.
 
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use handoff_model::figures::{Metric, Observation};
-use handoff_model::stats::t975;
+use handoff_model::figures::{Metric, Observation, Unit};
+use handoff_model::stats::{share_interval, t975};
 
 /// A metric over replications: the pooled value and its 95 % interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -34,9 +40,49 @@ pub struct Aggregate {
     pub ci95_range: Option<[f64; 2]>,
     /// Replications with the figure.
     pub n: usize,
+    /// What the interval was built from, for bounds at other confidence
+    /// levels ([`Aggregate::one_sided`]).
+    #[serde(skip)]
+    pub spread: Option<Spread>,
+}
+
+/// The standard error behind an [`Aggregate`]'s interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spread {
+    pub se: f64,
+    /// Degrees of freedom of its t quantile.
+    pub df: usize,
+    pub scale: Scale,
+}
+
+/// How an interval is built from a standard error.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scale {
+    /// mean ± t·se.
+    Plain,
+    /// [`share_interval`]: on the logit scale, the standard error at least
+    /// the binomial one of `trials` (the counted outcomes; `None` for a
+    /// share of time).
+    Share { trials: Option<f64> },
 }
 
 impl Aggregate {
+    /// The lower and upper one-sided bounds at `confidence` (0.9: each
+    /// bound holds with 90 %); the mean for both without a spread.
+    pub fn one_sided(&self, confidence: f64) -> [f64; 2] {
+        let Some(spread) = self.spread else {
+            return [self.mean, self.mean];
+        };
+        let Ok(t) = StudentsT::new(0.0, 1.0, spread.df.max(1) as f64) else {
+            return [self.mean, self.mean];
+        };
+        let q = t.inverse_cdf(confidence.clamp(0.5, 1.0 - 1e-12));
+        match spread.scale {
+            Scale::Plain => [self.mean - q * spread.se, self.mean + q * spread.se],
+            Scale::Share { trials } => share_interval(self.mean, spread.se, q, trials),
+        }
+    }
+
     /// The low end of the interval (the mean without one).
     pub fn low(&self) -> f64 {
         self.ci95_range.map_or(self.mean, |[low, _]| low)
@@ -75,18 +121,39 @@ fn variance_of_mean(u: &[f64]) -> f64 {
     u.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n * (n - 1.0))
 }
 
-/// Pools one metric over replications.
+/// Pools one metric over replications, with the symmetric t interval.
 pub fn aggregate(obs: &[Observation]) -> Aggregate {
+    aggregate_on(obs, Scale::Plain)
+}
+
+/// Pools a share over replications; `trials` counted outcomes in all
+/// (`None` for a share of time): the logit-scale interval (module doc).
+pub fn aggregate_share(obs: &[Observation], trials: Option<f64>) -> Aggregate {
+    aggregate_on(obs, Scale::Share { trials })
+}
+
+fn aggregate_on(obs: &[Observation], scale: Scale) -> Aggregate {
     let (mean, u) = linearise(obs);
     let n = obs.len();
-    let ci95 = (n >= 2)
-        .then(|| Some(t975(n - 1)? * variance_of_mean(&u).sqrt()))
-        .flatten();
+    let spread = (n >= 2).then(|| Spread {
+        se: variance_of_mean(&u).sqrt(),
+        df: n - 1,
+        scale,
+    });
+    let t = spread.and_then(|s| t975(s.df));
+    let (ci95, ci95_range) = match (spread, t) {
+        (Some(Spread { se, .. }), Some(t)) => match scale {
+            Scale::Plain => (Some(t * se), Some([mean - t * se, mean + t * se])),
+            Scale::Share { trials } => (None, Some(share_interval(mean, se, t, trials))),
+        },
+        _ => (None, None),
+    };
     Aggregate {
         mean,
         ci95,
-        ci95_range: ci95.map(|h| [mean - h, mean + h]),
+        ci95_range,
         n,
+        spread,
     }
 }
 
@@ -96,8 +163,16 @@ pub fn aggregate(obs: &[Observation]) -> Aggregate {
 /// [`handoff_model::stats`]) — everything else with [`aggregate`].
 /// Measured on M/M/20 over one day at 0.95 Erl/agent, 200 sets of 10
 /// replications: the symmetric ASA interval covered in 86 %, this one in
-/// 90.5 % (`tests/experiments.rs`, ignored).
+/// 90.5 % (`tests/experiments.rs`, ignored). Shares get
+/// [`aggregate_share`]: a share of contacts with the contacts counted as
+/// its trials; occupancy (a share of agent time, its n the reporting
+/// intervals) and the Erlang prediction (a plain number) without.
 pub fn aggregate_metric(metric: &Metric, obs: &[Observation]) -> Aggregate {
+    if metric.unit == Unit::Share {
+        let counted = !metric.path.ends_with("occupancy") && !metric.path.starts_with("theory.");
+        let trials = counted.then(|| obs.iter().map(|o| o.weight).sum());
+        return aggregate_share(obs, trials);
+    }
     let direct = aggregate(obs);
     if !is_mean_wait(&metric.path) || obs.iter().any(|o| o.value <= 0.0) {
         return direct;
@@ -245,9 +320,48 @@ mod tests {
         assert_eq!(a.ci95, None);
         assert!(low < a.mean && a.mean < high);
         assert!(high - a.mean > a.mean - low, "longer above: {low} {high}");
-        // Any other metric keeps the symmetric interval.
-        let sl = aggregate_metric(&resolve("service_level"), &obs);
-        assert!(sl.ci95.is_some());
+        // A plain figure keeps the symmetric interval.
+        let aht = aggregate_metric(&resolve("aht"), &obs);
+        assert!(aht.ci95.is_some());
+    }
+
+    #[test]
+    fn shares_get_wilson_intervals_inside_zero_one() {
+        // Abandonment 0.1 % over replications of 1 000 contacts, all in one:
+        // the symmetric interval reaches below 0, this one does not.
+        let values = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.01];
+        let obs: Vec<Observation> = values
+            .iter()
+            .map(|&value| Observation {
+                value,
+                weight: 1_000.0,
+            })
+            .collect();
+        let plain = aggregate(&obs);
+        assert!(plain.low() < 0.0, "{plain:?}");
+        let share = aggregate_metric(&resolve("abandonment"), &obs);
+        assert_eq!(share.mean, plain.mean);
+        assert_eq!(share.ci95, None);
+        let [low, high] = share.ci95_range.unwrap();
+        assert!(
+            0.0 < low && low < share.mean && share.mean < high,
+            "{low} {high}"
+        );
+        // Longer above: towards ½.
+        assert!(high - share.mean > share.mean - low);
+        // No abandonment at all in 10 × 1 000 contacts: Wilson's
+        // [0, t² / (10 000 + t²)].
+        let none: Vec<Observation> = obs
+            .iter()
+            .map(|o| Observation { value: 0.0, ..*o })
+            .collect();
+        let zero = aggregate_metric(&resolve("abandonment"), &none);
+        let t2 = t975(9).unwrap().powi(2);
+        assert_eq!(zero.low(), 0.0);
+        assert!((zero.high() - t2 / (10_000.0 + t2)).abs() < 1e-12);
+        // Occupancy has no trials: without spread its interval is the point.
+        let flat = aggregate_metric(&resolve("occupancy"), &none);
+        assert_eq!(flat.ci95_range, Some([0.0, 0.0]));
     }
 
     #[test]

@@ -41,6 +41,11 @@ fn format_half(unit: Unit, half: f64) -> String {
 fn format_aggregate(unit: Unit, a: &Aggregate) -> String {
     match (a.ci95, a.ci95_range) {
         (Some(h), _) => format!("{} ± {}", format_value(unit, a.mean), format_half(unit, h)),
+        (None, Some([low, high])) if unit == Unit::Share => format!(
+            "{}{}",
+            format_value(unit, a.mean),
+            crate::table::pct_range(low, high)
+        ),
         (None, Some([low, high])) => format!(
             "{} ({}–{})",
             format_value(unit, a.mean),

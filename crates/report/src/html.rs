@@ -170,7 +170,7 @@ pub fn report_html(
             h.n
         );
     }
-    out.push_str("</table>\n<p class=\"sub\">± is the half-width of a 95 % batch-means confidence interval, (a–b) an asymmetric one (mean waits); batches are sized from the data and the queue's relaxation time. n is the number of observations behind each figure. Every term is defined in the <a href=\"#glossary\">glossary</a> below.</p>\n");
+    out.push_str("</table>\n<p class=\"sub\">± is the half-width of a 95 % batch-means confidence interval, (a–b) the bounds of an asymmetric one (the logit scale for shares, which stays inside [0, 1]; the reciprocal scale for mean waits); batches are sized from the data and the queue's relaxation time. n is the number of observations behind each figure. Every term is defined in the <a href=\"#glossary\">glossary</a> below.</p>\n");
     let q = &summary.measured.human_queue;
     if let Some(reason) = q.service_level.ci_withheld {
         let _ = writeln!(

@@ -20,14 +20,29 @@ pub(crate) const VALUE: usize = 32;
 pub const GLOSSARY: &str = "reports/README.md#glossary";
 
 /// A share as "12.3 % ± 1.4" (the ± only where a symmetric CI exists, a
-/// range "(10.1–15.2)" for an asymmetric one).
+/// range "(10.1–15.2)" for an asymmetric one, the logit-scale interval of a
+/// share). A range whose upper end is under 0.1 % gets two decimals, so
+/// "0.0 % (0.00–0.02)" still shows how small the share may be.
 pub(crate) fn pct(e: &Estimate) -> String {
     let ci = match (e.ci95, e.ci95_range) {
         (Some(h), _) => format!(" ± {:.1}", h * 100.0),
-        (None, Some([low, high])) => format!(" ({:.1}–{:.1})", low * 100.0, high * 100.0),
+        (None, Some([low, high])) => pct_range(low, high),
         (None, None) => String::new(),
     };
     format!("{:.1} %{ci}", e.value * 100.0)
+}
+
+/// " (10.1–15.2)" in percent; two decimals where the upper end is below
+/// 0.1 % but above 0.
+pub(crate) fn pct_range(low: f64, high: f64) -> String {
+    let decimals = if high > 0.0 && high < 0.000_95 { 2 } else { 1 };
+    format!(
+        " ({:.*}–{:.*})",
+        decimals,
+        low * 100.0,
+        decimals,
+        high * 100.0
+    )
 }
 
 /// Seconds as "12.3 s ± 1.4", or "12.3 s (10.1–15.2)" for an asymmetric CI;
@@ -344,12 +359,21 @@ pub fn summary_table(summary: &Summary) -> String {
         trigger_rows(&mut t, q);
     }
     handoff_rows(&mut t, &m.handoff, &m.human_queue);
-    t.heading("Human queue, all channels");
-    service_rows(&mut t, &m.human_queue, "all", false);
-    for (channel, stats) in &m.by_channel {
-        if stats.offered > 0 {
-            t.heading(&format!("Human queue, {channel}"));
-            service_rows(&mut t, stats, channel, true);
+    let channels: Vec<_> = m.by_channel.iter().filter(|(_, s)| s.offered > 0).collect();
+    match channels[..] {
+        // One channel: its block is the whole queue's, printed once.
+        [(channel, stats)] => {
+            // Its wait-quote bias is the one under Handoff.
+            t.heading(&format!("Human queue ({channel}, the only channel)"));
+            service_rows(&mut t, stats, channel, false);
+        }
+        _ => {
+            t.heading("Human queue, all channels");
+            service_rows(&mut t, &m.human_queue, "all", false);
+            for (channel, stats) in channels {
+                t.heading(&format!("Human queue, {channel}"));
+                service_rows(&mut t, stats, channel, true);
+            }
         }
     }
     pool_rows(&mut t, summary);
@@ -398,28 +422,29 @@ pub fn summary_table(summary: &Summary) -> String {
 }
 
 fn pool_rows(t: &mut Table, summary: &Summary) {
-    let _ = writeln!(
-        t.out,
-        "\n{:<20} {:>14} {:>18} {:>9} {:>15}",
-        "Pools", "agents × slots", "occupancy", "engaged", "contacts/agent"
-    );
     for p in &summary.pools {
+        let slots = match p.slots_per_agent {
+            1 => "1 slot".to_string(),
+            k => format!("{k} slots"),
+        };
+        t.heading(&format!("Pool {} ({} agents × {slots})", p.name, p.agents));
+        // Its n is reporting intervals, not contacts: not printed.
         t.note_interval("occupancy", &p.occupancy, &p.name);
-        let _ = writeln!(
-            t.out,
-            "  {:<18} {:>14} {:>18} {:>7.1} % {:>15.2}",
-            p.name,
-            format!("{} × {}", p.agents, p.slots_per_agent),
-            pct(&p.occupancy),
-            p.agents_engaged * 100.0,
-            p.mean_concurrency
+        t.row("occupancy", &pct(&p.occupancy), None);
+        t.row(
+            "agents engaged",
+            &format!("{:.1} %", p.agents_engaged * 100.0),
+            None,
+        );
+        t.row(
+            "mean concurrent contacts per agent",
+            &format!("{:.2}", p.mean_concurrency),
+            None,
         );
         if p.overtime_hours > 0.0 || p.handed_back > 0 {
-            let _ = writeln!(
-                t.out,
-                "    staffed {:.1} agent-h, overtime {:.1} h, handed back {}",
-                p.staffed_hours, p.overtime_hours, p.handed_back
-            );
+            t.row("staffed", &format!("{:.1} agent-h", p.staffed_hours), None);
+            t.row("overtime", &format!("{:.1} h", p.overtime_hours), None);
+            t.row("handed back", &p.handed_back.to_string(), None);
         }
     }
 }
@@ -439,7 +464,10 @@ fn hours(s: f64) -> String {
 /// one.
 fn intervals_note(out: &mut String, t: &Table) {
     let Some(reason) = t.reason else {
-        let _ = writeln!(out, "± is the half-width of a 95 % interval (batch means).");
+        let _ = writeln!(
+            out,
+            "95 % intervals (batch means): ± a half-width, (a–b) asymmetric bounds."
+        );
         return;
     };
     // Group by figure; name the places only where some of a figure's places

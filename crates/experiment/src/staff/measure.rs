@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 
 use crate::pooling::Aggregate;
-use crate::pooling::aggregate;
+use crate::pooling::aggregate_share;
 use handoff_logic::Channel;
 use handoff_model::error::{Error, Result};
 use handoff_model::figures::Observation;
@@ -125,7 +125,8 @@ pub(crate) fn achieved(
                 weight: den(&c) as f64,
             })
             .collect();
-        (!o.is_empty()).then(|| aggregate(&o))
+        let trials = o.iter().map(|o| o.weight).sum();
+        (!o.is_empty()).then(|| aggregate_share(&o, Some(trials)))
     };
     (
         obs(&|c| c.within, &|c| c.base),
@@ -146,39 +147,28 @@ pub(crate) enum Standing {
 
 /// How an interval stands against the targets, where a target counts as
 /// met when the estimate clears it at one-sided `confidence` (0.5: the
-/// point estimate; 0.9: the mean minus 1.3 standard errors, Student t).
+/// point estimate; 0.9: its one-sided 90 % bound, on the logit scale for these
+/// shares, [`Aggregate::one_sided`]).
 pub(crate) fn standing(
     targets: &[Target],
     sl: Option<Aggregate>,
     ab: Option<Aggregate>,
     confidence: f64,
 ) -> Standing {
-    let margin = |a: &Aggregate| -> f64 {
-        if confidence <= 0.5 || a.n < 2 {
-            return 0.0;
-        }
-        let df = (a.n - 1) as f64;
-        let (Some(half), Ok(t)) = (a.ci95, statrs::distribution::StudentsT::new(0.0, 1.0, df))
-        else {
-            return 0.0;
-        };
-        use statrs::distribution::ContinuousCDF as _;
-        half / t.inverse_cdf(0.975) * t.inverse_cdf(confidence)
-    };
     let mut clear = true;
     let mut any = false;
     for target in targets {
         let (good, clears) = match *target {
             Target::ServiceLevel(t) => match &sl {
                 Some(a) => (
-                    a.mean - margin(a) >= t,
+                    a.one_sided(confidence)[0] >= t,
                     a.ci95_range.is_some_and(|r| r[0] > t),
                 ),
                 None => continue,
             },
             Target::Abandonment(t) => match &ab {
                 Some(a) => (
-                    a.mean + margin(a) <= t,
+                    a.one_sided(confidence)[1] <= t,
                     a.ci95_range.is_some_and(|r| r[1] < t),
                 ),
                 None => continue,

@@ -1,4 +1,4 @@
-use crate::pooling::Aggregate;
+use crate::pooling::{Aggregate, Scale, Spread};
 use handoff_model::theory::{StaffingCurve, StaffingTarget};
 
 use super::measure::*;
@@ -50,6 +50,7 @@ fn standing_needs_the_whole_interval_to_clear() {
         ci95: None,
         ci95_range: Some([low, high]),
         n: 10,
+        spread: None,
     };
     let t = [Target::ServiceLevel(0.8), Target::Abandonment(0.05)];
     let sl = Some(agg(0.85, 0.82, 0.88));
@@ -61,10 +62,29 @@ fn standing_needs_the_whole_interval_to_clear() {
     assert_eq!(judge(None, None), Standing::Empty);
     // At 90 % confidence, 0.81 ± 0.03 (n = 10) is not enough: the mean
     // minus 1.38 standard errors (se = 0.03 / 2.26) is 0.7917.
-    let close = Aggregate {
+    let plain = Aggregate {
         ci95: Some(0.03),
+        spread: Some(Spread {
+            se: 0.03 / 2.262,
+            df: 9,
+            scale: Scale::Plain,
+        }),
         ..agg(0.81, 0.78, 0.84)
     };
-    assert_eq!(standing(&t, Some(close), None, 0.9), Standing::Missed);
-    assert_eq!(standing(&t, Some(close), None, 0.5), Standing::Met);
+    assert!((plain.one_sided(0.9)[0] - 0.7917).abs() < 1e-3);
+    assert_eq!(standing(&t, Some(plain), None, 0.9), Standing::Missed);
+    assert_eq!(standing(&t, Some(plain), None, 0.5), Standing::Met);
+    // A share's bound is on the logit scale: the same standard error reaches less far
+    // towards the bound at 1 than the symmetric one would.
+    let high = Aggregate {
+        spread: Some(Spread {
+            se: 0.01,
+            df: 9,
+            scale: Scale::Share { trials: None },
+        }),
+        ..agg(0.985, 0.96, 0.995)
+    };
+    let [low, up] = high.one_sided(0.9);
+    assert!(up < 1.0 && up - 0.985 < 0.985 - low, "{low} {up}");
+    assert!(up < 0.985 + 1.383 * 0.01);
 }

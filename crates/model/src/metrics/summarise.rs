@@ -218,23 +218,31 @@ fn service_stats(
     let column = |f: &dyn Fn(&QueueCounters) -> f64| series.iter().map(f).collect::<Vec<f64>>();
     let offered = column(&|c| c.offered as f64);
     let answered = column(&|c| c.answered as f64);
-    // Shares get a symmetric interval; mean waits one on the reciprocal
-    // scale (see `stats`).
-    let with = |mean_wait: bool| {
+    // Shares get a logit-scale interval on the batch-means standard error
+    // (it stays inside [0, 1]), mean waits one on the reciprocal scale, other
+    // ratios a symmetric one (see `stats`).
+    #[derive(Clone, Copy)]
+    enum Kind {
+        Share,
+        MeanWait,
+        Ratio,
+    }
+    let with = |kind: Kind| {
         move |num: &dyn Fn(&QueueCounters) -> f64,
               den: &dyn Fn(&QueueCounters) -> f64,
               den_values: &[f64]| {
             let n = den(&total) as u64;
-            let ci = if mean_wait {
-                batching.mean_wait(&column(num), den_values)
-            } else {
-                batching.ratio(&column(num), den_values)
+            let ci = match kind {
+                Kind::Share => batching.share(&column(num), den_values, Some(n as f64)),
+                Kind::MeanWait => batching.mean_wait(&column(num), den_values),
+                Kind::Ratio => batching.ratio(&column(num), den_values),
             };
             Estimate::ratio(num(&total), n).with_batch_means(ci)
         }
     };
-    let estimate = with(false);
-    let mean_wait = with(true);
+    let share = with(Kind::Share);
+    let mean_wait = with(Kind::MeanWait);
+    let ratio = with(Kind::Ratio);
     let percentile = |q: f64| waits.value_at_quantile(q) as f64 / 1000.0;
     let sl_base = column(&|c| c.service_level_base() as f64);
     ServiceStats {
@@ -243,12 +251,12 @@ fn service_stats(
         abandoned: total.abandoned,
         still_waiting: total.still_waiting,
         threshold_s: threshold,
-        service_level: estimate(
+        service_level: share(
             &|c| c.answered_within as f64,
             &|c| c.service_level_base() as f64,
             &sl_base,
         ),
-        probability_wait: estimate(
+        probability_wait: share(
             &|c| c.waited_total() as f64,
             &|c| c.offered as f64,
             &offered,
@@ -259,11 +267,11 @@ fn service_stats(
             &|c| c.offered as f64,
             &offered,
         ),
-        abandonment_rate: estimate(&|c| c.abandoned as f64, &|c| c.offered as f64, &offered),
+        abandonment_rate: share(&|c| c.abandoned as f64, &|c| c.offered as f64, &offered),
         aht_s: Estimate::ratio(total.handle, total.handled),
         clarification_s: Estimate::ratio(total.clarification, total.handled),
         post_handoff_fcr: Estimate::ratio(total.resolved as f64, total.handled),
-        wait_estimate_error_s: estimate(
+        wait_estimate_error_s: ratio(
             &|c| c.estimate_error,
             &|c| c.estimates as f64,
             &column(&|c| c.estimates as f64),

@@ -221,7 +221,7 @@ impl Router {
                     ci_withheld: None,
                 }
                 .with_batch_means(
-                    Batching::from_relaxation(relaxation_s, interval).ratio(&used, &capacity),
+                    Batching::from_relaxation(relaxation_s, interval).share(&used, &capacity, None),
                 );
                 PoolOccupancy {
                     pool: p,
