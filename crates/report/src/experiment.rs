@@ -38,14 +38,25 @@ fn format_half(unit: Unit, half: f64) -> String {
     }
 }
 
+/// " (10.1–15.2)" in percent; two decimals where the upper end is below
+/// 0.1 % but above 0.
+pub(crate) fn pct_range(low: f64, high: f64) -> String {
+    let decimals = if high > 0.0 && high < 0.000_95 { 2 } else { 1 };
+    format!(
+        " ({:.*}–{:.*})",
+        decimals,
+        low * 100.0,
+        decimals,
+        high * 100.0
+    )
+}
+
 fn format_aggregate(unit: Unit, a: &Aggregate) -> String {
     match (a.ci95, a.ci95_range) {
         (Some(h), _) => format!("{} ± {}", format_value(unit, a.mean), format_half(unit, h)),
-        (None, Some([low, high])) if unit == Unit::Share => format!(
-            "{}{}",
-            format_value(unit, a.mean),
-            crate::table::pct_range(low, high)
-        ),
+        (None, Some([low, high])) if unit == Unit::Share => {
+            format!("{}{}", format_value(unit, a.mean), pct_range(low, high))
+        }
         (None, Some([low, high])) => format!(
             "{} ({}–{})",
             format_value(unit, a.mean),

@@ -26,23 +26,10 @@ pub const GLOSSARY: &str = "reports/README.md#glossary";
 pub(crate) fn pct(e: &Estimate) -> String {
     let ci = match (e.ci95, e.ci95_range) {
         (Some(h), _) => format!(" ± {:.1}", h * 100.0),
-        (None, Some([low, high])) => pct_range(low, high),
+        (None, Some([low, high])) => crate::experiment::pct_range(low, high),
         (None, None) => String::new(),
     };
     format!("{:.1} %{ci}", e.value * 100.0)
-}
-
-/// " (10.1–15.2)" in percent; two decimals where the upper end is below
-/// 0.1 % but above 0.
-pub(crate) fn pct_range(low: f64, high: f64) -> String {
-    let decimals = if high > 0.0 && high < 0.000_95 { 2 } else { 1 };
-    format!(
-        " ({:.*}–{:.*})",
-        decimals,
-        low * 100.0,
-        decimals,
-        high * 100.0
-    )
 }
 
 /// Seconds as "12.3 s ± 1.4", or "12.3 s (10.1–15.2)" for an asymmetric CI;
