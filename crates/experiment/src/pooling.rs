@@ -140,21 +140,22 @@ fn aggregate_on(obs: &[Observation], scale: Scale) -> Aggregate {
         df: n - 1,
         scale,
     });
-    let t = spread.and_then(|s| t975(s.df));
-    let (ci95, ci95_range) = match (spread, t) {
-        (Some(Spread { se, .. }), Some(t)) => match scale {
-            Scale::Plain => (Some(t * se), Some([mean - t * se, mean + t * se])),
-            Scale::Share { trials } => (None, Some(share_interval(mean, se, t, trials))),
-        },
-        _ => (None, None),
-    };
-    Aggregate {
+    let mut a = Aggregate {
         mean,
-        ci95,
-        ci95_range,
+        ci95: None,
+        ci95_range: None,
         n,
         spread,
+    };
+    // The 95 % interval is the pair of one-sided 97.5 % bounds.
+    if let Some(spread) = spread {
+        let [low, high] = a.one_sided(0.975);
+        a.ci95_range = Some([low, high]);
+        if spread.scale == Scale::Plain {
+            a.ci95 = Some(high - mean);
+        }
     }
+    a
 }
 
 /// Pools `metric` over replications: mean waits on the reciprocal scale —
