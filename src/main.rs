@@ -178,6 +178,11 @@ enum Command {
         /// Scenario whose `[triggers]` configure the engine.
         #[arg(long)]
         scenario: PathBuf,
+        /// Replay with this rule alone, every other rule off (a thresholded
+        /// rule at the scenario's setting, or explicit_request, urgency,
+        /// topic, repeat_contact).
+        #[arg(long)]
+        only: Option<String>,
     },
     /// Sweep each thresholded trigger rule over labelled transcripts:
     /// precision, recall, F1, needless escalations and detection delay per
@@ -193,8 +198,13 @@ enum Command {
         /// max_failed_attempts, max_failed_in_a_row, sentiment_threshold,
         /// sentiment_drop, circular_repeats, topic_confidence. Default:
         /// every one that is on.
-        #[arg(long = "rule")]
+        #[arg(long = "rule", conflicts_with = "only")]
         rules: Vec<String>,
+        /// Measure this rule alone, every other rule off: a thresholded
+        /// rule is swept, a rule without a threshold (explicit_request,
+        /// urgency, topic, repeat_contact) is one point.
+        #[arg(long)]
+        only: Option<String>,
         /// Choose the threshold with the highest recall whose precision is
         /// at least this (in (0, 1]; the default, 0.9, when neither target
         /// is given).
@@ -498,14 +508,16 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
         Command::Replay {
             transcripts,
             scenario,
+            only,
         } => {
-            replay(&transcripts, &scenario)?;
+            replay(&transcripts, &scenario, only.as_deref())?;
             Ok(Finished::Ok)
         }
         Command::Calibrate {
             transcripts,
             scenario,
             rules,
+            only,
             target_precision,
             target_recall,
             out,
@@ -517,15 +529,29 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             }
             .new_checked()?;
             let loaded = Scenario::load(&scenario).map_err(Error::from)?;
-            let rules = calibrate::select_rules(&rules, &loaded.triggers, &scenario)?;
             let conversations = replay::read_file(&transcripts)?;
-            let calibration = calibrate::calibrate(
-                &conversations,
-                &transcripts,
-                &loaded.triggers,
-                &rules,
-                target,
-            )?;
+            let calibration = match only {
+                Some(name) => {
+                    let rule = calibrate::parse_only(&name, &loaded.triggers, &scenario)?;
+                    calibrate::calibrate_only(
+                        &conversations,
+                        &transcripts,
+                        &loaded.triggers,
+                        rule,
+                        target,
+                    )?
+                }
+                None => {
+                    let rules = calibrate::select_rules(&rules, &loaded.triggers, &scenario)?;
+                    calibrate::calibrate(
+                        &conversations,
+                        &transcripts,
+                        &loaded.triggers,
+                        &rules,
+                        target,
+                    )?
+                }
+            };
             let name = format!("{}-calibration", loaded.name);
             let path = in_run_folder(&out, &name, loaded.seed, |dir| {
                 Ok(report::calibration::write(dir, &calibration, &loaded)?)
@@ -669,9 +695,18 @@ fn validate(scenario: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn replay(transcripts: &std::path::Path, scenario: &std::path::Path) -> anyhow::Result<()> {
+fn replay(
+    transcripts: &std::path::Path,
+    scenario: &std::path::Path,
+    only: Option<&str>,
+) -> anyhow::Result<()> {
     let loaded = Scenario::load(scenario).map_err(Error::from)?;
-    let engine = TriggerEngine::new(loaded.triggers.clone());
+    let config = match only {
+        Some(name) => handoff_sim::calibrate::parse_only(name, &loaded.triggers, scenario)?
+            .alone(&loaded.triggers),
+        None => loaded.triggers.clone(),
+    };
+    let engine = TriggerEngine::new(config);
     let report = replay::replay_file(&engine, transcripts)?;
     out!("{}", report::replay_table(&report));
     Ok(())

@@ -8,7 +8,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use handoff_sim::calibrate::{self, Counts, Rule, Target};
+use handoff_sim::calibrate::{self, AnyRule, Counts, PointRule, Rule, Score, Target};
 use handoff_sim::replay::{self, RecordedConversation, Truth};
 use handoff_sim::transcripts;
 use handoff_sim::triggers::TriggerEngine;
@@ -79,7 +79,7 @@ fn every_swept_threshold_gives_what_a_replay_with_it_gives() {
                 }
                 let expected = replayed(&basic, sweep.rule, point.threshold, &conversations);
                 assert_eq!(
-                    point.counts,
+                    point.score.counts,
                     expected,
                     "{label}: {} at {}",
                     sweep.rule.name(),
@@ -116,7 +116,7 @@ fn recall_rises_with_the_confidence_threshold_and_the_pick_meets_its_target() {
         let recalls: Vec<f64> = sweep
             .points
             .iter()
-            .map(|p| p.recall.unwrap().value)
+            .map(|p| p.score.recall.unwrap().value)
             .collect();
         assert!(
             recalls.windows(2).all(|w| w[1] >= w[0]),
@@ -127,23 +127,23 @@ fn recall_rises_with_the_confidence_threshold_and_the_pick_meets_its_target() {
         let op = sweep.recommended.as_ref().expect("the target is reachable");
         match target {
             Target::Recall(r) => {
-                assert!(op.point.recall.unwrap().value >= r);
+                assert!(op.point.score.recall.unwrap().value >= r);
                 // … and no other point meeting it has a better precision.
                 let best = sweep
                     .points
                     .iter()
-                    .filter(|p| p.recall.unwrap().value >= r)
-                    .map(|p| p.precision.unwrap().value)
+                    .filter(|p| p.score.recall.unwrap().value >= r)
+                    .map(|p| p.score.precision.unwrap().value)
                     .fold(0.0, f64::max);
-                assert_eq!(op.point.precision.unwrap().value, best);
+                assert_eq!(op.point.score.precision.unwrap().value, best);
             }
-            Target::Precision(p) => assert!(op.point.precision.unwrap().value >= p),
+            Target::Precision(p) => assert!(op.point.score.precision.unwrap().value >= p),
         }
         // The conservative pick meets it at the lower bound.
         if let Some(c) = &sweep.conservative {
             let i = match target {
-                Target::Recall(_) => c.point.recall.unwrap(),
-                Target::Precision(_) => c.point.precision.unwrap(),
+                Target::Recall(_) => c.point.score.recall.unwrap(),
+                Target::Precision(_) => c.point.score.precision.unwrap(),
             };
             let level = match target {
                 Target::Recall(v) | Target::Precision(v) => v,
@@ -152,10 +152,185 @@ fn recall_rises_with_the_confidence_threshold_and_the_pick_meets_its_target() {
         }
         // Intervals contain their estimate and carry n.
         for p in &sweep.points {
-            let r = p.recall.unwrap();
+            let r = p.score.recall.unwrap();
             assert!(r.low <= r.value && r.value <= r.high && r.n > 800);
         }
     }
+}
+
+/// The counts of a full replay with `config` as it is.
+fn replayed_as_is(
+    config: &handoff_sim::triggers::TriggerConfig,
+    conversations: &[RecordedConversation],
+) -> Counts {
+    let (rule, threshold) = Rule::ALL
+        .into_iter()
+        .find_map(|r| Some((r, r.setting(config)?)))
+        .unwrap_or((Rule::ConfidenceThreshold, f64::NAN));
+    if threshold.is_nan() {
+        // No thresholded rule on: `with(None)` leaves the config alone.
+        let engine = TriggerEngine::new(config.clone());
+        let mut counts = Counts::default();
+        for c in conversations.iter().filter(|c| c.label.is_some()) {
+            match replay::replay_conversation(&engine, c).truth.unwrap() {
+                Truth::Needed { .. } => counts.needed += 1,
+                Truth::Premature { .. } => counts.premature += 1,
+                Truth::Needless => counts.needless += 1,
+                Truth::Missed => counts.missed += 1,
+                Truth::CorrectStay => counts.correct_stay += 1,
+            }
+        }
+        return counts;
+    }
+    replayed(config, rule, threshold, conversations)
+}
+
+#[test]
+fn only_measures_one_rule_with_every_other_rule_off() {
+    let sample = sample();
+    let basic = common::bundled("basic.toml").triggers;
+    // A rule without a threshold: one point, what a replay of it alone gives.
+    let explicit = AnyRule::Point(PointRule::ExplicitRequest);
+    let c = calibrate::calibrate_only(
+        &sample,
+        Path::new("sample"),
+        &basic,
+        explicit,
+        Target::Precision(0.9),
+    )
+    .unwrap();
+    assert!(c.sweeps.is_empty());
+    assert_eq!(c.only, Some(explicit));
+    let point = &c.points[0];
+    assert_eq!(
+        point.score.counts,
+        replayed_as_is(&explicit.alone(&basic), &sample)
+    );
+    // On the sample: 2 of its 3 escalations needed (one is premature), 2 of
+    // the 10 who needed a human asked for one in words.
+    let (p, r) = (point.score.precision.unwrap(), point.score.recall.unwrap());
+    assert_eq!((p.n, r.n), (3, 10));
+    assert!((p.value - 2.0 / 3.0).abs() < 1e-12 && (r.value - 0.2).abs() < 1e-12);
+    assert!(p.low > 0.0 && p.high < 1.0 && r.low > 0.0 && r.high < 1.0);
+    // A thresholded rule alone: its sweep runs with every other rule off,
+    // so at the setting it is a replay of that rule alone.
+    let confidence = AnyRule::Swept(Rule::ConfidenceThreshold);
+    let alone = confidence.alone(&basic);
+    assert!(!alone.explicit_request && alone.sentiment_threshold.is_none());
+    let c = calibrate::calibrate_only(
+        &sample,
+        Path::new("sample"),
+        &basic,
+        confidence,
+        Target::Precision(0.9),
+    )
+    .unwrap();
+    assert!(c.points.is_empty());
+    let sweep = &c.sweeps[0];
+    assert_eq!(
+        sweep.at_current.score.counts,
+        replayed_as_is(&alone, &sample)
+    );
+    for point in &sweep.points {
+        assert_eq!(
+            point.score.counts,
+            replayed(&alone, Rule::ConfidenceThreshold, point.threshold, &sample)
+        );
+    }
+    // With the other rules on, the same setting catches more.
+    let together = replayed_as_is(&basic, &sample);
+    assert!(together.needed > sweep.at_current.score.counts.needed);
+}
+
+#[test]
+fn the_recommendation_is_the_middle_of_the_thresholds_tied_with_it() {
+    let (scenario, generated) = generated(400);
+    let basic = scenario.triggers.clone();
+    let mut checked = 0;
+    for (conversations, target) in [
+        (generated, Target::Recall(0.7)),
+        (sample(), Target::Precision(0.9)),
+        (sample(), Target::Recall(0.5)),
+    ] {
+        let rules = calibrate::select_rules(&[], &basic, Path::new("basic.toml")).unwrap();
+        let c =
+            calibrate::calibrate(&conversations, Path::new("t"), &basic, &rules, target).unwrap();
+        for sweep in &c.sweeps {
+            for op in sweep.recommended.iter().chain(&sweep.conservative) {
+                let rule = sweep.rule;
+                let range = op.range;
+                let (lo, hi) = rule.valid();
+                // The whole score (counts and the detection delay).
+                let counts = |t: f64| {
+                    let engine = TriggerEngine::new(rule.with(&basic, Some(t)));
+                    Score::of(
+                        conversations
+                            .iter()
+                            .filter_map(|c| replay::replay_conversation(&engine, c).truth),
+                    )
+                };
+                let want = op.point.score.clone();
+                assert!(range.contains(op.threshold), "{}: {range:?}", rule.name());
+                if op.threshold != sweep.current && !rule.integer() {
+                    assert!(
+                        (op.threshold - 0.5 * (range.low + range.high)).abs() < 1e-12,
+                        "{}: {} is not the middle of {range:?}",
+                        rule.name(),
+                        op.threshold
+                    );
+                }
+                // Inside: both ends and the middle give the figures.
+                let eps = if rule.integer() { 1.0 } else { 1e-9 };
+                let inner_low = if range.low_included {
+                    range.low
+                } else {
+                    range.low + eps
+                };
+                let inner_high = if range.high_included {
+                    range.high
+                } else {
+                    range.high - eps
+                };
+                for t in [inner_low, op.threshold, inner_high] {
+                    assert_eq!(counts(t), want, "{} at {t} in {range:?}", rule.name());
+                }
+                // Just outside (where the key allows a value): other figures.
+                let outer_low = if range.low_included {
+                    range.low - eps
+                } else {
+                    range.low
+                };
+                let outer_high = if range.high_included {
+                    range.high + eps
+                } else {
+                    range.high
+                };
+                let lowest = if rule.integer() {
+                    lo.max(f64::from(u8::from(rule == Rule::CircularRepeats) + 1))
+                } else {
+                    lo
+                };
+                if range.low > lowest && outer_low >= lowest {
+                    assert_ne!(
+                        counts(outer_low),
+                        want,
+                        "{} at {outer_low}: {range:?}",
+                        rule.name()
+                    );
+                }
+                if range.high < hi && !rule.integer() {
+                    assert_ne!(
+                        counts(outer_high),
+                        want,
+                        "{} at {outer_high}: {range:?}",
+                        rule.name()
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 4, "{checked}");
 }
 
 fn calibrate_cli(args: &[&str], out: &Path) -> Output {
@@ -221,6 +396,44 @@ fn cli_writes_json_html_and_charts() {
     assert_eq!(json["labelled"], 14);
     assert_eq!(json["sweeps"].as_array().unwrap().len(), 2);
     assert_eq!(json["target"]["metric"], "recall");
+    // "Operating points" is a table, not a terminal dump: one row per
+    // operating point and rule without a threshold, 15 cells each, the
+    // exact JSON numbers in data-value.
+    let html = std::fs::read_to_string(folder.join("calibration.html")).unwrap();
+    assert!(
+        !html.contains("<h2>Operating points</h2>\n<pre>"),
+        "a <pre> dump"
+    );
+    let table = &html[html.find("<table class=\"data\">").expect("a data table")..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let rows: Vec<&str> = table.split("<tr>").skip(2).collect();
+    let sweeps = json["sweeps"].as_array().unwrap();
+    let expected_rows: usize = sweeps
+        .iter()
+        .map(|s| {
+            1 + usize::from(s["decides"] == true)
+                * (usize::from(!s["recommended"].is_null())
+                    + usize::from(!s["conservative"].is_null()))
+        })
+        .sum::<usize>()
+        + json["points"].as_array().unwrap().len();
+    assert_eq!(rows.len(), expected_rows, "{table}");
+    for row in &rows {
+        assert_eq!(row.matches("<td").count(), 15, "{row}");
+    }
+    let recommended = &sweeps[0]["recommended"];
+    let row = rows
+        .iter()
+        .find(|r| r.starts_with("<td>confidence_threshold</td><td>recommended</td>"))
+        .expect("the recommended row");
+    assert!(
+        row.contains(&format!("data-value=\"{}\"", recommended["threshold"])),
+        "{row} vs {recommended}"
+    );
+    assert!(row.contains(&format!(
+        "data-value=\"{}\"",
+        recommended["point"]["recall"]["value"]
+    )));
 }
 
 #[test]
@@ -242,11 +455,35 @@ fn bad_input_is_refused_and_nothing_is_written() {
         ),
         (
             vec![sample, "--scenario", basic, "--rule", "confidence"],
-            "unknown rule `confidence`; thresholded rules: confidence_threshold,",
+            "unknown thresholded rule `confidence`; thresholded rules: confidence_threshold,",
         ),
         (
             vec![sample, "--scenario", basic, "--rule", "max_failed_in_a_row"],
             "rule `max_failed_in_a_row` is off in",
+        ),
+        (
+            vec![sample, "--scenario", basic, "--rule", "explicit_request"],
+            "`explicit_request` has no threshold to sweep: `--only explicit_request` measures it alone",
+        ),
+        (
+            vec![sample, "--scenario", basic, "--only", "explicit"],
+            "unknown rule `explicit`; --only takes one of: confidence_threshold,",
+        ),
+        (
+            vec![sample, "--scenario", basic, "--only", "max_failed_in_a_row"],
+            "rule `max_failed_in_a_row` is off in",
+        ),
+        (
+            vec![
+                sample,
+                "--scenario",
+                basic,
+                "--only",
+                "explicit_request",
+                "--rule",
+                "confidence_threshold",
+            ],
+            "cannot be used with",
         ),
         (
             vec![sample, "--scenario", basic, "--target-precision", "0"],

@@ -42,12 +42,52 @@ fn replays_the_sample_and_reports_precision_and_recall() {
         "15 conversations, 14 labelled: 9 needed, 1 premature, 1 needless, 0 missed escalations",
         // The premature escalation counts against both: 9 / (9 + 1 + 1) and
         // 9 / (9 + 1 + 0).
-        "precision 81.8 % (n=11), recall 90.0 % (n=10), premature 9.1 % of escalations, mean detection delay 0.33 turn(s)",
+        "precision 81.8 % (52.3–94.9, n=11), recall 90.0 % (59.6–98.2, n=10), F1 0.857; 95 % Wilson intervals",
+        "premature 9.1 % of escalations, needless escalations 25.0 % of conversations that needed no human, mean detection delay 0.33 turn(s)",
         // The one definition, word for word the simulation's.
         handoff_sim::metrics::quality::DEFINITION,
     ] {
         assert!(text.contains(needle), "`{needle}` missing from:\n{text}");
     }
+}
+
+#[test]
+fn one_rule_alone_shows_why_each_miss_was_missed() {
+    let output = replay(&[
+        "scenarios/transcripts/sample.jsonl",
+        "--scenario",
+        "scenarios/basic.toml",
+        "--only",
+        "sentiment_threshold",
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let text = String::from_utf8_lossy(&output.stdout);
+    for needle in [
+        // Alone, the sentiment rule catches the three angry conversations…
+        "angry-1: escalate at turn 2/2: negative_sentiment (-0.99)  [needed",
+        "sarcasm-1: escalate at turn 2/3: negative_sentiment (-0.99)",
+        // … and each miss says how near its sentiment came to the threshold.
+        "explicit-1: stays with the bot (2 turns)  [MISSED]  nearest: sentiment_threshold -0.20 at turn 2 (fires ≤ -0.6000)",
+        "dispute-topic-1: stays with the bot (1 turns)  [MISSED]  nearest: sentiment_threshold -0.33 at turn 1 (fires ≤ -0.6000)",
+        // No other rule is on: the explicit request is not seen.
+        "typo-1: stays with the bot (2 turns)  [MISSED]",
+        "15 conversations, 14 labelled: 3 needed, 0 premature, 0 needless, 7 missed escalations",
+        "precision 100.0 % (43.9–100.0, n=3), recall 30.0 % (10.8–60.3, n=10), F1 0.462",
+    ] {
+        assert!(text.contains(needle), "`{needle}` missing from:\n{text}");
+    }
+    let unknown = replay(&[
+        "scenarios/transcripts/sample.jsonl",
+        "--scenario",
+        "scenarios/basic.toml",
+        "--only",
+        "sentiment",
+    ]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr)
+            .contains("unknown rule `sentiment`; --only takes one of:")
+    );
 }
 
 #[test]

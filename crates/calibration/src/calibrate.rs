@@ -38,190 +38,34 @@
 //! higher precision). For a target recall r: of those with recall at least
 //! r, the one with the highest precision; among equals, the one nearest the
 //! scenario's setting. A *conservative* point asks the same of the
-//! interval's lower bound. `topic_confidence`
-//! sets every topic rule's `confidence_below` to one value, so it is
-//! refused when they differ.
+//! interval's lower bound. Every threshold between two neighbouring
+//! observed statistics gives the same figures, and neighbouring cells may
+//! too, so a chosen point stands for a *tied range* ([`TiedRange`]): the
+//! recommendation is its middle (the scenario's setting when that already
+//! lies in it), never a value on one message's score, and the range is
+//! reported. `topic_confidence` sets every topic rule's `confidence_below`
+//! to one value, so it is refused when they differ.
+//!
+//! **One rule alone** ([`calibrate_only`], `--only`): the rule at the
+//! scenario's setting with every other rule off ([`AnyRule::alone`]); a
+//! thresholded rule is swept, a rule without a threshold
+//! ([`PointRule`]) is one point. Without `--only`, each rule without a
+//! threshold that is on is measured alone as a point too.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::replay::{self, Label, RecordedConversation, Truth};
-use handoff_logic::triggers::{
-    Observation, TopicAction, TriggerConfig, TriggerEngine, TurnSignals, best_sentiment,
-    restatements,
-};
+use crate::replay::{self, Label, RecordedConversation};
+pub use crate::rules::{AnyRule, Direction, PointRule, Rule, parse_only};
+pub use crate::score::{Counts, Interval, Point, Score};
+use handoff_logic::triggers::{TopicAction, TriggerConfig, TriggerEngine};
 use handoff_model::error::{Error, Result};
 
 /// At most this many thresholds per rule are shown (the data's distinct
 /// values, thinned evenly by rank); every one is evaluated.
 pub const MAX_THRESHOLDS: usize = 120;
-
-/// The thresholded rules `calibrate` can sweep.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Rule {
-    ConfidenceThreshold,
-    MaxFailedAttempts,
-    MaxFailedInARow,
-    SentimentThreshold,
-    SentimentDrop,
-    CircularRepeats,
-    TopicConfidence,
-}
-
-/// Which side of the threshold fires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    /// Fires when the statistic is below the threshold (confidence).
-    Below,
-    /// Fires when the statistic is at or below it (sentiment).
-    AtOrBelow,
-    /// Fires when the statistic is at or above it (counts, a fall).
-    AtOrAbove,
-}
-
-impl Direction {
-    fn fires(self, statistic: f64, threshold: f64) -> bool {
-        match self {
-            Direction::Below => statistic < threshold,
-            Direction::AtOrBelow => statistic <= threshold,
-            Direction::AtOrAbove => statistic >= threshold,
-        }
-    }
-}
-
-impl Rule {
-    pub const ALL: [Rule; 7] = [
-        Rule::ConfidenceThreshold,
-        Rule::MaxFailedAttempts,
-        Rule::MaxFailedInARow,
-        Rule::SentimentThreshold,
-        Rule::SentimentDrop,
-        Rule::CircularRepeats,
-        Rule::TopicConfidence,
-    ];
-
-    /// The rule's name: its `[triggers]` key (`topic_confidence` for the
-    /// `confidence_below` of the topic rules).
-    pub fn name(self) -> &'static str {
-        match self {
-            Rule::ConfidenceThreshold => "confidence_threshold",
-            Rule::MaxFailedAttempts => "max_failed_attempts",
-            Rule::MaxFailedInARow => "max_failed_in_a_row",
-            Rule::SentimentThreshold => "sentiment_threshold",
-            Rule::SentimentDrop => "sentiment_drop",
-            Rule::CircularRepeats => "circular_repeats",
-            Rule::TopicConfidence => "topic_confidence",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Rule> {
-        Rule::ALL.into_iter().find(|r| r.name() == name)
-    }
-
-    pub fn direction(self) -> Direction {
-        match self {
-            Rule::ConfidenceThreshold | Rule::TopicConfidence => Direction::Below,
-            Rule::SentimentThreshold => Direction::AtOrBelow,
-            _ => Direction::AtOrAbove,
-        }
-    }
-
-    /// The values the scenario accepts for the key (the sweep stays within
-    /// them): confidences in [0, 1], sentiment in [−1, 1], a fall in
-    /// (0, 2], counts from 1 (2 for restatements).
-    pub fn valid(self) -> (f64, f64) {
-        match self {
-            Rule::ConfidenceThreshold | Rule::TopicConfidence => (0.0, 1.0),
-            Rule::SentimentThreshold => (-1.0, 1.0),
-            Rule::SentimentDrop => (0.0, 2.0),
-            _ => (1.0, 100.0),
-        }
-    }
-
-    /// Whether the threshold takes whole numbers.
-    pub fn integer(self) -> bool {
-        matches!(
-            self,
-            Rule::MaxFailedAttempts | Rule::MaxFailedInARow | Rule::CircularRepeats
-        )
-    }
-
-    /// The scenario's setting, `None` when the rule is off.
-    pub fn setting(self, config: &TriggerConfig) -> Option<f64> {
-        match self {
-            Rule::ConfidenceThreshold => config.confidence_threshold,
-            Rule::MaxFailedAttempts => config.max_failed_attempts.map(f64::from),
-            Rule::MaxFailedInARow => config.max_failed_in_a_row.map(f64::from),
-            Rule::SentimentThreshold => config.sentiment_threshold,
-            Rule::SentimentDrop => config.sentiment_drop,
-            Rule::CircularRepeats => config.circular_repeats.map(f64::from),
-            Rule::TopicConfidence => config.topics.iter().find_map(|t| match t.action {
-                TopicAction::ConfidenceBelow(c) => Some(c),
-                TopicAction::Always => None,
-            }),
-        }
-    }
-
-    /// The configuration with this rule at `threshold` (`None`: off).
-    pub fn with(self, config: &TriggerConfig, threshold: Option<f64>) -> TriggerConfig {
-        let mut c = config.clone();
-        // Counts: a threshold between k − 1 and k fires from k on.
-        let count = |t: f64| (t.ceil().max(1.0)) as u32;
-        match self {
-            Rule::ConfidenceThreshold => c.confidence_threshold = threshold,
-            Rule::MaxFailedAttempts => c.max_failed_attempts = threshold.map(count),
-            Rule::MaxFailedInARow => c.max_failed_in_a_row = threshold.map(count),
-            Rule::SentimentThreshold => c.sentiment_threshold = threshold,
-            Rule::SentimentDrop => c.sentiment_drop = threshold,
-            Rule::CircularRepeats => c.circular_repeats = threshold.map(|t| count(t).max(2)),
-            Rule::TopicConfidence => {
-                for topic in &mut c.topics {
-                    if let TopicAction::ConfidenceBelow(_) = topic.action {
-                        // Off: the stricter confidence never fires.
-                        topic.action = TopicAction::ConfidenceBelow(threshold.unwrap_or(0.0));
-                    }
-                }
-            }
-        }
-        c
-    }
-
-    /// The rule's statistic on one turn (what its threshold is compared
-    /// with), or `None` when the rule cannot fire on this turn.
-    fn statistic(
-        self,
-        config: &TriggerConfig,
-        observation: &Observation<'_>,
-        signals: &TurnSignals,
-    ) -> Option<f64> {
-        match self {
-            Rule::ConfidenceThreshold => Some(observation.ai_confidence),
-            Rule::MaxFailedAttempts => Some(f64::from(observation.failed_attempts)),
-            Rule::MaxFailedInARow => Some(f64::from(observation.failed_in_a_row)),
-            Rule::SentimentThreshold => signals.sentiment,
-            Rule::SentimentDrop => {
-                let score = signals.sentiment?;
-                let best = best_sentiment(observation.history);
-                (score < 0.0 && best.is_finite()).then_some(best - score)
-            }
-            Rule::CircularRepeats => Some(f64::from(restatements(observation.history, signals))),
-            Rule::TopicConfidence => {
-                let intent = observation.recognised_intent?;
-                config
-                    .topics
-                    .iter()
-                    .any(|t| {
-                        t.intent == intent && matches!(t.action, TopicAction::ConfidenceBelow(_))
-                    })
-                    .then_some(observation.ai_confidence)
-            }
-        }
-    }
-}
 
 /// One conversation as the sweep sees it.
 #[derive(Debug, Clone)]
@@ -279,14 +123,7 @@ fn traces(rule: Rule, config: &TriggerConfig, labelled: &[&RecordedConversation]
 /// each one separates the data differently), plus one beyond each end (the
 /// rule never fires / fires on every turn), kept within the values the
 /// scenario accepts for the key ([`Rule::valid`]).
-fn cuts(rule: Rule, traces: &[Trace]) -> Vec<f64> {
-    let values: BTreeSet<u64> = traces
-        .iter()
-        .flat_map(|t| t.statistics.iter().map(|(_, s)| s.to_bits()))
-        .collect();
-    let mut values: Vec<f64> = values.into_iter().map(f64::from_bits).collect();
-    values.sort_by(f64::total_cmp);
-    values.dedup();
+fn cuts(rule: Rule, values: &[f64]) -> Vec<f64> {
     let mut out: Vec<f64> = if rule.integer() {
         let max = values.last().copied().unwrap_or(0.0).max(1.0) as u32;
         let lowest = if rule == Rule::CircularRepeats { 2 } else { 1 };
@@ -318,6 +155,18 @@ fn cuts(rule: Rule, traces: &[Trace]) -> Vec<f64> {
     out
 }
 
+/// The statistic's distinct values over every trace, ascending.
+fn observed(traces: &[Trace]) -> Vec<f64> {
+    let values: BTreeSet<u64> = traces
+        .iter()
+        .flat_map(|t| t.statistics.iter().map(|(_, s)| s.to_bits()))
+        .collect();
+    let mut values: Vec<f64> = values.into_iter().map(f64::from_bits).collect();
+    values.sort_by(f64::total_cmp);
+    values.dedup();
+    values
+}
+
 /// At most `n` values, evenly spread by rank, keeping both ends.
 fn thin(values: Vec<f64>, n: usize) -> Vec<f64> {
     if values.len() <= n {
@@ -325,104 +174,6 @@ fn thin(values: Vec<f64>, n: usize) -> Vec<f64> {
     }
     let last = values.len() - 1;
     (0..n).map(|k| values[k * last / (n - 1)]).collect()
-}
-
-/// The five verdicts' counts at one threshold.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Counts {
-    pub needed: u64,
-    pub premature: u64,
-    pub needless: u64,
-    pub missed: u64,
-    pub correct_stay: u64,
-}
-
-impl Counts {
-    fn add(&mut self, truth: Truth) {
-        match truth {
-            Truth::Needed { .. } => self.needed += 1,
-            Truth::Premature { .. } => self.premature += 1,
-            Truth::Needless => self.needless += 1,
-            Truth::Missed => self.missed += 1,
-            Truth::CorrectStay => self.correct_stay += 1,
-        }
-    }
-
-    #[cfg(test)]
-    fn as_array(self) -> [u64; 5] {
-        [
-            self.needed,
-            self.premature,
-            self.needless,
-            self.missed,
-            self.correct_stay,
-        ]
-    }
-
-    #[cfg(test)]
-    fn from_array(a: [u64; 5]) -> Counts {
-        Counts {
-            needed: a[0],
-            premature: a[1],
-            needless: a[2],
-            missed: a[3],
-            correct_stay: a[4],
-        }
-    }
-
-    pub fn escalations(&self) -> u64 {
-        self.needed + self.premature + self.needless
-    }
-
-    pub fn needed_human(&self) -> u64 {
-        self.needed + self.premature + self.missed
-    }
-
-    pub fn precision(&self) -> Option<f64> {
-        ratio(self.needed, self.escalations())
-    }
-
-    pub fn recall(&self) -> Option<f64> {
-        ratio(self.needed, self.needed_human())
-    }
-
-    /// needless / conversations that needed no human.
-    pub fn needless_rate(&self) -> Option<f64> {
-        ratio(self.needless, self.needless + self.correct_stay)
-    }
-
-    pub fn f1(&self) -> Option<f64> {
-        let (p, r) = (self.precision()?, self.recall()?);
-        (p + r > 0.0).then(|| 2.0 * p * r / (p + r))
-    }
-}
-
-fn ratio(part: u64, whole: u64) -> Option<f64> {
-    (whole > 0).then(|| part as f64 / whole as f64)
-}
-
-/// An estimate with its 95 % Wilson interval and n (its denominator).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Interval {
-    pub value: f64,
-    pub low: f64,
-    pub high: f64,
-    pub n: u64,
-}
-
-/// One threshold's figures.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Point {
-    pub threshold: f64,
-    pub counts: Counts,
-    /// `None` when nothing escalated (precision) or nobody needed a human
-    /// (recall).
-    pub precision: Option<Interval>,
-    pub recall: Option<Interval>,
-    pub f1: Option<f64>,
-    pub needless_rate: Option<f64>,
-    /// Mean turns from the need to the escalation, over needed escalations.
-    pub mean_delay_turns: Option<f64>,
 }
 
 /// The target an operating point is chosen for.
@@ -457,10 +208,60 @@ impl Target {
     }
 }
 
+/// The thresholds that decide every labelled conversation as one chosen
+/// threshold does: from `low` to `high`, each end included or not as the
+/// rule's [`Direction`] makes it (`< t` changes where t passes an observed
+/// value; `≤ t` just after it). For a count, the whole numbers `low` to
+/// `high`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TiedRange {
+    pub low: f64,
+    pub high: f64,
+    pub low_included: bool,
+    pub high_included: bool,
+}
+
+impl TiedRange {
+    pub fn contains(&self, t: f64) -> bool {
+        (if self.low_included {
+            t >= self.low
+        } else {
+            t > self.low
+        }) && (if self.high_included {
+            t <= self.high
+        } else {
+            t < self.high
+        })
+    }
+
+    /// "(0.2636, 0.5808]" for a continuous rule, "3–5" for a count.
+    pub fn describe(&self, rule: Rule) -> String {
+        if rule.integer() {
+            return if self.low == self.high {
+                format!("{}", self.low)
+            } else {
+                format!("{}–{}", self.low, self.high)
+            };
+        }
+        format!(
+            "{}{:.4}, {:.4}{}",
+            if self.low_included { '[' } else { '(' },
+            self.low,
+            self.high,
+            if self.high_included { ']' } else { ')' },
+        )
+    }
+}
+
 /// The recommended threshold for the target, if any meets it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OperatingPoint {
+    /// The scenario's setting when it lies in the tied range (a
+    /// recommendation changes nothing it need not), else the range's
+    /// middle: never a value that sits on one message's score.
     pub threshold: f64,
+    /// Every threshold that gives the same figures.
+    pub range: TiedRange,
     pub point: Point,
 }
 
@@ -475,12 +276,26 @@ pub struct RuleSweep {
     pub at_current: Point,
     /// Thresholds counted (every one the data tells apart).
     pub counted: usize,
+    /// Whether any two thresholds give different figures: `false` when the
+    /// rule never decides an escalation on this data (it never fires, or
+    /// another rule always fires first).
+    pub decides: bool,
     /// The thresholds shown, with intervals; ordered by threshold.
     pub points: Vec<Point>,
     /// Meets the target at the point estimate.
     pub recommended: Option<OperatingPoint>,
     /// Meets it at the lower bound of the 95 % interval.
     pub conservative: Option<OperatingPoint>,
+}
+
+/// A rule without a threshold, measured alone on the labelled set: one
+/// point, not a curve.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RulePoint {
+    pub rule: PointRule,
+    /// Its setting in words ("on", "window 48 h", the topics).
+    pub setting: String,
+    pub score: Score,
 }
 
 /// The whole calibration.
@@ -491,7 +306,13 @@ pub struct Calibration {
     pub labelled: usize,
     pub needed_human: usize,
     pub target: Target,
+    /// `--only`: the one rule measured, every other rule switched off.
+    /// `None`: each thresholded rule swept with the others as in the
+    /// scenario.
+    pub only: Option<AnyRule>,
     pub sweeps: Vec<RuleSweep>,
+    /// The rules without a threshold that are on, each measured alone.
+    pub points: Vec<RulePoint>,
 }
 
 /// The rules to sweep, checked against the scenario: an unknown name, or a
@@ -502,47 +323,27 @@ pub fn select_rules(
     scenario: &Path,
 ) -> Result<Vec<Rule>> {
     if names.is_empty() {
-        let on: Vec<Rule> = Rule::ALL
+        return Ok(Rule::ALL
             .into_iter()
             .filter(|r| r.setting(config).is_some())
-            .collect();
-        if on.is_empty() {
-            return Err(Error::InvalidArgument {
-                name: "rule",
-                message: format!(
-                    "no thresholded rule is on in {}; switch one on in [triggers] ({})",
-                    scenario.display(),
-                    rule_names()
-                ),
-            });
-        }
-        return Ok(on);
+            .collect());
     }
     let mut rules = Vec::new();
     for name in names {
-        let rule = Rule::parse(name).ok_or_else(|| Error::InvalidArgument {
-            name: "rule",
-            message: format!("unknown rule `{name}`; thresholded rules: {}", rule_names()),
-        })?;
-        if rule == Rule::TopicConfidence {
-            let thresholds: BTreeSet<u64> = config
-                .topics
-                .iter()
-                .filter_map(|t| match t.action {
-                    TopicAction::ConfidenceBelow(c) => Some(c.to_bits()),
-                    TopicAction::Always => None,
-                })
-                .collect();
-            if thresholds.len() > 1 {
-                return Err(Error::InvalidArgument {
-                    name: "rule",
-                    message: format!(
-                        "`topic_confidence` sweeps one threshold for every topic rule with `confidence_below`, but {} gives them different values; give them one value to calibrate it",
-                        scenario.display()
-                    ),
-                });
+        let rule = Rule::parse(name).ok_or_else(|| {
+            let hint = if PointRule::parse(name).is_some() {
+                format!("; `{name}` has no threshold to sweep: `--only {name}` measures it alone")
+            } else {
+                String::new()
+            };
+            Error::InvalidArgument {
+                name: "rule",
+                message: format!(
+                    "unknown thresholded rule `{name}`; thresholded rules: {}{hint}",
+                    rule_names()
+                ),
             }
-        }
+        })?;
         if rule.setting(config).is_none() {
             return Err(Error::InvalidArgument {
                 name: "rule",
@@ -552,11 +353,38 @@ pub fn select_rules(
                 ),
             });
         }
+        check_topic_thresholds(rule, config, scenario)?;
         if !rules.contains(&rule) {
             rules.push(rule);
         }
     }
     Ok(rules)
+}
+
+/// `topic_confidence` moves every topic rule's `confidence_below` as one
+/// value, so they must agree.
+fn check_topic_thresholds(rule: Rule, config: &TriggerConfig, scenario: &Path) -> Result<()> {
+    if rule != Rule::TopicConfidence {
+        return Ok(());
+    }
+    let thresholds: BTreeSet<u64> = config
+        .topics
+        .iter()
+        .filter_map(|t| match t.action {
+            TopicAction::ConfidenceBelow(c) => Some(c.to_bits()),
+            TopicAction::Always => None,
+        })
+        .collect();
+    if thresholds.len() > 1 {
+        return Err(Error::InvalidArgument {
+            name: "rule",
+            message: format!(
+                "`topic_confidence` sweeps one threshold for every topic rule with `confidence_below`, but {} gives them different values; give them one value to calibrate it",
+                scenario.display()
+            ),
+        });
+    }
+    Ok(())
 }
 
 fn rule_names() -> String {
@@ -567,14 +395,10 @@ fn rule_names() -> String {
         .join(", ")
 }
 
-/// Sweeps each rule over the labelled conversations.
-pub fn calibrate(
-    conversations: &[RecordedConversation],
+fn labelled<'a>(
+    conversations: &'a [RecordedConversation],
     transcripts: &Path,
-    config: &TriggerConfig,
-    rules: &[Rule],
-    target: Target,
-) -> Result<Calibration> {
+) -> Result<Vec<&'a RecordedConversation>> {
     let labelled: Vec<&RecordedConversation> =
         conversations.iter().filter(|c| c.label.is_some()).collect();
     if labelled.is_empty() {
@@ -585,12 +409,19 @@ pub fn calibrate(
             message: "no conversation has a label; calibration needs labelled conversations (`\"label\": {\"needs_human\": true, \"from_turn\": 2}`)".into(),
         });
     }
-    use rayon::prelude::*;
-    let sweeps = rules
-        .par_iter()
-        .map(|&rule| sweep(rule, config, &labelled, target))
-        .collect();
-    Ok(Calibration {
+    Ok(labelled)
+}
+
+fn calibration(
+    conversations: &[RecordedConversation],
+    labelled: &[&RecordedConversation],
+    transcripts: &Path,
+    target: Target,
+    only: Option<AnyRule>,
+    sweeps: Vec<RuleSweep>,
+    points: Vec<RulePoint>,
+) -> Calibration {
+    Calibration {
         transcripts: transcripts.to_path_buf(),
         conversations: conversations.len(),
         labelled: labelled.len(),
@@ -599,8 +430,97 @@ pub fn calibrate(
             .filter(|c| c.label.is_some_and(|l| l.needs_human))
             .count(),
         target,
+        only,
         sweeps,
-    })
+        points,
+    }
+}
+
+/// Sweeps each rule over the labelled conversations with the other rules
+/// as in the scenario, and measures each rule without a threshold that is
+/// on, alone.
+pub fn calibrate(
+    conversations: &[RecordedConversation],
+    transcripts: &Path,
+    config: &TriggerConfig,
+    rules: &[Rule],
+    target: Target,
+) -> Result<Calibration> {
+    let labelled = labelled(conversations, transcripts)?;
+    if rules.is_empty() && !PointRule::ALL.iter().any(|r| r.is_on(config)) {
+        return Err(Error::InvalidArgument {
+            name: "rule",
+            message: format!(
+                "no trigger rule is on in the scenario; switch one on in [triggers] ({}, {})",
+                rule_names(),
+                crate::rules::point_names()
+            ),
+        });
+    }
+    use rayon::prelude::*;
+    let sweeps = rules
+        .par_iter()
+        .map(|&rule| sweep(rule, config, &labelled, target))
+        .collect();
+    let points = PointRule::ALL
+        .into_iter()
+        .filter(|r| r.is_on(config))
+        .map(|r| measure(r, config, &labelled))
+        .collect();
+    Ok(calibration(
+        conversations,
+        &labelled,
+        transcripts,
+        target,
+        None,
+        sweeps,
+        points,
+    ))
+}
+
+/// `--only`: the one rule with every other rule switched off; a sweep for
+/// a thresholded rule, a point for one without a threshold.
+pub fn calibrate_only(
+    conversations: &[RecordedConversation],
+    transcripts: &Path,
+    config: &TriggerConfig,
+    only: AnyRule,
+    target: Target,
+) -> Result<Calibration> {
+    let labelled = labelled(conversations, transcripts)?;
+    let alone = only.alone(config);
+    let (sweeps, points) = match only {
+        AnyRule::Swept(rule) => (vec![sweep(rule, &alone, &labelled, target)], Vec::new()),
+        AnyRule::Point(rule) => (Vec::new(), vec![measure(rule, &alone, &labelled)]),
+    };
+    Ok(calibration(
+        conversations,
+        &labelled,
+        transcripts,
+        target,
+        Some(only),
+        sweeps,
+        points,
+    ))
+}
+
+/// A rule without a threshold, alone: a replay with every other rule off.
+fn measure(
+    rule: PointRule,
+    config: &TriggerConfig,
+    labelled: &[&RecordedConversation],
+) -> RulePoint {
+    let engine = TriggerEngine::new(AnyRule::Point(rule).alone(config));
+    let score = Score::of(
+        labelled
+            .iter()
+            .filter_map(|c| replay::replay_conversation(&engine, c).truth),
+    );
+    RulePoint {
+        rule,
+        setting: rule.describe_setting(config),
+        score,
+    }
 }
 
 fn sweep(
@@ -619,37 +539,58 @@ fn sweep(
         } else {
             threshold
         };
-        let mut counts = Counts::default();
-        let mut delays = (0u64, 0u64);
-        for trace in &traces {
-            let truth = replay::judge(trace.label, trace.escalation(direction, Some(effective)));
-            if let Truth::Needed { delay_turns } = truth {
-                delays.0 += u64::from(delay_turns);
-                delays.1 += 1;
-            }
-            counts.add(truth);
-        }
-        point(threshold, counts, delays)
+        let score =
+            Score::of(traces.iter().map(|trace| {
+                replay::judge(trace.label, trace.escalation(direction, Some(effective)))
+            }));
+        Point { threshold, score }
     };
     // Every cut is evaluated (cheap) and both operating points are chosen
     // among all of them.
-    let mut thresholds = cuts(rule, &traces);
+    let observed = observed(&traces);
+    let mut thresholds = cuts(rule, &observed);
     thresholds.push(current);
     thresholds.sort_by(f64::total_cmp);
     thresholds.dedup();
     let all: Vec<Point> = thresholds.into_iter().map(evaluate).collect();
-    let recommended = choose(&all, target, current, |i| i.value);
-    let conservative = choose(&all, target, current, |i| i.low);
+    let decides = all.windows(2).any(|w| w[0].score != w[1].score);
+    let pick = |read: fn(&Interval) -> f64| {
+        let i = choose(&all, target, current, read)?;
+        let range = tied_range(rule, &observed, &all, i);
+        let threshold = if range.contains(current) {
+            current
+        } else if rule.integer() {
+            (0.5 * (range.low + range.high)).floor()
+        } else {
+            0.5 * (range.low + range.high)
+        };
+        Some(OperatingPoint {
+            threshold,
+            range,
+            point: Point {
+                threshold,
+                score: all[i].score.clone(),
+            },
+        })
+    };
+    let recommended = pick(|i| i.value);
+    let conservative = pick(|i| i.low);
     // The points shown (JSON, charts): thinned evenly by rank, plus the
     // setting and both operating points.
     let mut shown: Vec<f64> = thin(all.iter().map(|p| p.threshold).collect(), MAX_THRESHOLDS);
     shown.push(current);
-    shown.extend(recommended.iter().chain(&conservative).map(|o| o.threshold));
     let counted = all.len();
     let mut points: Vec<Point> = all
         .into_iter()
         .filter(|p| shown.contains(&p.threshold))
+        .chain(
+            recommended
+                .iter()
+                .chain(&conservative)
+                .map(|o| o.point.clone()),
+        )
         .collect();
+    points.sort_by(|a, b| a.threshold.total_cmp(&b.threshold));
     points.dedup_by(|a, b| a.threshold == b.threshold);
     let at_current = points
         .iter()
@@ -662,80 +603,90 @@ fn sweep(
         current,
         at_current,
         counted,
+        decides,
         points,
         recommended,
         conservative,
     }
 }
 
-/// One threshold's figures, with 95 % Wilson score intervals for
-/// precision and recall (each a proportion of its own denominator, which
-/// is the n given).
-fn point(threshold: f64, counts: Counts, delays: (u64, u64)) -> Point {
-    let interval = |part: u64, whole: u64| {
-        (whole > 0).then(|| {
-            let (low, high) = wilson(part, whole);
-            Interval {
-                value: part as f64 / whole as f64,
-                low,
-                high,
-                n: whole,
-            }
-        })
+/// The thresholds tied with `all[chosen]`: its neighbours among the
+/// evaluated cuts with the same figures, widened to the observed values
+/// (or the key's limits) that bound them.
+fn tied_range(rule: Rule, observed: &[f64], all: &[Point], chosen: usize) -> TiedRange {
+    let same = |k: usize| all[k].score == all[chosen].score;
+    let mut first = chosen;
+    while first > 0 && same(first - 1) {
+        first -= 1;
+    }
+    let mut last = chosen;
+    while last + 1 < all.len() && same(last + 1) {
+        last += 1;
+    }
+    let (lo, hi) = rule.valid();
+    if rule.integer() {
+        return TiedRange {
+            low: all[first].threshold.ceil(),
+            high: all[last].threshold.ceil(),
+            low_included: true,
+            high_included: true,
+        };
+    }
+    // The observed values strictly below / at-or-below a threshold decide
+    // it: `< t` and `≥ t` fire on the values below t, `≤ t` on those at or
+    // below it.
+    let at_or_below = rule.direction() == Direction::AtOrBelow;
+    let rank = |t: f64| {
+        observed
+            .iter()
+            .take_while(|&&v| if at_or_below { v <= t } else { v < t })
+            .count()
     };
-    let c = counts;
-    Point {
-        threshold,
-        precision: interval(c.needed, c.escalations()),
-        recall: interval(c.needed, c.needed_human()),
-        f1: c.f1(),
-        needless_rate: c.needless_rate(),
-        mean_delay_turns: (delays.1 > 0).then(|| delays.0 as f64 / delays.1 as f64),
-        counts,
+    let (k_low, k_high) = (rank(all[first].threshold), rank(all[last].threshold));
+    let (low, low_included) = match k_low.checked_sub(1).map(|k| observed[k]) {
+        Some(v) if v > lo => (v, at_or_below),
+        _ => (lo, true),
+    };
+    let (high, high_included) = match observed.get(k_high) {
+        Some(&v) if v < hi => (v, !at_or_below),
+        _ => (hi, true),
+    };
+    TiedRange {
+        low,
+        high,
+        low_included,
+        high_included,
     }
 }
 
-/// The 95 % Wilson score interval of `part` successes in `whole` trials
-/// (Wilson 1927; Brown, Cai & DasGupta 2001 on why it, and not the normal
-/// or a percentile bootstrap, holds its coverage at small n).
-fn wilson(part: u64, whole: u64) -> (f64, f64) {
-    const Z: f64 = 1.959_963_984_540_054;
-    let n = whole as f64;
-    let p = part as f64 / n;
-    let z2 = Z * Z;
-    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
-    let half = Z / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
-    // At p = 0 or 1 one bound is p itself; rounding must not cut it off.
-    ((centre - half).clamp(0.0, p), (centre + half).clamp(p, 1.0))
-}
-
 /// The operating point for `target`, reading each interval through `read`
-/// (its value: recommended; its lower bound: conservative). Of the points
-/// that reach the target, the best other metric, then the best target
-/// metric, then the one nearest the scenario's setting (`current`): a
-/// recommendation changes nothing it need not.
+/// (its value: recommended; its lower bound: conservative): the index of
+/// the point that reaches the target with the best other metric, then the
+/// best target metric, then the one nearest the scenario's setting
+/// (`current`).
 fn choose(
     points: &[Point],
     target: Target,
     current: f64,
     read: impl Fn(&Interval) -> f64,
-) -> Option<OperatingPoint> {
-    type Read = fn(&Point) -> Option<Interval>;
+) -> Option<usize> {
+    type Read = fn(&Score) -> Option<Interval>;
     let (goal, other): (Read, Read) = match target {
-        Target::Precision(_) => (|p| p.precision, |p| p.recall),
-        Target::Recall(_) => (|p| p.recall, |p| p.precision),
+        Target::Precision(_) => (|s| s.precision, |s| s.recall),
+        Target::Recall(_) => (|s| s.recall, |s| s.precision),
     };
     let level = match target {
         Target::Precision(v) | Target::Recall(v) => v,
     };
     points
         .iter()
-        .filter(|p| goal(p).is_some_and(|i| read(&i) >= level - 1e-12))
-        .max_by(|a, b| {
+        .enumerate()
+        .filter(|(_, p)| goal(&p.score).is_some_and(|i| read(&i) >= level - 1e-12))
+        .max_by(|(_, a), (_, b)| {
             let key = |p: &Point| {
                 (
-                    other(p).map_or(-1.0, |i| i.value),
-                    goal(p).map_or(-1.0, |i| i.value),
+                    other(&p.score).map_or(-1.0, |i| i.value),
+                    goal(&p.score).map_or(-1.0, |i| i.value),
                     -(p.threshold - current).abs(),
                 )
             };
@@ -744,10 +695,7 @@ fn choose(
                 .then(ka.1.total_cmp(&kb.1))
                 .then(ka.2.total_cmp(&kb.2))
         })
-        .map(|p| OperatingPoint {
-            threshold: p.threshold,
-            point: p.clone(),
-        })
+        .map(|(i, _)| i)
 }
 
 /// What a threshold means, for tables: "< 0.42", "≥ 3".
@@ -803,7 +751,7 @@ mod tests {
         };
         let large = Counts::from_array(small.as_array().map(|x| x * 25));
         let width = |c: Counts| {
-            let p = point(0.5, c, (0, 0));
+            let p = c.score();
             let i = p.precision.unwrap();
             assert!(i.low <= i.value && i.value <= i.high);
             i.high - i.low
@@ -839,7 +787,7 @@ mod tests {
                     .unwrap_or(4);
                 cells[k] += 1;
             }
-            let point = point(0.5, Counts::from_array(cells), (0, 0));
+            let point = Counts::from_array(cells).score();
             if let Some(i) = point.precision {
                 p_n += 1;
                 p_in += u64::from(i.low <= p_true && p_true <= i.high);

@@ -9,4 +9,6 @@
 
 pub mod calibrate;
 pub mod replay;
+pub mod rules;
+pub mod score;
 pub mod transcripts;

@@ -31,6 +31,10 @@ use serde::{Deserialize, Serialize};
 use handoff_logic::triggers::{Decision, Observation, Reason, TriggerEngine, TurnSignals};
 use handoff_model::error::{Error, Result};
 
+use crate::rules::{Direction, Rule};
+use crate::score::Score;
+pub use crate::score::Truth;
+
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Speaker {
@@ -103,22 +107,21 @@ pub struct Verdict {
     /// For a generated conversation: whether the replay escalated at the
     /// same turn, by the same rule, as the simulation did.
     pub matches_simulation: Option<bool>,
+    /// When it stayed with the bot: for each thresholded rule that is on,
+    /// the turn whose statistic came nearest to firing it (so a missed
+    /// escalation shows why it was missed).
+    pub nearest: Vec<NearMiss>,
 }
 
-/// A labelled conversation's outcome.
+/// The nearest a thresholded rule came to firing in a conversation that
+/// stayed with the bot: its most extreme statistic (the lowest
+/// confidence or sentiment, the highest count or fall) and the turn.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Truth {
-    /// Escalated at or after `from_turn`; delay in turns from `from_turn`.
-    Needed {
-        delay_turns: u32,
-    },
-    /// Escalated before `from_turn`: a human was needed, but not yet.
-    Premature {
-        early_turns: u32,
-    },
-    Needless,
-    Missed,
-    CorrectStay,
+pub struct NearMiss {
+    pub rule: Rule,
+    pub turn: u32,
+    pub statistic: f64,
+    pub threshold: f64,
 }
 
 /// Replay of a whole file.
@@ -133,6 +136,13 @@ impl ReplayReport {
             .iter()
             .filter(|v| v.truth.as_ref().is_some_and(&f))
             .count() as u64
+    }
+
+    /// Precision and recall with 95 % Wilson intervals, F1, the
+    /// needless-escalation rate and the detection delay: the figures
+    /// `calibrate` gives for one setting.
+    pub fn score(&self) -> Score {
+        Score::of(self.verdicts.iter().filter_map(|v| v.truth))
     }
 
     pub fn labelled(&self) -> u64 {
@@ -289,12 +299,40 @@ pub fn judge(label: Label, escalated_at: Option<u32>) -> Truth {
 /// Replays one conversation.
 pub fn replay_conversation(engine: &TriggerEngine, conversation: &RecordedConversation) -> Verdict {
     let mut escalation = None;
-    walk(engine, conversation, |turn, _, decision| {
+    let config = engine.config();
+    let watched: Vec<(Rule, f64)> = Rule::ALL
+        .into_iter()
+        .filter_map(|r| Some((r, r.setting(config)?)))
+        .collect();
+    let mut nearest: Vec<Option<NearMiss>> = vec![None; watched.len()];
+    walk(engine, conversation, |turn, observation, decision| {
         if decision.escalate() {
             escalation = Some((turn, decision.reasons.clone()));
         }
+        for ((rule, threshold), near) in watched.iter().zip(&mut nearest) {
+            let Some(statistic) = rule.statistic(config, observation, &decision.signals) else {
+                continue;
+            };
+            let nearer = near.is_none_or(|n| match rule.direction() {
+                Direction::Below | Direction::AtOrBelow => statistic < n.statistic,
+                Direction::AtOrAbove => statistic > n.statistic,
+            });
+            if nearer {
+                *near = Some(NearMiss {
+                    rule: *rule,
+                    turn,
+                    statistic,
+                    threshold: *threshold,
+                });
+            }
+        }
         escalation.is_none()
     });
+    let nearest = if escalation.is_none() {
+        nearest.into_iter().flatten().collect()
+    } else {
+        Vec::new()
+    };
     let total_turns = customer_turns(conversation);
     let truth = conversation
         .label
@@ -312,6 +350,7 @@ pub fn replay_conversation(engine: &TriggerEngine, conversation: &RecordedConver
         escalation,
         truth,
         matches_simulation,
+        nearest,
     }
 }
 
@@ -531,6 +570,7 @@ mod tests {
                 escalation: None,
                 truth,
                 matches_simulation: None,
+                nearest: Vec::new(),
             })
             .collect(),
         };
@@ -550,6 +590,7 @@ mod tests {
                 escalation: None,
                 truth: Some(truth),
                 matches_simulation: None,
+                nearest: Vec::new(),
             })
             .collect(),
         };
@@ -559,6 +600,13 @@ mod tests {
         assert_eq!(with_premature.needed_human(), 3);
         assert_eq!(with_premature.precision(), Some(0.5));
         assert_eq!(with_premature.recall(), Some(1.0 / 3.0));
+        // The score `replay` prints is calibrate's, on the same counts.
+        let score = with_premature.score();
+        assert_eq!(score.precision.map(|i| (i.value, i.n)), Some((0.5, 2)));
+        assert_eq!(score.recall.map(|i| (i.value, i.n)), Some((1.0 / 3.0, 3)));
+        assert!((score.f1.unwrap() - 0.4).abs() < 1e-12);
+        let r = score.recall.unwrap();
+        assert!(r.low < r.value && r.value < r.high && r.low > 0.0 && r.high < 1.0);
         assert_eq!(with_premature.premature_rate(), Some(0.5));
         assert_eq!(report.premature_rate(), Some(0.0));
         assert_eq!(report.mean_delay_turns(), Some(1.0));

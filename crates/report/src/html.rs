@@ -132,7 +132,8 @@ const POOL_KEYS: [&str; 8] = [
 pub(crate) const STYLE: &str = "body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;max-width:1150px;margin:2em auto;padding:0 1em;color:#222}\
 h1{margin-bottom:.2em}.sub{color:#555;margin-top:0}table{border-collapse:collapse;margin:1em 0}\
 td,th{border-bottom:1px solid #ddd;padding:.35em .9em;text-align:left}td.value{font-weight:bold;text-align:right}\
-td.n{color:#666;text-align:right}figure{margin:2em 0}figcaption{font-weight:bold;margin-bottom:.4em}\
+td.n{color:#666;text-align:right}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\
+table.data th{position:sticky;top:0;background:#fff}figure{margin:2em 0}figcaption{font-weight:bold;margin-bottom:.4em}\
 svg{max-width:100%;height:auto}pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:.85em}";
 
 /// The whole page.
@@ -255,6 +256,70 @@ fn strip_xml_declaration(svg: &str) -> &str {
         Some(i) => &svg[i..],
         None => svg,
     }
+}
+
+/// One cell of a [`data_table`]: the text shown and, for a number, the
+/// exact value (a `data-value` attribute, as in the CSV) so a reader or a
+/// spreadsheet paste gets the figure, not only its rounding.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Cell {
+    pub text: String,
+    pub value: Option<f64>,
+}
+
+impl Cell {
+    pub fn text(text: impl Into<String>) -> Cell {
+        Cell {
+            text: text.into(),
+            value: None,
+        }
+    }
+
+    pub fn number(text: impl Into<String>, value: f64) -> Cell {
+        Cell {
+            text: text.into(),
+            value: value.is_finite().then_some(value),
+        }
+    }
+
+    /// A number, or "—" when there is none.
+    pub fn maybe(value: Option<f64>, format: impl Fn(f64) -> String) -> Cell {
+        match value {
+            Some(v) => Cell::number(format(v), v),
+            None => Cell::text("—"),
+        }
+    }
+}
+
+/// A table of rows: a header row of `<th>`, then one `<tr>` per row,
+/// numbers right-aligned with their exact value in `data-value`.
+pub(crate) fn data_table(headers: &[&str], rows: &[Vec<Cell>]) -> String {
+    let mut out = String::from("<table class=\"data\">\n<thead><tr>");
+    for h in headers {
+        let _ = write!(out, "<th>{}</th>", escape(h));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in rows {
+        debug_assert_eq!(row.len(), headers.len(), "a row per header");
+        out.push_str("<tr>");
+        for cell in row {
+            match cell.value {
+                Some(v) => {
+                    let _ = write!(
+                        out,
+                        "<td class=\"num\" data-value=\"{v}\">{}</td>",
+                        escape(&cell.text)
+                    );
+                }
+                None => {
+                    let _ = write!(out, "<td>{}</td>", escape(&cell.text));
+                }
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table>\n");
+    out
 }
 
 /// A "Thresholds" table (nothing without thresholds).

@@ -325,7 +325,7 @@ pub fn replay_table(report: &ReplayReport) -> String {
                 format!("  [PREMATURE, {early_turns} turn(s) before a human was needed]")
             }
             Some(Truth::Needless) => "  [NEEDLESS]".to_string(),
-            Some(Truth::Missed) => "  [MISSED]".to_string(),
+            Some(Truth::Missed) => format!("  [MISSED]{}", near_misses(&v.nearest)),
             Some(Truth::CorrectStay) => "  [correct stay]".to_string(),
             None => String::new(),
         };
@@ -342,16 +342,32 @@ pub fn replay_table(report: &ReplayReport) -> String {
         report.needless(),
         report.missed()
     );
+    let score = report.score();
+    let interval = |i: Option<handoff_calibration::score::Interval>| {
+        i.map_or("n/a".to_string(), |i| {
+            format!(
+                "{:.1} % ({:.1}–{:.1}, n={})",
+                i.value * 100.0,
+                i.low * 100.0,
+                i.high * 100.0,
+                i.n
+            )
+        })
+    };
     let _ = writeln!(
         out,
-        "precision {} (n={}), recall {} (n={}), premature {} of escalations, mean detection delay {} turn(s)",
-        fmt(report.precision()),
-        report.escalations(),
-        fmt(report.recall()),
-        report.needed_human(),
+        "precision {}, recall {}, F1 {}; 95 % Wilson intervals, n each figure's denominator",
+        interval(score.precision),
+        interval(score.recall),
+        score.f1.map_or("n/a".to_string(), |f| format!("{f:.3}")),
+    );
+    let _ = writeln!(
+        out,
+        "premature {} of escalations, needless escalations {} of conversations that needed no human, mean detection delay {} turn(s)",
         fmt(report.premature_rate()),
-        report
-            .mean_delay_turns()
+        fmt(score.needless_rate),
+        score
+            .mean_delay_turns
             .map_or("n/a".to_string(), |d| format!("{d:.2}"))
     );
     if let Some((same, checked)) = report.simulation_agreement() {
@@ -362,6 +378,32 @@ pub fn replay_table(report: &ReplayReport) -> String {
     }
     let _ = writeln!(out, "{}", handoff_model::metrics::quality::DEFINITION);
     out
+}
+
+/// Why a conversation that stayed with the bot did: for each thresholded
+/// rule, the nearest its statistic came to the threshold ("confidence
+/// 0.52 at turn 2, fires < 0.40").
+fn near_misses(nearest: &[handoff_calibration::replay::NearMiss]) -> String {
+    if nearest.is_empty() {
+        return "  no thresholded rule is on; no rule without a threshold fired".into();
+    }
+    let parts: Vec<String> = nearest
+        .iter()
+        .map(|n| {
+            let value = if n.rule.integer() {
+                format!("{}", n.statistic)
+            } else {
+                format!("{:.2}", n.statistic)
+            };
+            format!(
+                "{} {value} at turn {} (fires {})",
+                n.rule.name(),
+                n.turn,
+                handoff_calibration::calibrate::describe_threshold(n.rule, n.threshold)
+            )
+        })
+        .collect();
+    format!("  nearest: {}", parts.join("; "))
 }
 
 /// A staffing curve of at most this many rows is printed whole.

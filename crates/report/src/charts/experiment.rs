@@ -203,16 +203,18 @@ fn sweep_panel<DB: DrawingBackend>(
     Ok(())
 }
 
-/// A marked point of a precision–recall chart: label, recall and precision
-/// with their 95 % intervals (`[low, high]`).
+/// A marked point of a precision–recall chart: label, shape, recall and
+/// precision with their 95 % intervals (`[low, high]`).
 pub struct PrMark {
     pub label: String,
+    pub marker: Marker,
     pub recall: (f64, [f64; 2]),
     pub precision: (f64, [f64; 2]),
 }
 
 /// A precision–recall curve (recall on x, precision on y, one point per
-/// threshold) with marked operating points and their 95 % intervals.
+/// threshold, in %) with marked operating points and their 95 % intervals.
+/// The axes span the curve and every mark's interval, not 0–100 %.
 pub fn pr_chart(
     dir: &Path,
     name: &str,
@@ -221,9 +223,18 @@ pub fn pr_chart(
     marks: &[PrMark],
 ) -> Result<Chart> {
     register_fonts();
-    Ok(render!(dir, name, title, (560, 540), |root| {
+    Ok(render!(dir, name, title, (620, 600), |root| {
         pr_panel(root, title, curve, marks)
     }))
+}
+
+/// The range of `values` (shares), in %, padded by 6 % of its span (at
+/// least a point either side) and kept within 0–100 %.
+fn zoomed(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
+    let (lo, hi) = values.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (lo, hi) = if lo > hi { (0.0, 1.0) } else { (lo, hi) };
+    let pad = ((hi - lo) * 0.06).max(0.01);
+    ((lo - pad).max(0.0) * 100.0)..((hi + pad).min(1.0) * 100.0)
 }
 
 fn pr_panel<DB: DrawingBackend>(
@@ -233,57 +244,85 @@ fn pr_panel<DB: DrawingBackend>(
     marks: &[PrMark],
 ) -> DrawResult<DB> {
     root.fill(&WHITE)?;
+    let colour = |i: usize| PALETTE[(i + 1) % PALETTE.len()];
     let mut keys = vec![("one point per threshold".to_string(), Key::Line(PALETTE[0]))];
     keys.extend(
         marks
             .iter()
             .enumerate()
-            .map(|(i, m)| (m.label.clone(), Key::Dot(PALETTE[(i + 1) % PALETTE.len()]))),
+            .map(|(i, m)| (m.label.clone(), Key::Mark(m.marker, colour(i)))),
     );
+    keys.push(("bars: 95 % Wilson intervals".to_string(), Key::Note));
     let (plot, key_area) = legend_below(root, legend_height(keys.len(), 13));
+    let xs = zoomed(
+        curve
+            .iter()
+            .map(|c| c.0)
+            .chain(marks.iter().flat_map(|m| [m.recall.1[0], m.recall.1[1]])),
+    );
+    let ys = zoomed(
+        curve.iter().map(|c| c.1).chain(
+            marks
+                .iter()
+                .flat_map(|m| [m.precision.1[0], m.precision.1[1]]),
+        ),
+    );
+    let (x_tick, y_tick) = (ticks_for(xs.end - xs.start), ticks_for(ys.end - ys.start));
     let mut chart = ChartBuilder::on(&plot)
         .caption(title, ("sans-serif", 16).into_font().style(FontStyle::Bold))
         .margin(10)
         .x_label_area_size(40)
         .y_label_area_size(60)
-        .build_cartesian_2d(-0.02f64..1.02, -0.02f64..1.02)?;
+        .build_cartesian_2d(xs, ys)?;
     chart
         .configure_mesh()
-        .x_desc("recall")
-        .y_desc("precision")
-        .x_label_formatter(&tick)
-        .y_label_formatter(&tick)
+        .x_desc("recall (%)")
+        .y_desc("precision (%)")
+        .x_label_formatter(&x_tick)
+        .y_label_formatter(&y_tick)
         .label_style(("sans-serif", 13))
         .axis_desc_style(label_font())
         .draw()?;
+    let pc = |v: f64| v * 100.0;
     let line = PALETTE[0];
-    chart.draw_series(LineSeries::new(curve.iter().copied(), line.stroke_width(2)))?;
+    chart.draw_series(LineSeries::new(
+        curve.iter().map(|&(r, p)| (pc(r), pc(p))),
+        line.stroke_width(2),
+    ))?;
     chart.draw_series(
         curve
             .iter()
-            .map(|&(r, p)| Circle::new((r, p), 2, line.filled())),
+            .map(|&(r, p)| Circle::new((pc(r), pc(p)), 2, line.filled())),
     )?;
     for (i, mark) in marks.iter().enumerate() {
-        let colour = PALETTE[(i + 1) % PALETTE.len()];
+        let colour = colour(i);
         let (r, [r_lo, r_hi]) = mark.recall;
         let (p, [p_lo, p_hi]) = mark.precision;
         chart.draw_series(std::iter::once(ErrorBar::new_vertical(
-            r,
-            p_lo,
-            p,
-            p_hi,
-            colour.stroke_width(2),
+            pc(r),
+            pc(p_lo),
+            pc(p),
+            pc(p_hi),
+            colour.stroke_width(1),
             8,
         )))?;
         chart.draw_series(std::iter::once(ErrorBar::new_horizontal(
-            p,
-            r_lo,
-            r,
-            r_hi,
-            colour.stroke_width(2),
+            pc(p),
+            pc(r_lo),
+            pc(r),
+            pc(r_hi),
+            colour.stroke_width(1),
             8,
         )))?;
-        chart.draw_series(std::iter::once(Circle::new((r, p), 6, colour.filled())))?;
+    }
+    // The markers last, over every bar; a ring round a point that shares
+    // its spot.
+    let plotting = chart.plotting_area();
+    let (bx, by) = plotting.get_base_pixel();
+    let area = plotting.strip_coord_spec();
+    for (i, mark) in marks.iter().enumerate() {
+        let (x, y) = plotting.map_coordinate(&(pc(mark.recall.0), pc(mark.precision.0)));
+        mark.marker.draw_at(&area, (x - bx, y - by), colour(i))?;
     }
     draw_legend(&key_area, &keys, 13, 10)?;
     Ok(())

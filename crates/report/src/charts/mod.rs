@@ -189,9 +189,50 @@ pub(super) enum Key {
     Line(RGBColor),
     Dashed(RGBColor),
     Block(RGBColor),
-    Dot(RGBColor),
+    /// An operating-point marker of that shape.
+    Mark(Marker, RGBColor),
     /// No mark: a line of explanation under the entries.
     Note,
+}
+
+/// The shape of a marked point, so marks at one spot stay told apart: a
+/// ring drawn round whatever sits inside it, a filled triangle, a cross.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    Ring,
+    Triangle,
+    Cross,
+}
+
+impl Marker {
+    /// Draws the marker centred on pixel `at` of `area`.
+    pub(super) fn draw_at<DB: DrawingBackend>(
+        self,
+        area: &DrawingArea<DB, Shift>,
+        at: (i32, i32),
+        colour: RGBColor,
+    ) -> DrawResult<DB> {
+        let (x, y) = at;
+        match self {
+            Marker::Ring => area.draw(&Circle::new(at, 10, colour.stroke_width(3)))?,
+            Marker::Triangle => area.draw(&Polygon::new(
+                vec![(x, y - 7), (x - 7, y + 5), (x + 7, y + 5)],
+                colour.filled(),
+            ))?,
+            Marker::Cross => {
+                let style = colour.stroke_width(3);
+                area.draw(&PathElement::new(
+                    vec![(x - 6, y - 6), (x + 6, y + 6)],
+                    style,
+                ))?;
+                area.draw(&PathElement::new(
+                    vec![(x - 6, y + 6), (x + 6, y - 6)],
+                    style,
+                ))?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Pixels one legend entry takes at `font_size`.
@@ -226,7 +267,7 @@ pub(super) fn draw_legend<DB: DrawingBackend>(
                 [(x0 + 4, y - 6), (x0 + 18, y + 6)],
                 c.filled(),
             ))?,
-            Key::Dot(c) => area.draw(&Circle::new((x0 + 11, y), 5, c.filled()))?,
+            Key::Mark(m, c) => m.draw_at(area, (x0 + 11, y), *c)?,
             Key::Note => {}
         }
         let style = TextStyle::from(("sans-serif", font_size).into_font())
@@ -269,6 +310,17 @@ fn category_label(labels: &[String], v: f64, reversed: bool) -> String {
         i as usize
     };
     labels[index].clone()
+}
+
+/// Axis numbers with as many decimals as an axis spanning `span` needs to
+/// tell its ticks apart (about ten ticks): 0 for 20 or more, 1 for 2–20, …
+fn ticks_for(span: f64) -> impl Fn(&f64) -> String {
+    let decimals = if span > 0.0 {
+        (-(span / 20.0).log10()).ceil().clamp(0.0, 4.0) as usize
+    } else {
+        1
+    };
+    move |v: &f64| format!("{v:.decimals$}")
 }
 
 /// Axis numbers without needless decimals: 50 not 50.0, 0.5 stays 0.5.
