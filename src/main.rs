@@ -118,6 +118,10 @@ enum Command {
         /// Worker threads (default: every core).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
         jobs: Option<u32>,
+        /// No progress display (it is also hidden when stderr is not a
+        /// terminal).
+        #[arg(long)]
+        quiet: bool,
     },
     /// Cover a per-interval requirement (a staffing.csv from `staff`) with
     /// the fewest agent-hours from allowed shift templates (an integer
@@ -155,6 +159,10 @@ enum Command {
         /// Worker threads (default: every core).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
         jobs: Option<u32>,
+        /// No progress display (it is also hidden when stderr is not a
+        /// terminal).
+        #[arg(long)]
+        quiet: bool,
     },
     /// Join a complete set of shard files (from `--shard K/N` runs of one
     /// experiment) and write the report one machine would have written.
@@ -217,6 +225,10 @@ enum Command {
         /// Folder for the run folder.
         #[arg(long, default_value = "reports")]
         out: PathBuf,
+        /// No progress display (it is also hidden when stderr is not a
+        /// terminal).
+        #[arg(long)]
+        quiet: bool,
     },
     /// Write simulated conversations in the replay format (JSON Lines): the
     /// customer's messages, the bot's replies with confidence and recognised
@@ -443,6 +455,7 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             seed,
             out,
             jobs,
+            quiet,
         } => {
             let loaded = load(&scenario, seed)?;
             let options = experiment::staff::StaffOptions {
@@ -454,7 +467,9 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
                 confidence,
             };
             // Check the arguments before making a folder.
-            let staffing = experiment::staff::staff(&loaded, &options)?;
+            let progress = TerminalProgress::new(quiet, "runs");
+            let staffing = experiment::staff::staff_with_progress(&loaded, &options, &progress)?;
+            progress.finish();
             let name = format!("{}-staffing", loaded.name);
             let path = in_run_folder(&out, &name, loaded.seed, |dir| {
                 Ok(report::staffing::write(dir, &staffing, &loaded)?)
@@ -474,6 +489,7 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             time_limit,
             out,
             jobs,
+            quiet,
         } => {
             let loaded = load(&scenario, None)?;
             let column = experiment::shift_plan::Column::parse(&column).map_err(|message| {
@@ -492,7 +508,9 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
                 jobs: jobs_or_cores(jobs),
                 time_limit,
             };
-            let planned = experiment::shift_plan::plan(&loaded, &options)?;
+            let progress = TerminalProgress::new(quiet, "runs");
+            let planned = experiment::shift_plan::plan_with_progress(&loaded, &options, &progress)?;
+            progress.finish();
             let name = format!("{}-schedule", loaded.name);
             let path = in_run_folder(&out, &name, loaded.seed, |dir| {
                 Ok(report::staffing::write_schedule(dir, &planned, &loaded)?)
@@ -521,6 +539,7 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             target_precision,
             target_recall,
             out,
+            quiet,
         } => {
             use handoff_sim::calibrate::{self, Target};
             let target = match (target_precision, target_recall) {
@@ -530,6 +549,7 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             .new_checked()?;
             let loaded = Scenario::load(&scenario).map_err(Error::from)?;
             let conversations = replay::read_file(&transcripts)?;
+            let progress = TerminalProgress::new(quiet, "conversations");
             let calibration = match only {
                 Some(name) => {
                     let rule = calibrate::parse_only(&name, &loaded.triggers, &scenario)?;
@@ -539,6 +559,7 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
                         &loaded.triggers,
                         rule,
                         target,
+                        &progress,
                     )?
                 }
                 None => {
@@ -549,9 +570,11 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
                         &loaded.triggers,
                         &rules,
                         target,
+                        &progress,
                     )?
                 }
             };
+            progress.finish();
             let name = format!("{}-calibration", loaded.name);
             let path = in_run_folder(&out, &name, loaded.seed, |dir| {
                 Ok(report::calibration::write(dir, &calibration, &loaded)?)
@@ -606,6 +629,63 @@ fn run_experiment(
     let loaded = load(scenario, args.seed)?;
     let session = Session::new(kind, loaded, scenario, &args.options(sets))?;
     run_session(&session, args)
+}
+
+/// The progress of `staff`, `schedule` and `calibrate` on stderr: the phase
+/// and a bar when its amount of work is known, a spinner and a count when
+/// not. Nothing is drawn with `--quiet` or when stderr is not a terminal.
+struct TerminalProgress {
+    bar: Option<indicatif::ProgressBar>,
+    unit: &'static str,
+}
+
+impl TerminalProgress {
+    fn new(quiet: bool, unit: &'static str) -> TerminalProgress {
+        use std::io::IsTerminal as _;
+        let shown = !quiet && std::io::stderr().is_terminal();
+        TerminalProgress {
+            bar: shown.then(|| {
+                let bar = indicatif::ProgressBar::new_spinner();
+                bar.enable_steady_tick(std::time::Duration::from_millis(120));
+                bar
+            }),
+            unit,
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl handoff_sim::progress::Progress for TerminalProgress {
+    fn phase(&self, name: &str, total: Option<u64>) {
+        let Some(bar) = &self.bar else { return };
+        let template = match total {
+            Some(_) => format!(
+                "{{msg}}  {{bar:30}} {{pos}}/{{len}} {}  {{elapsed}}",
+                self.unit
+            ),
+            None => "{spinner} {msg}  {elapsed}".to_string(),
+        };
+        if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
+            bar.set_style(style);
+        }
+        bar.set_position(0);
+        match total {
+            Some(n) => bar.set_length(n),
+            None => bar.unset_length(),
+        }
+        bar.set_message(name.to_string());
+    }
+
+    fn advance(&self, n: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc(n);
+        }
+    }
 }
 
 /// Runs a session — all of it, or one shard — in a new run folder, with a

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use handoff_sim::calibrate::{self, AnyRule, Counts, PointRule, Rule, Score, Target};
+use handoff_sim::progress::Silent;
 use handoff_sim::replay::{self, RecordedConversation, Truth};
 use handoff_sim::transcripts;
 use handoff_sim::triggers::TriggerEngine;
@@ -67,6 +68,7 @@ fn every_swept_threshold_gives_what_a_replay_with_it_gives() {
                 .filter(|r| r.setting(&basic).is_some())
                 .collect::<Vec<_>>(),
             Target::Precision(0.5),
+            &Silent,
         )
         .unwrap();
         assert!(calibration.sweeps.len() >= 6);
@@ -107,6 +109,7 @@ fn recall_rises_with_the_confidence_threshold_and_the_pick_meets_its_target() {
             &config,
             &[Rule::ConfidenceThreshold],
             target,
+            &Silent,
         )
         .unwrap();
         let sweep = &calibration.sweeps[0];
@@ -197,6 +200,7 @@ fn only_measures_one_rule_with_every_other_rule_off() {
         &basic,
         explicit,
         Target::Precision(0.9),
+        &Silent,
     )
     .unwrap();
     assert!(c.sweeps.is_empty());
@@ -223,6 +227,7 @@ fn only_measures_one_rule_with_every_other_rule_off() {
         &basic,
         confidence,
         Target::Precision(0.9),
+        &Silent,
     )
     .unwrap();
     assert!(c.points.is_empty());
@@ -253,8 +258,15 @@ fn the_recommendation_is_the_middle_of_the_thresholds_tied_with_it() {
         (sample(), Target::Recall(0.5)),
     ] {
         let rules = calibrate::select_rules(&[], &basic, Path::new("basic.toml")).unwrap();
-        let c =
-            calibrate::calibrate(&conversations, Path::new("t"), &basic, &rules, target).unwrap();
+        let c = calibrate::calibrate(
+            &conversations,
+            Path::new("t"),
+            &basic,
+            &rules,
+            target,
+            &Silent,
+        )
+        .unwrap();
         for sweep in &c.sweeps {
             for op in sweep.recommended.iter().chain(&sweep.conservative) {
                 let rule = sweep.rule;

@@ -168,6 +168,184 @@ fn telco_requirement_meets_its_target_on_fresh_seeds_and_the_plan_is_near_the_bo
     assert!(planned.gap <= 0.05, "{}", planned.gap);
 }
 
+/// The pages' "Per interval" sections are tables holding the CSV's
+/// numbers, open hours only (telco_voice closes at night), on a short
+/// search (6 replications).
+#[test]
+fn the_pages_per_interval_tables_hold_the_csv_numbers_for_open_hours() {
+    use handoff_sim::experiment::shift_plan::{Column, ScheduleOptions};
+    let scenario =
+        handoff_sim::Scenario::load(std::path::Path::new("scenarios/telco_voice.toml")).unwrap();
+    // Progress: every phase announced, every replication counted.
+    let progress = Recorder::default();
+    let report = handoff_sim::experiment::staff::staff_with_progress(
+        &scenario,
+        &StaffOptions {
+            replications: 6,
+            max_iterations: 4,
+            ..options(vec![Target::ServiceLevel(0.8)])
+        },
+        &progress,
+    )
+    .unwrap();
+    let phases = progress.phases.lock().unwrap().clone();
+    let names: Vec<&str> = phases.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names[0], "measuring the load");
+    assert_eq!(names[1], "search iteration 1 (at most 4)");
+    assert_eq!(
+        names.len(),
+        1 + report.iterations.len() + report.robustness_rounds.len() + 1,
+        "{names:?}"
+    );
+    assert!(names.last().unwrap().starts_with("verifying"), "{names:?}");
+    let announced: u64 = phases.iter().map(|(_, total)| total.unwrap()).sum();
+    assert_eq!(
+        progress.done.load(std::sync::atomic::Ordering::SeqCst),
+        announced
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("staffing.csv");
+    std::fs::write(&csv, handoff_sim::experiment::staff::csv(&report)).unwrap();
+    let progress = Recorder::default();
+    let planned = handoff_sim::experiment::shift_plan::plan_with_progress(
+        &scenario,
+        &ScheduleOptions {
+            requirement: csv,
+            column: Column::Simulated,
+            templates: "scenarios/telco_shift_templates.toml".into(),
+            pool: None,
+            targets: vec![Target::ServiceLevel(0.8)],
+            replications: 6,
+            jobs: 2,
+            time_limit: std::time::Duration::from_secs(5),
+        },
+        &progress,
+    )
+    .unwrap();
+    let phases = progress.phases.lock().unwrap().clone();
+    assert_eq!(
+        phases,
+        [
+            ("solving the shift plan (at most 5 s)".to_string(), None),
+            ("simulating the plan on fresh seeds".to_string(), Some(6)),
+        ]
+    );
+    assert_eq!(progress.done.load(std::sync::atomic::Ordering::SeqCst), 6);
+    // The pages' "Per interval" sections are tables of the CSV's numbers,
+    // open hours only.
+    let pages = tempfile::tempdir().unwrap();
+    let html = handoff_sim::report::staffing::write(pages.path(), &report, &scenario).unwrap();
+    let csv = std::fs::read_to_string(pages.path().join("staffing.csv")).unwrap();
+    // interval → (offered, Erlang C, simulated, SL, SL low, SL high).
+    let rows = html_rows(&std::fs::read_to_string(&html).unwrap());
+    let open: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|c| c[2] != "0.00" || c[4] != "0" || c[6] != "0")
+        .collect();
+    assert!(
+        open.len() < csv.lines().count() - 1,
+        "telco closes at night"
+    );
+    assert_eq!(rows.len(), open.len(), "one row per open interval");
+    let near = |a: f64, csv: &str, tol: f64| (a - csv.parse::<f64>().unwrap()).abs() <= tol;
+    for (row, c) in rows.iter().zip(&open) {
+        assert_eq!(row.0, c[1]);
+        let v = &row.1;
+        assert_eq!(v.len(), 10, "{row:?}");
+        assert!(near(v[0].0, c[2], 0.005), "offered {row:?} vs {c:?}");
+        assert!(
+            near(v[2].0, c[4], 0.0) && near(v[4].0, c[6], 0.0),
+            "{row:?} vs {c:?}"
+        );
+        // Service level with simulated staffing: value and bounds.
+        let (sl, bounds) = v[5];
+        assert!(near(sl, c[8], 5e-5), "{row:?} vs {c:?}");
+        let [lo, hi] = bounds.expect("an interval");
+        assert!(
+            near(lo, c[9], 5e-5) && near(hi, c[10], 5e-5),
+            "{row:?} vs {c:?}"
+        );
+        assert!((0.0..=1.0).contains(&lo) && (0.0..=1.0).contains(&hi));
+    }
+    let schedule =
+        handoff_sim::report::staffing::write_schedule(pages.path(), &planned, &scenario).unwrap();
+    let rows = html_rows(&std::fs::read_to_string(&schedule).unwrap());
+    let csv = std::fs::read_to_string(pages.path().join("schedule.csv")).unwrap();
+    let by_label: std::collections::HashMap<&str, Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (c[1], c)
+        })
+        .collect();
+    assert!(!rows.is_empty() && rows.len() < by_label.len());
+    for (label, v) in &rows {
+        let c = &by_label[label.as_str()];
+        assert!(
+            near(v[0].0, c[2], 0.0) && near(v[1].0, c[3], 0.0),
+            "{label}: {v:?} vs {c:?}"
+        );
+        if !c[4].is_empty() {
+            assert!(near(v[2].0, c[4], 5e-5), "{label}: {v:?} vs {c:?}");
+        }
+    }
+}
+
+/// Records what a computation reports.
+#[derive(Default)]
+struct Recorder {
+    phases: std::sync::Mutex<Vec<(String, Option<u64>)>>,
+    done: std::sync::atomic::AtomicU64,
+}
+
+impl handoff_sim::progress::Progress for Recorder {
+    fn phase(&self, name: &str, total: Option<u64>) {
+        self.phases.lock().unwrap().push((name.to_string(), total));
+    }
+    fn advance(&self, n: u64) {
+        self.done.fetch_add(n, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// The rows of a page's data table: the first cell's text, then each
+/// numeric cell's `data-value` with its `data-low`/`data-high`.
+type HtmlRow = (String, Vec<(f64, Option<[f64; 2]>)>);
+
+fn html_rows(html: &str) -> Vec<HtmlRow> {
+    assert!(
+        !html.contains("<h2>Per interval</h2>\n<pre>"),
+        "a <pre> dump"
+    );
+    let start = html.find("<table class=\"data\">").expect("a data table");
+    let table = &html[start..start + html[start..].find("</table>").unwrap()];
+    let attr = |cell: &str, name: &str| {
+        let key = format!("{name}=\"");
+        let at = cell.find(&key)? + key.len();
+        cell[at..at + cell[at..].find('"')?].parse::<f64>().ok()
+    };
+    table
+        .split("<tr>")
+        .skip(2)
+        .map(|row| {
+            let cells: Vec<&str> = row.split("<td").skip(1).collect();
+            let label = cells[0].trim_start_matches('>');
+            let label = label[..label.find("</td>").unwrap()].to_string();
+            let numbers = cells[1..]
+                .iter()
+                .filter_map(|c| {
+                    let v = attr(c, "data-value")?;
+                    let bounds = attr(c, "data-low").zip(attr(c, "data-high"));
+                    Some((v, bounds.map(|(l, h)| [l, h])))
+                })
+                .collect();
+            (label, numbers)
+        })
+        .collect()
+}
+
 #[test]
 fn a_quiet_line_keeps_an_agent_wherever_contacts_arrive() {
     // Four calls an hour of 30 s: one agent clears every target with room

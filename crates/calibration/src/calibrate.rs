@@ -62,6 +62,7 @@ pub use crate::rules::{AnyRule, Direction, PointRule, Rule, parse_only};
 pub use crate::score::{Counts, Interval, Point, Score};
 use handoff_logic::triggers::{TopicAction, TriggerConfig, TriggerEngine};
 use handoff_model::error::{Error, Result};
+use handoff_model::progress::Progress;
 
 /// At most this many thresholds per rule are shown (the data's distinct
 /// values, thinned evenly by rank); every one is evaluated.
@@ -92,7 +93,12 @@ impl Trace {
     }
 }
 
-fn traces(rule: Rule, config: &TriggerConfig, labelled: &[&RecordedConversation]) -> Vec<Trace> {
+fn traces(
+    rule: Rule,
+    config: &TriggerConfig,
+    labelled: &[&RecordedConversation],
+    progress: &dyn Progress,
+) -> Vec<Trace> {
     let mut walk_config = rule.with(config, None);
     walk_config.score_sentiment = true;
     let engine = TriggerEngine::new(walk_config);
@@ -114,6 +120,7 @@ fn traces(rule: Rule, config: &TriggerConfig, labelled: &[&RecordedConversation]
                 // Past the first other escalation nothing can change.
                 trace.other.is_none()
             });
+            progress.advance(1);
             trace
         })
         .collect()
@@ -445,6 +452,7 @@ pub fn calibrate(
     config: &TriggerConfig,
     rules: &[Rule],
     target: Target,
+    progress: &dyn Progress,
 ) -> Result<Calibration> {
     let labelled = labelled(conversations, transcripts)?;
     if rules.is_empty() && !PointRule::ALL.iter().any(|r| r.is_on(config)) {
@@ -457,15 +465,26 @@ pub fn calibrate(
             ),
         });
     }
+    let on: Vec<PointRule> = PointRule::ALL
+        .into_iter()
+        .filter(|r| r.is_on(config))
+        .collect();
+    progress.phase(
+        &format!(
+            "{} rules over {} labelled conversations",
+            rules.len() + on.len(),
+            labelled.len()
+        ),
+        Some(((rules.len() + on.len()) * labelled.len()) as u64),
+    );
     use rayon::prelude::*;
     let sweeps = rules
         .par_iter()
-        .map(|&rule| sweep(rule, config, &labelled, target))
+        .map(|&rule| sweep(rule, config, &labelled, target, progress))
         .collect();
-    let points = PointRule::ALL
+    let points = on
         .into_iter()
-        .filter(|r| r.is_on(config))
-        .map(|r| measure(r, config, &labelled))
+        .map(|r| measure(r, config, &labelled, progress))
         .collect();
     Ok(calibration(
         conversations,
@@ -486,12 +505,24 @@ pub fn calibrate_only(
     config: &TriggerConfig,
     only: AnyRule,
     target: Target,
+    progress: &dyn Progress,
 ) -> Result<Calibration> {
     let labelled = labelled(conversations, transcripts)?;
     let alone = only.alone(config);
+    progress.phase(
+        &format!(
+            "{} over {} labelled conversations",
+            only.name(),
+            labelled.len()
+        ),
+        Some(labelled.len() as u64),
+    );
     let (sweeps, points) = match only {
-        AnyRule::Swept(rule) => (vec![sweep(rule, &alone, &labelled, target)], Vec::new()),
-        AnyRule::Point(rule) => (Vec::new(), vec![measure(rule, &alone, &labelled)]),
+        AnyRule::Swept(rule) => (
+            vec![sweep(rule, &alone, &labelled, target, progress)],
+            Vec::new(),
+        ),
+        AnyRule::Point(rule) => (Vec::new(), vec![measure(rule, &alone, &labelled, progress)]),
     };
     Ok(calibration(
         conversations,
@@ -509,13 +540,13 @@ fn measure(
     rule: PointRule,
     config: &TriggerConfig,
     labelled: &[&RecordedConversation],
+    progress: &dyn Progress,
 ) -> RulePoint {
     let engine = TriggerEngine::new(AnyRule::Point(rule).alone(config));
-    let score = Score::of(
-        labelled
-            .iter()
-            .filter_map(|c| replay::replay_conversation(&engine, c).truth),
-    );
+    let score = Score::of(labelled.iter().filter_map(|c| {
+        progress.advance(1);
+        replay::replay_conversation(&engine, c).truth
+    }));
     RulePoint {
         rule,
         setting: rule.describe_setting(config),
@@ -528,9 +559,10 @@ fn sweep(
     config: &TriggerConfig,
     labelled: &[&RecordedConversation],
     target: Target,
+    progress: &dyn Progress,
 ) -> RuleSweep {
     let current = rule.setting(config).expect("only rules that are on");
-    let traces = traces(rule, config, labelled);
+    let traces = traces(rule, config, labelled, progress);
     let direction = rule.direction();
     let evaluate = |threshold: f64| {
         // Counts thresholds are whole numbers: `with` rounds them up.

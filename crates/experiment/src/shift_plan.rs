@@ -173,9 +173,26 @@ pub struct ScheduleOptions {
 /// Checks every input, covers the requirement with shifts, and simulates
 /// the plan.
 pub fn plan(scenario: &Scenario, options: &ScheduleOptions) -> Result<ScheduleReport> {
+    plan_with_progress(scenario, options, &handoff_model::progress::Silent)
+}
+
+/// [`plan`], telling `progress` its two phases (solving, then simulating
+/// the plan) and each replication run.
+pub fn plan_with_progress(
+    scenario: &Scenario,
+    options: &ScheduleOptions,
+    progress: &dyn handoff_model::progress::Progress,
+) -> Result<ScheduleReport> {
     let p = staff::pool_index(scenario, options.pool.as_deref())?;
     let requirement = read_requirement(&options.requirement, options.column, scenario)?;
     let templates = load_templates(&options.templates, requirement.interval_s)?;
+    progress.phase(
+        &format!(
+            "solving the shift plan (at most {:.0} s)",
+            options.time_limit.as_secs_f64()
+        ),
+        None,
+    );
     let plan = schedule::solve(
         &requirement.agents,
         requirement.interval_s,
@@ -196,7 +213,8 @@ pub fn plan(scenario: &Scenario, options: &ScheduleOptions) -> Result<ScheduleRe
     let channels = scenario.pools[p].channels.clone();
     // Seeds the staffing search never uses (it takes replications below 4R).
     let fresh = SEEDS_FROM..SEEDS_FROM + reps;
-    let runs = staff::simulate(&staffed, fresh, &channels, options.jobs)?;
+    progress.phase("simulating the plan on fresh seeds", Some(reps));
+    let runs = staff::simulate(&staffed, fresh, &channels, options.jobs, progress)?;
     let interval = scenario.interval.as_secs_f64();
     let n = staff::intervals(scenario);
     let mut meets = Meets {

@@ -17,6 +17,7 @@ pub mod forecast;
 pub mod metrics;
 pub mod output;
 pub mod overrides;
+pub mod progress;
 pub mod rng;
 pub mod roster;
 pub mod routing;

@@ -265,6 +265,8 @@ fn strip_xml_declaration(svg: &str) -> &str {
 pub(crate) struct Cell {
     pub text: String,
     pub value: Option<f64>,
+    /// An interval's bounds (`data-low`, `data-high`).
+    pub bounds: Option<[f64; 2]>,
 }
 
 impl Cell {
@@ -272,6 +274,7 @@ impl Cell {
         Cell {
             text: text.into(),
             value: None,
+            bounds: None,
         }
     }
 
@@ -279,6 +282,16 @@ impl Cell {
         Cell {
             text: text.into(),
             value: value.is_finite().then_some(value),
+            bounds: None,
+        }
+    }
+
+    /// An estimate with its interval: the text shows both, the attributes
+    /// hold the three exact numbers.
+    pub fn estimate(text: impl Into<String>, value: f64, bounds: Option<[f64; 2]>) -> Cell {
+        Cell {
+            bounds,
+            ..Cell::number(text, value)
         }
     }
 
@@ -305,9 +318,12 @@ pub(crate) fn data_table(headers: &[&str], rows: &[Vec<Cell>]) -> String {
         for cell in row {
             match cell.value {
                 Some(v) => {
+                    let bounds = cell.bounds.map_or(String::new(), |[lo, hi]| {
+                        format!(" data-low=\"{lo}\" data-high=\"{hi}\"")
+                    });
                     let _ = write!(
                         out,
-                        "<td class=\"num\" data-value=\"{v}\">{}</td>",
+                        "<td class=\"num\" data-value=\"{v}\"{bounds}>{}</td>",
                         escape(&cell.text)
                     );
                 }

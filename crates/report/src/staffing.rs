@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::charts::{self, SweepSeries};
-use crate::html::{STYLE, escape, figure};
+use crate::html::{Cell, STYLE, data_table, escape, figure};
 use crate::write_svgs;
 use handoff_experiment::shift_plan::{self, ScheduleReport};
 use handoff_experiment::staff::{self, Achieved, StaffingReport, Target};
@@ -43,6 +43,110 @@ fn pct(a: Option<Achieved>) -> String {
     }
 }
 
+/// The intervals a table or chart shows: from the first in which the
+/// centre is open (contacts offered, or agents required or scheduled) to
+/// the last, so closed night hours neither pad the axis nor draw a drop
+/// to 0 % after closing.
+fn open_span(open: impl Iterator<Item = bool>) -> std::ops::Range<usize> {
+    let open: Vec<bool> = open.collect();
+    match (open.iter().position(|&o| o), open.iter().rposition(|&o| o)) {
+        (Some(first), Some(last)) => first..last + 1,
+        _ => 0..open.len(),
+    }
+}
+
+fn staff_open(r: &staff::IntervalStaffing) -> bool {
+    r.offered > 0.0 || r.simulated > 0 || r.erlang_c > 0
+}
+
+fn schedule_open(r: &shift_plan::PlanInterval) -> bool {
+    r.required > 0 || r.scheduled > 0 || r.service_level.is_some()
+}
+
+/// A share with its interval for a table cell: "92.1 % (88.0–95.2)".
+fn achieved_cell(a: Option<Achieved>) -> Cell {
+    match a {
+        Some(a) => Cell::estimate(pct(Some(a)).trim_start(), a.value, a.ci95_range),
+        None => Cell::text("—"),
+    }
+}
+
+fn n_cell(a: Option<Achieved>) -> Cell {
+    a.map_or(Cell::text("—"), |a| {
+        Cell::number(a.n.to_string(), a.n as f64)
+    })
+}
+
+/// The "Per interval" rows of `staffing.html`: the open intervals, with
+/// the numbers of `staffing.csv` (exact in `data-value`, `data-low`,
+/// `data-high`).
+pub(crate) fn staffing_rows(report: &StaffingReport) -> (Vec<&'static str>, Vec<Vec<Cell>>) {
+    let headers = vec![
+        "interval",
+        "offered",
+        "hold (s)",
+        "Erlang C",
+        "Erlang A",
+        "simulated",
+        "SL with simulated staffing (95 % CI)",
+        "n",
+        "abandonment with simulated staffing (95 % CI)",
+        "SL with Erlang C staffing (95 % CI)",
+        "SL with Erlang A staffing (95 % CI)",
+    ];
+    let span = open_span(report.intervals.iter().map(staff_open));
+    let rows = report.intervals[span]
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::text(if r.warm_up {
+                    format!("{} (warm-up)", r.label)
+                } else {
+                    r.label.clone()
+                }),
+                Cell::number(format!("{:.1}", r.offered), r.offered),
+                Cell::maybe(r.holding_s, |h| format!("{h:.0}")),
+                Cell::number(r.erlang_c.to_string(), f64::from(r.erlang_c)),
+                Cell::maybe(r.erlang_a.map(f64::from), |a| format!("{a}")),
+                Cell::number(r.simulated.to_string(), f64::from(r.simulated)),
+                achieved_cell(r.service_level),
+                n_cell(r.service_level),
+                achieved_cell(r.abandonment),
+                achieved_cell(r.erlang_c_service_level),
+                achieved_cell(r.erlang_a_service_level),
+            ]
+        })
+        .collect();
+    (headers, rows)
+}
+
+/// The "Per interval" rows of `schedule.html`, as in `schedule.csv`.
+pub(crate) fn schedule_rows(report: &ScheduleReport) -> (Vec<&'static str>, Vec<Vec<Cell>>) {
+    let headers = vec![
+        "interval",
+        "required",
+        "scheduled",
+        "service level (95 % CI)",
+        "n",
+        "abandonment (95 % CI)",
+    ];
+    let span = open_span(report.intervals.iter().map(schedule_open));
+    let rows = report.intervals[span]
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::text(r.label.clone()),
+                Cell::number(r.required.to_string(), f64::from(r.required)),
+                Cell::number(r.scheduled.to_string(), f64::from(r.scheduled)),
+                achieved_cell(r.service_level),
+                n_cell(r.service_level),
+                achieved_cell(r.abandonment),
+            ]
+        })
+        .collect();
+    (headers, rows)
+}
+
 /// The printed table: one row per interval with contacts, then the totals.
 pub fn table(report: &StaffingReport) -> String {
     let mut out = String::new();
@@ -68,10 +172,7 @@ pub fn table(report: &StaffingReport) -> String {
         "SL with sim (95 % CI)",
         "SL with Erlang C"
     );
-    for row in &report.intervals {
-        if row.offered == 0.0 && row.simulated == 0 && row.erlang_c == 0 {
-            continue;
-        }
+    for row in &report.intervals[open_span(report.intervals.iter().map(staff_open))] {
         let _ = writeln!(
             out,
             "{:<10} {:>8.1} {:>8} {:>8} {:>8}{} {:>9}  {:<24} {:<24}",
@@ -158,7 +259,9 @@ pub fn write(dir: &Path, report: &StaffingReport, scenario: &Scenario) -> Result
     json.push('\n');
     write_atomic(&dir.join("staffing.json"), json.as_bytes())?;
     write_atomic(&dir.join("scenario.toml"), scenario.source.as_bytes())?;
-    let labels = axis_labels(report.intervals.iter().map(|r| r.label.as_str()));
+    let span = open_span(report.intervals.iter().map(staff_open));
+    let intervals = &report.intervals[span];
+    let labels = axis_labels(intervals.iter().map(|r| r.label.as_str()));
     let x = |k: usize| k as f64;
     let flat = |name: &str, values: Vec<Option<f64>>| -> SweepSeries {
         (
@@ -173,16 +276,14 @@ pub fn write(dir: &Path, report: &StaffingReport, scenario: &Scenario) -> Result
     let mut requirement = vec![
         flat(
             "Erlang C",
-            report
-                .intervals
+            intervals
                 .iter()
                 .map(|r| Some(f64::from(r.erlang_c)))
                 .collect(),
         ),
         flat(
             "simulated",
-            report
-                .intervals
+            intervals
                 .iter()
                 .map(|r| Some(f64::from(r.simulated)))
                 .collect(),
@@ -193,8 +294,7 @@ pub fn write(dir: &Path, report: &StaffingReport, scenario: &Scenario) -> Result
             1,
             flat(
                 "Erlang A",
-                report
-                    .intervals
+                intervals
                     .iter()
                     .map(|r| r.erlang_a.map(f64::from))
                     .collect(),
@@ -213,8 +313,7 @@ pub fn write(dir: &Path, report: &StaffingReport, scenario: &Scenario) -> Result
     let with_ci = |name: &str, pick: &dyn Fn(&staff::IntervalStaffing) -> Option<Achieved>| {
         (
             name.to_string(),
-            report
-                .intervals
+            intervals
                 .iter()
                 .enumerate()
                 .filter_map(|(k, r)| {
@@ -239,7 +338,7 @@ pub fn write(dir: &Path, report: &StaffingReport, scenario: &Scenario) -> Result
     {
         achieved.push(flat(
             "target",
-            report.intervals.iter().map(|_| Some(t * 100.0)).collect(),
+            intervals.iter().map(|_| Some(t * 100.0)).collect(),
         ));
     }
     charts_out.push(charts::sweep_chart(
@@ -293,11 +392,13 @@ pub fn write(dir: &Path, report: &StaffingReport, scenario: &Scenario) -> Result
     for chart in &charts_out {
         page.push_str(&figure(chart));
     }
+    let (headers, rows) = staffing_rows(report);
     let _ = write!(
         page,
-        "<h2>Per interval</h2>\n<pre>{}</pre>\n<h2>Scenario</h2>\n<pre>{}</pre>\n</body></html>\n",
-        escape(&table(report)),
-        escape(&scenario.source)
+        "<h2>Per interval</h2>\n<p class=\"sub\">Open hours only (intervals with contacts or staff); every interval, closed ones too, is in staffing.csv. Erlang figures are net agents; the simulated requirement is agents scheduled (shrinkage included). Service levels on {reps} fresh replications, 95 % intervals over replications.</p>\n{table}<h2>Scenario</h2>\n<pre>{source}</pre>\n</body></html>\n",
+        reps = report.replications,
+        table = data_table(&headers, &rows),
+        source = escape(&scenario.source)
     );
     write_atomic(&html, page.as_bytes())?;
     Ok(html)
@@ -327,10 +428,7 @@ pub fn schedule_table(report: &ScheduleReport) -> String {
         "\n{:<10} {:>8} {:>9}  {:<24} {:<24}",
         "interval", "required", "scheduled", "service level (95 % CI)", "abandonment"
     );
-    for row in &report.intervals {
-        if row.required == 0 && row.scheduled == 0 && row.service_level.is_none() {
-            continue;
-        }
+    for row in &report.intervals[open_span(report.intervals.iter().map(schedule_open))] {
         let _ = writeln!(
             out,
             "{:<10} {:>8} {:>9}  {:<24} {:<24}",
@@ -365,7 +463,9 @@ pub fn write_schedule(dir: &Path, report: &ScheduleReport, scenario: &Scenario) 
     json.push('\n');
     write_atomic(&dir.join("schedule.json"), json.as_bytes())?;
     write_atomic(&dir.join("scenario.toml"), scenario.source.as_bytes())?;
-    let labels = axis_labels(report.intervals.iter().map(|r| r.label.as_str()));
+    let span = open_span(report.intervals.iter().map(schedule_open));
+    let intervals = &report.intervals[span];
+    let labels = axis_labels(intervals.iter().map(|r| r.label.as_str()));
     let flat = |name: &str, values: Vec<f64>| -> SweepSeries {
         (
             name.to_string(),
@@ -386,26 +486,17 @@ pub fn write_schedule(dir: &Path, report: &ScheduleReport, scenario: &Scenario) 
         &[
             flat(
                 "required",
-                report
-                    .intervals
-                    .iter()
-                    .map(|r| f64::from(r.required))
-                    .collect(),
+                intervals.iter().map(|r| f64::from(r.required)).collect(),
             ),
             flat(
                 "scheduled (on duty, not on break)",
-                report
-                    .intervals
-                    .iter()
-                    .map(|r| f64::from(r.scheduled))
-                    .collect(),
+                intervals.iter().map(|r| f64::from(r.scheduled)).collect(),
             ),
         ],
     )?;
     let mut series: Vec<SweepSeries> = vec![(
         "service level with the plan".to_string(),
-        report
-            .intervals
+        intervals
             .iter()
             .enumerate()
             .filter_map(|(k, r)| {
@@ -422,7 +513,7 @@ pub fn write_schedule(dir: &Path, report: &ScheduleReport, scenario: &Scenario) 
     {
         series.push(flat(
             "target",
-            report.intervals.iter().map(|_| t * 100.0).collect(),
+            intervals.iter().map(|_| t * 100.0).collect(),
         ));
     }
     let level = charts::sweep_chart(
@@ -455,11 +546,12 @@ pub fn write_schedule(dir: &Path, report: &ScheduleReport, scenario: &Scenario) 
     for chart in &charts_out {
         page.push_str(&figure(chart));
     }
+    let (headers, rows) = schedule_rows(report);
     let _ = write!(
         page,
-        "<h2>Shift plan</h2>\n<pre>{}</pre>\n<h2>Per interval</h2>\n<pre>{}</pre>\n</body></html>\n",
+        "<h2>Shift plan</h2>\n<pre>{}</pre>\n<h2>Per interval</h2>\n<p class=\"sub\">Open hours only; every interval is in schedule.csv.</p>\n{}</body></html>\n",
         escape(&report.fragment),
-        escape(&schedule_table(report))
+        data_table(&headers, &rows)
     );
     write_atomic(&html, page.as_bytes())?;
     Ok(html)

@@ -66,6 +66,7 @@ pub(super) fn simulate_rows(
     scenario: &Scenario,
     reps: std::ops::Range<u64>,
     jobs: usize,
+    progress: &dyn Progress,
 ) -> Result<Vec<Vec<IntervalRow>>> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))
@@ -73,7 +74,11 @@ pub(super) fn simulate_rows(
         .map_err(|e| Error::Runtime(format!("cannot start {jobs} worker threads: {e}")))?;
     pool.install(|| {
         reps.into_par_iter()
-            .map(|r| Ok(handoff_actors::run(scenario, r)?.data.intervals))
+            .map(|r| {
+                let rows = handoff_actors::run(scenario, r)?.data.intervals;
+                progress.advance(1);
+                Ok(rows)
+            })
             .collect()
     })
 }
@@ -98,10 +103,11 @@ pub(crate) fn simulate(
     reps: std::ops::Range<u64>,
     channels: &[Channel],
     jobs: usize,
+    progress: &dyn Progress,
 ) -> Result<Vec<Vec<Option<Cell>>>> {
     Ok(cells_of(
         scenario,
-        &simulate_rows(scenario, reps, jobs)?,
+        &simulate_rows(scenario, reps, jobs, progress)?,
         channels,
     ))
 }

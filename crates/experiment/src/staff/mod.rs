@@ -74,6 +74,7 @@ use serde::Serialize;
 use crate::pooling::Aggregate;
 use handoff_logic::Channel;
 use handoff_model::error::{Error, Result};
+use handoff_model::progress::{Progress, Silent};
 use handoff_model::roster::Staffing;
 use handoff_model::scenario::Scenario;
 use handoff_model::theory::{StaffingCurve, StaffingTarget};
@@ -325,6 +326,17 @@ pub(crate) fn pool_index(scenario: &Scenario, name: Option<&str>) -> Result<usiz
 
 /// Finds the staffing requirement of one pool; see the module doc.
 pub fn staff(scenario: &Scenario, options: &StaffOptions) -> Result<StaffingReport> {
+    staff_with_progress(scenario, options, &Silent)
+}
+
+/// [`staff`], telling `progress` each phase (measuring the load, each
+/// search iteration, the robustness round, the verification) and each
+/// replication run.
+pub fn staff_with_progress(
+    scenario: &Scenario,
+    options: &StaffOptions,
+    progress: &dyn Progress,
+) -> Result<StaffingReport> {
     let p = pool_index(scenario, options.pool.as_deref())?;
     if !(0.5..1.0).contains(&options.confidence) {
         return Err(Error::InvalidArgument {
@@ -359,7 +371,8 @@ pub fn staff(scenario: &Scenario, options: &StaffOptions) -> Result<StaffingRepo
     let fixed = measuring.pools[p].count().max(1);
     measuring.pools[p].staffing = Staffing::Fixed(fixed);
     // One set of runs, read per channel.
-    let measuring_runs = simulate_rows(&measuring, 0..reps, options.jobs)?;
+    progress.phase("measuring the load", Some(reps));
+    let measuring_runs = simulate_rows(&measuring, 0..reps, options.jobs, progress)?;
     let measured: Vec<_> = channels
         .iter()
         .map(|&channel| cells_of(&measuring, &measuring_runs, &[channel]))
@@ -463,9 +476,14 @@ pub fn staff(scenario: &Scenario, options: &StaffOptions) -> Result<StaffingRepo
     let mut failed_below = vec![0u32; n]; // head counts below this failed
     let mut iterations = Vec::new();
     let mut stable = false;
-    for _ in 0..options.max_iterations.max(1) {
+    let most = options.max_iterations.max(1);
+    for iteration in 1..=most {
         set_staffing(&mut staffed, p, &counts, interval);
-        let runs = simulate(&staffed, 0..reps, &channels, options.jobs)?;
+        progress.phase(
+            &format!("search iteration {iteration} (at most {most})"),
+            Some(reps),
+        );
+        let runs = simulate(&staffed, 0..reps, &channels, options.jobs, progress)?;
         let (mut raised, mut lowered) = (0, 0);
         let mut next = counts.clone();
         for k in 0..n {
@@ -514,11 +532,13 @@ pub fn staff(scenario: &Scenario, options: &StaffOptions) -> Result<StaffingRepo
     for _ in 0..ROBUSTNESS_ROUNDS {
         set_staffing(&mut staffed, p, &counts, interval);
         let size = ROBUSTNESS_SIZE * reps;
+        progress.phase("robustness round on new seeds", Some(size));
         let runs = simulate(
             &staffed,
             next_seed..next_seed + size,
             &channels,
             options.jobs,
+            progress,
         )?;
         next_seed += size;
         let mut raised = 0;
@@ -539,14 +559,31 @@ pub fn staff(scenario: &Scenario, options: &StaffOptions) -> Result<StaffingRepo
     // the Erlang C and the Erlang A staffing.
     let fresh = next_seed..next_seed + reps;
     set_staffing(&mut staffed, p, &counts, interval);
-    let verify = simulate(&staffed, fresh.clone(), &channels, options.jobs)?;
+    let staffings = if patience.is_some() { 3 } else { 2 };
+    progress.phase(
+        "verifying the simulated and the Erlang staffing on fresh seeds",
+        Some(staffings * reps),
+    );
+    let verify = simulate(&staffed, fresh.clone(), &channels, options.jobs, progress)?;
     let mut erlang_staffed = open.clone();
     set_staffing(&mut erlang_staffed, p, &erlang_c, interval);
-    let verify_c = simulate(&erlang_staffed, fresh.clone(), &channels, options.jobs)?;
+    let verify_c = simulate(
+        &erlang_staffed,
+        fresh.clone(),
+        &channels,
+        options.jobs,
+        progress,
+    )?;
     let verify_a = match patience {
         Some(_) => {
             set_staffing(&mut erlang_staffed, p, &erlang_a, interval);
-            Some(simulate(&erlang_staffed, fresh, &channels, options.jobs)?)
+            Some(simulate(
+                &erlang_staffed,
+                fresh,
+                &channels,
+                options.jobs,
+                progress,
+            )?)
         }
         None => None,
     };
