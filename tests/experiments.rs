@@ -374,7 +374,9 @@ fn compare_writes_its_report() {
     assert!(text.contains("paired"), "{text}");
 }
 
-fn sweep_csv(out: &Path, jobs: &str) -> String {
+/// A 3 × 2 sweep of basic.toml: sweep.csv, the printed table and
+/// sweep.html.
+fn sweep_outputs(out: &Path, jobs: &str) -> (String, String, String) {
     let o = handoff_sim(&[
         "sweep",
         "scenarios/basic.toml",
@@ -396,18 +398,25 @@ fn sweep_csv(out: &Path, jobs: &str) -> String {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let csv = files_under(out)
-        .into_iter()
-        .find(|p| p.ends_with("sweep.csv"))
-        .unwrap();
-    std::fs::read_to_string(csv).unwrap()
+    let file = |name: &str| {
+        let path = files_under(out)
+            .into_iter()
+            .find(|p| p.ends_with(name))
+            .unwrap();
+        std::fs::read_to_string(path).unwrap()
+    };
+    (
+        file("sweep.csv"),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        file("sweep.html"),
+    )
 }
 
 #[test]
 fn sweeps_do_not_depend_on_the_number_of_threads() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let one = sweep_csv(a.path(), "1");
-    let two = sweep_csv(b.path(), "2");
+    let (one, table, html) = sweep_outputs(a.path(), "1");
+    let (two, _, _) = sweep_outputs(b.path(), "2");
     assert_eq!(one, two);
     // A header and one row per grid point (3 × 2), first parameter slowest.
     let rows: Vec<&str> = one.lines().collect();
@@ -421,6 +430,56 @@ fn sweeps_do_not_depend_on_the_number_of_threads() {
     // More staff, better service: the service level rises along the grid.
     let sl = |row: &str| row.split(',').nth(2).unwrap().parse::<f64>().unwrap();
     assert!(sl(rows[5]) > sl(rows[1]), "{one}");
+    // The printed grid: a header naming the parameters (by their last key
+    // segment) and the metrics in words, one line per point in the CSV's
+    // order, five figures each; the keys once, under it.
+    let lines: Vec<&str> = table.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| {
+            l.trim_start()
+                .starts_with("count  confidence_threshold  service level, %")
+        })
+        .unwrap_or_else(|| panic!("no grid header in\n{table}"));
+    let grid = &lines[header + 1..header + 7];
+    for (line, csv_row) in grid.iter().zip(&rows[1..]) {
+        let settings: Vec<&str> = csv_row.split(',').take(2).collect();
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(&cells[..2], &settings[..], "{line}");
+        assert_eq!(
+            line.matches('(').count() + line.matches('±').count(),
+            5,
+            "five figures with an interval: {line}"
+        );
+    }
+    assert_eq!(
+        lines[header + 7],
+        "",
+        "six points, then a blank line:\n{table}"
+    );
+    assert!(
+        table.contains("columns: count [agents.general.count], confidence_threshold [triggers.confidence_threshold], service level [service_level], ASA [asa]"),
+        "{table}"
+    );
+    assert!(
+        !table.contains("service_level  "),
+        "no key as a heading: {table}"
+    );
+    // The page holds the same grid as a table, the CSV's means exact.
+    let start = html.find("<table class=\"data\">").expect("a points table");
+    let page_table = &html[start..start + html[start..].find("</table>").unwrap()];
+    let page_rows: Vec<&str> = page_table.split("<tr>").skip(2).collect();
+    assert_eq!(page_rows.len(), 6);
+    for (row, csv_row) in page_rows.iter().zip(&rows[1..]) {
+        assert_eq!(row.matches("<td").count(), 7, "{row}");
+        let mean = sl(csv_row);
+        let at = row.find("data-value=\"").unwrap() + "data-value=\"".len();
+        let value: f64 = row[at..at + row[at..].find('"').unwrap()].parse().unwrap();
+        assert!(
+            (value - mean).abs() <= 1e-9 * mean.abs().max(1.0),
+            "{row} vs {csv_row}"
+        );
+    }
 }
 
 #[test]

@@ -87,6 +87,31 @@ pub const HEADLINE: &[Entry] = &[
     metric("occupancy", "pools[0].occupancy", Unit::Share),
 ];
 
+/// A headline metric's name in words, as a contact-centre reader says it
+/// (the short name stays the key in files, thresholds and `--set`).
+pub fn prose(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "service_level" => "service level",
+        "asa" => "ASA",
+        "probability_wait" => "P(wait > 0)",
+        "abandonment" => "abandonment",
+        "p95_queue_wait" => "queue wait p95",
+        "aht" => "AHT",
+        "clarification_time" => "clarification time",
+        "post_handoff_fcr" => "post-handoff FCR",
+        "containment" => "containment (AI resolved)",
+        "handoff_rate" => "handoff rate",
+        "precision" => "trigger precision",
+        "recall" => "trigger recall",
+        "missed_escalation_rate" => "missed escalations",
+        "context_completeness" => "context completeness",
+        "repeat_contact_rate" => "repeat contacts",
+        "csat_delta" => "CSAT delta (escalated − automated)",
+        "occupancy" => "occupancy",
+        _ => return None,
+    })
+}
+
 /// The headline metrics, in report order.
 pub fn headline() -> Vec<Metric> {
     HEADLINE
@@ -118,6 +143,13 @@ pub fn resolve(name: &str) -> Metric {
         name: name.into(),
         path: name.into(),
         unit,
+    }
+}
+
+impl Metric {
+    /// The name in words ([`prose`]), or the key itself for a path.
+    pub fn prose(&self) -> &str {
+        prose(&self.name).unwrap_or(&self.name)
     }
 }
 
@@ -174,6 +206,19 @@ pub fn observe(summary: &Value, path: &str) -> Option<Observation> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_headline_metric_has_words_and_a_path_keeps_its_key() {
+        for m in headline() {
+            let words = prose(&m.name).unwrap_or_else(|| panic!("{} has no prose", m.name));
+            assert!(!words.contains('_'), "{words}");
+            assert_eq!(m.prose(), words);
+        }
+        assert_eq!(
+            resolve("measured.bot.turns_mean").prose(),
+            "measured.bot.turns_mean"
+        );
+    }
 
     #[test]
     fn observes_estimates_and_numbers_by_path() {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::charts::{self, ForestRow, SweepSeries};
-use crate::html::{STYLE, escape, figure, thresholds_html};
+use crate::html::{Cell, STYLE, data_table, escape, figure, thresholds_html};
 use handoff_experiment::pooling::Aggregate;
 use handoff_experiment::session::{Analysis, Design, Session};
 use handoff_experiment::sweep::{self, PointResult};
@@ -67,6 +67,17 @@ fn format_aggregate(unit: Unit, a: &Aggregate) -> String {
     }
 }
 
+/// [`format_aggregate`] without the unit, for a column whose header has
+/// it: "39.7 (8.7–81.8)", "66.0 ± 67.9".
+fn bare_aggregate(unit: Unit, a: &Aggregate) -> String {
+    let text = format_aggregate(unit, a);
+    match unit {
+        Unit::Share => text.replacen(" %", "", 1),
+        Unit::Seconds => text.replacen(" s", "", 1),
+        Unit::Score => text,
+    }
+}
+
 /// The printed table of a replicated run, with the threshold verdicts.
 pub fn replicated_table(r: &Replicated, verdicts: &[Verdict]) -> String {
     let mut out = String::new();
@@ -78,10 +89,11 @@ pub fn replicated_table(r: &Replicated, verdicts: &[Verdict]) -> String {
     for m in &r.metrics {
         let _ = writeln!(
             out,
-            "  {:<26} {:>22}   n={}",
-            m.metric.name,
+            "  {:<36} {:>22}   n={:<4} [{}]",
+            m.metric.prose(),
             format_aggregate(m.metric.unit, &m.aggregate),
-            m.aggregate.n
+            m.aggregate.n,
+            m.metric.name
         );
     }
     threshold_lines(&mut out, verdicts);
@@ -141,7 +153,7 @@ pub fn comparison_table(c: &Comparison) -> String {
         c.baseline
     );
     for m in &c.metrics {
-        let _ = writeln!(out, "\n  {}", m.metric.name);
+        let _ = writeln!(out, "\n  {} [{}]", m.metric.prose(), m.metric.name);
         for (i, (name, a)) in c.variants.iter().zip(&m.variants).enumerate() {
             let diff = match i.checked_sub(1).and_then(|j| m.differences[j]) {
                 Some(d) => format!(
@@ -165,12 +177,55 @@ pub fn comparison_table(c: &Comparison) -> String {
     out
 }
 
+/// A difference with its sign, "+1.9 s", "-2.0 pt"; one that rounds to
+/// zero has none ("0.0 pt", never "-0.0 pt").
 fn signed(unit: Unit, value: f64) -> String {
-    match unit {
-        Unit::Share => format!("{:+.1} pt", value * 100.0),
-        Unit::Seconds => format!("{value:+.1} s"),
-        Unit::Score => format!("{value:+.2}"),
+    let (scaled, decimals, suffix) = match unit {
+        Unit::Share => (value * 100.0, 1, " pt"),
+        Unit::Seconds => (value, 1, " s"),
+        Unit::Score => (value, 2, ""),
+    };
+    let step = 10f64.powi(decimals as i32);
+    if (scaled * step).round() == 0.0 {
+        return format!("{:.*}{suffix}", decimals, 0.0);
     }
+    format!("{scaled:+.decimals$}{suffix}")
+}
+
+/// Rows of text under a header, each column as wide as its widest cell:
+/// the first `left` columns left-aligned (names, settings), the rest
+/// right-aligned (figures).
+pub(crate) fn text_grid(headers: &[String], rows: &[Vec<String>], left: usize) -> String {
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .chain(std::iter::once(headers[i].chars().count()))
+            .max()
+            .unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..headers.len()).map(width).collect();
+    let line = |cells: &[String]| {
+        let mut text = String::from(" ");
+        for (i, cell) in cells.iter().enumerate() {
+            let pad = widths[i].saturating_sub(cell.chars().count());
+            text.push_str("  ");
+            if i < left {
+                text.push_str(cell);
+                text.push_str(&" ".repeat(pad));
+            } else {
+                text.push_str(&" ".repeat(pad));
+                text.push_str(cell);
+            }
+        }
+        text.trim_end().to_string()
+    };
+    let mut out = line(headers);
+    out.push('\n');
+    for r in rows {
+        out.push_str(&line(r));
+        out.push('\n');
+    }
+    out
 }
 
 /// The forest plot's rows: every metric × non-baseline variant with a
@@ -244,7 +299,12 @@ pub fn compare_html(
     }
     out.push_str("</tr>\n");
     for m in &c.metrics {
-        let _ = write!(out, "<tr><td>{}</td>", escape(&m.metric.name));
+        let _ = write!(
+            out,
+            "<tr><td>{} <code>[{}]</code></td>",
+            escape(m.metric.prose()),
+            escape(&m.metric.name)
+        );
         for a in &m.variants {
             let _ = write!(
                 out,
@@ -291,28 +351,140 @@ const SWEEP_TABLE: [&str; 5] = [
     "missed_escalation_rate",
 ];
 
-/// The printed table of a sweep: one line per point.
+/// The sweep as a grid: one row per point (its settings, then the mean
+/// and 95 % interval of each of [`SWEEP_TABLE`]'s metrics).
+pub(crate) fn sweep_grid(results: &[PointResult]) -> (Vec<String>, Vec<Vec<String>>, usize) {
+    let Some(first) = results.first() else {
+        return (Vec::new(), Vec::new(), 0);
+    };
+    let parameters: Vec<String> = first.settings.iter().map(|(p, _)| p.clone()).collect();
+    let metrics: Vec<&handoff_model::figures::Metric> = SWEEP_TABLE
+        .iter()
+        .filter_map(|name| {
+            first
+                .metrics
+                .iter()
+                .find(|m| m.metric.name == *name)
+                .map(|m| &m.metric)
+        })
+        .collect();
+    // A parameter by its last key segment when that is unambiguous (the
+    // full keys are listed under the grid).
+    let last = |p: &String| p.rsplit('.').next().unwrap_or(p).to_string();
+    let unique = parameters
+        .iter()
+        .all(|p| parameters.iter().filter(|q| last(q) == last(p)).count() == 1);
+    let mut headers: Vec<String> = parameters
+        .iter()
+        .map(|p| if unique { last(p) } else { p.clone() })
+        .collect();
+    headers.extend(metrics.iter().map(|m| {
+        let unit = match m.unit {
+            Unit::Share => ", %",
+            Unit::Seconds => ", s",
+            Unit::Score => "",
+        };
+        format!("{}{unit}", m.prose())
+    }));
+    let rows = results
+        .iter()
+        .map(|r| {
+            let mut row: Vec<String> = r
+                .settings
+                .iter()
+                .map(|(_, v)| v.trim_matches('"').to_string())
+                .collect();
+            for metric in &metrics {
+                row.push(
+                    r.metrics
+                        .iter()
+                        .find(|m| m.metric.name == metric.name)
+                        .map_or("—".into(), |m| {
+                            bare_aggregate(m.metric.unit, &m.aggregate)
+                        }),
+                );
+            }
+            row
+        })
+        .collect();
+    (headers, rows, parameters.len())
+}
+
+/// The grid as page rows: the full parameter keys and the metrics' words
+/// as headers; each figure with its exact mean and bounds in data
+/// attributes (the numbers of sweep.csv).
+pub(crate) fn sweep_html_rows(results: &[PointResult]) -> (Vec<String>, Vec<Vec<Cell>>) {
+    let Some(first) = results.first() else {
+        return (Vec::new(), Vec::new());
+    };
+    let names: Vec<&str> = SWEEP_TABLE
+        .iter()
+        .copied()
+        .filter(|name| first.metrics.iter().any(|m| m.metric.name == *name))
+        .collect();
+    let mut headers: Vec<String> = first.settings.iter().map(|(p, _)| p.clone()).collect();
+    headers.extend(names.iter().map(|n| {
+        let words = handoff_model::figures::prose(n).unwrap_or(n);
+        format!("{words} [{n}]")
+    }));
+    let rows = results
+        .iter()
+        .map(|r| {
+            let mut row: Vec<Cell> = r
+                .settings
+                .iter()
+                .map(|(_, v)| Cell::text(v.trim_matches('"')))
+                .collect();
+            for name in &names {
+                row.push(match r.metrics.iter().find(|m| m.metric.name == *name) {
+                    Some(m) => {
+                        let a = &m.aggregate;
+                        Cell::estimate(
+                            format_aggregate(m.metric.unit, a),
+                            a.mean,
+                            (a.ci95.is_some() || a.ci95_range.is_some())
+                                .then(|| [a.low(), a.high()]),
+                        )
+                    }
+                    None => Cell::text("—"),
+                });
+            }
+            row
+        })
+        .collect();
+    (headers, rows)
+}
+
+/// The printed table of a sweep: the grid of points × metrics, then which
+/// key each column is.
 pub fn sweep_table(scenario: &str, replications: u32, results: &[PointResult]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{scenario}: sweep of {} points × {replications} replications; mean ± 95 % CI",
+        "{scenario}: sweep of {} points × {replications} replications; mean and 95 % CI over replications\n",
         results.len()
     );
-    for r in results {
-        let settings: Vec<String> = r.settings.iter().map(|(p, v)| format!("{p}={v}")).collect();
-        let _ = writeln!(out, "  {}", settings.join(", "));
-        for name in SWEEP_TABLE {
-            if let Some(m) = r.metrics.iter().find(|m| m.metric.name == name) {
-                let _ = writeln!(
-                    out,
-                    "      {:<24} {:>20}",
-                    name,
-                    format_aggregate(m.metric.unit, &m.aggregate)
-                );
-            }
-        }
+    let (headers, rows, left) = sweep_grid(results);
+    if headers.is_empty() {
+        return out;
     }
+    out.push_str(&text_grid(&headers, &rows, left));
+    let mut keys: Vec<String> = results[0]
+        .settings
+        .iter()
+        .zip(&headers)
+        .filter(|((p, _), h)| p != *h)
+        .map(|((p, _), h)| format!("{h} [{p}]"))
+        .collect();
+    keys.extend(SWEEP_TABLE.iter().filter_map(|name| {
+        let m = results[0].metrics.iter().find(|m| m.metric.name == *name)?;
+        (m.metric.prose() != *name).then(|| format!("{} [{name}]", m.metric.prose()))
+    }));
+    let _ = writeln!(
+        out,
+        "\ncolumns: {}; every headline metric is in sweep.csv",
+        keys.join(", ")
+    );
     out
 }
 
@@ -416,6 +588,13 @@ pub fn write_sweep(
         seed = scenario.seed,
     );
     page.push_str(&thresholds_html(verdicts));
+    let (headers, rows) = sweep_html_rows(results);
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let _ = write!(
+        page,
+        "<h2>Points</h2>\n<p class=\"sub\">Mean over replications and its 95 % interval; every headline metric is in sweep.csv.</p>\n{}",
+        data_table(&headers, &rows)
+    );
     for chart in &charts {
         page.push_str(&figure(chart));
     }
@@ -477,4 +656,39 @@ pub fn finish(
     let (analysis, verdicts) = session.analyse(results)?;
     let (table, path) = write_experiment(dir, session, &analysis, &verdicts)?;
     Ok((table, path, verdicts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_difference_that_rounds_to_zero_has_no_sign() {
+        assert_eq!(signed(Unit::Share, -0.000_04), "0.0 pt");
+        assert_eq!(signed(Unit::Share, 0.000_04), "0.0 pt");
+        assert_eq!(signed(Unit::Share, -0.02), "-2.0 pt");
+        assert_eq!(signed(Unit::Seconds, 19.06), "+19.1 s");
+        assert_eq!(signed(Unit::Seconds, -0.04), "0.0 s");
+        assert_eq!(signed(Unit::Score, -0.004), "0.00");
+        assert_eq!(signed(Unit::Score, -0.76), "-0.76");
+    }
+
+    #[test]
+    fn a_text_grid_aligns_every_column_to_its_widest_cell() {
+        let headers = vec!["count".to_string(), "service level, %".to_string()];
+        let rows = vec![
+            vec!["6".to_string(), "39.7 (8.7–81.8)".to_string()],
+            vec!["10".to_string(), "61.1 (49.7–71.4)".to_string()],
+        ];
+        let grid = text_grid(&headers, &rows, 1);
+        let lines: Vec<&str> = grid.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "   count  service level, %",
+                "   6       39.7 (8.7–81.8)",
+                "   10     61.1 (49.7–71.4)",
+            ]
+        );
+    }
 }

@@ -131,7 +131,7 @@ const POOL_KEYS: [&str; 8] = [
 
 pub(crate) const STYLE: &str = "body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;max-width:1150px;margin:2em auto;padding:0 1em;color:#222}\
 h1{margin-bottom:.2em}.sub{color:#555;margin-top:0}table{border-collapse:collapse;margin:1em 0}\
-td,th{border-bottom:1px solid #ddd;padding:.35em .9em;text-align:left}td.value{font-weight:bold;text-align:right}\
+td,th{border-bottom:1px solid #ddd;padding:.35em .9em;text-align:left}td.value{font-weight:bold;text-align:right;white-space:nowrap}\
 td.n{color:#666;text-align:right}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\
 table.data th{position:sticky;top:0;background:#fff}figure{margin:2em 0}figcaption{font-weight:bold;margin-bottom:.4em}\
 svg{max-width:100%;height:auto}pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:.85em}";
