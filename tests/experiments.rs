@@ -372,6 +372,30 @@ fn compare_writes_its_report() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("baseline `always_cold`"), "{text}");
     assert!(text.contains("paired"), "{text}");
+    // Metric names in words with the key once; no "-0.0".
+    assert!(
+        text.contains("\n  service level [service_level]\n"),
+        "{text}"
+    );
+    assert!(text.contains("\n  AHT [aht]\n"), "{text}");
+    assert!(
+        !text.contains("-0.0 pt") && !text.contains("-0.0 s"),
+        "{text}"
+    );
+    // The forest plot: a panel per metric that differs, in its own units,
+    // with the significance legend; the policy cannot change what happens
+    // before the handoff, so containment gets no panel and is named.
+    let svg = std::fs::read_to_string(find(out.path(), "forest.svg")).unwrap();
+    for needle in [
+        "service level [service_level] (percentage points)",
+        "AHT [aht] (seconds)",
+        "significant (paired interval excludes 0)",
+        "not significant",
+    ] {
+        assert!(svg.contains(needle), "`{needle}` not in forest.svg");
+    }
+    assert!(!svg.contains("containment (AI resolved) [containment]"));
+    assert!(html.contains("they have no panel") && html.contains("containment (AI resolved)"));
 }
 
 /// A 3 × 2 sweep of basic.toml: sweep.csv, the printed table and
@@ -736,6 +760,15 @@ fn a_sweep_table_keeps_its_order_and_reports_thresholds() {
         serde_json::from_str(&std::fs::read_to_string(find(&out, "thresholds.json")).unwrap())
             .unwrap();
     assert_eq!(verdicts.as_array().unwrap().len(), 4, "one per grid point");
+    // The threshold is drawn once, as a line, on its metric's chart only.
+    let chart = std::fs::read_to_string(find(&out, "sweep_service_level.svg")).unwrap();
+    assert_eq!(
+        chart.matches("threshold service_level &gt;= 0.99").count()
+            + chart.matches("threshold service_level >= 0.99").count(),
+        1
+    );
+    let other = std::fs::read_to_string(find(&out, "sweep_asa.svg")).unwrap();
+    assert!(!other.contains("threshold service_level"));
 }
 
 #[test]

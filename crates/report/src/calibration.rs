@@ -286,7 +286,7 @@ pub fn write(dir: &Path, c: &Calibration, scenario: &Scenario) -> Result<PathBuf
         charts_out.push(charts::pr_chart(
             dir,
             &format!("pr_{name}"),
-            &format!("Precision–recall as the {prose} moves"),
+            &format!("Precision–recall by threshold: {prose}"),
             &curve,
             &marks,
         )?);
@@ -327,6 +327,7 @@ pub fn write(dir: &Path, c: &Calibration, scenario: &Scenario) -> Result<PathBuf
             "share",
             None,
             &series,
+            &[],
         )?);
     }
     write_svgs(dir, &charts_out)?;

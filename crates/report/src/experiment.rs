@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::charts::{self, ForestRow, SweepSeries};
+use crate::charts::{self, ForestPanel, ForestRow, SweepSeries};
 use crate::html::{Cell, STYLE, data_table, escape, figure, thresholds_html};
 use handoff_experiment::pooling::Aggregate;
 use handoff_experiment::session::{Analysis, Design, Session};
@@ -228,28 +228,49 @@ pub(crate) fn text_grid(headers: &[String], rows: &[Vec<String>], left: usize) -
     out
 }
 
-/// The forest plot's rows: every metric × non-baseline variant with a
-/// difference, in % of the baseline's value.
-pub fn forest_rows(c: &Comparison) -> Vec<ForestRow> {
-    let mut rows = Vec::new();
+/// The forest plot's panels: per metric, each non-baseline variant's
+/// difference in the metric's own units (points for a share). A metric on
+/// which no variant differs at all (identical on common random numbers:
+/// the difference and its paired interval are zero on every replication)
+/// gets no panel; its name is in the second list.
+pub fn forest_panels(c: &Comparison) -> (Vec<ForestPanel>, Vec<String>) {
+    let mut panels = Vec::new();
+    let mut identical = Vec::new();
     for m in &c.metrics {
-        let base = m.variants[0].mean;
-        if base.abs() < 1e-12 {
+        let (scale, unit) = match m.metric.unit {
+            Unit::Share => (100.0, "percentage points"),
+            Unit::Seconds => (1.0, "seconds"),
+            Unit::Score => (1.0, "score points"),
+        };
+        let rows: Vec<ForestRow> = m
+            .differences
+            .iter()
+            .enumerate()
+            .filter_map(|(j, d)| {
+                let d = d.as_ref()?;
+                Some(ForestRow {
+                    label: c.variants[j + 1].clone(),
+                    difference: d.difference * scale,
+                    paired: d.paired_ci95 * scale,
+                    unpaired: d.unpaired_ci95 * scale,
+                    significant: d.significant,
+                })
+            })
+            .collect();
+        if rows.is_empty() {
             continue;
         }
-        for (j, d) in m.differences.iter().enumerate() {
-            let Some(d) = d else { continue };
-            let scale = 100.0 / base.abs();
-            rows.push(ForestRow {
-                label: format!("{} · {}", m.metric.name, c.variants[j + 1]),
-                difference: d.difference * scale,
-                paired: d.paired_ci95 * scale,
-                unpaired: d.unpaired_ci95 * scale,
-                significant: d.significant,
-            });
+        if rows.iter().all(|r| r.difference == 0.0 && r.paired == 0.0) {
+            identical.push(m.metric.prose().to_string());
+            continue;
         }
+        panels.push(ForestPanel {
+            metric: format!("{} [{}]", m.metric.prose(), m.metric.name),
+            unit: unit.to_string(),
+            rows,
+        });
     }
-    rows
+    (panels, identical)
 }
 
 /// Writes `comparison.json`, the forest plot (SVG, PNG), `compare.html` and
@@ -262,12 +283,13 @@ pub fn write_comparison(
 ) -> Result<PathBuf> {
     write_atomic(&dir.join("comparison.json"), json(c, verdicts).as_bytes())?;
     write_atomic(&dir.join("scenario.toml"), scenario.source.as_bytes())?;
-    let forest = charts::forest_plot(dir, &forest_rows(c))?;
+    let (panels, identical) = forest_panels(c);
+    let forest = charts::forest_plot(dir, &panels)?;
     write_atomic(&dir.join("forest.svg"), forest.svg.as_bytes())?;
     let html = dir.join("compare.html");
     write_atomic(
         &html,
-        compare_html(c, verdicts, &forest, &scenario.source).as_bytes(),
+        compare_html(c, verdicts, &forest, &identical, &scenario.source).as_bytes(),
     )?;
     Ok(html)
 }
@@ -277,6 +299,7 @@ pub fn compare_html(
     c: &Comparison,
     verdicts: &[Verdict],
     forest: &charts::Chart,
+    identical: &[String],
     scenario_text: &str,
 ) -> String {
     let mut out = String::new();
@@ -334,6 +357,13 @@ pub fn compare_html(
     );
     out.push_str(&thresholds_html(verdicts));
     out.push_str(&figure(forest));
+    if !identical.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p class=\"sub\">No variant differs at all from the baseline (the same value on every replication, common random numbers) in: {}; they have no panel.</p>",
+            escape(&identical.join(", "))
+        );
+    }
     let _ = write!(
         out,
         "<h2>Scenario</h2>\n<pre>{}</pre>\n</body></html>\n",
@@ -523,6 +553,11 @@ pub fn write_sweep(
     };
     let mut charts = Vec::new();
     for metric in handoff_model::figures::headline() {
+        let scale = if metric.unit == Unit::Share {
+            100.0
+        } else {
+            1.0
+        };
         let mut series: Vec<SweepSeries> = Vec::new();
         for r in results {
             let Some(m) = r.metrics.iter().find(|m| m.metric.name == metric.name) else {
@@ -536,11 +571,6 @@ pub fn write_sweep(
                 metric.name.clone()
             } else {
                 others.join(", ")
-            };
-            let scale = if metric.unit == Unit::Share {
-                100.0
-            } else {
-                1.0
             };
             let a = &m.aggregate;
             let point = (
@@ -562,14 +592,39 @@ pub fn write_sweep(
             Unit::Seconds => "s",
             Unit::Score => "score",
         };
+        // Every threshold declared on this metric, once, as a line.
+        let mut targets: Vec<charts::TargetLine> = Vec::new();
+        for v in verdicts {
+            // A sweep's verdict names its point: "count=6, …: service_level".
+            let name = v
+                .threshold
+                .metric
+                .rsplit_once(": ")
+                .map_or(v.threshold.metric.as_str(), |(_, m)| m);
+            if name != metric.name && name != metric.path {
+                continue;
+            }
+            let t = handoff_model::thresholds::Threshold {
+                metric: name.to_string(),
+                ..v.threshold.clone()
+            };
+            let label = format!("threshold {}", t.describe());
+            if targets.iter().all(|l| l.label != label) {
+                targets.push(charts::TargetLine {
+                    label,
+                    value: t.bound * scale,
+                });
+            }
+        }
         let chart = charts::sweep_chart(
             dir,
             &format!("sweep_{}", metric.name),
-            &format!("{} against {}", metric.name, x_param.path),
+            &format!("{} against {}", metric.prose(), x_param.path),
             &x_param.path,
-            &format!("{} ({unit})", metric.name),
+            &format!("{} ({unit}) [{}]", metric.prose(), metric.name),
             numeric.is_none().then_some(x_text.as_slice()),
             &series,
+            &targets,
         )?;
         write_atomic(
             &dir.join(format!("{}.svg", chart.name)),

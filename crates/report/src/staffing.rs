@@ -147,6 +147,20 @@ pub(crate) fn schedule_rows(report: &ScheduleReport) -> (Vec<&'static str>, Vec<
     (headers, rows)
 }
 
+/// The service-level targets as lines on a chart in %.
+fn service_level_targets(targets: &[Target]) -> Vec<charts::TargetLine> {
+    targets
+        .iter()
+        .filter_map(|t| match t {
+            Target::ServiceLevel(v) => Some(charts::TargetLine {
+                label: format!("target {}", t.describe()),
+                value: v * 100.0,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The printed table: one row per interval with contacts, then the totals.
 pub fn table(report: &StaffingReport) -> String {
     let mut out = String::new();
@@ -309,6 +323,7 @@ pub fn write(dir: &Path, report: &StaffingReport, scenario: &Scenario) -> Result
         "agents",
         Some(&labels),
         &requirement,
+        &[],
     )?];
     let with_ci = |name: &str, pick: &dyn Fn(&staff::IntervalStaffing) -> Option<Achieved>| {
         (
@@ -331,16 +346,7 @@ pub fn write(dir: &Path, report: &StaffingReport, scenario: &Scenario) -> Result
     if report.meets_erlang_a.is_some() {
         achieved.push(with_ci("Erlang A staffing", &|r| r.erlang_a_service_level));
     }
-    if let Some(Target::ServiceLevel(t)) = report
-        .targets
-        .iter()
-        .find(|t| matches!(t, Target::ServiceLevel(_)))
-    {
-        achieved.push(flat(
-            "target",
-            intervals.iter().map(|_| Some(t * 100.0)).collect(),
-        ));
-    }
+    let targets = service_level_targets(&report.targets);
     charts_out.push(charts::sweep_chart(
         dir,
         "staffing_service_level",
@@ -352,6 +358,7 @@ pub fn write(dir: &Path, report: &StaffingReport, scenario: &Scenario) -> Result
         "service level (%)",
         Some(&labels),
         &achieved,
+        &targets,
     )?);
     write_svgs(dir, &charts_out)?;
     let html = dir.join("staffing.html");
@@ -493,8 +500,9 @@ pub fn write_schedule(dir: &Path, report: &ScheduleReport, scenario: &Scenario) 
                 intervals.iter().map(|r| f64::from(r.scheduled)).collect(),
             ),
         ],
+        &[],
     )?;
-    let mut series: Vec<SweepSeries> = vec![(
+    let series: Vec<SweepSeries> = vec![(
         "service level with the plan".to_string(),
         intervals
             .iter()
@@ -506,16 +514,7 @@ pub fn write_schedule(dir: &Path, report: &ScheduleReport, scenario: &Scenario) 
             })
             .collect(),
     )];
-    if let Some(Target::ServiceLevel(t)) = report
-        .targets
-        .iter()
-        .find(|t| matches!(t, Target::ServiceLevel(_)))
-    {
-        series.push(flat(
-            "target",
-            intervals.iter().map(|_| t * 100.0).collect(),
-        ));
-    }
+    let targets = service_level_targets(&report.targets);
     let level = charts::sweep_chart(
         dir,
         "schedule_service_level",
@@ -524,6 +523,7 @@ pub fn write_schedule(dir: &Path, report: &ScheduleReport, scenario: &Scenario) 
         "service level (%)",
         Some(&labels),
         &series,
+        &targets,
     )?;
     let charts_out = [cover, level];
     write_svgs(dir, &charts_out)?;

@@ -27,7 +27,9 @@ mod waits;
 #[cfg(test)]
 mod tests;
 
-pub use experiment::{ForestRow, PrMark, SweepSeries, forest_plot, pr_chart, sweep_chart};
+pub use experiment::{
+    ForestPanel, ForestRow, PrMark, SweepSeries, TargetLine, forest_plot, pr_chart, sweep_chart,
+};
 pub use waits::{WaitHistogram, cdf_x_end_s};
 
 use bars::category_bars;
@@ -189,6 +191,7 @@ pub(super) enum Key {
     Line(RGBColor),
     Dashed(RGBColor),
     Block(RGBColor),
+    Dot(RGBColor),
     /// An operating-point marker of that shape.
     Mark(Marker, RGBColor),
     /// No mark: a line of explanation under the entries.
@@ -267,6 +270,7 @@ pub(super) fn draw_legend<DB: DrawingBackend>(
                 [(x0 + 4, y - 6), (x0 + 18, y + 6)],
                 c.filled(),
             ))?,
+            Key::Dot(c) => area.draw(&Circle::new((x0 + 11, y), 6, c.filled()))?,
             Key::Mark(m, c) => m.draw_at(area, (x0 + 11, y), *c)?,
             Key::Note => {}
         }
@@ -320,7 +324,14 @@ fn ticks_for(span: f64) -> impl Fn(&f64) -> String {
     } else {
         1
     };
-    move |v: &f64| format!("{v:.decimals$}")
+    move |v: &f64| {
+        let text = format!("{v:.decimals$}");
+        // "-0.00" is a zero.
+        match text.strip_prefix('-') {
+            Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+            _ => text,
+        }
+    }
 }
 
 /// Axis numbers without needless decimals: 50 not 50.0, 0.5 stays 0.5.
