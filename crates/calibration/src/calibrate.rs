@@ -250,10 +250,16 @@ impl TiedRange {
                 format!("{}–{}", self.low, self.high)
             };
         }
+        // Enough decimals to tell the two ends apart (4 at least).
+        let decimals = (4..=10)
+            .find(|&d| format!("{:.d$}", self.low) != format!("{:.d$}", self.high))
+            .unwrap_or(10);
         format!(
-            "{}{:.4}, {:.4}{}",
+            "{}{:.*}, {:.*}{}",
             if self.low_included { '[' } else { '(' },
+            decimals,
             self.low,
+            decimals,
             self.high,
             if self.high_included { ']' } else { ')' },
         )

@@ -24,19 +24,21 @@ fn pct(i: Option<Interval>) -> String {
             i.high * 100.0,
             i.n
         ),
-        None => "—".into(),
+        // As wide as a figure, so the columns stay aligned.
+        None => format!("{:<28}", "    —"),
     }
 }
 
 fn score_line(label: &str, threshold: &str, s: &Score) -> String {
     format!(
-        "  {label:<16} {threshold:<12} precision {}  recall {}  F1 {}  needless {}  delay {} turns\n",
+        "  {label:<16} {threshold:<12} precision {}  recall {}  F1 {}  needless {}  delay {}\n",
         pct(s.precision),
         pct(s.recall),
         s.f1.map_or("—".into(), |f| format!("{f:.3}")),
         s.needless_rate
             .map_or("—".into(), |r| format!("{:.1} %", r * 100.0)),
-        s.mean_delay_turns.map_or("—".into(), |d| format!("{d:.2}")),
+        s.mean_delay_turns
+            .map_or("—".into(), |d| format!("{d:.2} turns")),
     )
 }
 
