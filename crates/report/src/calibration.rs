@@ -339,13 +339,20 @@ pub fn write(dir: &Path, c: &Calibration, scenario: &Scenario) -> Result<PathBuf
         page,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>handoff-sim · calibrate · {name}</title><style>{STYLE}</style></head><body>\n\
          <h1>handoff-sim · calibrate · {name}</h1>\n<p class=\"sub\">{file}: {n} conversations, {l} labelled, {h} needed a human. Target: {target}. Data: <a href=\"calibration.json\">calibration.json</a>.</p>\n\
-         <p class=\"sub\">Each rule's threshold is swept with the other rules as in the scenario. Precision = needed / (needed + premature + needless), recall = needed / (needed + premature + missed); the needless-escalation rate is over conversations that needed no human; the delay is in turns from the need to the escalation. Intervals: 95 % Wilson score intervals (n: each figure's denominator). The recommended threshold meets the target at the point estimate (the highest recall, or precision, among those that do); the conservative one at the lower end of its interval.</p>\n",
+         <p class=\"sub\">{how} Precision = needed / (needed + premature + needless), recall = needed / (needed + premature + missed); the needless-escalation rate is over conversations that needed no human; the delay is in turns from the need to the escalation. Intervals: 95 % Wilson score intervals (n: each figure's denominator). The recommended threshold meets the target at the point estimate (the highest recall, or precision, among those that do); the conservative one at the lower end of its interval.</p>\n",
         name = escape(&scenario.name),
         file = escape(&c.transcripts.display().to_string()),
         n = c.conversations,
         l = c.labelled,
         h = c.needed_human,
         target = escape(&c.target.describe()),
+        how = escape(&match c.only {
+            Some(rule) => format!(
+                "`--only {}`: the rule alone, every other rule switched off.",
+                rule.name()
+            ),
+            None => "Each rule's threshold is swept with the other rules as in the scenario; each rule without a threshold that is on is measured alone, as one point.".to_string(),
+        }),
     );
     let (headers, rows) = operating_rows(c);
     let _ = write!(

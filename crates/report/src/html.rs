@@ -133,7 +133,8 @@ pub(crate) const STYLE: &str = "body{font-family:DejaVu Sans,Helvetica,Arial,san
 h1{margin-bottom:.2em}.sub{color:#555;margin-top:0}table{border-collapse:collapse;margin:1em 0}\
 td,th{border-bottom:1px solid #ddd;padding:.35em .9em;text-align:left}td.value{font-weight:bold;text-align:right;white-space:nowrap}\
 td.n{color:#666;text-align:right}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\
-table.data th{position:sticky;top:0;background:#fff}figure{margin:2em 0}figcaption{font-weight:bold;margin-bottom:.4em}\
+table.data th{position:sticky;top:0;background:#fff}\
+div.wide{overflow-x:auto}table.data{font-size:.85em}table.data td,table.data th{padding:.3em .55em}table.data td{white-space:nowrap}figure{margin:2em 0}figcaption{font-weight:bold;margin-bottom:.4em}\
 svg{max-width:100%;height:auto}pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:.85em}";
 
 /// The whole page.
@@ -307,7 +308,7 @@ impl Cell {
 /// A table of rows: a header row of `<th>`, then one `<tr>` per row,
 /// numbers right-aligned with their exact value in `data-value`.
 pub(crate) fn data_table(headers: &[&str], rows: &[Vec<Cell>]) -> String {
-    let mut out = String::from("<table class=\"data\">\n<thead><tr>");
+    let mut out = String::from("<div class=\"wide\"><table class=\"data\">\n<thead><tr>");
     for h in headers {
         let _ = write!(out, "<th>{}</th>", escape(h));
     }
@@ -334,7 +335,7 @@ pub(crate) fn data_table(headers: &[&str], rows: &[Vec<Cell>]) -> String {
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody></table>\n");
+    out.push_str("</tbody></table></div>\n");
     out
 }
 
