@@ -166,26 +166,13 @@ fn replayed_as_is(
     config: &handoff_sim::triggers::TriggerConfig,
     conversations: &[RecordedConversation],
 ) -> Counts {
-    let (rule, threshold) = Rule::ALL
-        .into_iter()
-        .find_map(|r| Some((r, r.setting(config)?)))
-        .unwrap_or((Rule::ConfidenceThreshold, f64::NAN));
-    if threshold.is_nan() {
-        // No thresholded rule on: `with(None)` leaves the config alone.
-        let engine = TriggerEngine::new(config.clone());
-        let mut counts = Counts::default();
-        for c in conversations.iter().filter(|c| c.label.is_some()) {
-            match replay::replay_conversation(&engine, c).truth.unwrap() {
-                Truth::Needed { .. } => counts.needed += 1,
-                Truth::Premature { .. } => counts.premature += 1,
-                Truth::Needless => counts.needless += 1,
-                Truth::Missed => counts.missed += 1,
-                Truth::CorrectStay => counts.correct_stay += 1,
-            }
-        }
-        return counts;
-    }
-    replayed(config, rule, threshold, conversations)
+    let engine = TriggerEngine::new(config.clone());
+    Score::of(
+        conversations
+            .iter()
+            .filter_map(|c| replay::replay_conversation(&engine, c).truth),
+    )
+    .counts
 }
 
 #[test]
