@@ -772,6 +772,39 @@ fn a_sweep_table_keeps_its_order_and_reports_thresholds() {
 }
 
 #[test]
+fn a_percent_scale_threshold_is_refused_before_anything_runs() {
+    // `abandonment<=5` would pass at 14.6 % abandonment: a gate that passes
+    // by mistake. Every command that judges thresholds refuses it.
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    for args in [
+        vec!["run", "scenarios/basic.toml"],
+        vec!["run", "scenarios/basic.toml", "--replications", "3"],
+        vec!["compare", "scenarios/warm_vs_cold.toml"],
+        vec![
+            "sweep",
+            "scenarios/basic.toml",
+            "--set",
+            "agents.general.count=9,10",
+        ],
+    ] {
+        let mut all = args.clone();
+        all.extend(["--threshold", "abandonment<=5", "--quiet", "--out", dir]);
+        if args[0] == "run" && args.len() == 2 {
+            all.retain(|a| *a != "--quiet");
+        }
+        let o = handoff_sim(&all);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("the share must be in [0, 1], got 5: did you mean 0.05?"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert!(files_under(out.path()).is_empty(), "nothing written");
+}
+
+#[test]
 fn a_closed_stdout_does_not_change_the_exit_code() {
     // `handoff-sim … | head`: the reader goes away before the summary is
     // printed; the run is complete and its verdict must still be exit 3.

@@ -180,6 +180,39 @@ mod tests {
     }
 
     #[test]
+    fn a_bound_outside_its_metric_unit_is_refused() {
+        // A percentage on a share passes every run (or none): refused, with
+        // the fraction it meant.
+        let err = Threshold::parse_flag("abandonment<=5").unwrap_err();
+        assert_eq!(
+            err,
+            "`abandonment` is a share: the share must be in [0, 1], got 5: did you mean 0.05?"
+        );
+        let err = Threshold::parse_flag("service_level>=80").unwrap_err();
+        assert!(err.ends_with("did you mean 0.8?"), "{err}");
+        assert!(Threshold::parse_flag("measured.human_queue.service_level>=80").is_err());
+        assert!(
+            !Threshold::parse_flag("occupancy<=250")
+                .unwrap_err()
+                .contains("did you mean")
+        );
+        assert!(
+            Threshold::parse_flag("service_level>=20s")
+                .unwrap_err()
+                .contains("not a time")
+        );
+        // A time needs its unit; a bare number could be seconds or minutes.
+        let err = Threshold::parse_flag("asa<=20").unwrap_err();
+        assert_eq!(err, "`asa` is a time: `20` needs its unit, e.g. 20s or 1m");
+        assert!(Threshold::parse_flag("asa<=20s").is_ok());
+        // The edges, a score and paths of unknown unit are left alone.
+        assert!(Threshold::parse_flag("abandonment<=0").is_ok());
+        assert!(Threshold::parse_flag("service_level>=1").is_ok());
+        assert!(Threshold::parse_flag("csat_delta>=-1.5").is_ok());
+        assert!(Threshold::parse_flag("measured.bot.turns_mean<=4").is_ok());
+    }
+
+    #[test]
     fn bad_thresholds_say_what_is_wrong() {
         assert!(
             Threshold::parse("speed", ">= 1")

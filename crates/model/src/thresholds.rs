@@ -62,6 +62,48 @@ impl On {
     }
 }
 
+/// The unit a threshold's metric is known to have: a headline name's, or
+/// a headline path's; `None` for any other path (nothing is assumed).
+fn known_unit(metric: &str) -> Option<figures::Unit> {
+    figures::HEADLINE
+        .iter()
+        .find(|(name, path, _)| *name == metric || *path == metric)
+        .map(|&(_, _, unit)| unit)
+}
+
+/// A bound must be in its metric's unit: a share is a fraction in [0, 1]
+/// (so `abandonment<=5` is refused, with the fraction it probably meant:
+/// a gate must not pass by mistake), a time has its unit written ("60s",
+/// "1m"), and a duration is for times only.
+fn check_unit(metric: &str, written: &str, bound: f64, is_duration: bool) -> Result<(), String> {
+    match known_unit(metric) {
+        Some(figures::Unit::Share) => {
+            if is_duration {
+                return Err(format!(
+                    "`{metric}` is a share, not a time: write a fraction in [0, 1], e.g. 0.8"
+                ));
+            }
+            if !(0.0..=1.0).contains(&bound) {
+                let hint = if bound > 1.0 && bound <= 100.0 {
+                    format!(": did you mean {}?", bound / 100.0)
+                } else {
+                    String::new()
+                };
+                return Err(format!(
+                    "`{metric}` is a share: the share must be in [0, 1], got {bound}{hint}"
+                ));
+            }
+        }
+        Some(figures::Unit::Seconds) if !is_duration => {
+            return Err(format!(
+                "`{metric}` is a time: `{written}` needs its unit, e.g. {written}s or 1m"
+            ));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// One threshold.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Threshold {
@@ -89,12 +131,18 @@ impl Threshold {
             .ok_or_else(|| {
                 format!("`{condition}` is not a comparison: write e.g. \">= 0.8\" or \"<= 60s\"")
             })?;
-        let bound = match rest.parse::<f64>() {
-            Ok(v) if v.is_finite() => v,
-            _ => humantime::parse_duration(rest)
-                .map(|d| d.as_secs_f64())
-                .map_err(|_| format!("`{rest}` is not a number or a duration (e.g. 0.8, 60s)"))?,
+        let (bound, is_duration) = match rest.parse::<f64>() {
+            Ok(v) if v.is_finite() => (v, false),
+            _ => (
+                humantime::parse_duration(rest)
+                    .map(|d| d.as_secs_f64())
+                    .map_err(|_| {
+                        format!("`{rest}` is not a number or a duration (e.g. 0.8, 60s)")
+                    })?,
+                true,
+            ),
         };
+        check_unit(metric, rest, bound, is_duration)?;
         Ok(Threshold {
             metric: metric.to_string(),
             op,

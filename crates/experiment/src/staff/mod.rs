@@ -105,27 +105,27 @@ pub enum Target {
 }
 
 impl Target {
-    /// `service_level >= 0.8` or `abandonment <= 0.05`.
+    /// `service_level >= 0.8` or `abandonment <= 0.05`, read as any
+    /// threshold is ([`Threshold::parse_flag`]: one check of the value
+    /// against the metric's unit for `run`, `compare`, `sweep` and
+    /// `staff`), then limited to what staffing can target.
     pub fn parse(text: &str) -> std::result::Result<Target, String> {
         let help = "write `service_level >= 0.8` or `abandonment <= 0.05`";
-        let parts: Vec<&str> = text.split_whitespace().collect();
-        let [metric, op, value] = parts.as_slice() else {
+        let metric = text.split(['<', '>']).next().unwrap_or("").trim();
+        if !matches!(metric, "service_level" | "abandonment") {
             return Err(format!("`{text}`: {help}"));
-        };
-        let make: fn(f64) -> Target = match (*metric, *op) {
+        }
+        let threshold = handoff_model::thresholds::Threshold::parse_flag(text)
+            .map_err(|e| format!("`{text}`: {e}"))?;
+        let make: fn(f64) -> Target = match (threshold.metric.as_str(), threshold.op.symbol()) {
             ("service_level", ">=") => Target::ServiceLevel,
             ("abandonment", "<=") => Target::Abandonment,
             _ => return Err(format!("`{text}`: {help}")),
         };
-        let value: f64 = value
-            .parse()
-            .map_err(|_| format!("`{text}`: `{value}` is not a number; {help}"))?;
-        if !(value > 0.0 && value <= 1.0) {
-            return Err(format!(
-                "`{text}`: the share must be in (0, 1], got {value}"
-            ));
+        if threshold.bound == 0.0 {
+            return Err(format!("`{text}`: the share must be in (0, 1], got 0"));
         }
-        Ok(make(value))
+        Ok(make(threshold.bound))
     }
 
     pub fn describe(&self) -> String {

@@ -17,7 +17,23 @@ fn targets_parse_and_reject_what_they_cannot_mean() {
     assert!(Target::parse("service_level <= 0.8").is_err());
     assert!(Target::parse("asa <= 20").is_err());
     assert!(Target::parse("service_level >= 1.5").is_err());
-    assert!(Target::parse("service_level>=0.8").is_err());
+    // Written as `--threshold` takes it, too.
+    assert_eq!(
+        Target::parse("service_level>=0.8"),
+        Ok(Target::ServiceLevel(0.8))
+    );
+    // A percentage is refused with the fraction it meant, as for every
+    // threshold.
+    let err = Target::parse("abandonment <= 5").unwrap_err();
+    assert!(
+        err.contains("the share must be in [0, 1], got 5: did you mean 0.05?"),
+        "{err}"
+    );
+    assert!(
+        Target::parse("abandonment <= 0")
+            .unwrap_err()
+            .contains("(0, 1]")
+    );
 }
 
 #[test]
