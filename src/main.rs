@@ -660,6 +660,13 @@ impl TerminalProgress {
     }
 }
 
+impl Drop for TerminalProgress {
+    /// Also on an error: no half-drawn bar is left above the message.
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
 impl handoff_sim::progress::Progress for TerminalProgress {
     fn phase(&self, name: &str, total: Option<u64>) {
         let Some(bar) = &self.bar else { return };

@@ -271,13 +271,27 @@ fn the_recommendation_is_the_middle_of_the_thresholds_tied_with_it() {
                 let want = op.point.score.clone();
                 assert!(range.contains(op.threshold), "{}: {range:?}", rule.name());
                 if op.threshold != sweep.current && !rule.integer() {
-                    assert!(
-                        (op.threshold - 0.5 * (range.low + range.high)).abs() < 1e-12,
-                        "{}: {} is not the middle of {range:?}",
-                        rule.name(),
-                        op.threshold
+                    assert_eq!(
+                        op.threshold,
+                        range.round_middle(),
+                        "{}: not the range's middle",
+                        rule.name()
                     );
+                    let middle = 0.5 * (range.low + range.high);
+                    assert!((op.threshold - middle).abs() <= 0.5 * (range.high - range.low));
                 }
+                // The printed threshold is the threshold: typed back in, it
+                // gives the same figures.
+                let printed = calibrate::describe_threshold(rule, op.threshold);
+                let typed: f64 = printed
+                    .trim_start_matches(['<', '≤', '≥', ' '])
+                    .parse()
+                    .unwrap();
+                assert!(
+                    range.contains(typed),
+                    "{}: {printed} outside {range:?}",
+                    rule.name()
+                );
                 // Inside: both ends and the middle give the figures.
                 let eps = if rule.integer() { 1.0 } else { 1e-9 };
                 let inner_low = if range.low_included {

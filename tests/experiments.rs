@@ -338,7 +338,7 @@ fn compare_writes_its_report() {
         "--replications",
         "3",
         "--threshold",
-        "aht<=100000",
+        "aht<=100000s",
         "--out",
         out.path().to_str().unwrap(),
     ]);

@@ -60,7 +60,7 @@ use serde::Serialize;
 use crate::replay::{self, Label, RecordedConversation};
 pub use crate::rules::{AnyRule, Direction, PointRule, Rule, parse_only};
 pub use crate::score::{Counts, Interval, Point, Score};
-use handoff_logic::triggers::{TopicAction, TriggerConfig, TriggerEngine};
+use handoff_logic::triggers::{TriggerConfig, TriggerEngine};
 use handoff_model::error::{Error, Result};
 use handoff_model::progress::Progress;
 
@@ -219,7 +219,8 @@ impl Target {
 /// threshold does: from `low` to `high`, each end included or not as the
 /// rule's [`Direction`] makes it (`< t` changes where t passes an observed
 /// value; `≤ t` just after it). For a count, the whole numbers `low` to
-/// `high`.
+/// `high` among those the data reaches (one past the largest count seen;
+/// every count above that ties with it too).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct TiedRange {
     pub low: f64,
@@ -229,6 +230,20 @@ pub struct TiedRange {
 }
 
 impl TiedRange {
+    /// The middle of the range, rounded to the fewest decimals that keep it
+    /// inside (0.345 of (0.31, 0.38] reads 0.35): a threshold a person can
+    /// type, and one that prints as itself.
+    pub fn round_middle(&self) -> f64 {
+        let middle = 0.5 * (self.low + self.high);
+        (1..=10)
+            .map(|d| {
+                let scale = 10f64.powi(d);
+                (middle * scale).round() / scale
+            })
+            .find(|&t| self.contains(t))
+            .unwrap_or(middle)
+    }
+
     pub fn contains(&self, t: f64) -> bool {
         (if self.low_included {
             t >= self.low
@@ -366,38 +381,12 @@ pub fn select_rules(
                 ),
             });
         }
-        check_topic_thresholds(rule, config, scenario)?;
+        crate::rules::check_topic_thresholds(rule, config, scenario)?;
         if !rules.contains(&rule) {
             rules.push(rule);
         }
     }
     Ok(rules)
-}
-
-/// `topic_confidence` moves every topic rule's `confidence_below` as one
-/// value, so they must agree.
-fn check_topic_thresholds(rule: Rule, config: &TriggerConfig, scenario: &Path) -> Result<()> {
-    if rule != Rule::TopicConfidence {
-        return Ok(());
-    }
-    let thresholds: BTreeSet<u64> = config
-        .topics
-        .iter()
-        .filter_map(|t| match t.action {
-            TopicAction::ConfidenceBelow(c) => Some(c.to_bits()),
-            TopicAction::Always => None,
-        })
-        .collect();
-    if thresholds.len() > 1 {
-        return Err(Error::InvalidArgument {
-            name: "rule",
-            message: format!(
-                "`topic_confidence` sweeps one threshold for every topic rule with `confidence_below`, but {} gives them different values; give them one value to calibrate it",
-                scenario.display()
-            ),
-        });
-    }
-    Ok(())
 }
 
 fn rule_names() -> String {
@@ -504,7 +493,8 @@ pub fn calibrate(
 }
 
 /// `--only`: the one rule with every other rule switched off; a sweep for
-/// a thresholded rule, a point for one without a threshold.
+/// a thresholded rule, a point for one without a threshold. `only` as
+/// [`parse_only`] checked it against the scenario.
 pub fn calibrate_only(
     conversations: &[RecordedConversation],
     transcripts: &Path,
@@ -600,7 +590,7 @@ fn sweep(
         } else if rule.integer() {
             (0.5 * (range.low + range.high)).floor()
         } else {
-            0.5 * (range.low + range.high)
+            range.round_middle()
         };
         Some(OperatingPoint {
             threshold,
@@ -681,13 +671,17 @@ fn tied_range(rule: Rule, observed: &[f64], all: &[Point], chosen: usize) -> Tie
             .count()
     };
     let (k_low, k_high) = (rank(all[first].threshold), rank(all[last].threshold));
+    // An observed value bounds the range on its own side even where it
+    // sits on the key's limit (a confidence of exactly 0 makes `< 0` and
+    // `< 0.1` differ); only past every observed value does the key's limit
+    // close it.
     let (low, low_included) = match k_low.checked_sub(1).map(|k| observed[k]) {
-        Some(v) if v > lo => (v, at_or_below),
-        _ => (lo, true),
+        Some(v) => (v, at_or_below),
+        None => (lo, true),
     };
     let (high, high_included) = match observed.get(k_high) {
-        Some(&v) if v < hi => (v, !at_or_below),
-        _ => (hi, true),
+        Some(&v) => (v, !at_or_below),
+        None => (hi, true),
     };
     TiedRange {
         low,
@@ -741,7 +735,15 @@ pub fn describe_threshold(rule: Rule, threshold: f64) -> String {
     let value = if rule.integer() {
         format!("{}", threshold.ceil())
     } else {
-        format!("{threshold:.4}")
+        // Four decimals, more when the threshold has them (a recommended
+        // value inside a narrow tied range), so it prints as itself.
+        let decimals = (4..=10)
+            .find(|&d| {
+                let scale = 10f64.powi(d as i32);
+                ((threshold * scale).round() / scale - threshold).abs() < 1e-12
+            })
+            .unwrap_or(10);
+        format!("{threshold:.decimals$}")
     };
     match rule.direction() {
         Direction::Below => format!("< {value}"),
@@ -753,6 +755,77 @@ pub fn describe_threshold(rule: Rule, threshold: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use handoff_logic::triggers::TopicAction;
+
+    fn point(threshold: f64, needed: u64) -> Point {
+        Point {
+            threshold,
+            score: Counts {
+                needed,
+                ..Counts::default()
+            }
+            .score(),
+        }
+    }
+
+    #[test]
+    fn a_tied_range_is_bounded_by_observed_values_even_on_the_keys_limit() {
+        // Confidences 0.0 and 0.5 observed; cuts below, between and above.
+        let observed = [0.0, 0.5];
+        let all = [point(0.0, 0), point(0.25, 1), point(0.5 + 1e-6, 2)];
+        let r = tied_range(Rule::ConfidenceThreshold, &observed, &all, 1);
+        // `< t` for t in (0, 0.5] fires on the 0.0 only: t = 0 fires on
+        // nothing, so 0 is not in the range.
+        assert_eq!(
+            (r.low, r.low_included, r.high, r.high_included),
+            (0.0, false, 0.5, true)
+        );
+        assert!(!r.contains(0.0) && r.contains(0.5));
+        assert_eq!(r.describe(Rule::ConfidenceThreshold), "(0.0000, 0.5000]");
+        // `≤ t` (sentiment) with 1.0 observed: t = 1 fires on it, so the
+        // range below it stops short of 1.
+        let observed = [0.2, 1.0];
+        let all = [point(0.1, 0), point(0.6, 1), point(1.0, 2)];
+        let r = tied_range(Rule::SentimentThreshold, &observed, &all, 1);
+        assert_eq!(
+            (r.low, r.low_included, r.high, r.high_included),
+            (0.2, true, 1.0, false)
+        );
+        assert!(!r.contains(1.0));
+        // Past every observed value the key's limit closes it.
+        let r = tied_range(Rule::SentimentThreshold, &observed, &all, 2);
+        assert_eq!(
+            (r.low, r.low_included, r.high, r.high_included),
+            (1.0, true, 1.0, true)
+        );
+    }
+
+    #[test]
+    fn the_recommended_value_is_a_short_number_inside_the_range() {
+        let range = TiedRange {
+            low: 0.31,
+            high: 0.38,
+            low_included: false,
+            high_included: true,
+        };
+        assert_eq!(range.round_middle(), 0.35);
+        let narrow = TiedRange {
+            low: 0.393_681,
+            high: 0.393_689,
+            low_included: false,
+            high_included: true,
+        };
+        let t = narrow.round_middle();
+        assert!(narrow.contains(t));
+        assert_eq!(
+            describe_threshold(Rule::ConfidenceThreshold, t),
+            "< 0.393685"
+        );
+        assert_eq!(
+            describe_threshold(Rule::ConfidenceThreshold, 0.4),
+            "< 0.4000"
+        );
+    }
 
     #[test]
     fn thinning_keeps_the_ends() {

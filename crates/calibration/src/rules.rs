@@ -6,6 +6,7 @@
 //! Never changes how a rule decides: a configuration is built from the
 //! scenario's own settings (the engine is the one `run` uses).
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde::Serialize;
@@ -365,6 +366,36 @@ pub fn point_names() -> String {
         .join(", ")
 }
 
+/// `topic_confidence` moves every topic rule's `confidence_below` as one
+/// value, so they must agree.
+pub(crate) fn check_topic_thresholds(
+    rule: Rule,
+    config: &TriggerConfig,
+    scenario: &Path,
+) -> Result<()> {
+    if rule != Rule::TopicConfidence {
+        return Ok(());
+    }
+    let thresholds: BTreeSet<u64> = config
+        .topics
+        .iter()
+        .filter_map(|t| match t.action {
+            TopicAction::ConfidenceBelow(c) => Some(c.to_bits()),
+            TopicAction::Always => None,
+        })
+        .collect();
+    if thresholds.len() > 1 {
+        return Err(Error::InvalidArgument {
+            name: "rule",
+            message: format!(
+                "`topic_confidence` sweeps one threshold for every topic rule with `confidence_below`, but {} gives them different values; give them one value to calibrate it",
+                scenario.display()
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// `--only NAME`, checked against the scenario: an unknown name lists the
 /// allowed ones; a rule that needs a setting the scenario does not give
 /// (a thresholded rule that is off, no `always` topic, no repeat-contact
@@ -390,6 +421,9 @@ pub fn parse_only(name: &str, config: &TriggerConfig, scenario: &Path) -> Result
                 scenario.display()
             ),
         });
+    }
+    if let AnyRule::Swept(r) = rule {
+        check_topic_thresholds(r, config, scenario)?;
     }
     Ok(rule)
 }

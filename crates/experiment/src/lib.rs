@@ -133,9 +133,11 @@ fn present(obs: &[Option<Observation>]) -> Vec<Observation> {
     obs.iter().flatten().copied().collect()
 }
 
-/// The headline metrics over replications (those present in some run).
+/// The headline metrics over replications (those present in some run),
+/// with each pool's and channel's where there are several
+/// ([`figures::reported`]).
 pub fn summarise(summaries: &[Value]) -> Vec<MetricResult> {
-    figures::headline()
+    figures::reported(summaries)
         .into_iter()
         .filter_map(|metric| {
             let obs = observations(summaries, &metric);
@@ -294,7 +296,8 @@ pub fn analyse_comparison(
     replications: u32,
     by_variant: Vec<Vec<Value>>,
 ) -> Compared {
-    let mut metrics_out: Vec<MetricComparison> = figures::headline()
+    let all: Vec<Value> = by_variant.iter().flatten().cloned().collect();
+    let mut metrics_out: Vec<MetricComparison> = figures::reported(&all)
         .into_iter()
         .filter_map(|metric| {
             let obs: Vec<Vec<Option<Observation>>> = by_variant

@@ -17,7 +17,6 @@ use serde_json::Value;
 
 use crate::{MAX_RUNS, MetricResult, summarise};
 use handoff_model::error::{Error, Result};
-use handoff_model::figures;
 use handoff_model::overrides::{self, Parameter};
 use handoff_model::scenario::Scenario;
 
@@ -148,15 +147,16 @@ pub fn analyse(points: &[Point], per_point: &[Vec<Value>]) -> Vec<PointResult> {
 /// `<name>_mean, <name>_ci_low, <name>_ci_high, <name>_n` (empty where a
 /// point lacks the metric).
 pub fn csv(parameters: &[Parameter], results: &[PointResult]) -> String {
-    let names: Vec<String> = figures::headline()
-        .into_iter()
-        .map(|m| m.name)
-        .filter(|name| {
-            results
-                .iter()
-                .any(|r| r.metrics.iter().any(|m| &m.metric.name == name))
-        })
-        .collect();
+    // Every metric some point reports, in report order (the headline, then
+    // per pool and per channel).
+    let mut names: Vec<String> = Vec::new();
+    for r in results {
+        for m in &r.metrics {
+            if !names.contains(&m.metric.name) {
+                names.push(m.metric.name.clone());
+            }
+        }
+    }
     let mut out = String::new();
     let mut header: Vec<String> = parameters.iter().map(|p| p.path.clone()).collect();
     for n in &names {

@@ -144,6 +144,8 @@ pub fn check_paths(
             handed_back: 0,
             mean_holding_s: None,
             relaxation_s: None,
+            used_by_interval: vec![0.5],
+            capacity_by_interval: vec![1.0],
         })
         .collect();
     let summary = recorder.summary(scenario, 0, scenario.duration.as_secs_f64(), 0, &pools);

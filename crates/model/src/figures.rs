@@ -84,7 +84,7 @@ pub const HEADLINE: &[Entry] = &[
         Unit::Share,
     ),
     metric("csat_delta", "measured.handoff.csat.delta", Unit::Score),
-    metric("occupancy", "pools[0].occupancy", Unit::Share),
+    metric("occupancy", "measured.occupancy", Unit::Share),
 ];
 
 /// A headline metric's name in words, as a contact-centre reader says it
@@ -107,7 +107,7 @@ pub fn prose(name: &str) -> Option<&'static str> {
         "context_completeness" => "context completeness",
         "repeat_contact_rate" => "repeat contacts",
         "csat_delta" => "CSAT delta (escalated − automated)",
-        "occupancy" => "occupancy",
+        "occupancy" => "occupancy (all pools)",
         _ => return None,
     })
 }
@@ -127,6 +127,9 @@ pub fn headline() -> Vec<Metric> {
 /// The metric named `name` (a headline name), or a metric for any other
 /// `summary.json` path (unit guessed from the name).
 pub fn resolve(name: &str) -> Metric {
+    if let Some(m) = part_metric(name) {
+        return m;
+    }
     if let Some(&(name, path, unit)) = HEADLINE.iter().find(|m| m.0 == name) {
         return Metric {
             name: name.into(),
@@ -147,31 +150,133 @@ pub fn resolve(name: &str) -> Metric {
 }
 
 impl Metric {
-    /// The name in words ([`prose`]), or the key itself for a path.
-    pub fn prose(&self) -> &str {
-        prose(&self.name).unwrap_or(&self.name)
+    /// The name in words ([`prose`]) — "service level, voice" for
+    /// `service_level[voice]`, "occupancy, pool general" for
+    /// `occupancy[general]` — or the key itself for a path.
+    pub fn prose(&self) -> String {
+        if let Some((base, part)) = split_part(&self.name) {
+            let words = prose(base).unwrap_or(base);
+            return if base == "occupancy" {
+                format!("occupancy, pool {part}")
+            } else {
+                format!("{words}, {part}")
+            };
+        }
+        prose(&self.name).unwrap_or(&self.name).to_string()
     }
+}
+
+/// The headline metrics that have a figure per channel (the human queue's
+/// service figures).
+pub const PER_CHANNEL: [&str; 3] = ["service_level", "asa", "abandonment"];
+
+/// `service_level[voice]` → (`service_level`, `voice`).
+fn split_part(name: &str) -> Option<(&str, &str)> {
+    let (base, rest) = name.split_once('[')?;
+    let part = rest.strip_suffix(']')?;
+    (!part.is_empty() && HEADLINE.iter().any(|m| m.0 == base)).then_some((base, part))
+}
+
+/// A headline metric for one channel (`service_level[voice]`) or one pool
+/// (`occupancy[general]`), or `None` when `name` is neither.
+fn part_metric(name: &str) -> Option<Metric> {
+    let (base, part) = split_part(name)?;
+    let &(_, path, unit) = HEADLINE.iter().find(|m| m.0 == base)?;
+    let path = if base == "occupancy" {
+        format!("pools[{part}].occupancy")
+    } else if PER_CHANNEL.contains(&base) {
+        path.replacen("human_queue", &format!("by_channel.{part}"), 1)
+    } else {
+        return None;
+    };
+    Some(Metric {
+        name: name.to_string(),
+        path,
+        unit,
+    })
+}
+
+/// What replications, comparisons and sweeps report for these runs: the
+/// headline metrics, then — where a run has two or more — each pool's
+/// occupancy (`occupancy[general]`) and each channel's service level, ASA
+/// and abandonment (`service_level[voice]`), so that no figure for one
+/// part passes for the whole centre's.
+pub fn reported(summaries: &[Value]) -> Vec<Metric> {
+    let mut out = headline();
+    let names = |key: &str| -> Vec<String> {
+        let mut seen: Vec<String> = Vec::new();
+        for s in summaries {
+            let found: Vec<String> = match key {
+                "pools" => s["pools"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|p| p["name"].as_str().map(String::from))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                _ => s["measured"]["by_channel"]
+                    .as_object()
+                    .map(|o| o.keys().cloned().collect())
+                    .unwrap_or_default(),
+            };
+            for n in found {
+                if !seen.contains(&n) {
+                    seen.push(n);
+                }
+            }
+        }
+        seen
+    };
+    let pools = names("pools");
+    if pools.len() > 1 {
+        out.extend(
+            pools
+                .iter()
+                .filter_map(|p| part_metric(&format!("occupancy[{p}]"))),
+        );
+    }
+    let channels = names("by_channel");
+    if channels.len() > 1 {
+        for base in PER_CHANNEL {
+            out.extend(
+                channels
+                    .iter()
+                    .filter_map(|c| part_metric(&format!("{base}[{c}]"))),
+            );
+        }
+    }
+    out
 }
 
 /// True for a headline name or a path of the documented shape.
 pub fn is_known(name: &str) -> bool {
     HEADLINE.iter().any(|m| m.0 == name)
+        || part_metric(name).is_some()
         || ["measured.", "pools[", "conversations.", "theory."]
             .iter()
             .any(|p| name.starts_with(p))
 }
 
-/// The node at `path` (`a.b[0].c`) in a summary's JSON, if there is one.
+/// The node at `path` (`a.b[0].c`, or `pools[general].occupancy`: an
+/// index that is not a number picks the element with that `name`) in a
+/// summary's JSON, if there is one.
 pub fn lookup<'a>(summary: &'a Value, path: &str) -> Option<&'a Value> {
     let mut node = summary;
     for part in path.split('.') {
         let (key, index) = match part.split_once('[') {
-            Some((key, rest)) => (key, Some(rest.trim_end_matches(']').parse::<usize>().ok()?)),
+            Some((key, rest)) => (key, Some(rest.strip_suffix(']')?)),
             None => (part, None),
         };
         node = node.get(key)?;
-        if let Some(i) = index {
-            node = node.get(i)?;
+        if let Some(index) = index {
+            node = match index.parse::<usize>() {
+                Ok(i) => node.get(i)?,
+                Err(_) => node
+                    .as_array()?
+                    .iter()
+                    .find(|e| e.get("name").and_then(Value::as_str) == Some(index))?,
+            };
         }
     }
     Some(node)

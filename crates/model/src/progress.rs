@@ -24,34 +24,3 @@ pub trait Progress: Sync {
 pub struct Silent;
 
 impl Progress for Silent {}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::Mutex;
-
-    /// A recorder: the calls a computation made, in order.
-    #[derive(Default)]
-    struct Log(Mutex<Vec<String>>);
-
-    impl Progress for Log {
-        fn phase(&self, name: &str, total: Option<u64>) {
-            self.0.lock().unwrap().push(format!("{name}/{total:?}"));
-        }
-        fn advance(&self, n: u64) {
-            self.0.lock().unwrap().push(format!("+{n}"));
-        }
-    }
-
-    #[test]
-    fn silent_does_nothing_and_a_recorder_sees_every_call() {
-        Silent.phase("x", Some(3));
-        Silent.advance(1);
-        let log = Log::default();
-        let p: &dyn Progress = &log;
-        p.phase("measuring", Some(2));
-        p.advance(1);
-        p.advance(1);
-        assert_eq!(*log.0.lock().unwrap(), ["measuring/Some(2)", "+1", "+1"]);
-    }
-}

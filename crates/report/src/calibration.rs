@@ -112,9 +112,13 @@ pub fn table(c: &Calibration) -> String {
         ));
         if !sweep.decides {
             let (lo, hi) = sweep.rule.valid();
+            let why = match c.only {
+                Some(_) => "the rule never fires on this data",
+                None => "the rule never fires before another rule does",
+            };
             let _ = writeln!(
                 out,
-                "  {:<16} no threshold changes a decision on this data: every value in {lo}–{hi} gives these figures (the rule never fires before another rule does)",
+                "  {:<16} no threshold changes a decision on this data: every value from {lo} to {hi} gives these figures ({why})",
                 ""
             );
             continue;

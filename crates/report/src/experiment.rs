@@ -26,6 +26,8 @@ pub fn format_value(unit: Unit, value: f64) -> String {
     match unit {
         Unit::Share => format!("{:.1} %", value * 100.0),
         Unit::Seconds => format!("{value:.1} s"),
+        // A score near zero reads 0.00, not -0.00 or +0.00.
+        Unit::Score if (value * 100.0).round() == 0.0 => "0.00".to_string(),
         Unit::Score => format!("{value:+.2}"),
     }
 }
@@ -325,7 +327,7 @@ pub fn compare_html(
         let _ = write!(
             out,
             "<tr><td>{} <code>[{}]</code></td>",
-            escape(m.metric.prose()),
+            escape(&m.metric.prose()),
             escape(&m.metric.name)
         );
         for a in &m.variants {
@@ -388,12 +390,13 @@ pub(crate) fn sweep_grid(results: &[PointResult]) -> (Vec<String>, Vec<Vec<Strin
         return (Vec::new(), Vec::new(), 0);
     };
     let parameters: Vec<String> = first.settings.iter().map(|(p, _)| p.clone()).collect();
+    // A column for every metric any point has (as sweep.csv).
     let metrics: Vec<&handoff_model::figures::Metric> = SWEEP_TABLE
         .iter()
         .filter_map(|name| {
-            first
-                .metrics
+            results
                 .iter()
+                .flat_map(|r| &r.metrics)
                 .find(|m| m.metric.name == *name)
                 .map(|m| &m.metric)
         })
@@ -450,7 +453,11 @@ pub(crate) fn sweep_html_rows(results: &[PointResult]) -> (Vec<String>, Vec<Vec<
     let names: Vec<&str> = SWEEP_TABLE
         .iter()
         .copied()
-        .filter(|name| first.metrics.iter().any(|m| m.metric.name == *name))
+        .filter(|name| {
+            results
+                .iter()
+                .any(|r| r.metrics.iter().any(|m| m.metric.name == *name))
+        })
         .collect();
     let mut headers: Vec<String> = first.settings.iter().map(|(p, _)| p.clone()).collect();
     headers.extend(names.iter().map(|n| {
@@ -507,7 +514,10 @@ pub fn sweep_table(scenario: &str, replications: u32, results: &[PointResult]) -
         .map(|((p, _), h)| format!("{h} [{p}]"))
         .collect();
     keys.extend(SWEEP_TABLE.iter().filter_map(|name| {
-        let m = results[0].metrics.iter().find(|m| m.metric.name == *name)?;
+        let m = results
+            .iter()
+            .flat_map(|r| &r.metrics)
+            .find(|m| m.metric.name == *name)?;
         (m.metric.prose() != *name).then(|| format!("{} [{name}]", m.metric.prose()))
     }));
     let _ = writeln!(

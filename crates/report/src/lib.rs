@@ -385,7 +385,7 @@ pub fn replay_table(report: &ReplayReport) -> String {
 /// 0.52 at turn 2, fires < 0.40").
 fn near_misses(nearest: &[handoff_calibration::replay::NearMiss]) -> String {
     if nearest.is_empty() {
-        return "  no thresholded rule is on; no rule without a threshold fired".into();
+        return "  no thresholded rule had a value to compare (none is on, or none applied to any turn); no rule without a threshold fired".into();
     }
     let parts: Vec<String> = nearest
         .iter()

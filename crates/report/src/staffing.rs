@@ -402,7 +402,7 @@ pub fn write(dir: &Path, report: &StaffingReport, scenario: &Scenario) -> Result
     let (headers, rows) = staffing_rows(report);
     let _ = write!(
         page,
-        "<h2>Per interval</h2>\n<p class=\"sub\">Open hours only (intervals with contacts or staff); every interval, closed ones too, is in staffing.csv. Erlang figures are net agents; the simulated requirement is agents scheduled (shrinkage included). Service levels on {reps} fresh replications, 95 % intervals over replications.</p>\n{table}<h2>Scenario</h2>\n<pre>{source}</pre>\n</body></html>\n",
+        "<h2>Per interval</h2>\n<p class=\"sub\">Open hours only: from the first to the last interval with contacts or staff; every interval of the day is in staffing.csv. Erlang figures are net agents; the simulated requirement is agents scheduled (shrinkage included). Service levels on {reps} fresh replications, 95 % intervals over replications.</p>\n{table}<h2>Scenario</h2>\n<pre>{source}</pre>\n</body></html>\n",
         reps = report.replications,
         table = data_table(&headers, &rows),
         source = escape(&scenario.source)
@@ -549,7 +549,7 @@ pub fn write_schedule(dir: &Path, report: &ScheduleReport, scenario: &Scenario) 
     let (headers, rows) = schedule_rows(report);
     let _ = write!(
         page,
-        "<h2>Shift plan</h2>\n<pre>{}</pre>\n<h2>Per interval</h2>\n<p class=\"sub\">Open hours only; every interval is in schedule.csv.</p>\n{}</body></html>\n",
+        "<h2>Shift plan</h2>\n<pre>{}</pre>\n<h2>Per interval</h2>\n<p class=\"sub\">Open hours only: from the first to the last interval with contacts or staff; every interval of the day is in schedule.csv.</p>\n{}</body></html>\n",
         escape(&report.fragment),
         data_table(&headers, &rows)
     );

@@ -184,6 +184,7 @@ impl Recorder {
                 }),
                 human_queue: channel_stats(&Channel::ALL),
                 by_channel,
+                occupancy: crate::routing::centre_occupancy(occupancy, self.interval),
                 triggers: (bot.conversations > 0).then_some(triggers),
                 handoff,
             },

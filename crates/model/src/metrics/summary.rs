@@ -14,7 +14,7 @@ use handoff_logic::triggers::TriggerKind;
 use super::*;
 
 /// Version of the `summary.json` layout; bump on any breaking change.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The measured window's distributions and per-interval series: what the
 /// charts and the CSV exports need beyond the summary.
@@ -202,6 +202,10 @@ pub struct Measured {
     pub bot: Option<BotStats>,
     pub human_queue: ServiceStats,
     pub by_channel: BTreeMap<String, ServiceStats>,
+    /// The whole centre's occupancy: slot-seconds used over available,
+    /// summed over every pool (each pool's own is in `pools`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub occupancy: Option<Estimate>,
     /// The trigger engine against ground truth (when the bot is on).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub triggers: Option<TriggerQuality>,

@@ -32,6 +32,11 @@ pub struct PoolOccupancy {
     pub handed_back: u64,
     /// Mean time a contact held a slot (whole run); `None` before any release.
     pub mean_holding_s: Option<f64>,
+    /// Per reporting interval from time 0 (zero where nothing was measured
+    /// or nobody was present): slot-seconds used and available, the
+    /// occupancy's numerator and denominator, for the whole centre's.
+    pub used_by_interval: Vec<f64>,
+    pub capacity_by_interval: Vec<f64>,
     /// The pool's relaxation time ([`crate::theory::relaxation_time`]) at an
     /// upper bound of its occupancy; infinite when (nearly) saturated.
     pub relaxation_s: Option<f64>,
@@ -172,13 +177,22 @@ impl Router {
                 let ratio = |x: f64| if staffed > 0.0 { x / staffed } else { 0.0 };
                 let per_agent = f64::from(pool.units_per_agent);
                 // Intervals with nobody present have no capacity to use.
-                let (used, capacity): (Vec<f64>, Vec<f64>) = (0..intervals)
-                    .filter_map(|k| {
+                let (used_by_interval, capacity_by_interval): (Vec<f64>, Vec<f64>) = (0..intervals)
+                    .map(|k| {
                         let length = measured_length(k, interval, measure_from, now);
                         let capacity = pool.present_by_interval[k] * per_agent;
-                        (length > 0.0 && capacity > 0.0)
-                            .then(|| (pool.units_by_interval[k], capacity))
+                        if length > 0.0 && capacity > 0.0 {
+                            (pool.units_by_interval[k], capacity)
+                        } else {
+                            (0.0, 0.0)
+                        }
                     })
+                    .unzip();
+                let (used, capacity): (Vec<f64>, Vec<f64>) = used_by_interval
+                    .iter()
+                    .zip(&capacity_by_interval)
+                    .filter(|(_, c)| **c > 0.0)
+                    .map(|(u, c)| (*u, *c))
                     .unzip();
                 // Mean agents present over the measured window.
                 let window = (now - measure_from).max(f64::MIN_POSITIVE);
@@ -235,8 +249,50 @@ impl Router {
                     handed_back: pool.handed_back,
                     mean_holding_s,
                     relaxation_s,
+                    used_by_interval,
+                    capacity_by_interval,
                 }
             })
             .collect()
     }
+}
+
+/// The whole centre's occupancy: slot-seconds used over slot-seconds
+/// available, summed over every pool (so a pool counts by its slots), with
+/// a batch-means interval over the reporting intervals at the slowest
+/// pool's relaxation time. `None` without pools or capacity.
+pub fn centre_occupancy(pools: &[PoolOccupancy], interval: f64) -> Option<Estimate> {
+    let intervals = pools.iter().map(|p| p.used_by_interval.len()).max()?;
+    let sum = |pick: fn(&PoolOccupancy) -> &Vec<f64>, k: usize| -> f64 {
+        pools.iter().filter_map(|p| pick(p).get(k)).sum()
+    };
+    let (used, capacity): (Vec<f64>, Vec<f64>) = (0..intervals)
+        .map(|k| {
+            (
+                sum(|p| &p.used_by_interval, k),
+                sum(|p| &p.capacity_by_interval, k),
+            )
+        })
+        .filter(|(_, c)| *c > 0.0)
+        .unzip();
+    let total: f64 = capacity.iter().sum();
+    if total <= 0.0 {
+        return None;
+    }
+    let relaxation = pools
+        .iter()
+        .map(|p| p.relaxation_s)
+        .try_fold(0.0_f64, |m, r| r.map(|r| m.max(r)));
+    Some(
+        Estimate {
+            value: used.iter().sum::<f64>() / total,
+            n: used.len() as u64,
+            ci95: None,
+            ci95_range: None,
+            ci_withheld: None,
+        }
+        .with_batch_means(
+            Batching::from_relaxation(relaxation, interval).share(&used, &capacity, None),
+        ),
+    )
 }

@@ -38,7 +38,7 @@ use handoff_logic::Channel;
 mod estimate;
 mod measure;
 
-pub use measure::{IntervalSeries, PoolOccupancy};
+pub use measure::{IntervalSeries, PoolOccupancy, centre_occupancy};
 
 pub type AgentId = usize;
 

@@ -324,21 +324,24 @@ fn ticks_for(span: f64) -> impl Fn(&f64) -> String {
     } else {
         1
     };
-    move |v: &f64| {
-        let text = format!("{v:.decimals$}");
-        // "-0.00" is a zero.
-        match text.strip_prefix('-') {
-            Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
-            _ => text,
-        }
-    }
+    move |v: &f64| unsign_zero(format!("{v:.decimals$}"))
 }
 
-/// Axis numbers without needless decimals: 50 not 50.0, 0.5 stays 0.5.
+/// Axis numbers without needless decimals: 50 not 50.0, 0.5 stays 0.5;
+/// a zero is never "-0.0".
 fn tick(v: &f64) -> String {
-    if v.abs() >= 10.0 || v.fract() == 0.0 {
+    let text = if v.abs() >= 10.0 || v.fract() == 0.0 {
         format!("{v:.0}")
     } else {
         format!("{v:.1}")
+    };
+    unsign_zero(text)
+}
+
+/// "-0.0" (or "-0") is a zero.
+fn unsign_zero(text: String) -> String {
+    match text.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+        _ => text,
     }
 }
