@@ -772,6 +772,97 @@ fn a_sweep_table_keeps_its_order_and_reports_thresholds() {
 }
 
 #[test]
+fn every_pool_and_channel_gets_its_own_figures_in_sweeps_and_comparisons() {
+    // basic.toml: two pools (general, specialists) and two channels.
+    let dir = tempfile::tempdir().unwrap();
+    let (csv, _, _) = sweep_outputs(dir.path(), "2");
+    let header = csv.lines().next().unwrap();
+    for column in [
+        "occupancy_mean",
+        "occupancy[general]_mean",
+        "occupancy[specialists]_mean",
+        "service_level[chat]_mean",
+        "service_level[voice]_mean",
+        "asa[voice]_mean",
+        "abandonment[voice]_ci_high",
+    ] {
+        assert!(
+            header.split(',').any(|c| c == column),
+            "{column} not in {header}"
+        );
+    }
+    // The centre's occupancy lies between its pools' (weighted by slots).
+    let row: Vec<f64> = csv
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .map(|c| c.parse().unwrap_or(f64::NAN))
+        .collect();
+    let col = |name: &str| row[header.split(',').position(|c| c == name).unwrap()];
+    let (centre, general, specialists) = (
+        col("occupancy_mean"),
+        col("occupancy[general]_mean"),
+        col("occupancy[specialists]_mean"),
+    );
+    assert!(
+        centre > general.min(specialists) && centre < general.max(specialists),
+        "{centre} not between {general} and {specialists}"
+    );
+    // A comparison on basic.toml names the same parts.
+    let base = std::fs::read_to_string(bundled_path("basic.toml")).unwrap();
+    let file = dir.path().join("c.toml");
+    std::fs::write(
+        &file,
+        format!("{base}\n[[variants]]\nname = \"ten\"\n\"agents.general.count\" = 10\n\n[[variants]]\nname = \"twelve\"\n\"agents.general.count\" = 12\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("compare");
+    let o = handoff_sim(&[
+        "compare",
+        file.to_str().unwrap(),
+        "--replications",
+        "2",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(find(&out, "comparison.json")).unwrap())
+            .unwrap();
+    let names: Vec<&str> = json["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["metric"]["name"].as_str().unwrap())
+        .collect();
+    for name in [
+        "occupancy",
+        "occupancy[general]",
+        "occupancy[specialists]",
+        "service_level[voice]",
+        "asa[chat]",
+    ] {
+        assert!(names.contains(&name), "{name} not in {names:?}");
+    }
+    let general = json["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["metric"]["name"] == "occupancy[general]")
+        .unwrap();
+    assert_eq!(general["metric"]["path"], "pools[general].occupancy");
+    // Two more general agents lower that pool's occupancy.
+    assert!(general["differences"][0]["difference"].as_f64().unwrap() < 0.0);
+}
+
+#[test]
 fn a_percent_scale_threshold_is_refused_before_anything_runs() {
     // `abandonment<=5` would pass at 14.6 % abandonment: a gate that passes
     // by mistake. Every command that judges thresholds refuses it.
