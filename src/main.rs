@@ -25,6 +25,10 @@ use handoff_sim::{Error, Scenario, experiment, replay, report, sim};
 /// failed), so a complete run is never removed.
 static PARTIAL_RUN: Mutex<Option<RunFolder>> = Mutex::new(None);
 
+/// A file being written outside a run folder (`transcripts --out`): its
+/// temporary path, removed on an interrupt.
+static PARTIAL_FILE: Mutex<Option<PathBuf>> = Mutex::new(None);
+
 /// Prints to stdout. A closed pipe (`… | head`) is not an error: the outputs
 /// are written by then, and the exit code must still say how the run went.
 macro_rules! out {
@@ -349,6 +353,13 @@ fn finished(verdicts: &[handoff_sim::thresholds::Verdict]) -> Finished {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Every command, from its first step: an interrupt (Ctrl-C, SIGTERM,
+    // SIGHUP) removes whatever partial output there is and exits 130, also
+    // during a long computation that has not made its folder yet.
+    if let Err(e) = ctrlc::set_handler(discard_partial_run_and_exit) {
+        eprintln!("error: installing the Ctrl-C / SIGTERM handler: {e}");
+        return ExitCode::from(1);
+    }
     match execute(cli.command) {
         Ok(Finished::Ok) => ExitCode::SUCCESS,
         Ok(Finished::ThresholdFailed) => ExitCode::from(3),
@@ -370,8 +381,6 @@ fn in_run_folder<T>(
     seed: u64,
     work: impl FnOnce(&std::path::Path) -> anyhow::Result<T>,
 ) -> anyhow::Result<T> {
-    ctrlc::set_handler(discard_partial_run_and_exit)
-        .context("installing the Ctrl-C / SIGTERM handler")?;
     let folder = RunFolder::create(out, name, seed)?;
     *partial_run() = Some(folder.clone());
     let result = work(folder.path());
@@ -591,7 +600,19 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
         } => {
             let loaded = load(&scenario, seed)?;
             let generated = handoff_sim::transcripts::generate(&loaded, conversations as usize, 0)?;
-            handoff_sim::transcripts::write_file(&out, &loaded, &generated)?;
+            // write_atomic's temporary file, removed if interrupted now.
+            *PARTIAL_FILE.lock().unwrap_or_else(PoisonError::into_inner) =
+                Some(out.with_extension("tmp"));
+            let written = handoff_sim::transcripts::write_file(&out, &loaded, &generated);
+            let mut partial = PARTIAL_FILE.lock().unwrap_or_else(PoisonError::into_inner);
+            if written.is_err()
+                && let Some(tmp) = partial.as_ref()
+            {
+                let _ = std::fs::remove_file(tmp);
+            }
+            partial.take();
+            drop(partial);
+            written?;
             let escalated = generated
                 .iter()
                 .filter(|t| t.escalated_at().is_some())
@@ -837,6 +858,14 @@ fn partial_run() -> std::sync::MutexGuard<'static, Option<RunFolder>> {
 /// and exits with 130. It keeps the lock until the process ends, so `run`
 /// cannot report a run whose folder is being removed.
 fn discard_partial_run_and_exit() {
+    // Held until the process ends, like the run folder's lock.
+    let file = PARTIAL_FILE.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(tmp) = file.as_ref()
+        && std::fs::remove_file(tmp).is_ok()
+    {
+        eprintln!("\ninterrupted: removed the partial file {}", tmp.display());
+        std::process::exit(130);
+    }
     let mut partial = partial_run();
     match partial.take() {
         Some(folder) => {

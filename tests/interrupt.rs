@@ -192,3 +192,89 @@ fn ctrl_c_stops_a_sweep_and_removes_its_folder() {
     assert!(!folder.exists());
     assert!(!out.exists(), "the folders made for the sweep are gone too");
 }
+
+/// Starts `handoff-sim ARGS --out OUT`, lets it work for `after`, sends
+/// SIGTERM and checks the exit code is 130; returns its stderr.
+fn terminated_leaves_nothing(args: &[&str], out: &Path, after: Duration) -> String {
+    let child = Command::new(env!("CARGO_BIN_EXE_handoff-sim"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut run = Running(child);
+    std::thread::sleep(after);
+    assert!(
+        run.0.try_wait().unwrap().is_none(),
+        "{args:?} ended before the signal: make it longer"
+    );
+    signal(&run, "TERM");
+    let (status, stderr) = wait_for_exit(&mut run);
+    assert_eq!(status.code(), Some(130), "{args:?}: {status}: {stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    stderr
+}
+
+#[test]
+fn sigterm_stops_staff_schedule_and_transcripts_with_130_and_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    // staff: 1 000 replications per iteration, minutes of work.
+    let out = dir.path().join("staff");
+    terminated_leaves_nothing(
+        &[
+            "staff",
+            "scenarios/telco_voice.toml",
+            "--replications",
+            "1000",
+            "--jobs",
+            "1",
+            "--quiet",
+        ],
+        &out,
+        Duration::from_millis(1500),
+    );
+    assert!(!out.exists(), "staff left {out:?}");
+    // schedule: the committed requirement, simulated 1 000 times.
+    let out = dir.path().join("schedule");
+    terminated_leaves_nothing(
+        &[
+            "schedule",
+            "scenarios/telco_voice.toml",
+            "--requirement",
+            "reports/example-staffing/staffing.csv",
+            "--shift-templates",
+            "scenarios/telco_shift_templates.toml",
+            "--replications",
+            "1000",
+            "--jobs",
+            "1",
+            "--quiet",
+        ],
+        &out,
+        Duration::from_millis(1500),
+    );
+    assert!(!out.exists(), "schedule left {out:?}");
+    // transcripts: far more conversations than a second generates; its
+    // --out is a file.
+    let file = dir.path().join("conversations.jsonl");
+    terminated_leaves_nothing(
+        &[
+            "transcripts",
+            "scenarios/stress.toml",
+            "--conversations",
+            "1000000",
+        ],
+        &file,
+        Duration::from_millis(1500),
+    );
+    assert!(!file.exists() && !file.with_extension("tmp").exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+}
