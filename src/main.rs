@@ -266,8 +266,22 @@ enum Command {
         aht: Duration,
         /// Number of agents (1 to 100 000), or a range "20..30" for a staffing
         /// curve (start ≤ end ≤ 100 000).
-        #[arg(long, value_parser = parse_agents)]
-        agents: RangeInclusive<u32>,
+        #[arg(long, value_parser = parse_agents, required_unless_present = "targets")]
+        agents: Option<RangeInclusive<u32>>,
+        /// The inverse: the fewest agents meeting every target given
+        /// (repeatable): "service_level>=0.8", "asa<=30s" (Erlang C),
+        /// "abandonment<=0.05" (with --patience), "occupancy<=0.85".
+        #[arg(
+            long = "target",
+            value_name = "METRIC<OP>VALUE",
+            conflicts_with = "agents"
+        )]
+        targets: Vec<String>,
+        /// With --target: the share of paid time agents are not on the
+        /// phone (absence, breaks, training), in [0, 1); the head count
+        /// scheduled is the net one grossed up by it.
+        #[arg(long, requires = "targets")]
+        shrinkage: Option<f64>,
         /// Mean patience (Erlang A), e.g. "3m"; omit for Erlang C.
         #[arg(long, value_parser = humantime::parse_duration)]
         patience: Option<Duration>,
@@ -631,10 +645,12 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             rate,
             aht,
             agents,
+            targets,
+            shrinkage,
             patience,
             threshold,
         } => {
-            erlang(rate, aht, agents, patience, threshold)?;
+            erlang(rate, aht, agents, &targets, shrinkage, patience, threshold)?;
             Ok(Finished::Ok)
         }
     }
@@ -916,7 +932,9 @@ fn parse_agents(text: &str) -> Result<RangeInclusive<u32>, String> {
 fn erlang(
     rate: f64,
     aht: Duration,
-    agents: RangeInclusive<u32>,
+    agents: Option<RangeInclusive<u32>>,
+    targets: &[String],
+    shrinkage: Option<f64>,
     patience: Option<Duration>,
     threshold: Duration,
 ) -> anyhow::Result<()> {
@@ -934,13 +952,53 @@ fn erlang(
         }
         .into());
     }
-    let curve = StaffingCurve::compute(
+    let (rate_s, aht_s, patience_s, threshold_s) = (
         rate / 3600.0,
         aht.as_secs_f64(),
         patience.map(|p| p.as_secs_f64()),
-        agents,
         threshold.as_secs_f64(),
     );
+    let Some(agents) = agents else {
+        let goals = targets
+            .iter()
+            .map(|t| StaffingTarget::parse(t, patience.is_some()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|message| Error::InvalidArgument {
+                name: "--target",
+                message,
+            })?;
+        if let Some(s) = shrinkage
+            && !(0.0..1.0).contains(&s)
+        {
+            return Err(Error::InvalidArgument {
+                name: "--shrinkage",
+                message: format!("must be in [0, 1), got {s}"),
+            }
+            .into());
+        }
+        let needed = handoff_sim::theory::agents_needed(
+            rate_s,
+            aht_s,
+            patience_s,
+            threshold_s,
+            &goals,
+            MAX_CURVE_AGENTS,
+        );
+        out!(
+            "{}",
+            report::agents_needed_table(
+                rate_s,
+                aht_s,
+                patience_s,
+                threshold_s,
+                &goals,
+                needed,
+                shrinkage
+            )
+        );
+        return Ok(());
+    };
+    let curve = StaffingCurve::compute(rate_s, aht_s, patience_s, agents, threshold_s);
     let targets = StaffingTarget::defaults(patience.is_some());
     out!("{}", report::staffing_table(&curve, &targets));
     Ok(())

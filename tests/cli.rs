@@ -394,3 +394,117 @@ fn an_output_failure_reports_the_os_error_once() {
     );
     assert_eq!(text.matches("os error").count(), 1, "{text}");
 }
+
+#[test]
+fn erlang_target_gives_the_fewest_agents_the_curve_gives() {
+    use handoff_sim::theory::{StaffingCurve, StaffingTarget};
+    let stdout = |args: &[&str]| {
+        let o = handoff_sim(args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let needed = |text: &str| -> u32 {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("agents needed: "))
+            .unwrap_or_else(|| panic!("{text}"));
+        line["agents needed: ".len()..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    // Erlang C: 720 calls/h of 4 minutes, 80 % within 20 s.
+    let text = stdout(&[
+        "erlang",
+        "--rate",
+        "720",
+        "--aht",
+        "4m",
+        "--target",
+        "service_level>=0.8",
+        "--shrinkage",
+        "0.3",
+    ]);
+    let curve = StaffingCurve::compute(720.0 / 3600.0, 240.0, None, 1..=200, 20.0);
+    let c = curve.rows[curve
+        .first_meeting(StaffingTarget::ServiceLevelAtLeast(0.8))
+        .unwrap()]
+    .0;
+    assert_eq!(needed(&text), c);
+    assert_eq!(c, 54);
+    // Grossed up: ⌈54 / 0.7⌉ = 78 scheduled.
+    assert!(
+        text.contains("with 30.0 % shrinkage: 78 scheduled"),
+        "{text}"
+    );
+    // Several targets: the first head count meeting all of them.
+    let text = stdout(&[
+        "erlang",
+        "--rate",
+        "720",
+        "--aht",
+        "4m",
+        "--target",
+        "service_level>=0.8",
+        "--target",
+        "occupancy<=0.85",
+        "--target",
+        "asa<=10s",
+    ]);
+    let both = curve
+        .rows
+        .iter()
+        .find(|(_, p)| {
+            p.as_ref().is_some_and(|p| {
+                p.service_level >= 0.8 && p.occupancy <= 0.85 && p.mean_wait <= 10.0
+            })
+        })
+        .unwrap()
+        .0;
+    assert_eq!(needed(&text), both);
+    assert!(both > c);
+    // Erlang A with patience: abandonment as a target.
+    let text = stdout(&[
+        "erlang",
+        "--rate",
+        "720",
+        "--aht",
+        "4m",
+        "--patience",
+        "3m",
+        "--target",
+        "abandonment<=0.02",
+    ]);
+    let a = StaffingCurve::compute(720.0 / 3600.0, 240.0, Some(180.0), 1..=200, 20.0);
+    let first = a
+        .first_meeting(StaffingTarget::AbandonmentAtMost(0.02))
+        .unwrap();
+    assert_eq!(needed(&text), a.rows[first].0);
+    // Refused: a percentage, abandonment without patience, ASA with it.
+    for (args, message) in [
+        (vec!["--target", "service_level>=80"], "did you mean 0.8?"),
+        (
+            vec!["--target", "abandonment<=0.05"],
+            "without --patience nobody abandons",
+        ),
+        (
+            vec!["--target", "asa<=20s", "--patience", "3m"],
+            "not the ASA of answered contacts",
+        ),
+        (
+            vec!["--target", "service_level>=0.8", "--shrinkage", "1"],
+            "must be in [0, 1)",
+        ),
+    ] {
+        let mut all = vec!["erlang", "--rate", "720", "--aht", "4m"];
+        all.extend(args.iter());
+        let o = handoff_sim(&all);
+        assert_eq!(o.status.code(), Some(2), "{all:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains(message),
+            "{all:?}"
+        );
+    }
+}

@@ -284,6 +284,10 @@ pub enum StaffingTarget {
     AbandonmentAtMost(f64),
     /// Occupancy at most this share (agents not run into the ground).
     OccupancyAtMost(f64),
+    /// Erlang C's ASA (mean wait; every arrival is answered) at most this
+    /// many seconds. Not for Erlang A, whose mean wait counts abandoners
+    /// and is not the ASA of answered contacts.
+    AsaAtMost(f64),
 }
 
 impl StaffingTarget {
@@ -299,12 +303,79 @@ impl StaffingTarget {
         targets
     }
 
+    /// `erlang --target`: "service_level>=0.8", "abandonment<=0.05" (with
+    /// patience), "occupancy<=0.85", "asa<=30s" (Erlang C), read as any
+    /// threshold is ([`crate::thresholds::Threshold`]: the value checked
+    /// against the metric's unit).
+    pub fn parse(text: &str, with_patience: bool) -> Result<StaffingTarget, String> {
+        use crate::thresholds::{Op, Threshold};
+        let t = Threshold::parse_flag(text)?;
+        let at_least = matches!(t.op, Op::Ge | Op::Gt);
+        Ok(match (t.metric.as_str(), at_least) {
+            ("service_level", true) => StaffingTarget::ServiceLevelAtLeast(t.bound),
+            ("abandonment", false) if with_patience => StaffingTarget::AbandonmentAtMost(t.bound),
+            ("abandonment", false) => {
+                return Err(format!(
+                    "`{text}`: without --patience nobody abandons (Erlang C); give --patience to staff for abandonment"
+                ));
+            }
+            ("occupancy", false) => StaffingTarget::OccupancyAtMost(t.bound),
+            ("asa", false) if !with_patience => StaffingTarget::AsaAtMost(t.bound),
+            ("asa", false) => {
+                return Err(format!(
+                    "`{text}`: with --patience the model's mean wait counts those who abandon, not the ASA of answered contacts; target service_level or abandonment instead"
+                ));
+            }
+            _ => {
+                return Err(format!(
+                    "`{text}`: the calculator staffs for service_level>=, abandonment<= (with --patience), occupancy<= or asa<= (Erlang C)"
+                ));
+            }
+        })
+    }
+
     pub fn met_by(&self, p: &Prediction) -> bool {
         match *self {
             StaffingTarget::ServiceLevelAtLeast(share) => p.service_level >= share,
             StaffingTarget::AbandonmentAtMost(share) => p.probability_abandon <= share,
             StaffingTarget::OccupancyAtMost(share) => p.occupancy <= share,
+            StaffingTarget::AsaAtMost(seconds) => p.mean_wait <= seconds,
         }
+    }
+}
+
+/// The fewest agents meeting every target (the inverse of a staffing
+/// curve, as workforce calculators give it): the curve is computed over a
+/// growing range until a row meets them all. `None` when no number up to
+/// `max_agents` does. Every target here is met from some head count on
+/// (service level and ASA improve, abandonment and occupancy fall, as
+/// agents are added), so the first row meeting all is the answer.
+pub fn agents_needed(
+    arrival_rate: f64,
+    mean_handle: f64,
+    mean_patience: Option<f64>,
+    threshold: f64,
+    targets: &[StaffingTarget],
+    max_agents: u32,
+) -> Option<(u32, Prediction)> {
+    let mut end = ((arrival_rate * mean_handle).ceil() as u32).clamp(1, max_agents);
+    loop {
+        let end_now = end.saturating_mul(2).saturating_add(8).min(max_agents);
+        let curve = StaffingCurve::compute(
+            arrival_rate,
+            mean_handle,
+            mean_patience,
+            1..=end_now,
+            threshold,
+        );
+        let found = curve.rows.iter().find_map(|(c, p)| {
+            let p = p.as_ref()?;
+            targets.iter().all(|t| t.met_by(p)).then_some((*c, *p))
+        });
+        if found.is_some() || end_now >= max_agents {
+            return found;
+        }
+        end = end_now;
     }
 }
 

@@ -524,11 +524,74 @@ pub fn staffing_table(curve: &StaffingCurve, targets: &[StaffingTarget]) -> Stri
     out
 }
 
+/// What `erlang --target` prints: the model, the fewest agents meeting
+/// every target with that row's figures, and the head count grossed up for
+/// shrinkage when one is given.
+pub fn agents_needed_table(
+    arrival_rate: f64,
+    mean_handle: f64,
+    mean_patience: Option<f64>,
+    threshold: f64,
+    targets: &[StaffingTarget],
+    needed: Option<(u32, handoff_model::theory::Prediction)>,
+    shrinkage: Option<f64>,
+) -> String {
+    let mut out = String::new();
+    let model = match mean_patience {
+        Some(p) => format!("Erlang A (M/M/c+M), patience {p:.1} s"),
+        None => "Erlang C (M/M/c)".to_string(),
+    };
+    let sl_label = format!("SL({}s)", trimmed(threshold));
+    let goals: Vec<String> = targets.iter().map(|t| target_label(t, &sl_label)).collect();
+    let _ = writeln!(
+        out,
+        "{model}: {} arrivals/h × {} s = {:.2} Erlangs; targets {}",
+        trimmed(arrival_rate * 3600.0),
+        trimmed(mean_handle),
+        arrival_rate * mean_handle,
+        goals.join(", ")
+    );
+    match needed {
+        None => {
+            let _ = writeln!(
+                out,
+                "no number of agents up to {} meets every target",
+                handoff_model::theory::MAX_CURVE_AGENTS
+            );
+        }
+        Some((agents, p)) => {
+            let _ = writeln!(
+                out,
+                "agents needed: {agents} on the phone (net of shrinkage)"
+            );
+            let _ = writeln!(
+                out,
+                "  at {agents}: {sl_label} {:.1} %, P(wait) {:.1} %, mean wait {:.1} s, abandonment {:.1} %, occupancy {:.1} %",
+                p.service_level * 100.0,
+                p.probability_wait * 100.0,
+                p.mean_wait,
+                p.probability_abandon * 100.0,
+                p.occupancy * 100.0
+            );
+            if let Some(s) = shrinkage {
+                let scheduled = (f64::from(agents) / (1.0 - s) - 1e-9).ceil();
+                let _ = writeln!(
+                    out,
+                    "  with {:.1} % shrinkage: {scheduled} scheduled ({agents} / (1 − {s}), rounded up)",
+                    s * 100.0
+                );
+            }
+        }
+    }
+    out
+}
+
 fn target_label(target: &StaffingTarget, sl_label: &str) -> String {
     match *target {
         StaffingTarget::ServiceLevelAtLeast(s) => format!("{sl_label} ≥ {:.0}%", s * 100.0),
         StaffingTarget::AbandonmentAtMost(s) => format!("abandon ≤ {:.0}%", s * 100.0),
         StaffingTarget::OccupancyAtMost(s) => format!("occupancy ≤ {:.0}%", s * 100.0),
+        StaffingTarget::AsaAtMost(s) => format!("ASA ≤ {s:.0} s"),
     }
 }
 
