@@ -339,3 +339,30 @@ fn calibration_figures() {
         format!("`nearest: {nearest}`"),
     ]);
 }
+
+#[test]
+fn erlang_target_figure() {
+    let text = handoff_sim(&[
+        "erlang",
+        "--rate",
+        "720",
+        "--aht",
+        "4m",
+        "--target",
+        "service_level>=0.8",
+        "--shrinkage",
+        "0.3",
+    ]);
+    let number_after = |prefix: &str| -> String {
+        let at = text
+            .find(prefix)
+            .unwrap_or_else(|| panic!("{prefix} in {text}"))
+            + prefix.len();
+        text[at..].split_whitespace().next().unwrap().to_string()
+    };
+    quoted(&[format!(
+        "({} here; {} scheduled at 30 % shrinkage)",
+        number_after("agents needed: "),
+        number_after("shrinkage: ")
+    )]);
+}
