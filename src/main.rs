@@ -3,11 +3,14 @@
 //! 3 when a threshold fails, 130 when `run` or `compare` is interrupted
 //! (Ctrl-C, SIGTERM; the partial run folder is removed first).
 
+mod terminal;
+
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
+use terminal::TerminalProgress;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
@@ -666,70 +669,6 @@ fn run_experiment(
     let loaded = load(scenario, args.seed)?;
     let session = Session::new(kind, loaded, scenario, &args.options(sets))?;
     run_session(&session, args)
-}
-
-/// The progress of `staff`, `schedule` and `calibrate` on stderr: the phase
-/// and a bar when its amount of work is known, a spinner and a count when
-/// not. Nothing is drawn with `--quiet` or when stderr is not a terminal.
-struct TerminalProgress {
-    bar: Option<indicatif::ProgressBar>,
-    unit: &'static str,
-}
-
-impl TerminalProgress {
-    fn new(quiet: bool, unit: &'static str) -> TerminalProgress {
-        use std::io::IsTerminal as _;
-        let shown = !quiet && std::io::stderr().is_terminal();
-        TerminalProgress {
-            bar: shown.then(|| {
-                let bar = indicatif::ProgressBar::new_spinner();
-                bar.enable_steady_tick(std::time::Duration::from_millis(120));
-                bar
-            }),
-            unit,
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
-}
-
-impl Drop for TerminalProgress {
-    /// Also on an error: no half-drawn bar is left above the message.
-    fn drop(&mut self) {
-        self.finish();
-    }
-}
-
-impl handoff_sim::progress::Progress for TerminalProgress {
-    fn phase(&self, name: &str, total: Option<u64>) {
-        let Some(bar) = &self.bar else { return };
-        let template = match total {
-            Some(_) => format!(
-                "{{msg}}  {{bar:30}} {{pos}}/{{len}} {}  {{elapsed}}",
-                self.unit
-            ),
-            None => "{spinner} {msg}  {elapsed}".to_string(),
-        };
-        if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
-            bar.set_style(style);
-        }
-        bar.set_position(0);
-        match total {
-            Some(n) => bar.set_length(n),
-            None => bar.unset_length(),
-        }
-        bar.set_message(name.to_string());
-    }
-
-    fn advance(&self, n: u64) {
-        if let Some(bar) = &self.bar {
-            bar.inc(n);
-        }
-    }
 }
 
 /// Runs a session — all of it, or one shard — in a new run folder, with a
