@@ -15,15 +15,25 @@ use handoff_model::error::Result;
 use handoff_model::output::write_atomic;
 use handoff_model::scenario::Scenario;
 
+/// A share with its Wilson interval and n, as `replay` and `calibrate`
+/// print it: "81.8 % (52.3–94.9, n=11)".
+pub(crate) fn wilson_text(i: &Interval) -> String {
+    format!(
+        "{:.1} % ({:.1}–{:.1}, n={})",
+        i.value * 100.0,
+        i.low * 100.0,
+        i.high * 100.0,
+        i.n
+    )
+}
+
 fn pct(i: Option<Interval>) -> String {
     match i {
-        Some(i) => format!(
-            "{:5.1} % ({:.1}–{:.1}, n={})",
-            i.value * 100.0,
-            i.low * 100.0,
-            i.high * 100.0,
-            i.n
-        ),
+        // The value padded to the width of "100.0", so the columns line up.
+        Some(i) => {
+            let pad = 5usize.saturating_sub(format!("{:.1}", i.value * 100.0).len());
+            format!("{}{}", " ".repeat(pad), wilson_text(&i))
+        }
         // As wide as a figure, so the columns stay aligned.
         None => format!("{:<28}", "    —"),
     }

@@ -344,15 +344,7 @@ pub fn replay_table(report: &ReplayReport) -> String {
     );
     let score = report.score();
     let interval = |i: Option<handoff_calibration::score::Interval>| {
-        i.map_or("n/a".to_string(), |i| {
-            format!(
-                "{:.1} % ({:.1}–{:.1}, n={})",
-                i.value * 100.0,
-                i.low * 100.0,
-                i.high * 100.0,
-                i.n
-            )
-        })
+        i.map_or("n/a".to_string(), |i| calibration::wilson_text(&i))
     };
     let _ = writeln!(
         out,
