@@ -3,12 +3,13 @@
 //! 3 when a threshold fails, 130 when `run` or `compare` is interrupted
 //! (Ctrl-C, SIGTERM; the partial run folder is removed first).
 
+mod interrupt;
 mod terminal;
 
+use interrupt::in_run_folder;
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 use terminal::TerminalProgress;
 
@@ -17,20 +18,10 @@ use clap::{Parser, Subcommand};
 
 use experiment::session::{Options, Session};
 use experiment::shard::{Kind, Shard};
-use handoff_sim::report::RunFolder;
 use handoff_sim::theory::{MAX_CURVE_AGENTS, StaffingCurve, StaffingTarget};
 use handoff_sim::thresholds::Threshold;
 use handoff_sim::triggers::TriggerEngine;
 use handoff_sim::{Error, Scenario, experiment, replay, report, sim};
-
-/// The run folder while `run` writes it. The interrupt handler takes it,
-/// removes it and exits; `run` takes it back when the run is complete (or
-/// failed), so a complete run is never removed.
-static PARTIAL_RUN: Mutex<Option<RunFolder>> = Mutex::new(None);
-
-/// A file being written outside a run folder (`transcripts --out`): its
-/// temporary path, removed on an interrupt.
-static PARTIAL_FILE: Mutex<Option<PathBuf>> = Mutex::new(None);
 
 /// Prints to stdout. A closed pipe (`… | head`) is not an error: the outputs
 /// are written by then, and the exit code must still say how the run went.
@@ -373,7 +364,7 @@ fn main() -> ExitCode {
     // Every command, from its first step: an interrupt (Ctrl-C, SIGTERM,
     // SIGHUP) removes whatever partial output there is and exits 130, also
     // during a long computation that has not made its folder yet.
-    if let Err(e) = ctrlc::set_handler(discard_partial_run_and_exit) {
+    if let Err(e) = interrupt::install() {
         eprintln!("error: installing the Ctrl-C / SIGTERM handler: {e}");
         return ExitCode::from(1);
     }
@@ -388,28 +379,6 @@ fn main() -> ExitCode {
             ExitCode::from(if bad_input { 2 } else { 1 })
         }
     }
-}
-
-/// Runs `work` in a new run folder under `out`, which is removed if the
-/// work fails or the process is interrupted (Ctrl-C, SIGTERM: exit 130).
-fn in_run_folder<T>(
-    out: &std::path::Path,
-    name: &str,
-    seed: u64,
-    work: impl FnOnce(&std::path::Path) -> anyhow::Result<T>,
-) -> anyhow::Result<T> {
-    let folder = RunFolder::create(out, name, seed)?;
-    *partial_run() = Some(folder.clone());
-    let result = work(folder.path());
-    // Complete or failed, the run is no longer the handler's to remove; a
-    // failed one goes here, under the lock, so an interrupt now cannot exit
-    // before it is gone.
-    let mut partial = partial_run();
-    partial.take();
-    if result.is_err() {
-        let _ = folder.discard();
-    }
-    result
 }
 
 fn load(path: &std::path::Path, seed: Option<u64>) -> Result<Scenario, Error> {
@@ -618,18 +587,9 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             let loaded = load(&scenario, seed)?;
             let generated = handoff_sim::transcripts::generate(&loaded, conversations as usize, 0)?;
             // write_atomic's temporary file, removed if interrupted now.
-            *PARTIAL_FILE.lock().unwrap_or_else(PoisonError::into_inner) =
-                Some(out.with_extension("tmp"));
-            let written = handoff_sim::transcripts::write_file(&out, &loaded, &generated);
-            let mut partial = PARTIAL_FILE.lock().unwrap_or_else(PoisonError::into_inner);
-            if written.is_err()
-                && let Some(tmp) = partial.as_ref()
-            {
-                let _ = std::fs::remove_file(tmp);
-            }
-            partial.take();
-            drop(partial);
-            written?;
+            interrupt::with_partial_file(&out.with_extension("tmp"), || {
+                handoff_sim::transcripts::write_file(&out, &loaded, &generated)
+            })?;
             let escalated = generated
                 .iter()
                 .filter(|t| t.escalated_at().is_some())
@@ -803,42 +763,6 @@ fn run_into(
             .with_context(|| format!("renaming {}", partial.display()))?;
     }
     Ok((report_path, verdicts))
-}
-
-fn partial_run() -> std::sync::MutexGuard<'static, Option<RunFolder>> {
-    PARTIAL_RUN.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// On SIGINT, SIGTERM or SIGHUP during `run`: removes the partial run folder
-/// and exits with 130. It keeps the lock until the process ends, so `run`
-/// cannot report a run whose folder is being removed.
-fn discard_partial_run_and_exit() {
-    // Held until the process ends, like the run folder's lock.
-    let file = PARTIAL_FILE.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(tmp) = file.as_ref()
-        && std::fs::remove_file(tmp).is_ok()
-    {
-        eprintln!("\ninterrupted: removed the partial file {}", tmp.display());
-        std::process::exit(130);
-    }
-    let mut partial = partial_run();
-    match partial.take() {
-        Some(folder) => {
-            let removed = folder.discard();
-            match removed {
-                Ok(()) => eprintln!(
-                    "\ninterrupted: removed the partial run folder {}",
-                    folder.path().display()
-                ),
-                Err(e) => eprintln!(
-                    "\ninterrupted: could not remove the partial run folder {}: {e}",
-                    folder.path().display()
-                ),
-            }
-        }
-        None => eprintln!("\ninterrupted"),
-    }
-    std::process::exit(130);
 }
 
 /// `--agents`: a count or a range `lo..hi` (or `lo..=hi`), each rule
