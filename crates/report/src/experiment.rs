@@ -54,29 +54,33 @@ pub(crate) fn pct_range(low: f64, high: f64) -> String {
 }
 
 fn format_aggregate(unit: Unit, a: &Aggregate) -> String {
-    match (a.ci95, a.ci95_range) {
-        (Some(h), _) => format!("{} ± {}", format_value(unit, a.mean), format_half(unit, h)),
-        (None, Some([low, high])) if unit == Unit::Share => {
-            format!("{}{}", format_value(unit, a.mean), pct_range(low, high))
-        }
-        (None, Some([low, high])) => format!(
-            "{} ({}–{})",
-            format_value(unit, a.mean),
-            format_half(unit, low),
-            format_half(unit, high)
-        ),
-        (None, None) => format_value(unit, a.mean),
-    }
+    aggregate_text(unit, a, true)
 }
 
 /// [`format_aggregate`] without the unit, for a column whose header has
 /// it: "39.7 (8.7–81.8)", "66.0 ± 67.9".
 fn bare_aggregate(unit: Unit, a: &Aggregate) -> String {
-    let text = format_aggregate(unit, a);
-    match unit {
-        Unit::Share => text.replacen(" %", "", 1),
-        Unit::Seconds => text.replacen(" s", "", 1),
-        Unit::Score => text,
+    aggregate_text(unit, a, false)
+}
+
+/// The mean and its interval: "39.7 % (8.7–81.8)", "66.0 s ± 67.9"; the
+/// mean's unit left out when `with_unit` is false (a score has none).
+fn aggregate_text(unit: Unit, a: &Aggregate, with_unit: bool) -> String {
+    let mean = match unit {
+        Unit::Share | Unit::Seconds if !with_unit => format_half(unit, a.mean),
+        _ => format_value(unit, a.mean),
+    };
+    match (a.ci95, a.ci95_range) {
+        (Some(h), _) => format!("{mean} ± {}", format_half(unit, h)),
+        (None, Some([low, high])) if unit == Unit::Share => {
+            format!("{mean}{}", pct_range(low, high))
+        }
+        (None, Some([low, high])) => format!(
+            "{mean} ({}–{})",
+            format_half(unit, low),
+            format_half(unit, high)
+        ),
+        (None, None) => mean,
     }
 }
 
