@@ -553,11 +553,11 @@ fn find(dir: &Path, name: &str) -> PathBuf {
 fn three_shards_merge_into_exactly_the_unsharded_result() {
     let dir = tempfile::tempdir().unwrap();
     let d = |name: &str| dir.path().join(name);
-    for (command, extra, output) in [
+    for (command, extra, outputs) in [
         (
             "compare",
             vec!["scenarios/warm_vs_cold.toml", "--replications", "3"],
-            "comparison.json",
+            &["comparison.json"][..],
         ),
         (
             "sweep",
@@ -569,12 +569,13 @@ fn three_shards_merge_into_exactly_the_unsharded_result() {
                 "2",
                 "--quiet",
             ],
-            "sweep.csv",
+            &["sweep.csv"][..],
         ),
         (
             "run",
             vec!["scenarios/erlang_c.toml", "--replications", "4"],
-            "replications.json",
+            // The replicated run's whole report, pooled series included.
+            &["replications.json", "intervals.csv", "report.html"][..],
         ),
     ] {
         let mut shard_dirs = Vec::new();
@@ -609,11 +610,13 @@ fn three_shards_merge_into_exactly_the_unsharded_result() {
         args.extend(&extra);
         args.extend(["--out", direct.to_str().unwrap()]);
         assert_eq!(handoff_sim(&args).status.code(), Some(0));
-        assert_eq!(
-            std::fs::read(find(&merged, output)).unwrap(),
-            std::fs::read(find(&direct, output)).unwrap(),
-            "{command}: merged {output} differs from the unsharded one"
-        );
+        for output in outputs {
+            assert_eq!(
+                std::fs::read(find(&merged, output)).unwrap(),
+                std::fs::read(find(&direct, output)).unwrap(),
+                "{command}: merged {output} differs from the unsharded one"
+            );
+        }
         // An incomplete set is named, and nothing is written.
         let partial = d(&format!("{command}-partial"));
         let o = handoff_sim(&[
@@ -1053,4 +1056,238 @@ fn share_intervals_stay_inside_zero_one_at_the_extremes() {
         rows.iter().any(|(_, _, _, outside)| *outside > 0),
         "{rows:?}"
     );
+}
+
+/// The parts of `replications.json` named `group` ("channels", "pools",
+/// "rules"): (name, figure short name → (mean, [low, high])).
+fn parts(json: &serde_json::Value, group: &str) -> Vec<(String, serde_json::Value)> {
+    json["parts"][group]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_string(),
+                p["figures"].clone(),
+            )
+        })
+        .collect()
+}
+
+fn figure_of(figures: &serde_json::Value, name: &str) -> (f64, [f64; 2]) {
+    let f = figures
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["metric"]["name"] == name)
+        .unwrap_or_else(|| panic!("no {name}"));
+    let a = &f["aggregate"];
+    let r = &a["ci95_range"];
+    (
+        a["mean"].as_f64().unwrap(),
+        [r[0].as_f64().unwrap(), r[1].as_f64().unwrap()],
+    )
+}
+
+#[test]
+fn a_replicated_run_writes_the_single_runs_report_pooled() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = handoff_sim(&[
+        "run",
+        "scenarios/basic.toml",
+        "--replications",
+        "5",
+        "--jobs",
+        "2",
+        "--quiet",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report = find(dir.path(), "report.html");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout
+            .trim_end()
+            .ends_with(&format!("report: {}", report.display())),
+        "{stdout}"
+    );
+    let folder = report.parent().unwrap();
+    for file in [
+        "replications.json",
+        "intervals.csv",
+        "scenario.toml",
+        "over_time.svg",
+        "over_time.png",
+        "occupancy.svg",
+        "queue_wait_cdf.svg",
+        "rates.svg",
+    ] {
+        assert!(folder.join(file).is_file(), "{file} missing");
+    }
+    let html = std::fs::read_to_string(&report).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("replications.json")).unwrap())
+            .unwrap();
+
+    // The per-channel table: every queue, each figure the pooled one of
+    // replications.json with its interval; voice and chat told apart.
+    let channels = parts(&json, "channels");
+    let rows = common::html_rows(&html, "<h2>Per channel</h2>");
+    let names: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(names, ["all channels", "chat", "voice"]);
+    for ((name, numbers), (json_name, figures)) in rows.iter().zip(&channels) {
+        assert_eq!(name, json_name);
+        let (offered, _) = figure_of(figures, "offered");
+        assert_eq!(numbers[0].unwrap().0, offered, "{name}");
+        let (sl, [low, high]) = figure_of(figures, "service_level");
+        let (value, bounds) = numbers[1].unwrap();
+        assert_eq!((value, bounds), (sl, Some([low, high])), "{name}");
+        assert!(
+            0.0 <= low && low < sl && sl < high && high <= 1.0,
+            "{name}: {low} {sl} {high}"
+        );
+    }
+    let sl = |i: usize| rows[i].1[1].unwrap();
+    // basic.toml: chat ≈ 83 %, voice ≈ 25 %, far apart for 5 replications.
+    assert!(
+        sl(2).1.unwrap()[1] < sl(1).1.unwrap()[0],
+        "{:?} {:?}",
+        sl(1),
+        sl(2)
+    );
+    // The all-channel queue's offered contacts are the channels' sum.
+    let offered = |i: usize| rows[i].1[0].unwrap().0;
+    assert!((offered(0) - offered(1) - offered(2)).abs() < 1e-9);
+
+    // Per pool and per rule, from the same pooled figures.
+    let pools = common::html_rows(&html, "<h2>Per pool</h2>");
+    let names: Vec<&str> = pools.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(names, ["general", "specialists"]);
+    for ((name, numbers), (_, figures)) in pools.iter().zip(&parts(&json, "pools")) {
+        assert_eq!(
+            numbers[0].unwrap().0,
+            figure_of(figures, "occupancy").0,
+            "{name}"
+        );
+    }
+    let rules = common::html_rows(&html, "<h2>Per rule</h2>");
+    let json_rules = parts(&json, "rules");
+    assert_eq!(rules.len(), json_rules.len());
+    assert!(rules.iter().any(|r| r.0 == "explicit_request"));
+    // Every escalation a rule fired was offered to a human: the rules'
+    // escalations per replication add up to at most the queue's offered.
+    let fired: f64 = rules.iter().map(|r| r.1[0].unwrap().0).sum();
+    assert!(
+        fired > 0.8 * offered(0) && fired <= offered(0) + 1e-9,
+        "{fired} {}",
+        offered(0)
+    );
+    for (name, numbers) in &rules {
+        let (p, bounds) = numbers[2].unwrap();
+        let [low, high] = bounds.unwrap();
+        assert!(0.0 <= low && low <= p && p <= high && high <= 1.0, "{name}");
+    }
+
+    // CI bands: the over-time and CDF charts draw a filled band per line.
+    let svg = std::fs::read_to_string(folder.join("over_time.svg")).unwrap();
+    assert!(
+        svg.matches("<polygon").count() >= 9,
+        "bands in over_time.svg"
+    );
+    let svg = std::fs::read_to_string(folder.join("queue_wait_cdf.svg")).unwrap();
+    assert!(
+        svg.matches("<polygon").count() >= 2,
+        "bands in queue_wait_cdf.svg"
+    );
+
+    // intervals.csv: two rows per interval, every pooled figure inside its
+    // interval, shares inside [0, 1].
+    let csv = std::fs::read_to_string(folder.join("intervals.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(
+        rows.len(),
+        2 * 30,
+        "8 h of 15-min intervals after a 30-min warm-up, per channel"
+    );
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    for name in [
+        "service_level",
+        "abandonment_rate",
+        "asa_s",
+        "offered",
+        "occupancy_general",
+    ] {
+        let (m, l, h, n) = (
+            column(name),
+            column(&format!("{name}_ci_low")),
+            column(&format!("{name}_ci_high")),
+            column(&format!("{name}_n")),
+        );
+        for row in &rows {
+            if row[m].is_empty() {
+                continue;
+            }
+            let (mean, low, high): (f64, f64, f64) = (
+                row[m].parse().unwrap(),
+                row[l].parse().unwrap(),
+                row[h].parse().unwrap(),
+            );
+            assert!(low <= mean && mean <= high, "{name}: {row:?}");
+            assert!(low >= 0.0, "{name}: {row:?}");
+            if name != "asa_s" && name != "offered" {
+                assert!(high <= 1.0, "{name}: {row:?}");
+            }
+            assert!(row[n].parse::<u32>().unwrap() <= 5);
+        }
+    }
+    assert!(rows.iter().all(|r| r[column("replications")] == "5"));
+}
+
+#[test]
+fn pooled_intervals_are_the_ratio_of_the_replications_sums() {
+    let scenario = handoff_sim::Scenario::load(&bundled_path("basic.toml")).unwrap();
+    let results =
+        experiment::run_jobs(&[&scenario], 4, &experiment::all_jobs(1, 4), 2, true, None).unwrap();
+    let jobs: Vec<experiment::Job> = results.into_iter().map(|(_, j)| j).collect();
+    let traces: Vec<_> = jobs.iter().map(|j| j.trace.clone().unwrap()).collect();
+    let pooled = experiment::Replicated::of_jobs(&scenario, &jobs)
+        .series
+        .unwrap();
+    assert_eq!(pooled.intervals.len(), traces[0].intervals.len());
+    for (i, row) in pooled.intervals.iter().enumerate() {
+        for c in 0..2 {
+            let sum = |f: fn(&handoff_sim::metrics::IntervalChannel) -> u64| -> u64 {
+                traces.iter().map(|t| f(&t.intervals[i].channels[c])).sum()
+            };
+            let base = sum(|x| x.service_level_base);
+            let pooled_sl = row.channels[c].service_level.map(|a| a.mean);
+            if base == 0 {
+                assert_eq!(pooled_sl, None);
+            } else {
+                let direct = sum(|x| x.answered_within) as f64 / base as f64;
+                assert!(
+                    (pooled_sl.unwrap() - direct).abs() < 1e-12,
+                    "interval {i} channel {c}"
+                );
+            }
+            let offered = sum(|x| x.offered) as f64 / 4.0;
+            assert!((row.channels[c].offered.mean - offered).abs() < 1e-9);
+        }
+    }
+    // The waits' distribution reaches 1 past the longest wait, and its
+    // share at the threshold is near the service level's numerator share.
+    for w in &pooled.waits {
+        let last = w.cdf.last().unwrap();
+        assert!(last.0 >= w.longest_s);
+        assert!((last.1.mean - 1.0).abs() < 1e-12);
+        assert!(w.cdf.windows(2).all(|p| p[0].1.mean <= p[1].1.mean + 1e-12));
+    }
 }

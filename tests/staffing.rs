@@ -323,40 +323,12 @@ impl handoff_sim::progress::Progress for Recorder {
     }
 }
 
-/// The rows of a page's data table: the first cell's text, then per cell
-/// its `data-value` with its `data-low`/`data-high` (`None`: no number).
-type HtmlRow = (String, Vec<Option<(f64, Option<[f64; 2]>)>>);
-
-fn html_rows(html: &str) -> Vec<HtmlRow> {
+fn html_rows(html: &str) -> Vec<common::HtmlRow> {
     assert!(
         !html.contains("<h2>Per interval</h2>\n<pre>"),
         "a <pre> dump"
     );
-    let start = html.find("<table class=\"data\">").expect("a data table");
-    let table = &html[start..start + html[start..].find("</table>").unwrap()];
-    let attr = |cell: &str, name: &str| {
-        let key = format!("{name}=\"");
-        let at = cell.find(&key)? + key.len();
-        cell[at..at + cell[at..].find('"')?].parse::<f64>().ok()
-    };
-    table
-        .split("<tr>")
-        .skip(2)
-        .map(|row| {
-            let cells: Vec<&str> = row.split("<td").skip(1).collect();
-            let label = cells[0].trim_start_matches('>');
-            let label = label[..label.find("</td>").unwrap()].to_string();
-            let numbers = cells[1..]
-                .iter()
-                .map(|c| {
-                    let v = attr(c, "data-value")?;
-                    let bounds = attr(c, "data-low").zip(attr(c, "data-high"));
-                    Some((v, bounds.map(|(l, h)| [l, h])))
-                })
-                .collect();
-            (label, numbers)
-        })
-        .collect()
+    common::html_rows(html, "")
 }
 
 #[test]

@@ -33,6 +33,7 @@
 //! per run on its worker thread; results are collected in replication
 //! order, so they do not depend on the number of threads.
 
+pub mod parts;
 pub mod pooling;
 pub mod schedule;
 pub mod session;
@@ -41,33 +42,46 @@ pub mod shift_plan;
 pub mod staff;
 pub mod sweep;
 pub mod thresholds;
+pub mod trace;
 
 use std::path::Path;
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use handoff_model::error::{Error, Result};
 use handoff_model::figures::{self, Metric, Observation};
 use handoff_model::overrides;
 use handoff_model::scenario::Scenario;
+use parts::Parts;
 use pooling::{Aggregate, Difference};
+use trace::{PooledRun, Trace};
 
 /// Most runs (points × replications × variants) one command may ask for.
 pub const MAX_RUNS: u64 = 100_000;
 
+/// What one run of an experiment hands back: its summary as JSON and, when
+/// asked for, its [`Trace`] (the series a replicated run's report pools).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    pub summary: Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<Trace>,
+}
+
 /// Runs the jobs `selected` of an experiment on `jobs` threads: job `i` is
 /// replication `i mod replications` of `scenarios[i / replications]`.
-/// Returns (job index, summary as JSON) in job order; `progress` (if any)
-/// ticks once per finished run.
+/// Returns (job index, result) in job order, each with its trace when
+/// `traces` is set; `progress` (if any) ticks once per finished run.
 pub fn run_jobs(
     scenarios: &[&Scenario],
     replications: u32,
     selected: &[usize],
     jobs: usize,
+    traces: bool,
     progress: Option<&indicatif::ProgressBar>,
-) -> Result<Vec<(usize, Value)>> {
+) -> Result<Vec<(usize, Job)>> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))
         .build()
@@ -77,12 +91,14 @@ pub fn run_jobs(
         selected
             .par_iter()
             .map(|&i| {
-                let summary = handoff_actors::run(scenarios[i / r], (i % r) as u64)?.summary;
+                let output = handoff_actors::run(scenarios[i / r], (i % r) as u64)?;
                 if let Some(bar) = progress {
                     bar.inc(1);
                 }
-                let json = serde_json::to_value(&summary).expect("a summary always serialises");
-                Ok((i, json))
+                let summary =
+                    serde_json::to_value(&output.summary).expect("a summary always serialises");
+                let trace = traces.then(|| Trace::of(&output.data));
+                Ok((i, Job { summary, trace }))
             })
             .collect()
     })
@@ -93,22 +109,30 @@ pub fn all_jobs(scenarios: usize, replications: u32) -> Vec<usize> {
     (0..scenarios * replications as usize).collect()
 }
 
-/// Summaries in job order, grouped per scenario (chunks of `replications`).
-pub fn group(results: Vec<(usize, Value)>, replications: u32) -> Vec<Vec<Value>> {
+/// Results in job order, grouped per scenario (chunks of `replications`).
+pub fn group(results: Vec<(usize, Job)>, replications: u32) -> Vec<Vec<Job>> {
     let mut sorted = results;
     sorted.sort_by_key(|(i, _)| *i);
-    let values: Vec<Value> = sorted.into_iter().map(|(_, v)| v).collect();
-    values
-        .chunks(replications.max(1) as usize)
-        .map(<[Value]>::to_vec)
-        .collect()
+    let mut groups: Vec<Vec<Job>> = Vec::new();
+    for (k, (_, job)) in sorted.into_iter().enumerate() {
+        if k % replications.max(1) as usize == 0 {
+            groups.push(Vec::new());
+        }
+        groups.last_mut().expect("pushed above").push(job);
+    }
+    groups
+}
+
+/// The summaries of `jobs`, in order.
+pub fn summaries(jobs: &[Job]) -> Vec<Value> {
+    jobs.iter().map(|j| j.summary.clone()).collect()
 }
 
 /// Runs replications `0..n` of `scenario` on `jobs` threads; their
 /// summaries as JSON, in replication order.
 pub fn replicate(scenario: &Scenario, n: u32, jobs: usize) -> Result<Vec<Value>> {
-    let results = run_jobs(&[scenario], n, &all_jobs(1, n), jobs, None)?;
-    Ok(results.into_iter().map(|(_, summary)| summary).collect())
+    let results = run_jobs(&[scenario], n, &all_jobs(1, n), jobs, false, None)?;
+    Ok(results.into_iter().map(|(_, job)| job.summary).collect())
 }
 
 /// One metric over the replications of one scenario.
@@ -143,7 +167,7 @@ pub fn summarise(summaries: &[Value]) -> Vec<MetricResult> {
             let obs = observations(summaries, &metric);
             let present = present(&obs);
             (!present.is_empty()).then(|| MetricResult {
-                aggregate: pooling::aggregate_metric(&metric, &present),
+                aggregate: pooling::aggregate_reported(&metric, &present),
                 per_replication: obs.iter().map(|o| o.map(|o| o.value)).collect(),
                 metric,
             })
@@ -161,6 +185,12 @@ pub struct Replicated {
     /// How intervals are computed (see [`metrics`]).
     pub method: &'static str,
     pub metrics: Vec<MetricResult>,
+    /// Every channel's, pool's and rule's figures pooled.
+    pub parts: Parts,
+    /// The replications' per-interval series and waits pooled, where the
+    /// runs kept their traces (report.html, intervals.csv).
+    #[serde(skip)]
+    pub series: Option<PooledRun>,
 }
 
 /// How replicated figures are pooled, for the outputs.
@@ -179,6 +209,18 @@ impl Replicated {
             replications: summaries.len() as u32,
             method: METHOD,
             metrics: summarise(summaries),
+            parts: Parts::of(summaries),
+            series: None,
+        }
+    }
+
+    /// From the replications' results (in order); their series are pooled
+    /// when every run kept its trace.
+    pub fn of_jobs(scenario: &Scenario, jobs: &[Job]) -> Replicated {
+        let traces: Option<Vec<Trace>> = jobs.iter().map(|j| j.trace.clone()).collect();
+        Replicated {
+            series: traces.and_then(|t| PooledRun::of(&t)),
+            ..Replicated::new(scenario, &summaries(jobs))
         }
     }
 }
@@ -281,12 +323,12 @@ pub struct Compared {
 pub fn compare(variants: &[Variant], replications: u32, jobs: usize) -> Result<Compared> {
     let scenarios: Vec<&Scenario> = variants.iter().map(|v| &v.scenario).collect();
     let all = all_jobs(variants.len(), replications);
-    let results = run_jobs(&scenarios, replications, &all, jobs, None)?;
-    Ok(analyse_comparison(
-        variants,
-        replications,
-        group(results, replications),
-    ))
+    let results = run_jobs(&scenarios, replications, &all, jobs, false, None)?;
+    let by_variant = group(results, replications)
+        .iter()
+        .map(|jobs| summaries(jobs))
+        .collect();
+    Ok(analyse_comparison(variants, replications, by_variant))
 }
 
 /// The comparison of variants from their summaries (per variant, per
@@ -309,7 +351,7 @@ pub fn analyse_comparison(
             }
             let aggregates = obs
                 .iter()
-                .map(|o| pooling::aggregate_metric(&metric, &present(o)))
+                .map(|o| pooling::aggregate_reported(&metric, &present(o)))
                 .collect();
             // Pairs: replications where both runs have the figure.
             let differences = obs[1..]

@@ -83,6 +83,20 @@ impl Aggregate {
         }
     }
 
+    /// The interval cut at 0, for a figure that cannot be negative (a
+    /// count, a wait): a t interval near 0 reaches below it. A cut
+    /// interval is no longer symmetric, so it loses its half-width.
+    pub fn at_least_zero(self) -> Aggregate {
+        match self.ci95_range {
+            Some([low, high]) if low < 0.0 => Aggregate {
+                ci95: None,
+                ci95_range: Some([0.0, high]),
+                ..self
+            },
+            _ => self,
+        }
+    }
+
     /// The low end of the interval (the mean without one).
     pub fn low(&self) -> f64 {
         self.ci95_range.map_or(self.mean, |[low, _]| low)
@@ -166,11 +180,15 @@ fn aggregate_on(obs: &[Observation], scale: Scale) -> Aggregate {
 /// replications: the symmetric ASA interval covered in 86 %, this one in
 /// 90.5 % (`tests/experiments.rs`, ignored). Shares get
 /// [`aggregate_share`]: a share of contacts with the contacts counted as
-/// its trials; occupancy (a share of agent time, its n the reporting
-/// intervals) and the Erlang prediction (a plain number) without.
+/// its trials; occupancy and agents engaged (shares of agent time, an
+/// occupancy's n its reporting intervals) and the Erlang prediction (a
+/// plain number) without.
 pub fn aggregate_metric(metric: &Metric, obs: &[Observation]) -> Aggregate {
     if metric.unit == Unit::Share {
-        let counted = !metric.path.ends_with("occupancy") && !metric.path.starts_with("theory.");
+        let of_time = ["occupancy", "agents_engaged"]
+            .iter()
+            .any(|p| metric.path.ends_with(p));
+        let counted = !of_time && !metric.path.starts_with("theory.");
         let trials = counted.then(|| obs.iter().map(|o| o.weight).sum());
         return aggregate_share(obs, trials);
     }
@@ -195,6 +213,18 @@ pub fn aggregate_metric(metric: &Metric, obs: &[Observation]) -> Aggregate {
             ..direct
         },
         _ => direct,
+    }
+}
+
+/// [`aggregate_metric`] for a figure the outputs report (a headline or a
+/// part's figure, [`handoff_model::figures::reported`]): a time or a count
+/// cannot be negative, so its interval is cut at 0
+/// ([`Aggregate::at_least_zero`]).
+pub fn aggregate_reported(metric: &Metric, obs: &[Observation]) -> Aggregate {
+    let a = aggregate_metric(metric, obs);
+    match metric.unit {
+        Unit::Seconds | Unit::Count => a.at_least_zero(),
+        Unit::Share | Unit::Score => a,
     }
 }
 

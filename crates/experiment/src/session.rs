@@ -16,7 +16,7 @@ use handoff_model::thresholds::{On, Threshold, Verdict};
 use crate::shard::{Kind, Plan, Shard, ShardFile};
 use crate::sweep::{self, Point, PointResult};
 use crate::thresholds;
-use crate::{Comparison, Replicated, Variant, analyse_comparison, group, variants};
+use crate::{Comparison, Job, Replicated, Variant, analyse_comparison, group, summaries, variants};
 
 /// What is run.
 #[derive(Debug, Clone)]
@@ -202,12 +202,15 @@ impl Session {
         selected: &[usize],
         jobs: usize,
         progress: Option<&indicatif::ProgressBar>,
-    ) -> Result<Vec<(usize, Value)>> {
+    ) -> Result<Vec<(usize, Job)>> {
+        // A replicated run's report pools every replication's series.
+        let traces = matches!(self.design, Design::Run);
         super::run_jobs(
             &self.scenarios(),
             self.replications,
             selected,
             jobs,
+            traces,
             progress,
         )
     }
@@ -232,8 +235,9 @@ impl Session {
 
     /// Judges the thresholds and analyses the results: what the report
     /// writes (`handoff_report::experiment::write_experiment`).
-    pub fn analyse(&self, results: Vec<(usize, Value)>) -> Result<(Analysis, Vec<Verdict>)> {
-        let per_scenario = group(results, self.replications);
+    pub fn analyse(&self, results: Vec<(usize, Job)>) -> Result<(Analysis, Vec<Verdict>)> {
+        let jobs = group(results, self.replications);
+        let per_scenario: Vec<Vec<Value>> = jobs.iter().map(|j| summaries(j)).collect();
         let judge = |label: Option<String>, summaries: &[Value], verdicts: &mut Vec<Verdict>| {
             for mut v in thresholds::judge_replications(summaries, &self.thresholds, self.on)
                 .map_err(Error::Threshold)?
@@ -249,7 +253,7 @@ impl Session {
         let analysis = match &self.design {
             Design::Run => {
                 judge(None, &per_scenario[0], &mut verdicts)?;
-                Analysis::Replicated(Replicated::new(&self.scenario, &per_scenario[0]))
+                Analysis::Replicated(Replicated::of_jobs(&self.scenario, &jobs[0]))
             }
             Design::Compare(variants) => {
                 for (variant, summaries) in variants.iter().zip(&per_scenario) {

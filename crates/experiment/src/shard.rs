@@ -19,9 +19,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use handoff_model::error::{Error, Result};
+
+use crate::Job;
+
+/// The shard file layout; 2 adds each replicated run's trace.
+pub const FORMAT: u32 = 2;
 
 /// Largest number of shards.
 pub const MAX_SHARDS: u32 = 10_000;
@@ -121,13 +125,13 @@ pub struct ShardFile {
     pub shards: u32,
     pub plan: Plan,
     /// (job index, that run's summary), in job order.
-    pub jobs: Vec<(usize, Value)>,
+    pub jobs: Vec<(usize, Job)>,
 }
 
 impl ShardFile {
-    pub fn new(plan: Plan, shard: Shard, jobs: Vec<(usize, Value)>) -> ShardFile {
+    pub fn new(plan: Plan, shard: Shard, jobs: Vec<(usize, Job)>) -> ShardFile {
         ShardFile {
-            format: 1,
+            format: FORMAT,
             fingerprint: plan.fingerprint(shard.count),
             shard: shard.index,
             shards: shard.count,
@@ -180,7 +184,7 @@ fn shard_paths(dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
 
 /// Reads the shard files below `dirs`, checks that they are one complete
 /// experiment, and returns its plan and every job's summary in job order.
-pub fn merge(dirs: &[PathBuf]) -> Result<(Plan, Vec<(usize, Value)>)> {
+pub fn merge(dirs: &[PathBuf]) -> Result<(Plan, Vec<(usize, Job)>)> {
     let paths = shard_paths(dirs)?;
     let Some(first_path) = paths.first() else {
         return Err(Error::InvalidArgument {
@@ -199,6 +203,21 @@ pub fn merge(dirs: &[PathBuf]) -> Result<(Plan, Vec<(usize, Value)>)> {
     for path in &paths {
         let text =
             std::fs::read_to_string(path).map_err(|e| bad(path, format!("cannot read: {e}")))?;
+        #[derive(Deserialize)]
+        struct Header {
+            format: u32,
+        }
+        let header: Header =
+            serde_json::from_str(&text).map_err(|e| bad(path, format!("not a shard file: {e}")))?;
+        if header.format != FORMAT {
+            return Err(bad(
+                path,
+                format!(
+                    "a shard file of format {}; this version reads format {FORMAT}: run the shard again",
+                    header.format
+                ),
+            ));
+        }
         let shard: ShardFile =
             serde_json::from_str(&text).map_err(|e| bad(path, format!("not a shard file: {e}")))?;
         if shard.fingerprint != shard.plan.fingerprint(shard.shards) {
@@ -241,7 +260,7 @@ pub fn merge(dirs: &[PathBuf]) -> Result<(Plan, Vec<(usize, Value)>)> {
         .expect("a complete set has shard 1")
         .plan
         .clone();
-    let mut jobs: Vec<(usize, Value)> = shards.into_values().flat_map(|s| s.jobs).collect();
+    let mut jobs: Vec<(usize, Job)> = shards.into_values().flat_map(|s| s.jobs).collect();
     jobs.sort_by_key(|(i, _)| *i);
     let complete =
         jobs.len() == plan.total_jobs && jobs.iter().enumerate().all(|(k, (i, _))| k == *i);

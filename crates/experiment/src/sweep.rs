@@ -123,8 +123,11 @@ pub fn run(
 ) -> Result<(Vec<PointResult>, Vec<Vec<Value>>)> {
     let refs: Vec<&Scenario> = scenarios.iter().collect();
     let all = super::all_jobs(scenarios.len(), replications);
-    let results = super::run_jobs(&refs, replications, &all, jobs, progress)?;
-    let per_point = super::group(results, replications);
+    let results = super::run_jobs(&refs, replications, &all, jobs, false, progress)?;
+    let per_point: Vec<Vec<Value>> = super::group(results, replications)
+        .iter()
+        .map(|jobs| super::summaries(jobs))
+        .collect();
     Ok((analyse(points, &per_point), per_point))
 }
 

@@ -12,6 +12,9 @@ pub enum Unit {
     Share,
     Seconds,
     Score,
+    /// A number of things (contacts, escalations) per run, or a mean
+    /// number (contacts at once per agent).
+    Count,
 }
 
 /// A metric: its short name (usable in thresholds) and where it lives in

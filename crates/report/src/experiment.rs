@@ -10,10 +10,10 @@ use serde::Serialize;
 
 use crate::charts::{self, ForestPanel, ForestRow, SweepSeries};
 use crate::html::{Cell, STYLE, data_table, escape, figure, thresholds_html};
+use handoff_experiment::Comparison;
 use handoff_experiment::pooling::Aggregate;
 use handoff_experiment::session::{Analysis, Design, Session};
 use handoff_experiment::sweep::{self, PointResult};
-use handoff_experiment::{Comparison, Replicated};
 use handoff_model::error::Result;
 use handoff_model::figures::Unit;
 use handoff_model::output::write_atomic;
@@ -29,14 +29,26 @@ pub fn format_value(unit: Unit, value: f64) -> String {
         // A score near zero reads 0.00, not -0.00 or +0.00.
         Unit::Score if (value * 100.0).round() == 0.0 => "0.00".to_string(),
         Unit::Score => format!("{value:+.2}"),
+        Unit::Count => count_text(value),
     }
 }
 
-fn format_half(unit: Unit, half: f64) -> String {
+pub(crate) fn format_half(unit: Unit, half: f64) -> String {
     match unit {
         Unit::Share => format!("{:.1}", half * 100.0),
         Unit::Seconds => format!("{half:.1}"),
         Unit::Score => format!("{half:.2}"),
+        Unit::Count => count_text(half),
+    }
+}
+
+/// A count or a mean count: one decimal from 10 on, two below (1.34
+/// contacts per agent, 177.3 escalations).
+fn count_text(value: f64) -> String {
+    if value.abs() >= 10.0 {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.2}")
     }
 }
 
@@ -53,7 +65,7 @@ pub(crate) fn pct_range(low: f64, high: f64) -> String {
     )
 }
 
-fn format_aggregate(unit: Unit, a: &Aggregate) -> String {
+pub(crate) fn format_aggregate(unit: Unit, a: &Aggregate) -> String {
     aggregate_text(unit, a, true)
 }
 
@@ -84,28 +96,6 @@ fn aggregate_text(unit: Unit, a: &Aggregate, with_unit: bool) -> String {
     }
 }
 
-/// The printed table of a replicated run, with the threshold verdicts.
-pub fn replicated_table(r: &Replicated, verdicts: &[Verdict]) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}: {} replications (seed {}); mean ± 95 % CI across replications",
-        r.scenario, r.replications, r.seed
-    );
-    for m in &r.metrics {
-        let _ = writeln!(
-            out,
-            "  {:<36} {:>22}   n={:<4} [{}]",
-            m.metric.prose(),
-            format_aggregate(m.metric.unit, &m.aggregate),
-            m.aggregate.n,
-            m.metric.name
-        );
-    }
-    threshold_lines(&mut out, verdicts);
-    out
-}
-
 /// One line per threshold, after a blank line (nothing without thresholds).
 pub fn threshold_lines(out: &mut String, verdicts: &[Verdict]) {
     if verdicts.is_empty() {
@@ -124,7 +114,7 @@ struct WithThresholds<'a, T: Serialize> {
     thresholds: &'a [Verdict],
 }
 
-fn json<T: Serialize>(result: &T, verdicts: &[Verdict]) -> String {
+pub(crate) fn json<T: Serialize>(result: &T, verdicts: &[Verdict]) -> String {
     let mut text = serde_json::to_string_pretty(&WithThresholds {
         result,
         thresholds: verdicts,
@@ -132,19 +122,6 @@ fn json<T: Serialize>(result: &T, verdicts: &[Verdict]) -> String {
     .expect("experiment results serialise");
     text.push('\n');
     text
-}
-
-/// Writes `replications.json` and `scenario.toml`; returns the JSON's path.
-pub fn write_replicated(
-    dir: &Path,
-    r: &Replicated,
-    verdicts: &[Verdict],
-    scenario: &Scenario,
-) -> Result<PathBuf> {
-    let path = dir.join("replications.json");
-    write_atomic(&path, json(r, verdicts).as_bytes())?;
-    write_atomic(&dir.join("scenario.toml"), scenario.source.as_bytes())?;
-    Ok(path)
 }
 
 /// The printed table of a comparison.
@@ -189,7 +166,7 @@ fn signed(unit: Unit, value: f64) -> String {
     let (scaled, decimals, suffix) = match unit {
         Unit::Share => (value * 100.0, 1, " pt"),
         Unit::Seconds => (value, 1, " s"),
-        Unit::Score => (value, 2, ""),
+        Unit::Score | Unit::Count => (value, 2, ""),
     };
     let step = 10f64.powi(decimals as i32);
     if (scaled * step).round() == 0.0 {
@@ -247,6 +224,7 @@ pub fn forest_panels(c: &Comparison) -> (Vec<ForestPanel>, Vec<String>) {
             Unit::Share => (100.0, "percentage points"),
             Unit::Seconds => (1.0, "seconds"),
             Unit::Score => (1.0, "score points"),
+            Unit::Count => (1.0, "count"),
         };
         let rows: Vec<ForestRow> = m
             .differences
@@ -419,7 +397,7 @@ pub(crate) fn sweep_grid(results: &[PointResult]) -> (Vec<String>, Vec<Vec<Strin
         let unit = match m.unit {
             Unit::Share => ", %",
             Unit::Seconds => ", s",
-            Unit::Score => "",
+            Unit::Score | Unit::Count => "",
         };
         format!("{}{unit}", m.prose())
     }));
@@ -605,6 +583,7 @@ pub fn write_sweep(
             Unit::Share => "%",
             Unit::Seconds => "s",
             Unit::Score => "score",
+            Unit::Count => "count",
         };
         // Every threshold declared on this metric, once, as a line.
         let mut targets: Vec<charts::TargetLine> = Vec::new();
@@ -686,8 +665,9 @@ pub fn write_experiment(
 ) -> Result<(String, PathBuf)> {
     match analysis {
         Analysis::Replicated(result) => {
-            let table = replicated_table(result, verdicts);
-            let path = write_replicated(dir, result, verdicts, &session.scenario)?;
+            let table = crate::replicated::replicated_table(result, verdicts);
+            let path =
+                crate::replicated::write_replicated(dir, result, verdicts, &session.scenario)?;
             Ok((table, path))
         }
         Analysis::Compared(result) => {
@@ -720,7 +700,7 @@ pub fn write_experiment(
 pub fn finish(
     dir: &Path,
     session: &Session,
-    results: Vec<(usize, serde_json::Value)>,
+    results: Vec<(usize, handoff_experiment::Job)>,
 ) -> Result<(String, PathBuf, Vec<Verdict>)> {
     let (analysis, verdicts) = session.analyse(results)?;
     let (table, path) = write_experiment(dir, session, &analysis, &verdicts)?;

@@ -24,6 +24,7 @@ pub mod charts;
 pub mod experiment;
 pub mod exports;
 pub mod html;
+pub mod replicated;
 pub mod staffing;
 mod table;
 

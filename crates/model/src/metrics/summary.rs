@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use crate::stats::Estimate;
 pub use quality::{HandoffQuality, TriggerQuality};
@@ -34,7 +34,7 @@ pub struct ReportData {
 }
 
 /// One reporting interval.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IntervalRow {
     pub start_s: f64,
     /// Length of the measured part of the interval (shorter at the warm-up
@@ -52,7 +52,7 @@ pub struct IntervalRow {
 
 /// One interval and channel: arrivals by arrival time, queue figures by the
 /// time the contact joined the queue.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct IntervalChannel {
     /// All arrivals, repeat contacts included.
     pub arrivals: u64,

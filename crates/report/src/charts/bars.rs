@@ -11,7 +11,9 @@ pub(super) type Xy =
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>;
 
 /// A chart with one horizontal band per label (the first at the top) and a
-/// numeric x axis from 0 to `x_max`.
+/// numeric x axis from 0 to `x_max`; a percentage axis (`x_desc` "%")
+/// numbers its ticks to 100 only, the room beyond being for the values
+/// written past the bars.
 pub(super) fn horizontal_chart<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     title: &str,
@@ -38,7 +40,13 @@ pub(super) fn horizontal_chart<'a, DB: DrawingBackend>(
         .disable_y_mesh()
         .y_labels(n * 2 + 1)
         .y_label_formatter(&|y| category_label(labels, *y, true))
-        .x_label_formatter(&tick)
+        .x_label_formatter(&|x| {
+            if x_desc == "%" && *x > 100.0 + 1e-9 {
+                String::new()
+            } else {
+                tick(x)
+            }
+        })
         .x_desc(x_desc)
         .label_style(("sans-serif", 15))
         .axis_desc_style(label_font())

@@ -19,6 +19,7 @@ use handoff_model::metrics::{ReportData, Summary};
 
 mod bars;
 mod experiment;
+mod pooled;
 mod quality;
 mod time;
 mod trigger;
@@ -30,6 +31,8 @@ mod tests;
 pub use experiment::{
     ForestPanel, ForestRow, PrMark, SweepSeries, TargetLine, forest_plot, pr_chart, sweep_chart,
 };
+pub use pooled::{pooled_cdf_x_end_s, render_replicated};
+pub use time::{Panel, pooled_occupancy_panel, pooled_over_time_panels};
 pub use waits::{WaitHistogram, cdf_x_end_s};
 
 use bars::category_bars;
@@ -138,14 +141,14 @@ pub fn render_all(
             |root| queue_wait_cdf(root, summary, data)
         ),
         render!(dir, "over_time", "Over the day", (1000, 1100), |root| {
-            over_time(root, data)
+            over_time(root, time::over_time_panels(data))
         }),
         render!(
             dir,
             "occupancy",
             "Agent occupancy over time",
             (1000, 450),
-            |root| occupancy(root, summary, data)
+            |root| occupancy(root, time::occupancy_panel(summary, data))
         ),
         render!(dir, "quality", "Handoff quality", (1100, 520), |root| {
             quality(root, summary)

@@ -199,3 +199,48 @@ fn the_tail_bin_holds_the_longest_wait_and_cut_bars_are_annotated() {
         assert!(layout.y_top <= 100.0);
     }
 }
+
+/// A replicated run's time panels: every line with a band around it, each
+/// point inside its band and the band inside the axes.
+#[test]
+fn pooled_lines_lie_inside_their_bands_and_the_bands_inside_the_axes() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/basic.toml");
+    let scenario = Scenario::load(&path).unwrap();
+    let all = handoff_experiment::all_jobs(1, 4);
+    let jobs: Vec<_> = handoff_experiment::run_jobs(&[&scenario], 4, &all, 2, true, None)
+        .unwrap()
+        .into_iter()
+        .map(|(_, j)| j)
+        .collect();
+    let r = handoff_experiment::Replicated::of_jobs(&scenario, &jobs);
+    let run = r.series.as_ref().unwrap();
+    let mut panels = super::pooled_over_time_panels(run);
+    panels.push(super::pooled_occupancy_panel(
+        run,
+        vec!["general".into(), "specialists".into()],
+    ));
+    assert_eq!(panels.len(), 5);
+    for p in &panels {
+        // The expected arrival profile is the one line without a band.
+        let measured = p.series.iter().filter(|s| !s.0.contains("expected")).count();
+        assert_eq!(p.bands.len(), measured, "{}", p.title);
+        for (band, line) in p
+            .bands
+            .iter()
+            .zip(p.series.iter().filter(|s| !s.0.contains("expected")))
+        {
+            assert_eq!(band.0, line.1, "{}: the band has its line's colour", p.title);
+            assert_eq!(band.1.len(), line.2.len(), "{} {}", p.title, line.0);
+            for (&(x, low, high), &(lx, value)) in band.1.iter().zip(&line.2) {
+                assert_eq!(x, lx);
+                assert!(
+                    low <= value + 1e-9 && value <= high + 1e-9,
+                    "{} {}: {value} outside {low}..{high}",
+                    p.title,
+                    line.0
+                );
+                assert!(low >= 0.0 && p.y.contains(&high), "{} {}", p.title, line.0);
+            }
+        }
+    }
+}

@@ -6,6 +6,8 @@ use std::ops::Range;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use handoff_experiment::pooling::Aggregate;
+use handoff_experiment::trace::PooledRun;
 use handoff_model::metrics::{ReportData, Summary};
 
 use super::DrawResult;
@@ -18,9 +20,13 @@ fn hours(s: f64) -> f64 {
 /// A line of a time panel: label, colour, points, dashed.
 pub type Line = (String, RGBColor, Vec<(f64, f64)>, bool);
 
+/// The 95 % interval around a line, pooled over replications: colour and
+/// (x, low, high) per point, drawn as a translucent band under the line.
+pub type Band = (RGBColor, Vec<(f64, f64, f64)>);
+
 /// One panel over simulated time, computed before drawing so a test can
 /// hold its axes to its data. The x axis is the measured window (hours),
-/// the y axis runs from 0 to a little above the largest value.
+/// the y axis runs from 0 to a little above the largest value or band.
 #[derive(Debug, Clone)]
 pub struct Panel {
     pub title: String,
@@ -28,20 +34,206 @@ pub struct Panel {
     pub x: Range<f64>,
     pub y: Range<f64>,
     pub series: Vec<Line>,
+    /// Intervals around the lines (none for a single run).
+    pub bands: Vec<Band>,
     /// Pixels of the legend column beside the plot.
     legend_width: u32,
 }
 
 impl Panel {
-    fn new(title: &str, y_desc: &str, x: Range<f64>, y_max: f64, series: Vec<Line>) -> Panel {
+    /// A panel of `series` (each with its band, if any); the y axis runs to
+    /// `y_max` or, when that is `None`, to the largest value or band end.
+    fn new(
+        title: &str,
+        y_desc: &str,
+        x: Range<f64>,
+        y_max: Option<f64>,
+        series: Vec<(Line, Option<Band>)>,
+    ) -> Panel {
+        let (series, bands): (Vec<Line>, Vec<Option<Band>>) = series.into_iter().unzip();
+        let bands: Vec<Band> = bands.into_iter().flatten().collect();
+        let top = series
+            .iter()
+            .flat_map(|s| s.2.iter().map(|p| p.1))
+            .chain(bands.iter().flat_map(|b| b.1.iter().map(|p| p.2)))
+            .fold(0.0, f64::max);
+        let y_max = y_max.unwrap_or(top.max(1.0));
         Panel {
             title: title.to_string(),
             y_desc: y_desc.to_string(),
             x,
             y: 0.0..y_max.max(1e-9) * 1.05,
             series,
+            bands,
             legend_width: 250,
         }
+    }
+}
+
+/// A figure of one interval: its value and, pooled over replications, its
+/// 95 % interval.
+#[derive(Debug, Clone, Copy)]
+struct Sample {
+    value: f64,
+    band: Option<[f64; 2]>,
+}
+
+impl Sample {
+    fn point(value: f64) -> Sample {
+        Sample { value, band: None }
+    }
+
+    fn pooled(a: &Aggregate) -> Sample {
+        Sample {
+            value: a.mean,
+            band: a.ci95_range,
+        }
+    }
+
+    fn scaled(self, k: f64) -> Sample {
+        Sample {
+            value: self.value * k,
+            band: self.band.map(|[l, h]| [l * k, h * k]),
+        }
+    }
+}
+
+/// One interval as the time charts draw it, from a single run or pooled
+/// over replications.
+struct Row {
+    /// Hours: the interval's middle, inside the window.
+    x: f64,
+    /// Per hour.
+    first_contacts: Sample,
+    expected: f64,
+    /// Per channel, per hour, repeat contacts included.
+    arrivals: [Sample; 2],
+    mean_queue: Sample,
+    asa: [Option<Sample>; 2],
+    service_level: [Option<Sample>; 2],
+    abandonment: [Option<Sample>; 2],
+    /// Per pool.
+    occupancy: Vec<Sample>,
+}
+
+/// The rows and the window of a run or of replications.
+struct Rows {
+    x: Range<f64>,
+    threshold_s: f64,
+    rows: Vec<Row>,
+}
+
+/// The measured window in hours: the end of the warm-up (inside the first
+/// interval when the warm-up is not a whole number of intervals) to the end
+/// of the last interval's measured part (the end of the run).
+fn window(first_start_s: f64, warm_up_s: f64, end_s: f64) -> Range<f64> {
+    let start = first_start_s.max(warm_up_s);
+    hours(start)..hours(end_s.max(start + 1.0))
+}
+
+impl Rows {
+    fn of_run(data: &ReportData) -> Rows {
+        let rows = &data.intervals;
+        let x = window(
+            rows.first().map_or(0.0, |r| r.start_s),
+            data.warm_up_s,
+            rows.last().map_or(0.0, |r| r.start_s + r.measured_s),
+        );
+        let mid = |start: f64| hours(start + data.interval_s / 2.0).clamp(x.start, x.end);
+        let rows = rows
+            .iter()
+            .map(|r| {
+                let per_hour = 3600.0 / r.measured_s.max(1e-9);
+                let c = &r.channels;
+                let share = |v: Option<f64>| v.map(|v| Sample::point(v * 100.0));
+                Row {
+                    x: mid(r.start_s),
+                    first_contacts: Sample::point(
+                        (c[0].first_contacts + c[1].first_contacts) as f64 * per_hour,
+                    ),
+                    expected: r.expected_arrivals * per_hour,
+                    arrivals: [0, 1].map(|i| Sample::point(c[i].arrivals as f64 * per_hour)),
+                    mean_queue: Sample::point(r.mean_queue),
+                    asa: [0, 1].map(|i| c[i].asa_s.map(Sample::point)),
+                    service_level: [0, 1].map(|i| share(c[i].service_level)),
+                    abandonment: [0, 1].map(|i| share(c[i].abandonment_rate)),
+                    occupancy: r
+                        .occupancy
+                        .iter()
+                        .map(|o| Sample::point(o * 100.0))
+                        .collect(),
+                }
+            })
+            .collect();
+        Rows {
+            x,
+            threshold_s: data.threshold_s,
+            rows,
+        }
+    }
+
+    fn of_pooled(run: &PooledRun) -> Rows {
+        let rows = &run.intervals;
+        let x = window(
+            rows.first().map_or(0.0, |r| r.start_s),
+            run.warm_up_s,
+            rows.last().map_or(0.0, |r| r.start_s + r.measured_s),
+        );
+        let mid = |start: f64| hours(start + run.interval_s / 2.0).clamp(x.start, x.end);
+        let rows = rows
+            .iter()
+            .map(|r| {
+                let per_hour = 3600.0 / r.measured_s.max(1e-9);
+                let c = &r.channels;
+                let share =
+                    |a: &Option<Aggregate>| a.as_ref().map(|a| Sample::pooled(a).scaled(100.0));
+                Row {
+                    x: mid(r.start_s),
+                    first_contacts: Sample::pooled(&r.first_contacts).scaled(per_hour),
+                    expected: r.expected_arrivals * per_hour,
+                    arrivals: [0, 1].map(|i| Sample::pooled(&c[i].arrivals).scaled(per_hour)),
+                    mean_queue: Sample::pooled(&r.mean_queue),
+                    asa: [0, 1].map(|i| c[i].asa_s.as_ref().map(Sample::pooled)),
+                    service_level: [0, 1].map(|i| share(&c[i].service_level)),
+                    abandonment: [0, 1].map(|i| share(&c[i].abandonment_rate)),
+                    occupancy: r
+                        .occupancy
+                        .iter()
+                        .map(|o| Sample::pooled(o).scaled(100.0))
+                        .collect(),
+                }
+            })
+            .collect();
+        Rows {
+            x,
+            threshold_s: run.threshold_s,
+            rows,
+        }
+    }
+
+    /// A line (and its band, where the samples have intervals) of the
+    /// figure `f` picks from each row that has it.
+    fn line(
+        &self,
+        label: String,
+        colour: RGBColor,
+        dashed: bool,
+        f: impl Fn(&Row) -> Option<Sample>,
+    ) -> (Line, Option<Band>) {
+        let samples: Vec<(f64, Sample)> = self
+            .rows
+            .iter()
+            .filter_map(|r| Some((r.x, f(r)?)))
+            .collect();
+        let points = samples.iter().map(|(x, s)| (*x, s.value)).collect();
+        let band: Vec<(f64, f64, f64)> = samples
+            .iter()
+            .filter_map(|(x, s)| s.band.map(|[l, h]| (*x, l.max(0.0), h)))
+            .collect();
+        (
+            (label, colour, points, dashed),
+            (!band.is_empty()).then_some((colour, band)),
+        )
     }
 }
 
@@ -65,6 +257,18 @@ fn time_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: Panel) -
         .label_style(label_font())
         .axis_desc_style(label_font())
         .draw()?;
+    for (colour, band) in &panel.bands {
+        // The band's outline: the highs left to right, the lows back.
+        let outline: Vec<(f64, f64)> = band
+            .iter()
+            .map(|p| (p.0, p.2.min(panel.y.end)))
+            .chain(band.iter().rev().map(|p| (p.0, p.1)))
+            .collect();
+        chart.draw_series(std::iter::once(Polygon::new(
+            outline,
+            colour.mix(0.18).filled(),
+        )))?;
+    }
     let mut keys = Vec::new();
     for (label, color, points, dashed) in panel.series {
         let style = ShapeStyle::from(&color).stroke_width(if dashed { 2 } else { 3 });
@@ -82,10 +286,9 @@ fn time_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: Panel) -
 
 pub(super) fn over_time<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    data: &ReportData,
+    panels: Vec<Panel>,
 ) -> DrawResult<DB> {
     root.fill(&WHITE)?;
-    let panels = over_time_panels(data);
     if panels.is_empty() {
         return Ok(());
     }
@@ -96,187 +299,140 @@ pub(super) fn over_time<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The measured window in hours: the end of the warm-up (inside the first
-/// interval when the warm-up is not a whole number of intervals) to the end
-/// of the last interval's measured part (the end of the run).
-fn window(data: &ReportData) -> Range<f64> {
-    let rows = &data.intervals;
-    let start = rows.first().map_or(0.0, |r| r.start_s.max(data.warm_up_s));
-    let end = rows.last().map_or(0.0, |r| r.start_s + r.measured_s);
-    hours(start)..hours(end.max(start + 1.0))
+/// The four panels of the over-the-day chart of a run: arrivals, queue
+/// length, ASA, service level and abandonment.
+pub fn over_time_panels(data: &ReportData) -> Vec<Panel> {
+    panels_of(&Rows::of_run(data))
 }
 
-/// The four panels of the over-the-day chart: arrivals, queue length, ASA,
-/// service level and abandonment.
-pub fn over_time_panels(data: &ReportData) -> Vec<Panel> {
-    let rows = &data.intervals;
-    if rows.is_empty() {
+/// The same panels pooled over replications: each line the mean, its band
+/// the 95 % interval.
+pub fn pooled_over_time_panels(run: &PooledRun) -> Vec<Panel> {
+    panels_of(&Rows::of_pooled(run))
+}
+
+fn panels_of(rows: &Rows) -> Vec<Panel> {
+    if rows.rows.is_empty() {
         return Vec::new();
     }
-    let x_range = window(data);
-    let step = data.interval_s;
-    // An interval's value is drawn at its middle, inside the window.
-    let mid = |start: f64| hours(start + step / 2.0).clamp(x_range.start, x_range.end);
+    let x = rows.x.clone();
     let mut panels = Vec::new();
-    // Rates per hour over the measured part of each interval.
-    let per_hour = |count: f64, r: &handoff_model::metrics::IntervalRow| {
-        count * 3600.0 / r.measured_s.max(1e-9)
-    };
-    let arrivals = |c: usize| -> Vec<(f64, f64)> {
-        rows.iter()
-            .map(|r| (mid(r.start_s), per_hour(r.channels[c].arrivals as f64, r)))
-            .collect()
-    };
-    let first: Vec<(f64, f64)> = rows
-        .iter()
-        .map(|r| {
-            let n = r.channels[0].first_contacts + r.channels[1].first_contacts;
-            (mid(r.start_s), per_hour(n as f64, r))
-        })
-        .collect();
-    let expected: Vec<(f64, f64)> = rows
-        .iter()
-        .map(|r| (mid(r.start_s), per_hour(r.expected_arrivals, r)))
-        .collect();
-    let (chat, voice) = (arrivals(0), arrivals(1));
-    let max_arrivals = first
-        .iter()
-        .chain(&expected)
-        .chain(&chat)
-        .chain(&voice)
-        .map(|p| p.1)
-        .fold(0.0, f64::max);
+    let mut arrivals = vec![
+        rows.line("first contacts, all channels".into(), BLACK, false, |r| {
+            Some(r.first_contacts)
+        }),
+        rows.line("arrival profile (expected)".into(), GREY, true, |r| {
+            Some(Sample::point(r.expected))
+        }),
+    ];
+    for (c, (name, colour)) in CHANNELS.iter().enumerate() {
+        arrivals.push(rows.line(
+            format!("{name}, with repeat contacts"),
+            *colour,
+            false,
+            |r| Some(r.arrivals[c]),
+        ));
+    }
     panels.push(Panel::new(
         "Arrivals (per hour)",
         "arrivals / h",
-        x_range.clone(),
-        max_arrivals,
-        vec![
-            ("first contacts, all channels".into(), BLACK, first, false),
-            ("arrival profile (expected)".into(), GREY, expected, true),
-            ("chat, with repeat contacts".into(), CHAT, chat, false),
-            ("voice, with repeat contacts".into(), VOICE, voice, false),
-        ],
+        x.clone(),
+        None,
+        arrivals,
     ));
-
-    let queue: Vec<(f64, f64)> = rows
-        .iter()
-        .map(|r| (mid(r.start_s), r.mean_queue))
-        .collect();
-    let max_queue = queue.iter().map(|p| p.1).fold(0.0, f64::max);
     panels.push(Panel::new(
         "Queue length (time average, all queues)",
         "contacts waiting",
-        x_range.clone(),
-        max_queue.max(1.0),
-        vec![("waiting for a human".into(), PURPLE, queue, false)],
+        x.clone(),
+        None,
+        vec![rows.line("waiting for a human".into(), PURPLE, false, |r| {
+            Some(r.mean_queue)
+        })],
     ));
-
-    let asa = |c: usize| -> Vec<(f64, f64)> {
-        rows.iter()
-            .filter_map(|r| Some((mid(r.start_s), r.channels[c].asa_s?)))
-            .collect()
-    };
-    let asa_series: Vec<_> = CHANNELS
+    let asa = CHANNELS
         .iter()
         .enumerate()
-        .map(|(c, (name, color))| (format!("ASA {name}"), *color, asa(c), false))
+        .map(|(c, (name, colour))| rows.line(format!("ASA {name}"), *colour, false, |r| r.asa[c]))
         .collect();
-    let max_asa = asa_series
-        .iter()
-        .flat_map(|s| s.2.iter().map(|p| p.1))
-        .fold(0.0, f64::max);
     panels.push(Panel::new(
         "Average speed of answer",
         "ASA (s)",
-        x_range.clone(),
-        max_asa.max(1.0),
-        asa_series,
+        x.clone(),
+        None,
+        asa,
     ));
-
-    let rate = |c: usize,
-                f: fn(&handoff_model::metrics::IntervalChannel) -> Option<f64>|
-     -> Vec<(f64, f64)> {
-        rows.iter()
-            .filter_map(|r| Some((mid(r.start_s), f(&r.channels[c])? * 100.0)))
-            .collect()
-    };
-    let mut series = Vec::new();
-    for (c, (name, color)) in CHANNELS.iter().enumerate() {
-        series.push((
-            format!("service level {name}"),
-            *color,
-            rate(c, |x| x.service_level),
-            false,
-        ));
-        series.push((
-            format!("abandonment {name}"),
-            *color,
-            rate(c, |x| x.abandonment_rate),
-            true,
-        ));
+    let mut rates = Vec::new();
+    for (c, (name, colour)) in CHANNELS.iter().enumerate() {
+        rates.push(
+            rows.line(format!("service level {name}"), *colour, false, |r| {
+                r.service_level[c]
+            }),
+        );
+        rates.push(
+            rows.line(format!("abandonment {name}"), *colour, true, |r| {
+                r.abandonment[c]
+            }),
+        );
     }
     panels.push(Panel::new(
-        &format!("Service level ({:.0} s) and abandonment", data.threshold_s),
+        &format!("Service level ({:.0} s) and abandonment", rows.threshold_s),
         "%",
-        x_range,
-        100.0,
-        series,
+        x,
+        Some(100.0),
+        rates,
     ));
     panels
 }
 
 pub(super) fn occupancy<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    summary: &Summary,
-    data: &ReportData,
+    panel: Panel,
 ) -> DrawResult<DB> {
     root.fill(&WHITE)?;
-    let rows = &data.intervals;
-    if rows.is_empty() {
+    if panel.series.iter().all(|s| s.2.is_empty()) {
         return Ok(());
     }
-    time_panel(root, occupancy_panel(summary, data))
+    time_panel(root, panel)
 }
 
-/// Occupancy per pool over the measured window.
+/// Occupancy per pool over the measured window of a run.
 pub fn occupancy_panel(summary: &Summary, data: &ReportData) -> Panel {
-    let rows = &data.intervals;
-    let step = data.interval_s;
-    let x_range = window(data);
-    let series = summary
+    let labels = summary
         .pools
         .iter()
-        .enumerate()
-        .map(|(p, pool)| {
-            let points = rows
-                .iter()
-                .map(|r| {
-                    (
-                        hours(r.start_s + step / 2.0).clamp(x_range.start, x_range.end),
-                        r.occupancy.get(p).copied().unwrap_or(0.0) * 100.0,
-                    )
-                })
-                .collect();
-            (
-                format!(
-                    "{} ({} agents × {} slots, {:.1} % overall)",
-                    pool.name,
-                    pool.agents,
-                    pool.slots_per_agent,
-                    pool.occupancy.value * 100.0
-                ),
-                PALETTE[p % PALETTE.len()],
-                points,
-                false,
+        .map(|pool| {
+            format!(
+                "{} ({} agents × {} slots, {:.1} % overall)",
+                pool.name,
+                pool.agents,
+                pool.slots_per_agent,
+                pool.occupancy.value * 100.0
             )
+        })
+        .collect();
+    occupancy_of(&Rows::of_run(data), labels)
+}
+
+/// The same pooled over replications; `labels` name the pools in order.
+pub fn pooled_occupancy_panel(run: &PooledRun, labels: Vec<String>) -> Panel {
+    occupancy_of(&Rows::of_pooled(run), labels)
+}
+
+fn occupancy_of(rows: &Rows, labels: Vec<String>) -> Panel {
+    let series = labels
+        .into_iter()
+        .enumerate()
+        .map(|(p, label)| {
+            rows.line(label, PALETTE[p % PALETTE.len()], false, |r| {
+                r.occupancy.get(p).copied()
+            })
         })
         .collect();
     let mut panel = Panel::new(
         "Agent occupancy per pool (slot utilisation)",
         "slots in use, incl. wrap-up (%)",
-        x_range,
-        100.0,
+        rows.x.clone(),
+        Some(100.0),
         series,
     );
     panel.legend_width = 360;
