@@ -1291,3 +1291,95 @@ fn pooled_intervals_are_the_ratio_of_the_replications_sums() {
         assert!(w.cdf.windows(2).all(|p| p[0].1.mean <= p[1].1.mean + 1e-12));
     }
 }
+
+/// Of the per-interval intervals of `sets` sets of `n` replications of an
+/// M/M/c day, the share covering Erlang C: (figure, covered, intervals).
+/// Service level and ASA per interval (voice), occupancy per interval, and
+/// the waits' distribution at the service-level threshold.
+fn series_coverage(
+    scenario: &handoff_sim::Scenario,
+    sets: u32,
+    n: u32,
+) -> Vec<(&'static str, u32, u32)> {
+    let truth = erlang_reference(scenario).unwrap();
+    let all = experiment::all_jobs(1, sets * n);
+    let results = experiment::run_jobs(&[scenario], sets * n, &all, 2, true, None).unwrap();
+    let jobs: Vec<experiment::Job> = results.into_iter().map(|(_, j)| j).collect();
+    let mut tally = [
+        ("service_level", 0, 0),
+        ("asa", 0, 0),
+        ("occupancy", 0, 0),
+        ("waits_at_threshold", 0, 0),
+    ];
+    let threshold = truth.threshold as u64;
+    for set in jobs.chunks(n as usize) {
+        let run = experiment::Replicated::of_jobs(scenario, set)
+            .series
+            .unwrap();
+        let mut count = |k: usize, a: Option<&pooling::Aggregate>, value: f64| {
+            if let Some(a) = a {
+                tally[k].1 += u32::from(a.low() <= value && value <= a.high());
+                tally[k].2 += 1;
+            }
+        };
+        for row in &run.intervals {
+            let voice = &row.channels[1];
+            count(0, voice.service_level.as_ref(), truth.service_level);
+            count(1, voice.asa_s.as_ref(), truth.mean_wait);
+            count(2, row.occupancy.first(), truth.occupancy);
+        }
+        let at = run.waits[1]
+            .cdf
+            .iter()
+            .find(|(t, _)| *t == threshold)
+            .map(|(_, a)| a);
+        count(3, at, truth.service_level);
+    }
+    for (name, covered, total) in tally {
+        eprintln!(
+            "{name}: covered in {covered} of {total} ({:.1} %)",
+            100.0 * covered as f64 / total as f64
+        );
+    }
+    tally.to_vec()
+}
+
+fn one_day_mmc(seed: u64) -> handoff_sim::Scenario {
+    common::SingleQueue {
+        rate_per_hour: 204.0,
+        aht: "5m",
+        agents: 20,
+        duration: "1d",
+        warm_up: "2h",
+        interval: "1h",
+        seed,
+        extra: "",
+        pool_extra: "",
+    }
+    .scenario()
+}
+
+#[test]
+fn pooled_series_cover_erlang_c_per_interval() {
+    // 30 sets of 10 one-day M/M/20 replications at 0.85 Erl/agent: 660
+    // hourly intervals per figure (the ignored test below runs 200 sets).
+    for (name, covered, total) in series_coverage(&one_day_mmc(5), 30, 10) {
+        let share = covered as f64 / total as f64;
+        assert!(share >= 0.85, "{name}: covered in {covered} of {total}");
+    }
+}
+
+#[test]
+#[ignore = "2 000 one-day runs (~1 min on 2 cores); the figures in ARCHITECTURE.md"]
+fn pooled_series_cover_erlang_c_per_interval_over_many_sets() {
+    // ASA, a mean of skewed waits from 10 replications, covers a little
+    // below 95 % like the headline ASA (ARCHITECTURE.md, known limits).
+    for (name, covered, total) in series_coverage(&one_day_mmc(5), 200, 10) {
+        let share = covered as f64 / total as f64;
+        let low = if name == "asa" { 0.90 } else { 0.93 };
+        assert!(
+            (low..=0.98).contains(&share),
+            "{name}: covered in {covered} of {total}"
+        );
+    }
+}

@@ -148,8 +148,9 @@ pub struct PooledChannel {
 }
 
 /// A channel's wait distribution over the replications: at each grid
-/// point t, the share of waits of at most t (of zero at t = 0; under t
-/// above, the waits being counted by whole second).
+/// point t (the service-level threshold among them), the share of waits
+/// of at most t (of zero at t = 0; under t above, the waits being counted
+/// by whole second).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PooledWaits {
     /// Waits in all replications.
@@ -292,7 +293,8 @@ impl PooledRun {
                 }
             })
             .collect();
-        let waits = [0, 1].map(|c| pool_waits(traces, c));
+        let threshold = first.threshold_s.round() as u64;
+        let waits = [0, 1].map(|c| pool_waits(traces, c, threshold));
         Some(PooledRun {
             replications: traces.len(),
             interval_s: first.interval_s,
@@ -305,9 +307,10 @@ impl PooledRun {
 }
 
 /// The share of waits of at most t at up to [`CDF_POINTS`] + 1 points from
-/// 0 to past the longest wait: per replication F_r(t) with weight n_r,
-/// pooled as a share whose trials are all the waits.
-fn pool_waits(traces: &[Trace], c: usize) -> PooledWaits {
+/// 0 to past the longest wait, and at the service-level threshold: per
+/// replication F_r(t) with weight n_r, pooled as a share whose trials are
+/// all the waits.
+fn pool_waits(traces: &[Trace], c: usize, threshold_s: u64) -> PooledWaits {
     let n: u64 = traces.iter().map(|t| t.waits[c].len()).sum();
     let longest_s = traces
         .iter()
@@ -315,10 +318,18 @@ fn pool_waits(traces: &[Trace], c: usize) -> PooledWaits {
         .max()
         .unwrap_or(0);
     let step = longest_s.div_ceil(CDF_POINTS).max(1);
-    let share = metric("waits.at_most", Unit::Share);
-    let cdf = (0..)
+    let mut grid: Vec<u64> = (0..)
         .map(|k| k * step)
         .take_while(|&t| t <= longest_s + step)
+        .collect();
+    if threshold_s <= longest_s {
+        grid.push(threshold_s);
+        grid.sort_unstable();
+        grid.dedup();
+    }
+    let share = metric("waits.at_most", Unit::Share);
+    let cdf = grid
+        .into_iter()
         .filter_map(|t| {
             let a = pooled(
                 &share,

@@ -222,14 +222,22 @@ fn pooled_lines_lie_inside_their_bands_and_the_bands_inside_the_axes() {
     assert_eq!(panels.len(), 5);
     for p in &panels {
         // The expected arrival profile is the one line without a band.
-        let measured = p.series.iter().filter(|s| !s.0.contains("expected")).count();
+        let measured = p
+            .series
+            .iter()
+            .filter(|s| !s.0.contains("expected"))
+            .count();
         assert_eq!(p.bands.len(), measured, "{}", p.title);
         for (band, line) in p
             .bands
             .iter()
             .zip(p.series.iter().filter(|s| !s.0.contains("expected")))
         {
-            assert_eq!(band.0, line.1, "{}: the band has its line's colour", p.title);
+            assert_eq!(
+                band.0, line.1,
+                "{}: the band has its line's colour",
+                p.title
+            );
             assert_eq!(band.1.len(), line.2.len(), "{} {}", p.title, line.0);
             for (&(x, low, high), &(lx, value)) in band.1.iter().zip(&line.2) {
                 assert_eq!(x, lx);
