@@ -3,8 +3,8 @@
 //! formatted as the README words them; the README must contain every one.
 //! A figure that goes stale fails here, with the text it should read.
 //!
-//! Covered: the capacity-planning paragraph (`staff` and `schedule` on the
-//! telco centre), the warm-vs-cold AHT difference (`compare`), the
+//! Covered: the replicated run's excerpt (`run --replications 20`), the
+//! capacity-planning paragraph (`staff` and `schedule` on the telco centre), the warm-vs-cold AHT difference (`compare`), the
 //! calibration example (`transcripts` + `calibrate` on 2 000 generated
 //! conversations, and the bundled sample), and the `replay` lines quoted.
 //! Not re-run here: wall-clock timings and the benchmark tables (their
@@ -365,4 +365,46 @@ fn erlang_target_figure() {
         number_after("agents needed: "),
         number_after("shrinkage: ")
     )]);
+}
+
+#[test]
+fn replication_figures() {
+    // The README's excerpt of `run basic.toml --replications 20`: each of
+    // its lines as the command prints it now.
+    let out = tempfile::tempdir().unwrap();
+    let printed = handoff_sim(&[
+        "run",
+        "scenarios/basic.toml",
+        "--replications",
+        "20",
+        "--jobs",
+        "2",
+        "--quiet",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    let keys = [
+        "[service_level]",
+        "[abandonment]",
+        "[occupancy]",
+        "[occupancy[general]]",
+        "[occupancy[specialists]]",
+        "[service_level[chat]]",
+        "[service_level[voice]]",
+        "[abandonment[voice]]",
+    ];
+    let mut lines: Vec<String> = printed.lines().take(1).map(String::from).collect();
+    lines.extend(keys.iter().map(|key| {
+        printed
+            .lines()
+            .find(|l| l.trim_end().ends_with(key))
+            .unwrap_or_else(|| panic!("no line for {key} in\n{printed}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }));
+    quoted(&lines);
+    // The per-channel table of the report it writes.
+    let html = std::fs::read_to_string(find(out.path(), "report.html")).unwrap();
+    assert!(html.contains("<h2>Per channel</h2>"));
 }

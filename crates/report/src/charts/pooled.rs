@@ -191,7 +191,14 @@ fn rates<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &Replicated) -> D
         .filter_map(|p| Some((p.name.clone(), p.figure("precision")?.aggregate)))
         .collect();
     if precision.is_empty() {
-        return interval_bars(root, "Rates, pooled (95 % interval)", &headline, 230, GREEN);
+        return interval_bars(
+            root,
+            "Rates, pooled (95 % interval)",
+            &headline,
+            230,
+            145.0,
+            GREEN,
+        );
     }
     let (left, right) = root.split_horizontally(720);
     interval_bars(
@@ -199,23 +206,33 @@ fn rates<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &Replicated) -> D
         "Rates, pooled (95 % interval)",
         &headline,
         230,
+        145.0,
         GREEN,
     )?;
-    interval_bars(&right, "Precision by primary rule", &precision, 190, PURPLE)
+    interval_bars(
+        &right,
+        "Precision by primary rule",
+        &precision,
+        190,
+        185.0,
+        PURPLE,
+    )
 }
 
 /// Horizontal bars of shares to their pooled value, a whisker across each
-/// interval and the figure written past it.
+/// interval and the figure written past it (the axis runs to `x_max` %
+/// to leave room for it).
 fn interval_bars<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
     rows: &[(String, Aggregate)],
     label_width: u32,
+    x_max: f64,
     colour: RGBColor,
 ) -> DrawResult<DB> {
     let n = rows.len();
     let labels: Vec<String> = rows.iter().map(|(l, _)| l.clone()).collect();
-    let mut chart = horizontal_chart(area, title, 19, label_width, 145.0, &labels, "%")?;
+    let mut chart = horizontal_chart(area, title, 19, label_width, x_max, &labels, "%")?;
     for (i, (_, a)) in rows.iter().enumerate() {
         let y = (n - 1 - i) as f64;
         let (mean, low, high) = (a.mean * 100.0, a.low() * 100.0, a.high() * 100.0);
