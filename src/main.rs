@@ -429,7 +429,7 @@ fn execute(command: Command) -> anyhow::Result<Finished> {
             let session = Session::from_plan(&plan)?;
             let (table, path, verdicts) =
                 in_run_folder(&out, &session.folder_name(), session.scenario.seed, |dir| {
-                    Ok(report::experiment::finish(dir, &session, results)?)
+                    Ok(report::session::finish(dir, &session, results)?)
                 })?;
             out!("{table}");
             outln!("\nreport: {}", path.display());
@@ -676,7 +676,7 @@ fn run_session(session: &Session, args: &ExperimentArgs) -> anyhow::Result<Finis
             if let Some(bar) = &bar {
                 bar.finish_and_clear();
             }
-            Ok(report::experiment::finish(dir, session, results)?)
+            Ok(report::session::finish(dir, session, results)?)
         })?;
     out!("{table}");
     outln!("\nreport: {}", path.display());

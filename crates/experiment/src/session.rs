@@ -234,7 +234,7 @@ impl Session {
     }
 
     /// Judges the thresholds and analyses the results: what the report
-    /// writes (`handoff_report::experiment::write_experiment`).
+    /// writes (`handoff_report::session::write_experiment`).
     pub fn analyse(&self, results: Vec<(usize, Job)>) -> Result<(Analysis, Vec<Verdict>)> {
         let jobs = group(results, self.replications);
         let per_scenario: Vec<Vec<Value>> = jobs.iter().map(|j| summaries(j)).collect();

@@ -6,13 +6,11 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
 use crate::charts::{self, ForestPanel, ForestRow, SweepSeries};
+use crate::format::{bare_aggregate, format_aggregate, format_half, json};
+pub use crate::format::{format_value, threshold_lines};
 use crate::html::{Cell, STYLE, data_table, escape, figure, thresholds_html};
 use handoff_experiment::Comparison;
-use handoff_experiment::pooling::Aggregate;
-use handoff_experiment::session::{Analysis, Design, Session};
 use handoff_experiment::sweep::{self, PointResult};
 use handoff_model::error::Result;
 use handoff_model::figures::Unit;
@@ -20,109 +18,6 @@ use handoff_model::output::write_atomic;
 use handoff_model::overrides::Parameter;
 use handoff_model::scenario::Scenario;
 use handoff_model::thresholds::Verdict;
-
-/// A value in its unit: "81.2 %", "23.4 s", "+0.12".
-pub fn format_value(unit: Unit, value: f64) -> String {
-    match unit {
-        Unit::Share => format!("{:.1} %", value * 100.0),
-        Unit::Seconds => format!("{value:.1} s"),
-        // A score near zero reads 0.00, not -0.00 or +0.00.
-        Unit::Score if (value * 100.0).round() == 0.0 => "0.00".to_string(),
-        Unit::Score => format!("{value:+.2}"),
-        Unit::Count => count_text(value),
-    }
-}
-
-pub(crate) fn format_half(unit: Unit, half: f64) -> String {
-    match unit {
-        Unit::Share => format!("{:.1}", half * 100.0),
-        Unit::Seconds => format!("{half:.1}"),
-        Unit::Score => format!("{half:.2}"),
-        Unit::Count => count_text(half),
-    }
-}
-
-/// A count or a mean count: one decimal from 10 on, two below (1.34
-/// contacts per agent, 177.3 escalations).
-fn count_text(value: f64) -> String {
-    if value.abs() >= 10.0 {
-        format!("{value:.1}")
-    } else {
-        format!("{value:.2}")
-    }
-}
-
-/// " (10.1–15.2)" in percent; two decimals where the upper end is below
-/// 0.1 % but above 0.
-pub(crate) fn pct_range(low: f64, high: f64) -> String {
-    let decimals = if high > 0.0 && high < 0.000_95 { 2 } else { 1 };
-    format!(
-        " ({:.*}–{:.*})",
-        decimals,
-        low * 100.0,
-        decimals,
-        high * 100.0
-    )
-}
-
-pub(crate) fn format_aggregate(unit: Unit, a: &Aggregate) -> String {
-    aggregate_text(unit, a, true)
-}
-
-/// [`format_aggregate`] without the unit, for a column whose header has
-/// it: "39.7 (8.7–81.8)", "66.0 ± 67.9".
-fn bare_aggregate(unit: Unit, a: &Aggregate) -> String {
-    aggregate_text(unit, a, false)
-}
-
-/// The mean and its interval: "39.7 % (8.7–81.8)", "66.0 s ± 67.9"; the
-/// mean's unit left out when `with_unit` is false (a score has none).
-fn aggregate_text(unit: Unit, a: &Aggregate, with_unit: bool) -> String {
-    let mean = match unit {
-        Unit::Share | Unit::Seconds if !with_unit => format_half(unit, a.mean),
-        _ => format_value(unit, a.mean),
-    };
-    match (a.ci95, a.ci95_range) {
-        (Some(h), _) => format!("{mean} ± {}", format_half(unit, h)),
-        (None, Some([low, high])) if unit == Unit::Share => {
-            format!("{mean}{}", pct_range(low, high))
-        }
-        (None, Some([low, high])) => format!(
-            "{mean} ({}–{})",
-            format_half(unit, low),
-            format_half(unit, high)
-        ),
-        (None, None) => mean,
-    }
-}
-
-/// One line per threshold, after a blank line (nothing without thresholds).
-pub fn threshold_lines(out: &mut String, verdicts: &[Verdict]) {
-    if verdicts.is_empty() {
-        return;
-    }
-    let _ = writeln!(out, "\nThresholds");
-    for v in verdicts {
-        let _ = writeln!(out, "  {}", v.line());
-    }
-}
-
-#[derive(Serialize)]
-struct WithThresholds<'a, T: Serialize> {
-    #[serde(flatten)]
-    result: &'a T,
-    thresholds: &'a [Verdict],
-}
-
-pub(crate) fn json<T: Serialize>(result: &T, verdicts: &[Verdict]) -> String {
-    let mut text = serde_json::to_string_pretty(&WithThresholds {
-        result,
-        thresholds: verdicts,
-    })
-    .expect("experiment results serialise");
-    text.push('\n');
-    text
-}
 
 /// The printed table of a comparison.
 pub fn comparison_table(c: &Comparison) -> String {
@@ -653,58 +548,6 @@ pub fn write_sweep(
     );
     write_atomic(&html, page.as_bytes())?;
     Ok(html)
-}
-
-/// Writes an analysed experiment into `dir` ([`Session::analyse`]) and
-/// returns the table to print and the main output's path.
-pub fn write_experiment(
-    dir: &Path,
-    session: &Session,
-    analysis: &Analysis,
-    verdicts: &[Verdict],
-) -> Result<(String, PathBuf)> {
-    match analysis {
-        Analysis::Replicated(result) => {
-            let table = crate::replicated::replicated_table(result, verdicts);
-            let path =
-                crate::replicated::write_replicated(dir, result, verdicts, &session.scenario)?;
-            Ok((table, path))
-        }
-        Analysis::Compared(result) => {
-            let mut table = comparison_table(result);
-            threshold_lines(&mut table, verdicts);
-            let path = write_comparison(dir, result, verdicts, &session.scenario)?;
-            Ok((table, path))
-        }
-        Analysis::Swept(results) => {
-            let Design::Sweep { parameters, .. } = &session.design else {
-                unreachable!("a sweep's analysis comes from a sweep design");
-            };
-            let mut table = sweep_table(&session.scenario.name, session.replications, results);
-            threshold_lines(&mut table, verdicts);
-            let path = write_sweep(
-                dir,
-                parameters,
-                results,
-                session.replications,
-                verdicts,
-                &session.scenario,
-            )?;
-            Ok((table, path))
-        }
-    }
-}
-
-/// A session's results judged, analysed and written into `dir`: the table
-/// to print, the main output's path and the verdicts.
-pub fn finish(
-    dir: &Path,
-    session: &Session,
-    results: Vec<(usize, handoff_experiment::Job)>,
-) -> Result<(String, PathBuf, Vec<Verdict>)> {
-    let (analysis, verdicts) = session.analyse(results)?;
-    let (table, path) = write_experiment(dir, session, &analysis, &verdicts)?;
-    Ok((table, path, verdicts))
 }
 
 #[cfg(test)]

@@ -23,8 +23,10 @@ pub mod calibration;
 pub mod charts;
 pub mod experiment;
 pub mod exports;
+mod format;
 pub mod html;
 pub mod replicated;
+pub mod session;
 pub mod staffing;
 mod table;
 

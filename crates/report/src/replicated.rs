@@ -18,8 +18,8 @@ use handoff_model::scenario::Scenario;
 use handoff_model::thresholds::Verdict;
 
 use crate::charts;
-use crate::experiment::{format_aggregate, json, threshold_lines};
 use crate::exports::csv_number;
+use crate::format::{format_aggregate, json, threshold_lines};
 use crate::html::{Cell, STYLE, data_table, escape, figure, glossary_html, thresholds_html};
 
 /// The printed table of a replicated run, with the threshold verdicts.

@@ -26,7 +26,7 @@ pub const GLOSSARY: &str = "reports/README.md#glossary";
 pub(crate) fn pct(e: &Estimate) -> String {
     let ci = match (e.ci95, e.ci95_range) {
         (Some(h), _) => format!(" ± {:.1}", h * 100.0),
-        (None, Some([low, high])) => crate::experiment::pct_range(low, high),
+        (None, Some([low, high])) => crate::format::pct_range(low, high),
         (None, None) => String::new(),
     };
     format!("{:.1} %{ci}", e.value * 100.0)
@@ -364,7 +364,7 @@ pub fn summary_table(summary: &Summary) -> String {
         }
     }
     pool_rows(&mut t, summary);
-    crate::experiment::threshold_lines(&mut t.out, &summary.thresholds);
+    crate::format::threshold_lines(&mut t.out, &summary.thresholds);
     if let Some(e) = &summary.theory {
         let model = if e.probability_abandon > 0.0 {
             "A"

@@ -109,7 +109,7 @@ fn pooled_wait_cdf<DB: DrawingBackend>(
             .map(|f| {
                 format!(
                     "; service level {}",
-                    crate::experiment::format_aggregate(Unit::Share, &f.aggregate)
+                    crate::format::format_aggregate(Unit::Share, &f.aggregate)
                 )
             })
             .unwrap_or_default();
@@ -252,7 +252,7 @@ fn interval_bars<DB: DrawingBackend>(
             )))?;
         }
         chart.draw_series(std::iter::once(Text::new(
-            crate::experiment::format_aggregate(Unit::Share, a),
+            crate::format::format_aggregate(Unit::Share, a),
             (high.max(mean) + 2.0, y + 0.15),
             ("sans-serif", 14),
         )))?;
