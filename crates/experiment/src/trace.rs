@@ -13,7 +13,7 @@
 use serde::{Deserialize, Serialize};
 
 use handoff_model::figures::{Metric, Observation, Unit};
-use handoff_model::metrics::{IntervalRow, ReportData};
+use handoff_model::metrics::{IntervalChannel, IntervalRow, ReportData};
 
 use crate::pooling::{self, Aggregate};
 
@@ -207,8 +207,20 @@ impl PooledRun {
                 }
                 let channel = |c: usize| {
                     let ch = |t: &Trace| at(t, i).channels[c];
-                    let by = |f: fn(&handoff_model::metrics::IntervalChannel) -> u64| {
-                        count(traces.iter().map(|t| f(&ch(t))))
+                    let by =
+                        |f: fn(&IntervalChannel) -> u64| count(traces.iter().map(|t| f(&ch(t))));
+                    // A ratio: (its value, its denominator) per replication.
+                    let rate = |metric: &Metric, f: fn(&IntervalChannel) -> (Option<f64>, u64)| {
+                        pooled(
+                            metric,
+                            traces.iter().map(|t| {
+                                let (value, n) = f(&ch(t));
+                                value.map(|value| Observation {
+                                    value,
+                                    weight: n as f64,
+                                })
+                            }),
+                        )
                     };
                     PooledChannel {
                         arrivals: by(|x| x.arrivals),
@@ -217,36 +229,9 @@ impl PooledRun {
                         answered: by(|x| x.answered),
                         abandoned: by(|x| x.abandoned),
                         still_waiting: by(|x| x.still_waiting),
-                        asa_s: pooled(
-                            &asa,
-                            traces.iter().map(|t| {
-                                let x = ch(t);
-                                x.asa_s.map(|value| Observation {
-                                    value,
-                                    weight: x.answered as f64,
-                                })
-                            }),
-                        ),
-                        service_level: pooled(
-                            &share,
-                            traces.iter().map(|t| {
-                                let x = ch(t);
-                                x.service_level.map(|value| Observation {
-                                    value,
-                                    weight: x.service_level_base as f64,
-                                })
-                            }),
-                        ),
-                        abandonment_rate: pooled(
-                            &share,
-                            traces.iter().map(|t| {
-                                let x = ch(t);
-                                x.abandonment_rate.map(|value| Observation {
-                                    value,
-                                    weight: x.offered as f64,
-                                })
-                            }),
-                        ),
+                        asa_s: rate(&asa, |x| (x.asa_s, x.answered)),
+                        service_level: rate(&share, |x| (x.service_level, x.service_level_base)),
+                        abandonment_rate: rate(&share, |x| (x.abandonment_rate, x.offered)),
                     }
                 };
                 let pools = at(first, i).occupancy.len();
@@ -351,7 +336,6 @@ fn pool_waits(traces: &[Trace], c: usize, threshold_s: u64) -> PooledWaits {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use handoff_model::metrics::IntervalChannel;
     use hdrhistogram::Histogram;
 
     fn histogram(ms: &[u64]) -> Histogram<u64> {

@@ -16,7 +16,7 @@ use handoff_model::figures::Unit;
 
 use super::bars::horizontal_chart;
 use super::time::{occupancy, over_time, pooled_occupancy_panel, pooled_over_time_panels};
-use super::waits::nice_step;
+use super::waits::{cdf_axes, nice_step};
 use super::*;
 use super::{DrawResult, GREEN, RED};
 
@@ -127,24 +127,7 @@ fn pooled_wait_cdf<DB: DrawingBackend>(
         Key::Note,
     ));
     let (plot, key_area) = legend_below(root, legend_height(keys.len(), 15));
-    let mut chart = ChartBuilder::on(&plot)
-        .caption(
-            "Waited at most t (cumulative), per channel",
-            caption_style(),
-        )
-        .margin(20)
-        .x_label_area_size(50)
-        .y_label_area_size(70)
-        .build_cartesian_2d(0f64..max_s, 0f64..100f64)?;
-    chart
-        .configure_mesh()
-        .x_desc("wait t (s), to the longest wait")
-        .y_desc("waits of at most t (%)")
-        .x_label_formatter(&tick)
-        .y_label_formatter(&tick)
-        .label_style(label_font())
-        .axis_desc_style(label_font())
-        .draw()?;
+    let mut chart = cdf_axes(&plot, max_s)?;
     for (c, (_, colour)) in CHANNELS.iter().enumerate() {
         let cdf = &run.waits[c].cdf;
         if cdf.is_empty() {

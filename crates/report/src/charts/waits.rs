@@ -304,16 +304,13 @@ pub fn cdf_x_end_s(data: &ReportData) -> f64 {
     ((longest / step).floor() + 1.0) * step
 }
 
-pub(super) fn queue_wait_cdf<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    summary: &Summary,
-    data: &ReportData,
-) -> DrawResult<DB> {
-    root.fill(&WHITE)?;
-    let max_s = cdf_x_end_s(data);
-    let keys = keys(summary, data, true);
-    let (plot, key_area) = legend_below(root, legend_height(keys.len(), 15));
-    let mut chart = ChartBuilder::on(&plot)
+/// The cumulative chart's axes, 0 to `max_s` seconds and 0 to 100 %, for a
+/// run's waits and for the replications' pooled.
+pub(super) fn cdf_axes<'a, DB: DrawingBackend>(
+    plot: &'a DrawingArea<DB, Shift>,
+    max_s: f64,
+) -> std::result::Result<ChartContext<'a, DB, Xy>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let mut chart = ChartBuilder::on(plot)
         .caption(
             "Waited at most t (cumulative), per channel",
             caption_style(),
@@ -331,6 +328,19 @@ pub(super) fn queue_wait_cdf<DB: DrawingBackend>(
         .label_style(label_font())
         .axis_desc_style(label_font())
         .draw()?;
+    Ok(chart)
+}
+
+pub(super) fn queue_wait_cdf<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    summary: &Summary,
+    data: &ReportData,
+) -> DrawResult<DB> {
+    root.fill(&WHITE)?;
+    let max_s = cdf_x_end_s(data);
+    let keys = keys(summary, data, true);
+    let (plot, key_area) = legend_below(root, legend_height(keys.len(), 15));
+    let mut chart = cdf_axes(&plot, max_s)?;
     for (c, (_, color)) in CHANNELS.iter().enumerate() {
         let h = &data.wait_ms[c];
         if h.is_empty() {
