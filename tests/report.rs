@@ -1,6 +1,8 @@
 //! The report of a run: every chart, the HTML page, the CSV exports, and the
 //! shape of `summary.json` (pinned by an insta snapshot).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -142,6 +144,72 @@ fn a_run_writes_every_chart_the_html_and_the_exports() {
         );
     }
     assert!(checked >= 8);
+
+    // The per-channel, per-pool and per-rule tables, as the printed summary
+    // has them: each figure the summary's.
+    let by_channel = &summary["measured"]["by_channel"];
+    let rows = common::html_rows(&html, "<h2>Per channel</h2>");
+    let names: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(names, ["all channels", "chat", "voice"]);
+    for (name, numbers) in &rows {
+        let queue = if name == "all channels" {
+            &summary["measured"]["human_queue"]
+        } else {
+            &by_channel[name.as_str()]
+        };
+        assert_eq!(
+            numbers[0].unwrap().0,
+            queue["offered"].as_f64().unwrap(),
+            "{name}"
+        );
+        let sl = numbers[1].unwrap();
+        assert_eq!(
+            sl.0,
+            queue["service_level"]["value"].as_f64().unwrap(),
+            "{name}"
+        );
+        assert_eq!(sl.1, None, "one run: no interval across replications");
+        assert_eq!(
+            numbers[2].unwrap().0,
+            queue["asa_s"]["value"].as_f64().unwrap()
+        );
+    }
+    let pools = common::html_rows(&html, "<h2>Per pool</h2>");
+    for (i, (name, numbers)) in pools.iter().enumerate() {
+        let pool = &summary["pools"][i];
+        assert_eq!(name, pool["name"].as_str().unwrap());
+        assert_eq!(
+            numbers[0].unwrap().0,
+            pool["occupancy"]["value"].as_f64().unwrap()
+        );
+        assert_eq!(
+            numbers[1].unwrap().0,
+            pool["agents_engaged"].as_f64().unwrap()
+        );
+    }
+    let by_rule = &summary["measured"]["triggers"]["by_rule"];
+    let rules = common::html_rows(&html, "<h2>Per rule</h2>");
+    assert_eq!(rules.len(), by_rule.as_object().unwrap().len());
+    for (name, numbers) in &rules {
+        let rule = &by_rule[name.as_str()];
+        assert_eq!(
+            numbers[0].unwrap().0,
+            rule["fired"].as_f64().unwrap(),
+            "{name}"
+        );
+        assert_eq!(
+            numbers[2].unwrap().0,
+            rule["precision"]["value"].as_f64().unwrap()
+        );
+    }
+    // A count reads as a whole number.
+    let offered = summary["measured"]["human_queue"]["offered"]
+        .as_u64()
+        .unwrap();
+    assert!(
+        html.contains(&format!("data-value=\"{offered}\">{offered}</td>")),
+        "offered {offered} as a whole number"
+    );
 
     // intervals.csv parses back and adds up to the summary.
     let mut reader = csv::Reader::from_path(dir.join("intervals.csv")).unwrap();

@@ -32,10 +32,13 @@ pub(crate) fn format_half(unit: Unit, half: f64) -> String {
     }
 }
 
-/// A count or a mean count: one decimal from 10 on, two below (1.34
-/// contacts per agent, 177.3 escalations).
+/// A count or a mean count: a whole number as it is (1576, 3), otherwise
+/// one decimal from 10 on and two below (177.3 escalations, 1.34 contacts
+/// per agent).
 fn count_text(value: f64) -> String {
-    if value.abs() >= 10.0 {
+    if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else if value.abs() >= 10.0 {
         format!("{value:.1}")
     } else {
         format!("{value:.2}")

@@ -9,7 +9,11 @@
 use std::fmt::Write as _;
 
 use crate::charts::Chart;
+use crate::format::format_aggregate;
 use crate::{pct, secs};
+use handoff_experiment::parts::{Part, Parts};
+use handoff_experiment::pooling::Aggregate;
+use handoff_model::figures::Unit;
 use handoff_model::metrics::Summary;
 use handoff_model::thresholds::Verdict;
 
@@ -189,6 +193,12 @@ pub fn report_html(
         );
     }
     out.push_str(&thresholds_html(&summary.thresholds));
+    let json = serde_json::to_value(summary).expect("a summary serialises");
+    out.push_str(&part_tables(
+        &Parts::of(&[json]),
+        1,
+        summary.measured.human_queue.threshold_s,
+    ));
     out.push_str("<h2>Charts</h2>\n");
     for chart in charts {
         out.push_str(&figure(chart));
@@ -336,6 +346,149 @@ pub(crate) fn data_table(headers: &[&str], rows: &[Vec<Cell>]) -> String {
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody></table></div>\n");
+    out
+}
+
+/// A pooled figure as a table cell: the mean and its interval, the
+/// replications behind it when some lacked the figure.
+pub(crate) fn cell(unit: Unit, a: &Aggregate, replications: u32) -> Cell {
+    let mut text = format_aggregate(unit, a);
+    if a.n < replications as usize {
+        let _ = write!(text, " n={}", a.n);
+    }
+    Cell::estimate(text, a.mean, a.ci95_range)
+}
+
+/// One row of a part table: its name, then `figures` (by short name) in
+/// order, "—" where no replication had one.
+fn part_row(part: &Part, figures: &[&str], replications: u32) -> Vec<Cell> {
+    std::iter::once(Cell::text(part.name.clone()))
+        .chain(figures.iter().map(|name| match part.figure(name) {
+            Some(f) => cell(f.metric.unit, &f.aggregate, replications),
+            None => Cell::text("—"),
+        }))
+        .collect()
+}
+
+/// The per-channel, per-pool and per-rule tables of a report, from the
+/// parts of `replications` runs (1: a single run's figures, as the printed
+/// summary has them; more: pooled, each with its 95 % interval).
+pub(crate) fn part_tables(parts: &Parts, replications: u32, threshold: f64) -> String {
+    let mut out = String::new();
+    let many = replications > 1;
+    let per = |what: &str| {
+        if many {
+            format!("{what} per replication")
+        } else {
+            what.to_string()
+        }
+    };
+    let (p90, delay) = if many {
+        (
+            "Queue wait p90: the mean of each replication's 90th percentile.",
+            "Detection delay: the mean of each replication's median, over the needed escalations.",
+        )
+    } else {
+        (
+            "",
+            "Detection delay: the median over the needed escalations.",
+        )
+    };
+    out.push_str("<h2>Per channel</h2>\n");
+    let channel_figures = [
+        "offered",
+        "service_level",
+        "asa",
+        "probability_wait",
+        "abandonment",
+        "aht",
+        "post_handoff_fcr",
+        "p90_queue_wait",
+    ];
+    let sl_header = format!("service level ({threshold:.0} s)");
+    let rows: Vec<Vec<Cell>> = parts
+        .channels
+        .iter()
+        .map(|p| part_row(p, &channel_figures, replications))
+        .collect();
+    out.push_str(&data_table(
+        &[
+            "queue",
+            &per("offered"),
+            &sl_header,
+            "ASA",
+            "P(wait > 0)",
+            "abandonment",
+            "AHT",
+            "post-handoff FCR",
+            "queue wait p90",
+        ],
+        &rows,
+    ));
+    let _ = writeln!(
+        out,
+        "<p class=\"sub\">Service level: answered within the threshold / (answered + abandoned + still waiting past it). {p90}</p>"
+    );
+
+    out.push_str("<h2>Per pool</h2>\n");
+    let rows: Vec<Vec<Cell>> = parts
+        .pools
+        .iter()
+        .map(|p| {
+            part_row(
+                p,
+                &["occupancy", "agents_engaged", "mean_concurrency"],
+                replications,
+            )
+        })
+        .collect();
+    out.push_str(&data_table(
+        &[
+            "pool",
+            "occupancy",
+            "agents engaged",
+            "mean concurrent contacts per agent",
+        ],
+        &rows,
+    ));
+    out.push_str("<p class=\"sub\">Occupancy: slot time in use (wrap-up included) / slot time staffed. Agents engaged: the share of staffed agent time with at least one contact.</p>\n");
+
+    if !parts.rules.is_empty() {
+        out.push_str("<h2>Per rule</h2>\n");
+        let rows: Vec<Vec<Cell>> = parts
+            .rules
+            .iter()
+            .map(|p| {
+                part_row(
+                    p,
+                    &[
+                        "fired",
+                        "needed",
+                        "precision",
+                        "detection_delay_p50",
+                        "detection_delay_turns_p50",
+                    ],
+                    replications,
+                )
+            })
+            .collect();
+        out.push_str(&data_table(
+            &[
+                "primary rule",
+                &per("fired"),
+                &per("needed"),
+                "precision",
+                "detection delay p50",
+                "detection delay p50, turns",
+            ],
+            &rows,
+        ));
+        let _ = writeln!(
+            out,
+            "<p class=\"sub\">By the primary rule of each escalation. Needed: a human was needed; precision = needed / fired. {delay}</p>"
+        );
+    }
+
     out
 }
 

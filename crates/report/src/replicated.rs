@@ -7,12 +7,10 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use handoff_experiment::parts::Part;
 use handoff_experiment::pooling::Aggregate;
 use handoff_experiment::trace::PooledRun;
 use handoff_experiment::{METHOD, Replicated};
 use handoff_model::error::{Error, Result};
-use handoff_model::figures::Unit;
 use handoff_model::output::write_atomic;
 use handoff_model::scenario::Scenario;
 use handoff_model::thresholds::Verdict;
@@ -20,7 +18,9 @@ use handoff_model::thresholds::Verdict;
 use crate::charts;
 use crate::exports::csv_number;
 use crate::format::{format_aggregate, json, threshold_lines};
-use crate::html::{Cell, STYLE, data_table, escape, figure, glossary_html, thresholds_html};
+use crate::html::{
+    Cell, STYLE, cell, data_table, escape, figure, glossary_html, part_tables, thresholds_html,
+};
 
 /// The printed table of a replicated run, with the threshold verdicts.
 pub fn replicated_table(r: &Replicated, verdicts: &[Verdict]) -> String {
@@ -159,27 +159,6 @@ pub fn pooled_intervals_csv(run: &PooledRun, pools: &[&str], chat_share: f64) ->
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8"))
 }
 
-/// A pooled figure as a table cell: the mean and its interval, the
-/// replications behind it when some lacked the figure.
-fn cell(unit: Unit, a: &Aggregate, replications: u32) -> Cell {
-    let mut text = format_aggregate(unit, a);
-    if a.n < replications as usize {
-        let _ = write!(text, " n={}", a.n);
-    }
-    Cell::estimate(text, a.mean, a.ci95_range)
-}
-
-/// One row of a part table: its name, then `figures` (by short name) in
-/// order, "—" where no replication had one.
-fn part_row(part: &Part, figures: &[&str], replications: u32) -> Vec<Cell> {
-    std::iter::once(Cell::text(part.name.clone()))
-        .chain(figures.iter().map(|name| match part.figure(name) {
-            Some(f) => cell(f.metric.unit, &f.aggregate, replications),
-            None => Cell::text("—"),
-        }))
-        .collect()
-}
-
 /// The whole page.
 pub fn replicated_html(
     r: &Replicated,
@@ -224,98 +203,11 @@ pub fn replicated_html(
     );
     out.push_str(&thresholds_html(verdicts));
 
-    out.push_str("<h2>Per channel</h2>\n");
-    let channel_figures = [
-        "offered",
-        "service_level",
-        "asa",
-        "probability_wait",
-        "abandonment",
-        "aht",
-        "post_handoff_fcr",
-        "p90_queue_wait",
-    ];
-    let threshold = scenario.service_level_threshold.as_secs_f64();
-    let sl_header = format!("service level ({threshold:.0} s)");
-    let rows: Vec<Vec<Cell>> = r
-        .parts
-        .channels
-        .iter()
-        .map(|p| part_row(p, &channel_figures, r.replications))
-        .collect();
-    out.push_str(&data_table(
-        &[
-            "queue",
-            "offered per replication",
-            &sl_header,
-            "ASA",
-            "P(wait > 0)",
-            "abandonment",
-            "AHT",
-            "post-handoff FCR",
-            "queue wait p90",
-        ],
-        &rows,
+    out.push_str(&part_tables(
+        &r.parts,
+        r.replications,
+        scenario.service_level_threshold.as_secs_f64(),
     ));
-    out.push_str("<p class=\"sub\">Service level: answered within the threshold / (answered + abandoned + still waiting past it). Queue wait p90: the mean of each replication's 90th percentile.</p>\n");
-
-    out.push_str("<h2>Per pool</h2>\n");
-    let rows: Vec<Vec<Cell>> = r
-        .parts
-        .pools
-        .iter()
-        .map(|p| {
-            part_row(
-                p,
-                &["occupancy", "agents_engaged", "mean_concurrency"],
-                r.replications,
-            )
-        })
-        .collect();
-    out.push_str(&data_table(
-        &[
-            "pool",
-            "occupancy",
-            "agents engaged",
-            "mean concurrent contacts per agent",
-        ],
-        &rows,
-    ));
-    out.push_str("<p class=\"sub\">Occupancy: slot time in use (wrap-up included) / slot time staffed. Agents engaged: the share of staffed agent time with at least one contact.</p>\n");
-
-    if !r.parts.rules.is_empty() {
-        out.push_str("<h2>Per rule</h2>\n");
-        let rows: Vec<Vec<Cell>> = r
-            .parts
-            .rules
-            .iter()
-            .map(|p| {
-                part_row(
-                    p,
-                    &[
-                        "fired",
-                        "needed",
-                        "precision",
-                        "detection_delay_p50",
-                        "detection_delay_turns_p50",
-                    ],
-                    r.replications,
-                )
-            })
-            .collect();
-        out.push_str(&data_table(
-            &[
-                "primary rule",
-                "fired per replication",
-                "needed per replication",
-                "precision",
-                "detection delay p50",
-                "detection delay p50, turns",
-            ],
-            &rows,
-        ));
-        out.push_str("<p class=\"sub\">By the primary rule of each escalation. Needed: a human was needed; precision = needed / fired. Detection delay: the mean of each replication's median, over the needed escalations.</p>\n");
-    }
 
     out.push_str("<h2>Charts</h2>\n");
     if r.series.is_none() {
