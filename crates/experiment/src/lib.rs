@@ -215,12 +215,15 @@ impl Replicated {
     }
 
     /// From the replications' results (in order); their series are pooled
-    /// when every run kept its trace.
-    pub fn of_jobs(scenario: &Scenario, jobs: &[Job]) -> Replicated {
-        let traces: Option<Vec<Trace>> = jobs.iter().map(|j| j.trace.clone()).collect();
+    /// when every run kept its trace. Takes the results, so no trace is
+    /// copied.
+    pub fn of_jobs(scenario: &Scenario, jobs: Vec<Job>) -> Replicated {
+        let (summaries, traces): (Vec<Value>, Vec<Option<Trace>>) =
+            jobs.into_iter().map(|j| (j.summary, j.trace)).unzip();
+        let traces: Option<Vec<Trace>> = traces.into_iter().collect();
         Replicated {
             series: traces.and_then(|t| PooledRun::of(&t)),
-            ..Replicated::new(scenario, &summaries(jobs))
+            ..Replicated::new(scenario, &summaries)
         }
     }
 }

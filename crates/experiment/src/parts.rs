@@ -35,37 +35,44 @@ pub struct Parts {
     pub rules: Vec<Part>,
 }
 
-/// (name, JSON path below the part, unit): a channel's queue figures.
-const CHANNEL: [(&str, &str, Unit); 8] = [
-    ("offered", "offered", Unit::Count),
-    ("service_level", "service_level", Unit::Share),
-    ("asa", "asa_s", Unit::Seconds),
-    ("probability_wait", "probability_wait", Unit::Share),
-    ("abandonment", "abandonment_rate", Unit::Share),
-    ("aht", "aht_s", Unit::Seconds),
-    ("post_handoff_fcr", "post_handoff_fcr", Unit::Share),
-    ("p90_queue_wait", "queue_wait_s.p90", Unit::Seconds),
+/// A figure of a part: its short name, its JSON path below the part, its
+/// unit, and whether a replication without the part counts it 0 (a count
+/// of things) rather than having no observation (a rate, a mean).
+type Figure = (&'static str, &'static str, Unit, bool);
+
+/// A channel's queue figures.
+const CHANNEL: [Figure; 8] = [
+    ("offered", "offered", Unit::Count, true),
+    ("service_level", "service_level", Unit::Share, false),
+    ("asa", "asa_s", Unit::Seconds, false),
+    ("probability_wait", "probability_wait", Unit::Share, false),
+    ("abandonment", "abandonment_rate", Unit::Share, false),
+    ("aht", "aht_s", Unit::Seconds, false),
+    ("post_handoff_fcr", "post_handoff_fcr", Unit::Share, false),
+    ("p90_queue_wait", "queue_wait_s.p90", Unit::Seconds, false),
 ];
 
-const POOL: [(&str, &str, Unit); 3] = [
-    ("occupancy", "occupancy", Unit::Share),
-    ("agents_engaged", "agents_engaged", Unit::Share),
-    ("mean_concurrency", "mean_concurrency", Unit::Count),
+const POOL: [Figure; 3] = [
+    ("occupancy", "occupancy", Unit::Share, false),
+    ("agents_engaged", "agents_engaged", Unit::Share, false),
+    ("mean_concurrency", "mean_concurrency", Unit::Count, false),
 ];
 
-const RULE: [(&str, &str, Unit); 5] = [
-    ("fired", "fired", Unit::Count),
-    ("needed", "needed", Unit::Count),
-    ("precision", "precision", Unit::Share),
+const RULE: [Figure; 5] = [
+    ("fired", "fired", Unit::Count, true),
+    ("needed", "needed", Unit::Count, true),
+    ("precision", "precision", Unit::Share, false),
     (
         "detection_delay_p50",
         "detection_delay_s.p50",
         Unit::Seconds,
+        false,
     ),
     (
         "detection_delay_turns_p50",
         "detection_delay_turns.p50",
         Unit::Count,
+        false,
     ),
 ];
 
@@ -92,10 +99,10 @@ fn names(summaries: &[Value], object_path: &str) -> Vec<String> {
 }
 
 /// `figures` of the part at `prefix` pooled over `summaries`.
-fn part(summaries: &[Value], name: &str, prefix: &str, figures: &[(&str, &str, Unit)]) -> Part {
+fn part(summaries: &[Value], name: &str, prefix: &str, figures: &[Figure]) -> Part {
     let figures = figures
         .iter()
-        .filter_map(|&(short, path, unit)| {
+        .filter_map(|&(short, path, unit, zero_when_missing)| {
             let metric = Metric {
                 name: short.to_string(),
                 path: format!("{prefix}.{path}"),
@@ -106,7 +113,7 @@ fn part(summaries: &[Value], name: &str, prefix: &str, figures: &[(&str, &str, U
                 .map(|s| {
                     figures::observe(s, &metric.path).or_else(|| {
                         // A count of a part the run did not have is 0.
-                        (unit == Unit::Count && !path.contains('.')).then_some(Observation {
+                        zero_when_missing.then_some(Observation {
                             value: 0.0,
                             weight: 1.0,
                         })

@@ -236,7 +236,7 @@ impl Session {
     /// Judges the thresholds and analyses the results: what the report
     /// writes (`handoff_report::session::write_experiment`).
     pub fn analyse(&self, results: Vec<(usize, Job)>) -> Result<(Analysis, Vec<Verdict>)> {
-        let jobs = group(results, self.replications);
+        let mut jobs = group(results, self.replications);
         let per_scenario: Vec<Vec<Value>> = jobs.iter().map(|j| summaries(j)).collect();
         let judge = |label: Option<String>, summaries: &[Value], verdicts: &mut Vec<Verdict>| {
             for mut v in thresholds::judge_replications(summaries, &self.thresholds, self.on)
@@ -253,7 +253,7 @@ impl Session {
         let analysis = match &self.design {
             Design::Run => {
                 judge(None, &per_scenario[0], &mut verdicts)?;
-                Analysis::Replicated(Replicated::of_jobs(&self.scenario, &jobs[0]))
+                Analysis::Replicated(Replicated::of_jobs(&self.scenario, jobs.swap_remove(0)))
             }
             Design::Compare(variants) => {
                 for (variant, summaries) in variants.iter().zip(&per_scenario) {

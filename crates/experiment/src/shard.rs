@@ -4,7 +4,8 @@
 //! experiment and is complete, and writes the same report one machine would.
 //!
 //! A shard file holds what the statistics consume: every job's full summary
-//! (replication r of scenario or point p), at full precision — never an
+//! (replication r of scenario or point p) and, for `run`, its trace (the
+//! series a replicated run's report pools), at full precision — never an
 //! already-pooled figure. Pooling across replications (means, ratio
 //! estimators, paired differences) starts from per-replication summaries,
 //! so the merged result is exactly the unsharded one. The file also carries

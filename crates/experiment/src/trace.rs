@@ -5,10 +5,10 @@
 //! mean with its 95 % interval and n, pooled exactly as the headline
 //! figures are ([`crate::pooling`]). Pure: no actors, no drawing.
 //!
-//! A trace is small (a few hundred numbers per interval series and the
-//! waits counted by whole second), so a replicated run keeps one per
-//! replication, and a shard file carries them, so a merged run writes the
-//! same report.
+//! A trace is small (about thirty numbers per interval and the waits
+//! counted by whole second: some 30 KB for a day of 15-minute intervals),
+//! so a replicated run keeps one per replication, and a shard file carries
+//! them, so a merged run writes the same report.
 
 use serde::{Deserialize, Serialize};
 
@@ -51,19 +51,29 @@ impl Waits {
         self.len() == 0
     }
 
-    /// Waits shorter than `t` seconds (`t` ≥ 1), or of zero at `t` = 0:
-    /// the empirical distribution function at the grid's points.
-    pub fn at_most(&self, t: u64) -> u64 {
-        if t == 0 {
-            return self.zero;
+    /// Waits under `t` seconds (`t` ≥ 1), or of zero at `t` = 0: the
+    /// empirical distribution function at the grid's points (for a
+    /// continuous wait, under t and at most t are the same share).
+    pub fn under(&self, t: u64) -> u64 {
+        self.under_each(&[t])[0]
+    }
+
+    /// [`Waits::under`] at every point of an ascending `grid`, in one pass.
+    pub fn under_each(&self, grid: &[u64]) -> Vec<u64> {
+        let mut out = Vec::with_capacity(grid.len());
+        let mut seconds = self.by_second.iter().peekable();
+        let mut below = self.zero;
+        for &t in grid {
+            if t == 0 {
+                out.push(self.zero);
+                continue;
+            }
+            while let Some((_, n)) = seconds.next_if(|(s, _)| *s < t) {
+                below += n;
+            }
+            out.push(below);
         }
-        self.zero
-            + self
-                .by_second
-                .iter()
-                .take_while(|(s, _)| *s < t)
-                .map(|(_, n)| n)
-                .sum::<u64>()
+        out
     }
 
     /// The longest wait, to the whole second (0 without waits).
@@ -71,6 +81,10 @@ impl Waits {
         self.by_second.last().map_or(0, |(s, _)| *s + 1)
     }
 
+    /// From a run's wait histogram (ms, 3 significant digits). A bucket
+    /// counts in the second of its top value, so a wait within 0.1 % below
+    /// a whole second (16.992 s) may count in the next one: the
+    /// distribution is exact to the histogram's precision, not to the ms.
     fn of(h: &hdrhistogram::Histogram<u64>) -> Waits {
         let mut out = Waits::default();
         for v in h.iter_recorded() {
@@ -148,9 +162,9 @@ pub struct PooledChannel {
 }
 
 /// A channel's wait distribution over the replications: at each grid
-/// point t (the service-level threshold among them), the share of waits
-/// of at most t (of zero at t = 0; under t above, the waits being counted
-/// by whole second).
+/// point t (a whole-second service-level threshold among them), the share
+/// of waits under t (of zero at t = 0), the waits being counted by whole
+/// second.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PooledWaits {
     /// Waits in all replications.
@@ -278,7 +292,8 @@ impl PooledRun {
                 }
             })
             .collect();
-        let threshold = first.threshold_s.round() as u64;
+        // A threshold between whole seconds has no point of its own.
+        let threshold = (first.threshold_s.fract() == 0.0).then_some(first.threshold_s as u64);
         let waits = [0, 1].map(|c| pool_waits(traces, c, threshold));
         Some(PooledRun {
             replications: traces.len(),
@@ -291,11 +306,11 @@ impl PooledRun {
     }
 }
 
-/// The share of waits of at most t at up to [`CDF_POINTS`] + 1 points from
-/// 0 to past the longest wait, and at the service-level threshold: per
-/// replication F_r(t) with weight n_r, pooled as a share whose trials are
-/// all the waits.
-fn pool_waits(traces: &[Trace], c: usize, threshold_s: u64) -> PooledWaits {
+/// The share of waits under t at up to [`CDF_POINTS`] + 1 points from 0 to
+/// past the longest wait, and at the service-level threshold when it is a
+/// whole number of seconds: per replication F_r(t) with weight n_r, pooled
+/// as a share whose trials are all the waits.
+fn pool_waits(traces: &[Trace], c: usize, threshold_s: Option<u64>) -> PooledWaits {
     let n: u64 = traces.iter().map(|t| t.waits[c].len()).sum();
     let longest_s = traces
         .iter()
@@ -307,23 +322,25 @@ fn pool_waits(traces: &[Trace], c: usize, threshold_s: u64) -> PooledWaits {
         .map(|k| k * step)
         .take_while(|&t| t <= longest_s + step)
         .collect();
-    if threshold_s <= longest_s {
-        grid.push(threshold_s);
-        grid.sort_unstable();
-        grid.dedup();
-    }
-    let share = metric("waits.at_most", Unit::Share);
+    grid.extend(threshold_s);
+    grid.sort_unstable();
+    grid.dedup();
+    // Per replication: its waits under each point, and all its waits.
+    let counts: Vec<(Vec<u64>, u64)> = traces
+        .iter()
+        .map(|t| (t.waits[c].under_each(&grid), t.waits[c].len()))
+        .collect();
+    let share = metric("waits.under", Unit::Share);
     let cdf = grid
-        .into_iter()
-        .filter_map(|t| {
+        .iter()
+        .enumerate()
+        .filter_map(|(k, &t)| {
             let a = pooled(
                 &share,
-                traces.iter().map(|tr| {
-                    let w = &tr.waits[c];
-                    let all = w.len();
-                    (all > 0).then(|| Observation {
-                        value: w.at_most(t) as f64 / all as f64,
-                        weight: all as f64,
+                counts.iter().map(|(under, all)| {
+                    (*all > 0).then(|| Observation {
+                        value: under[k] as f64 / *all as f64,
+                        weight: *all as f64,
                     })
                 }),
             )?;
@@ -352,12 +369,16 @@ mod tests {
         assert_eq!(w.zero, 3);
         assert_eq!(w.by_second, vec![(0, 2), (1, 1), (61, 1)]);
         assert_eq!(w.len(), 7);
-        assert_eq!(w.at_most(0), 3);
-        assert_eq!(w.at_most(1), 5);
-        assert_eq!(w.at_most(2), 6);
-        assert_eq!(w.at_most(61), 6);
-        assert_eq!(w.at_most(62), 7);
+        assert_eq!(w.under(0), 3);
+        assert_eq!(w.under(1), 5);
+        assert_eq!(w.under(2), 6);
+        assert_eq!(w.under(61), 6);
+        assert_eq!(w.under(62), 7);
         assert_eq!(w.longest_s(), 62);
+        assert_eq!(
+            w.under_each(&[0, 1, 2, 61, 62, 100]),
+            vec![3, 5, 6, 6, 7, 7]
+        );
     }
 
     fn channel(offered: u64, answered: u64, within: u64, asa: f64) -> IntervalChannel {

@@ -211,7 +211,8 @@ pub fn replicated_html(
 
     out.push_str("<h2>Charts</h2>\n");
     if r.series.is_none() {
-        out.push_str("<p class=\"sub\">These results carry no per-interval series (shard files of an older version): the time and wait charts and intervals.csv are left out.</p>\n");
+        // Only a library caller builds one from summaries alone.
+        out.push_str("<p class=\"sub\">These results were pooled from summaries alone, without the runs' per-interval series: the time and wait charts and intervals.csv are left out.</p>\n");
     }
     for chart in charts {
         out.push_str(&figure(chart));

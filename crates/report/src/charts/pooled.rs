@@ -1,7 +1,7 @@
 //! The charts of a replicated run: the single run's charts with every
 //! figure pooled over the replications — the time charts and the waits'
 //! distribution with a band for the 95 % interval where a single run has a
-//! line, the rates as bars with whiskers.
+//! line, the shares as bars with whiskers.
 
 use std::path::Path;
 
@@ -22,7 +22,7 @@ use super::{DrawResult, GREEN, RED};
 
 /// Draws the charts of a replicated run; PNGs go to `dir`, SVGs are
 /// returned. Without pooled series (results without traces) only the
-/// rates chart.
+/// shares chart.
 pub fn render_replicated(dir: &Path, r: &Replicated) -> Result<Vec<Chart>> {
     register_fonts();
     let mut charts = Vec::new();
@@ -52,10 +52,10 @@ pub fn render_replicated(dir: &Path, r: &Replicated) -> Result<Vec<Chart>> {
     }
     charts.push(render!(
         dir,
-        "rates",
-        "Rates with their intervals",
+        "shares",
+        "Shares with their intervals",
         (1200, 700),
-        |root| rates(root, r)
+        |root| shares(root, r)
     ));
     Ok(charts)
 }
@@ -127,7 +127,13 @@ fn pooled_wait_cdf<DB: DrawingBackend>(
         Key::Note,
     ));
     let (plot, key_area) = legend_below(root, legend_height(keys.len(), 15));
-    let mut chart = cdf_axes(&plot, max_s)?;
+    // Waits are counted by whole second: a point is the share under t.
+    let mut chart = cdf_axes(
+        &plot,
+        max_s,
+        "Waited under t (cumulative), per channel",
+        "waits under t (%)",
+    )?;
     for (c, (_, colour)) in CHANNELS.iter().enumerate() {
         let cdf = &run.waits[c].cdf;
         if cdf.is_empty() {
@@ -156,10 +162,11 @@ fn pooled_wait_cdf<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The rates of the replicated run: the headline shares (left) and each
+/// The shares of the replicated run: every share of its printed table —
+/// the headline ones and each pool's and channel's — (left) and each
 /// rule's precision (right), bars to the pooled value, whiskers across
 /// the 95 % interval.
-fn rates<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &Replicated) -> DrawResult<DB> {
+fn shares<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &Replicated) -> DrawResult<DB> {
     root.fill(&WHITE)?;
     let headline: Vec<(String, Aggregate)> = r
         .metrics
@@ -176,7 +183,7 @@ fn rates<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &Replicated) -> D
     if precision.is_empty() {
         return interval_bars(
             root,
-            "Rates, pooled (95 % interval)",
+            "Shares, pooled (95 % interval)",
             &headline,
             230,
             145.0,
@@ -186,7 +193,7 @@ fn rates<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &Replicated) -> D
     let (left, right) = root.split_horizontally(720);
     interval_bars(
         &left,
-        "Rates, pooled (95 % interval)",
+        "Shares, pooled (95 % interval)",
         &headline,
         230,
         145.0,

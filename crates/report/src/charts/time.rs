@@ -26,7 +26,8 @@ pub type Band = (RGBColor, Vec<(f64, f64, f64)>);
 
 /// One panel over simulated time, computed before drawing so a test can
 /// hold its axes to its data. The x axis is the measured window (hours),
-/// the y axis runs from 0 to a little above the largest value or band.
+/// the y axis runs from 0 to a little above the largest value (and the
+/// bands, up to 1.5 times that; a band beyond is cut at the axis).
 #[derive(Debug, Clone)]
 pub struct Panel {
     pub title: String,
@@ -55,9 +56,15 @@ impl Panel {
         let top = series
             .iter()
             .flat_map(|s| s.2.iter().map(|p| p.1))
-            .chain(bands.iter().flat_map(|b| b.1.iter().map(|p| p.2)))
             .fold(0.0, f64::max);
-        let y_max = y_max.unwrap_or(top.max(1.0));
+        let band_top = bands
+            .iter()
+            .flat_map(|b| b.1.iter().map(|p| p.2))
+            .fold(0.0, f64::max);
+        // The axis holds every line, and the bands up to half as high
+        // again: one interval few replications had (a long ASA bound) is
+        // cut at the axis rather than flattening every line.
+        let y_max = y_max.unwrap_or(top.max(band_top.min(top * 1.5)).max(1.0));
         Panel {
             title: title.to_string(),
             y_desc: y_desc.to_string(),
@@ -437,4 +444,21 @@ fn occupancy_of(rows: &Rows, labels: Vec<String>) -> Panel {
     );
     panel.legend_width = 360;
     panel
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_wide_band_is_cut_at_the_axis_not_flattening_the_lines() {
+        let line: Line = ("ASA".into(), CHAT, vec![(0.0, 10.0), (1.0, 20.0)], false);
+        let band: Band = (CHAT, vec![(0.0, 5.0, 15.0), (1.0, 10.0, 4000.0)]);
+        let p = Panel::new("t", "s", 0.0..1.0, None, vec![(line.clone(), Some(band))]);
+        assert!((p.y.end - 30.0 * 1.05).abs() < 1e-9, "{:?}", p.y);
+        // Narrow bands are held whole.
+        let narrow: Band = (CHAT, vec![(0.0, 5.0, 15.0), (1.0, 10.0, 24.0)]);
+        let p = Panel::new("t", "s", 0.0..1.0, None, vec![(line, Some(narrow))]);
+        assert!((p.y.end - 24.0 * 1.05).abs() < 1e-9, "{:?}", p.y);
+    }
 }

@@ -309,12 +309,11 @@ pub fn cdf_x_end_s(data: &ReportData) -> f64 {
 pub(super) fn cdf_axes<'a, DB: DrawingBackend>(
     plot: &'a DrawingArea<DB, Shift>,
     max_s: f64,
+    caption: &str,
+    y_desc: &str,
 ) -> std::result::Result<ChartContext<'a, DB, Xy>, DrawingAreaErrorKind<DB::ErrorType>> {
     let mut chart = ChartBuilder::on(plot)
-        .caption(
-            "Waited at most t (cumulative), per channel",
-            caption_style(),
-        )
+        .caption(caption, caption_style())
         .margin(20)
         .x_label_area_size(50)
         .y_label_area_size(70)
@@ -322,7 +321,7 @@ pub(super) fn cdf_axes<'a, DB: DrawingBackend>(
     chart
         .configure_mesh()
         .x_desc("wait t (s), to the longest wait")
-        .y_desc("waits of at most t (%)")
+        .y_desc(y_desc)
         .x_label_formatter(&tick)
         .y_label_formatter(&tick)
         .label_style(label_font())
@@ -340,7 +339,12 @@ pub(super) fn queue_wait_cdf<DB: DrawingBackend>(
     let max_s = cdf_x_end_s(data);
     let keys = keys(summary, data, true);
     let (plot, key_area) = legend_below(root, legend_height(keys.len(), 15));
-    let mut chart = cdf_axes(&plot, max_s)?;
+    let mut chart = cdf_axes(
+        &plot,
+        max_s,
+        "Waited at most t (cumulative), per channel",
+        "waits of at most t (%)",
+    )?;
     for (c, (_, color)) in CHANNELS.iter().enumerate() {
         let h = &data.wait_ms[c];
         if h.is_empty() {
