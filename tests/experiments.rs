@@ -1346,8 +1346,14 @@ fn series_coverage(
 }
 
 fn one_day_mmc(seed: u64) -> handoff_sim::Scenario {
+    one_day_mmc_at(204.0, seed)
+}
+
+/// M/M/20 over one day (2 h warm-up) at `rate_per_hour` with 5-min calls:
+/// 204/h is 0.85 Erl/agent, 228/h 0.95.
+fn one_day_mmc_at(rate_per_hour: f64, seed: u64) -> handoff_sim::Scenario {
     common::SingleQueue {
-        rate_per_hour: 204.0,
+        rate_per_hour,
         aht: "5m",
         agents: 20,
         duration: "1d",
@@ -1371,13 +1377,22 @@ fn pooled_series_cover_erlang_c_per_interval() {
 }
 
 #[test]
-#[ignore = "2 000 one-day runs (~10 s on 2 cores); the figures in ARCHITECTURE.md"]
+#[ignore = "4 000 one-day runs (~20 s on 2 cores); the figures in ARCHITECTURE.md"]
 fn pooled_series_cover_erlang_c_per_interval_over_many_sets() {
     // ASA, a mean of skewed waits from 10 replications, covers a little
     // below 95 % like the headline ASA (ARCHITECTURE.md, known limits).
     for (name, covered, total) in series_coverage(&one_day_mmc(5), 200, 10) {
         let share = covered as f64 / total as f64;
         let low = if name == "asa" { 0.90 } else { 0.93 };
+        assert!(
+            (low..=0.98).contains(&share),
+            "{name}: covered in {covered} of {total}"
+        );
+    }
+    // At 0.95 Erl/agent, where an hour's figures swing most.
+    for (name, covered, total) in series_coverage(&one_day_mmc_at(228.0, 5), 200, 10) {
+        let share = covered as f64 / total as f64;
+        let low = if name == "asa" { 0.90 } else { 0.92 };
         assert!(
             (low..=0.98).contains(&share),
             "{name}: covered in {covered} of {total}"

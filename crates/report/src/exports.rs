@@ -22,28 +22,34 @@ pub fn csv_number(x: f64) -> String {
     rounded.to_string()
 }
 
+/// The measured figures of each interval and channel, in column order,
+/// before the pools' occupancy: a run's `intervals.csv` has them (the
+/// profile's `expected_first_contacts` after the first two), and a
+/// replicated run's has each pooled, with its interval and n.
+pub(crate) const INTERVAL_FIGURES: [&str; 10] = [
+    "arrivals",
+    "first_contacts",
+    "offered",
+    "answered",
+    "abandoned",
+    "still_waiting",
+    "asa_s",
+    "service_level",
+    "abandonment_rate",
+    "mean_queue_all_channels",
+];
+
 /// `intervals.csv` as text: one row per measured interval and channel.
 pub fn intervals_csv(summary: &Summary, data: &ReportData, chat_share: f64) -> Result<String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = [
-        "interval_start_s",
-        "channel",
-        "measured_s",
-        "arrivals",
-        "first_contacts",
-        "expected_first_contacts",
-        "offered",
-        "answered",
-        "abandoned",
-        "still_waiting",
-        "asa_s",
-        "service_level",
-        "abandonment_rate",
-        "mean_queue_all_channels",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let (counts, rest) = INTERVAL_FIGURES.split_at(2);
+    let mut header: Vec<String> = ["interval_start_s", "channel", "measured_s"]
+        .iter()
+        .chain(counts)
+        .chain(&["expected_first_contacts"])
+        .chain(rest)
+        .map(|s| s.to_string())
+        .collect();
     header.extend(
         summary
             .pools

@@ -16,7 +16,7 @@ use handoff_model::scenario::Scenario;
 use handoff_model::thresholds::Verdict;
 
 use crate::charts;
-use crate::exports::csv_number;
+use crate::exports::{INTERVAL_FIGURES, csv_number};
 use crate::format::{format_aggregate, json, threshold_lines};
 use crate::html::{
     Cell, STYLE, cell, data_table, escape, figure, glossary_html, part_tables, thresholds_html,
@@ -71,20 +71,6 @@ pub fn write_replicated(
     )?;
     Ok(report)
 }
-
-/// The figures of `intervals.csv` pooled: (column, unit of its counts).
-const INTERVAL_FIGURES: [&str; 10] = [
-    "arrivals",
-    "first_contacts",
-    "offered",
-    "answered",
-    "abandoned",
-    "still_waiting",
-    "asa_s",
-    "service_level",
-    "abandonment_rate",
-    "mean_queue_all_channels",
-];
 
 /// `intervals.csv` of a replicated run: one row per interval and channel,
 /// each figure as its pooled mean with `_ci_low`, `_ci_high` and `_n` (the

@@ -138,23 +138,35 @@ fn window(first_start_s: f64, warm_up_s: f64, end_s: f64) -> Range<f64> {
     hours(start)..hours(end_s.max(start + 1.0))
 }
 
+/// The window of intervals given as (start, measured length), in seconds,
+/// and each interval's x: its middle in hours, inside the window.
+fn placed(spans: &[(f64, f64)], warm_up_s: f64, interval_s: f64) -> (Range<f64>, Vec<f64>) {
+    let x = window(
+        spans.first().map_or(0.0, |s| s.0),
+        warm_up_s,
+        spans.last().map_or(0.0, |s| s.0 + s.1),
+    );
+    let mids = spans
+        .iter()
+        .map(|s| hours(s.0 + interval_s / 2.0).clamp(x.start, x.end))
+        .collect();
+    (x, mids)
+}
+
 impl Rows {
     fn of_run(data: &ReportData) -> Rows {
         let rows = &data.intervals;
-        let x = window(
-            rows.first().map_or(0.0, |r| r.start_s),
-            data.warm_up_s,
-            rows.last().map_or(0.0, |r| r.start_s + r.measured_s),
-        );
-        let mid = |start: f64| hours(start + data.interval_s / 2.0).clamp(x.start, x.end);
+        let spans: Vec<(f64, f64)> = rows.iter().map(|r| (r.start_s, r.measured_s)).collect();
+        let (x, mids) = placed(&spans, data.warm_up_s, data.interval_s);
         let rows = rows
             .iter()
-            .map(|r| {
+            .zip(mids)
+            .map(|(r, mid)| {
                 let per_hour = 3600.0 / r.measured_s.max(1e-9);
                 let c = &r.channels;
                 let share = |v: Option<f64>| v.map(|v| Sample::point(v * 100.0));
                 Row {
-                    x: mid(r.start_s),
+                    x: mid,
                     first_contacts: Sample::point(
                         (c[0].first_contacts + c[1].first_contacts) as f64 * per_hour,
                     ),
@@ -181,21 +193,18 @@ impl Rows {
 
     fn of_pooled(run: &PooledRun) -> Rows {
         let rows = &run.intervals;
-        let x = window(
-            rows.first().map_or(0.0, |r| r.start_s),
-            run.warm_up_s,
-            rows.last().map_or(0.0, |r| r.start_s + r.measured_s),
-        );
-        let mid = |start: f64| hours(start + run.interval_s / 2.0).clamp(x.start, x.end);
+        let spans: Vec<(f64, f64)> = rows.iter().map(|r| (r.start_s, r.measured_s)).collect();
+        let (x, mids) = placed(&spans, run.warm_up_s, run.interval_s);
         let rows = rows
             .iter()
-            .map(|r| {
+            .zip(mids)
+            .map(|(r, mid)| {
                 let per_hour = 3600.0 / r.measured_s.max(1e-9);
                 let c = &r.channels;
                 let share =
                     |a: &Option<Aggregate>| a.as_ref().map(|a| Sample::pooled(a).scaled(100.0));
                 Row {
-                    x: mid(r.start_s),
+                    x: mid,
                     first_contacts: Sample::pooled(&r.first_contacts).scaled(per_hour),
                     expected: r.expected_arrivals * per_hour,
                     arrivals: [0, 1].map(|i| Sample::pooled(&c[i].arrivals).scaled(per_hour)),
