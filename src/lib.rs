@@ -42,7 +42,7 @@
 //! comparison of variants on common random numbers (`compare_from_rust`).
 
 pub use handoff_actors as sim;
-pub use handoff_calibration::{calibrate, replay, transcripts};
+pub use handoff_calibration::{calibrate, replay, score, transcripts};
 pub use handoff_experiment as experiment;
 pub use handoff_experiment::schedule;
 pub use handoff_logic::{Channel, handoff, triggers};

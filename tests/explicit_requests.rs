@@ -8,6 +8,7 @@ use handoff_sim::triggers::{asks_for_human, text};
 
 struct Example {
     split: String,
+    round: u32,
     label: bool,
     kind: String,
     text: String,
@@ -20,16 +21,17 @@ fn corpus() -> Vec<Example> {
     );
     let text = std::fs::read_to_string(path).unwrap();
     let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("split\tlabel\tkind\ttext"));
+    assert_eq!(lines.next(), Some("split\tround\tlabel\tkind\ttext"));
     lines
         .map(|line| {
             let fields: Vec<&str> = line.split('\t').collect();
-            assert_eq!(fields.len(), 4, "{line}");
+            assert_eq!(fields.len(), 5, "{line}");
             Example {
                 split: fields[0].to_string(),
-                label: fields[1] == "1",
-                kind: fields[2].to_string(),
-                text: fields[3].to_string(),
+                round: fields[1].parse().unwrap(),
+                label: fields[2] == "1",
+                kind: fields[3].to_string(),
+                text: fields[4].to_string(),
             }
         })
         .collect()
@@ -53,8 +55,16 @@ impl Scores {
 }
 
 fn score(split: &str, detector: impl Fn(&str) -> bool, show_errors: bool) -> Scores {
+    score_where(|e| e.split == split && e.round <= 2, detector, show_errors)
+}
+
+fn score_where(
+    keep: impl Fn(&Example) -> bool,
+    detector: impl Fn(&str) -> bool,
+    show_errors: bool,
+) -> Scores {
     let mut s = Scores::default();
-    for e in corpus().iter().filter(|e| e.split == split) {
+    for e in corpus().iter().filter(|e| keep(e)) {
         let fired = detector(&e.text);
         match (fired, e.label) {
             (true, true) => s.tp += 1,
@@ -141,4 +151,26 @@ fn dev_errors() {
         old.recall(),
         old
     );
+}
+
+/// `cargo test --release --test explicit_requests -- --ignored --nocapture rounds`:
+/// each round's precision and recall with 95 % Wilson intervals.
+#[test]
+#[ignore]
+fn rounds() {
+    let corpus = corpus();
+    let rounds: std::collections::BTreeSet<(u32, String)> =
+        corpus.iter().map(|e| (e.round, e.split.clone())).collect();
+    for (round, split) in rounds {
+        let s = score_where(|e| e.round == round && e.split == split, asks_for_human, false);
+        let (pl, ph) = handoff_sim::score::wilson(s.tp.into(), (s.tp + s.fp).into());
+        let (rl, rh) = handoff_sim::score::wilson(s.tp.into(), (s.tp + s.fn_).into());
+        eprintln!(
+            "round {round} ({split}): precision {:.3} ({pl:.3}-{ph:.3}, n {}), recall {:.3} ({rl:.3}-{rh:.3}, n {})",
+            s.precision(),
+            s.tp + s.fp,
+            s.recall(),
+            s.tp + s.fn_
+        );
+    }
 }

@@ -114,8 +114,8 @@ fn held_out_frustration_auc_is_at_least_0_9() {
 fn the_committed_model_is_trained_on_the_dev_part() {
     let corpus = corpus();
     let dev = part(&corpus, "dev");
-    let weights = sentiment::train(&training_pairs(&dev), Training::default());
-    let expected = sentiment::model_file(&weights, Training::default(), dev.len());
+    let weights = sentiment::train(&training_pairs(&dev), sentiment::TRAINING);
+    let expected = sentiment::model_file(&weights, sentiment::TRAINING, dev.len());
     assert!(
         expected == sentiment::MODEL,
         "frustration_model.tsv is stale: regenerate it (UPDATE_MODEL=1 cargo test --release --test frustration -- --ignored train)"
@@ -129,8 +129,8 @@ fn the_committed_model_is_trained_on_the_dev_part() {
 fn train() {
     let corpus = corpus();
     let dev = part(&corpus, "dev");
-    let weights = sentiment::train(&training_pairs(&dev), Training::default());
-    let file = sentiment::model_file(&weights, Training::default(), dev.len());
+    let weights = sentiment::train(&training_pairs(&dev), sentiment::TRAINING);
+    let file = sentiment::model_file(&weights, sentiment::TRAINING, dev.len());
     if std::env::var("UPDATE_MODEL").is_ok() {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -154,7 +154,7 @@ fn rounds() {
     for l2 in [0.001, 0.003, 0.01, 0.03, 0.1] {
         let options = Training {
             l2,
-            ..Training::default()
+            ..sentiment::TRAINING
         };
         let mut line = format!("l2 {l2}:");
         for round in &rounds {
@@ -167,7 +167,7 @@ fn rounds() {
             ));
             let scored: Vec<(bool, f64)> = held
                 .iter()
-                .map(|e| (e.label == "frustrated", -model.score(&e.text)))
+                .map(|e| (e.label == "frustrated", -sentiment::score_with(&model, &e.text)))
                 .collect();
             let rules: Vec<(bool, f64)> = held
                 .iter()
@@ -185,6 +185,56 @@ fn rounds() {
                 auc(&scored),
                 auc(&rules),
                 auc_of(&held, SentimentModel::Vader)
+            );
+        }
+        eprintln!("{line}");
+    }
+}
+
+/// Precision, recall and F1 of "frustrated" for the messages scoring at or
+/// below `threshold` (the sentiment rule's test).
+fn f1_at(part: &[&Example], threshold: f64) -> (u32, u32, u32, f64) {
+    let (mut tp, mut fp, mut fn_) = (0, 0, 0);
+    for e in part {
+        let fired = sentiment_of(SentimentModel::Support, &e.text) <= threshold;
+        match (fired, e.label == "frustrated") {
+            (true, true) => tp += 1,
+            (true, false) => fp += 1,
+            (false, true) => fn_ += 1,
+            _ => {}
+        }
+    }
+    let f1 = 2.0 * f64::from(tp) / f64::from(2 * tp + fp + fn_);
+    (tp, fp, fn_, f1)
+}
+
+/// `cargo test --release --test frustration -- --ignored --nocapture by_round`:
+/// each round's AUC, and precision, recall and F1 at a few thresholds, with
+/// 95 % Wilson intervals.
+#[test]
+#[ignore]
+fn by_round() {
+    let corpus = corpus();
+    let rounds: std::collections::BTreeSet<(u32, String)> =
+        corpus.iter().map(|e| (e.round, e.split.clone())).collect();
+    for (round, split) in rounds {
+        let part: Vec<&Example> = corpus
+            .iter()
+            .filter(|e| e.round == round && e.split == split)
+            .collect();
+        let mut line = format!(
+            "round {round} ({split}, n {}): AUC {:.3}",
+            part.len(),
+            auc_of(&part, SentimentModel::Support)
+        );
+        for threshold in [-0.6, -0.05, 0.0] {
+            let (tp, fp, fn_, f1) = f1_at(&part, threshold);
+            let (pl, ph) = handoff_sim::score::wilson(tp.into(), (tp + fp).into());
+            let (rl, rh) = handoff_sim::score::wilson(tp.into(), (tp + fn_).into());
+            line += &format!(
+                " | at {threshold}: P {:.3} ({pl:.2}-{ph:.2}) R {:.3} ({rl:.2}-{rh:.2}) F1 {f1:.3}",
+                f64::from(tp) / f64::from(tp + fp),
+                f64::from(tp) / f64::from(tp + fn_),
             );
         }
         eprintln!("{line}");

@@ -21,6 +21,7 @@
 //! praise; the support layer catches sarcasm only next to a frustration cue
 //! or a marker such as "thanks for nothing".
 
+pub mod learned;
 pub mod request;
 pub mod sentiment;
 pub mod text;

@@ -47,8 +47,10 @@ mod cues;
 mod learned;
 
 pub use cues::cue_score;
-pub use learned::{Feature, Learned, MODEL, Training, model_file, train};
+pub use crate::triggers::learned::{Learned, Training};
+pub use learned::{MODEL, TRAINING, model_file, score_with, train};
 
+use crate::triggers::learned::sigmoid;
 use learned::{features, learned};
 
 /// The support layer reads at most this many tokens of a message (the cue
@@ -110,10 +112,6 @@ pub fn score(model: SentimentModel, text: &str, tokens: &[&str]) -> f64 {
             1.0 - 2.0 * sigmoid(z)
         }
     }
-}
-
-fn sigmoid(z: f64) -> f64 {
-    1.0 / (1.0 + (-z).exp())
 }
 
 #[cfg(test)]
