@@ -1,10 +1,17 @@
 //! The explicit-request detector on its labelled corpus
-//! (`tests/data/explicit_requests.tsv`, written for this purpose): tuned on
-//! the dev part only; the test part is held out and must reach precision
-//! and recall ≥ 0.95. The keyword detector it replaced is measured on the
-//! same part for the README.
+//! (`tests/data/explicit_requests.tsv`; labelling policy and held-out
+//! protocol in `tests/data/README.md`). The learned layer is trained on the
+//! dev part only (a test checks the committed weights are what training
+//! gives); the test part's rounds are held out. Rounds 8–10 were written by
+//! writers who never saw the rules or any other round.
 
-use handoff_sim::triggers::{asks_for_human, text};
+use std::collections::BTreeSet;
+
+use handoff_sim::score::wilson;
+use handoff_sim::triggers::request::{self, THRESHOLD, TRAINING};
+
+const _: f64 = THRESHOLD;
+use handoff_sim::triggers::{asks_for_human, learned::Learned, text};
 
 struct Example {
     split: String,
@@ -37,7 +44,11 @@ fn corpus() -> Vec<Example> {
         .collect()
 }
 
-#[derive(Debug, Default)]
+/// The rounds written by writers who never saw the rules or another round,
+/// kept out of training (tests/data/README.md).
+const FRESH_ROUNDS: [u32; 3] = [8, 9, 10];
+
+#[derive(Debug, Default, Clone, Copy)]
 struct Scores {
     tp: u32,
     fp: u32,
@@ -52,19 +63,26 @@ impl Scores {
     fn recall(&self) -> f64 {
         f64::from(self.tp) / f64::from(self.tp + self.fn_)
     }
+    fn line(&self) -> String {
+        let (pl, ph) = wilson(self.tp.into(), (self.tp + self.fp).into());
+        let (rl, rh) = wilson(self.tp.into(), (self.tp + self.fn_).into());
+        format!(
+            "precision {:.3} ({pl:.3}–{ph:.3}, n {}), recall {:.3} ({rl:.3}–{rh:.3}, n {})",
+            self.precision(),
+            self.tp + self.fp,
+            self.recall(),
+            self.tp + self.fn_
+        )
+    }
 }
 
-fn score(split: &str, detector: impl Fn(&str) -> bool, show_errors: bool) -> Scores {
-    score_where(|e| e.split == split && e.round <= 2, detector, show_errors)
-}
-
-fn score_where(
-    keep: impl Fn(&Example) -> bool,
+fn score<'a>(
+    part: impl IntoIterator<Item = &'a Example>,
     detector: impl Fn(&str) -> bool,
     show_errors: bool,
 ) -> Scores {
     let mut s = Scores::default();
-    for e in corpus().iter().filter(|e| keep(e)) {
+    for e in part {
         let fired = detector(&e.text);
         match (fired, e.label) {
             (true, true) => s.tp += 1,
@@ -88,22 +106,40 @@ fn keywords(message: &str) -> bool {
     text::keyword_baseline(&text::tokens(&text::normalize(message)))
 }
 
+fn rules(message: &str) -> bool {
+    request::rule_asks(&text::tokens(&text::normalize(message)))
+}
+
+fn dev(corpus: &[Example]) -> Vec<&Example> {
+    corpus.iter().filter(|e| e.split == "dev").collect()
+}
+
+fn round(corpus: &[Example], round: u32) -> Vec<&Example> {
+    corpus.iter().filter(|e| e.round == round).collect()
+}
+
+fn pairs<'a>(examples: &[&'a Example]) -> Vec<(&'a str, bool)> {
+    examples.iter().map(|e| (e.text.as_str(), e.label)).collect()
+}
+
 #[test]
 fn the_corpus_is_as_specified() {
     let corpus = corpus();
-    assert!(corpus.len() >= 300);
+    assert!(corpus.len() >= 2000);
     let hard = corpus
         .iter()
         .filter(|e| !e.label && e.kind != "plain")
         .count();
     assert!(
-        hard as f64 >= 0.4 * corpus.len() as f64,
+        hard as f64 >= 0.35 * corpus.len() as f64,
         "{hard} hard negatives"
     );
-    for split in ["dev", "test"] {
-        let part: Vec<_> = corpus.iter().filter(|e| e.split == split).collect();
+    for r in FRESH_ROUNDS {
+        let part = round(&corpus, r);
+        assert!(part.iter().all(|e| e.split == "test"), "round {r}");
         assert!(part.len() >= 150 && part.iter().filter(|e| e.label).count() >= 60);
     }
+    // The policy's cases are labelled in the dev part and in fresh rounds.
     for kind in [
         "typo",
         "chatspeak",
@@ -111,66 +147,169 @@ fn the_corpus_is_as_specified() {
         "negated",
         "past_report",
         "profession",
+        "callback",
+        "on_behalf",
+        "doer",
+        "in_person",
+        "hypothetical",
+        "third_party",
     ] {
-        assert!(corpus.iter().any(|e| e.kind == kind), "{kind}");
+        for split in ["dev", "test"] {
+            assert!(
+                corpus.iter().any(|e| e.kind == kind && e.split == split),
+                "{kind} {split}"
+            );
+        }
     }
 }
 
+/// The committed weights are what training on the dev part gives: the
+/// layer is reproducible, and no held-out round played a part in it.
 #[test]
-fn held_out_precision_and_recall_are_at_least_95_percent() {
-    let test = score("test", asks_for_human, true);
-    let old = score("test", keywords, false);
+fn the_committed_model_is_trained_on_the_dev_part() {
+    let corpus = corpus();
+    let dev = dev(&corpus);
+    let weights = request::train(&pairs(&dev), TRAINING);
+    let expected = request::model_file(&weights, TRAINING, dev.len());
+    assert!(
+        expected == request::MODEL,
+        "request_model.tsv is stale: regenerate it (UPDATE_MODEL=1 cargo test --release --test explicit_requests -- --ignored train)"
+    );
+}
+
+/// `UPDATE_MODEL=1 cargo test --release --test explicit_requests -- --ignored train`
+/// writes `crates/logic/src/triggers/request/request_model.tsv` from the dev part.
+#[test]
+#[ignore]
+fn train() {
+    let corpus = corpus();
+    let dev = dev(&corpus);
+    let weights = request::train(&pairs(&dev), TRAINING);
+    let file = request::model_file(&weights, TRAINING, dev.len());
+    if std::env::var("UPDATE_MODEL").is_ok() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/crates/logic/src/triggers/request/request_model.tsv"
+        );
+        std::fs::write(path, &file).unwrap();
+        eprintln!("wrote {path}: {} weights", weights.len());
+    }
+}
+
+/// On each fresh round, by a writer who never saw the rules or another
+/// round: recall ≥ 0.93 at precision ≥ 0.95 (the point figures; the
+/// intervals are in the README).
+#[test]
+fn fresh_rounds_reach_93_percent_recall_at_95_percent_precision() {
+    let corpus = corpus();
+    let mut all = Scores::default();
+    for r in FRESH_ROUNDS {
+        let s = score(round(&corpus, r), asks_for_human, false);
+        let before = score(round(&corpus, r), rules, false);
+        eprintln!(
+            "round {r}: layer {}; rules alone {}",
+            s.line(),
+            before.line()
+        );
+        assert!(s.precision() >= 0.95 && s.recall() >= 0.93, "round {r}: {s:?}");
+        all.tp += s.tp;
+        all.fp += s.fp;
+        all.fn_ += s.fn_;
+    }
+    eprintln!("fresh rounds pooled: {}", all.line());
+}
+
+/// The old held-out part (round 2) stays within its interval: precision
+/// and recall ≥ 0.95, and better than the keyword baseline.
+#[test]
+fn the_first_held_out_part_stays_at_95_percent() {
+    let corpus = corpus();
+    let test = score(round(&corpus, 2), asks_for_human, true);
+    let old = score(round(&corpus, 2), keywords, false);
     eprintln!(
-        "test part: request parser P {:.3} R {:.3} ({:?}); keyword baseline P {:.3} R {:.3} ({:?})",
-        test.precision(),
-        test.recall(),
-        test,
-        old.precision(),
-        old.recall(),
-        old
+        "round 2: layer {}; keyword baseline {}",
+        test.line(),
+        old.line()
     );
     assert!(test.precision() >= 0.95, "{test:?}");
     assert!(test.recall() >= 0.95, "{test:?}");
-    // The parser must beat the keyword baseline it replaced.
     assert!(test.precision() > old.precision());
 }
 
-/// `cargo test --release --test explicit_requests -- --ignored --nocapture`:
-/// the dev part's errors, for tuning (never the test part's).
+/// Leave one dev round of an independent writer (3–7) out, train on the
+/// rest of the dev part, score the left-out round: how the layer
+/// generalises to a new writer, without touching the fresh rounds.
+fn leave_one_writer_out(options: request::Training, threshold: f64) -> Vec<(u32, Scores)> {
+    let corpus = corpus();
+    let dev = dev(&corpus);
+    let writers: BTreeSet<u32> = dev.iter().map(|e| e.round).filter(|r| *r >= 3).collect();
+    writers
+        .into_iter()
+        .map(|r| {
+            let (held, rest): (Vec<&Example>, Vec<&Example>) =
+                dev.iter().partition(|e| e.round == r);
+            let model = Learned::parse(&request::model_file(
+                &request::train(&pairs(&rest), options),
+                options,
+                rest.len(),
+            ));
+            let s = score(
+                held,
+                |t| {
+                    let n = text::normalize(t);
+                    request::probability_with(&model, &text::tokens(&n)) >= threshold
+                },
+                false,
+            );
+            (r, s)
+        })
+        .collect()
+}
+
+/// `cargo test --release --test explicit_requests -- --ignored --nocapture writers`:
+/// leave-one-writer-out scores for a few penalties and thresholds (how
+/// TRAINING and THRESHOLD were chosen).
+#[test]
+#[ignore]
+fn writers() {
+    for l2 in [0.001, 0.003, 0.01] {
+        for threshold in [0.3, 0.4, 0.5, 0.6] {
+            let options = request::Training { l2, ..TRAINING };
+            let rounds = leave_one_writer_out(options, threshold);
+            let mut line = format!("l2 {l2} threshold {threshold}:");
+            for (r, s) in rounds {
+                line += &format!(
+                    "  {r}: P {:.3} R {:.3}",
+                    s.precision(),
+                    s.recall()
+                );
+            }
+            eprintln!("{line}");
+        }
+    }
+}
+
+/// `cargo test --release --test explicit_requests -- --ignored --nocapture by_round`:
+/// every round's figures, the layer and the rules alone.
+#[test]
+#[ignore]
+fn by_round() {
+    let corpus = corpus();
+    let rounds: BTreeSet<(u32, String)> =
+        corpus.iter().map(|e| (e.round, e.split.clone())).collect();
+    for (r, split) in rounds {
+        let s = score(round(&corpus, r), asks_for_human, false);
+        let before = score(round(&corpus, r), rules, false);
+        eprintln!("round {r} ({split}): layer {}; rules {}", s.line(), before.line());
+    }
+}
+
+/// `cargo test --release --test explicit_requests -- --ignored --nocapture dev_errors`:
+/// the dev part's errors, for tuning (never a held-out round's).
 #[test]
 #[ignore]
 fn dev_errors() {
-    let dev = score("dev", asks_for_human, true);
-    let old = score("dev", keywords, false);
-    eprintln!(
-        "dev: P {:.3} R {:.3} {:?}; keywords P {:.3} R {:.3} {:?}",
-        dev.precision(),
-        dev.recall(),
-        dev,
-        old.precision(),
-        old.recall(),
-        old
-    );
-}
-
-/// `cargo test --release --test explicit_requests -- --ignored --nocapture rounds`:
-/// each round's precision and recall with 95 % Wilson intervals.
-#[test]
-#[ignore]
-fn rounds() {
     let corpus = corpus();
-    let rounds: std::collections::BTreeSet<(u32, String)> =
-        corpus.iter().map(|e| (e.round, e.split.clone())).collect();
-    for (round, split) in rounds {
-        let s = score_where(|e| e.round == round && e.split == split, asks_for_human, false);
-        let (pl, ph) = handoff_sim::score::wilson(s.tp.into(), (s.tp + s.fp).into());
-        let (rl, rh) = handoff_sim::score::wilson(s.tp.into(), (s.tp + s.fn_).into());
-        eprintln!(
-            "round {round} ({split}): precision {:.3} ({pl:.3}-{ph:.3}, n {}), recall {:.3} ({rl:.3}-{rh:.3}, n {})",
-            s.precision(),
-            s.tp + s.fp,
-            s.recall(),
-            s.tp + s.fn_
-        );
-    }
+    let s = score(dev(&corpus), asks_for_human, true);
+    eprintln!("dev: {}", s.line());
 }

@@ -37,7 +37,13 @@
 
 use super::text::is_clause_end;
 
+mod layer;
 mod lexicon;
+
+pub use crate::triggers::learned::Training;
+pub use layer::{
+    MODEL, THRESHOLD, TRAINING, asks_for_human, model_file, probability, probability_with, train,
+};
 
 use lexicon::{
     BARE_FILLERS, COMPOUND_AFTER, COMPOUND_BEFORE, Known, MOVE_VERBS, MOVED, MOVING, NEGATORS,
@@ -144,8 +150,8 @@ fn is_past(word: Word<'_>) -> bool {
     word.is_any(&PAST_VERBS)
 }
 
-/// True when the words ask for a human (see the module doc).
-pub fn asks_for_human(tokens: &[&str]) -> bool {
+/// True when the request rules alone find a request (see the module doc).
+pub fn rule_asks(tokens: &[&str]) -> bool {
     // The clause analysis looks back from each target, so an unbounded
     // message would cost quadratic time: the first MAX_TOKENS are read.
     let tokens = &tokens[..tokens.len().min(MAX_TOKENS)];
@@ -154,7 +160,11 @@ pub fn asks_for_human(tokens: &[&str]) -> bool {
 
 /// The full analysis, for a message that may name a human.
 fn parse(tokens: &[&str]) -> bool {
-    let words = words(tokens);
+    parse_words(&words(tokens))
+}
+
+/// The rules' analysis of mapped words.
+fn parse_words(words: &[Word<'_>]) -> bool {
     // No human target, no request: most messages stop here.
     if !words.iter().any(|w| w.is_any(&TARGET_WORDS)) {
         return false;

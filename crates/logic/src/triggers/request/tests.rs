@@ -121,7 +121,7 @@ fn the_early_exit_never_changes_a_decision() {
         let normalized = normalize(text);
         let mut toks = tokens(&normalized);
         for _ in 0..3 {
-            assert_eq!(asks_for_human(&toks), parse(&toks), "{text}: {toks:?}");
+            assert_eq!(rule_asks(&toks), parse(&toks), "{text}: {toks:?}");
             toks.rotate_left(1);
             checked += 1;
         }
