@@ -313,3 +313,28 @@ fn dev_errors() {
     let s = score(dev(&corpus), asks_for_human, true);
     eprintln!("dev: {}", s.line());
 }
+
+/// `cargo test --release --test explicit_requests -- --ignored --nocapture writer_errors`:
+/// the leave-one-writer-out errors on the dev rounds of independent writers.
+#[test]
+#[ignore]
+fn writer_errors() {
+    let corpus = corpus();
+    let dev = dev(&corpus);
+    let writers: BTreeSet<u32> = dev.iter().map(|e| e.round).filter(|r| *r >= 3).collect();
+    for r in writers {
+        let (held, rest): (Vec<&Example>, Vec<&Example>) = dev.iter().partition(|e| e.round == r);
+        let model = Learned::parse(&request::model_file(
+            &request::train(&pairs(&rest), TRAINING),
+            TRAINING,
+            rest.len(),
+        ));
+        for e in held {
+            let n = text::normalize(&e.text);
+            let p = request::probability_with(&model, &text::tokens(&n));
+            if (p >= THRESHOLD) != e.label {
+                eprintln!("{r} {:>18} {p:.2} {}", e.kind, e.text);
+            }
+        }
+    }
+}

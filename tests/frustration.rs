@@ -240,3 +240,78 @@ fn by_round() {
         eprintln!("{line}");
     }
 }
+
+/// `cargo test --release --test frustration -- --ignored --nocapture writers`:
+/// leave one independent writer's dev round (6–10) out, train on the rest
+/// of the dev part, and score the left-out round: AUC and F1 at a few
+/// thresholds (how TRAINING was chosen, without the fresh rounds).
+#[test]
+#[ignore]
+fn writers() {
+    let corpus = corpus();
+    let dev = part(&corpus, "dev");
+    let writers: std::collections::BTreeSet<u32> =
+        dev.iter().map(|e| e.round).filter(|r| *r >= 6).collect();
+    for (l2, steps) in [(0.001, 3000), (0.0003, 3000), (0.0003, 8000), (0.0001, 8000)] {
+        let options = Training {
+            l2,
+            steps,
+            ..sentiment::TRAINING
+        };
+        let mut f1s = vec![Vec::new(); 4];
+        let mut line = format!("l2 {l2} steps {steps}:");
+        for round in &writers {
+            let (held, rest): (Vec<&Example>, Vec<&Example>) =
+                dev.iter().partition(|e| e.round == *round);
+            let model = sentiment::Learned::parse(&sentiment::model_file(
+                &sentiment::train(&training_pairs(&rest), options),
+                options,
+                rest.len(),
+            ));
+            let scored: Vec<(bool, f64)> = held
+                .iter()
+                .map(|e| (e.label == "frustrated", sentiment::score_with(&model, &e.text)))
+                .collect();
+            let neg: Vec<(bool, f64)> = scored.iter().map(|(y, s)| (*y, -s)).collect();
+            line += &format!("  {round}: AUC {:.3} F1", auc(&neg));
+            for (k, t) in [-0.4, -0.2, 0.0, 0.2].iter().enumerate() {
+                let tp = scored.iter().filter(|(y, s)| *y && s <= t).count() as f64;
+                let fp = scored.iter().filter(|(y, s)| !*y && s <= t).count() as f64;
+                let fn_ = scored.iter().filter(|(y, s)| *y && s > t).count() as f64;
+                let f1 = 2.0 * tp / (2.0 * tp + fp + fn_);
+                f1s[k].push(f1);
+                line += &format!(" {f1:.3}");
+            }
+        }
+        let means: Vec<String> = f1s
+            .iter()
+            .map(|v| format!("{:.3}", v.iter().sum::<f64>() / v.len() as f64))
+            .collect();
+        eprintln!("{line}  | mean F1 at -0.4/-0.2/0/0.2: {}", means.join(" "));
+    }
+}
+
+/// `cargo test --release --test frustration -- --ignored --nocapture writer_errors`:
+/// the leave-one-writer-out errors on the dev rounds 6–10 at threshold 0.
+#[test]
+#[ignore]
+fn writer_errors() {
+    let corpus = corpus();
+    let dev = part(&corpus, "dev");
+    for round in 6..=10 {
+        let (held, rest): (Vec<&Example>, Vec<&Example>) =
+            dev.iter().partition(|e| e.round == round);
+        let options = sentiment::TRAINING;
+        let model = sentiment::Learned::parse(&sentiment::model_file(
+            &sentiment::train(&training_pairs(&rest), options),
+            options,
+            rest.len(),
+        ));
+        for e in held {
+            let s = sentiment::score_with(&model, &e.text);
+            if (s <= 0.0) != (e.label == "frustrated") {
+                eprintln!("{round} {:>11} {s:+.2} {}", e.label, e.text);
+            }
+        }
+    }
+}

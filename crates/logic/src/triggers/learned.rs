@@ -17,7 +17,7 @@ use crate::triggers::text::{FNV_OFFSET, FNV_PRIME, hash_str as fnv};
 /// Prefixes of the lexical features (words, word pairs, word stems): only
 /// those seen in at least [`Training::min_count`] training messages are
 /// kept. Every other feature (a rule's flag, a score) is always kept.
-pub const LEXICAL: [&str; 3] = ["w:", "b:", "p:"];
+pub const LEXICAL: [&str; 4] = ["w:", "b:", "p:", "k:"];
 
 /// A feature: a name made of a prefix and up to two tokens, hashed without
 /// allocating (FNV-1a over the name's bytes, so the hash of a name written
@@ -27,6 +27,7 @@ pub struct Feature<'a> {
     prefix: &'static str,
     a: &'a str,
     b: Option<&'a str>,
+    c: Option<&'a str>,
 }
 
 impl<'a> Feature<'a> {
@@ -36,12 +37,18 @@ impl<'a> Feature<'a> {
             prefix,
             a: "",
             b: None,
+            c: None,
         }
     }
 
     /// `prefix` and one token ("w:again").
     pub fn of(prefix: &'static str, a: &'a str) -> Feature<'a> {
-        Feature { prefix, a, b: None }
+        Feature {
+            prefix,
+            a,
+            b: None,
+            c: None,
+        }
     }
 
     /// `prefix` and two tokens ("b:talk to").
@@ -50,6 +57,17 @@ impl<'a> Feature<'a> {
             prefix,
             a,
             b: Some(b),
+            c: None,
+        }
+    }
+
+    /// `prefix` and three tokens ("k:MOVE me to").
+    pub fn triple(prefix: &'static str, a: &'a str, b: &'a str, c: &'a str) -> Feature<'a> {
+        Feature {
+            prefix,
+            a,
+            b: Some(b),
+            c: Some(c),
         }
     }
 
@@ -62,18 +80,20 @@ impl<'a> Feature<'a> {
         };
         eat(self.prefix.as_bytes());
         eat(self.a.as_bytes());
-        if let Some(b) = self.b {
+        for part in [self.b, self.c].into_iter().flatten() {
             eat(b" ");
-            eat(b.as_bytes());
+            eat(part.as_bytes());
         }
         h
     }
 
     pub fn name(&self) -> String {
-        match self.b {
-            Some(b) => format!("{}{} {b}", self.prefix, self.a),
-            None => format!("{}{}", self.prefix, self.a),
+        let mut name = format!("{}{}", self.prefix, self.a);
+        for part in [self.b, self.c].into_iter().flatten() {
+            name.push(' ');
+            name.push_str(part);
         }
+        name
     }
 }
 

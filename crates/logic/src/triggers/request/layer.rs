@@ -101,6 +101,50 @@ const WELCOME: [&str; 8] = [
     "nice",
 ];
 
+/// Words dropped from the class sequence: "talk to *a real* person" and
+/// "talk to *one of your* people" read alike.
+const DROPPED: [&str; 14] = [
+    "a", "an", "the", "one", "of", "your", "some", "any", "real", "live", "actual", "proper",
+    "just", "please",
+];
+
+/// The word's class, for the class-sequence features: the frames of a
+/// request are learned on classes ("MOVE me to ROLE"), so a role noun or a
+/// verb the training messages never used in that frame still counts.
+fn class(words: &[Word<'_>], i: usize) -> Option<&'static str> {
+    let w = words[i];
+    if w.is("person") && i > 0 && words[i - 1].is("in") {
+        return Some("INPERSON");
+    }
+    Some(if is_role(w) {
+        "ROLE"
+    } else if w.is_any(&TALK_VERBS) || w.is("discuss") {
+        "TALK"
+    } else if w.is_any(&MOVE_VERBS) || w.is("through") {
+        "MOVE"
+    } else if w.is_any(&["get", "give", "fetch", "find", "bring", "grab"]) {
+        "GIVE"
+    } else if w.is_any(&CONTACT) && !w.is("back") {
+        "CONTACT"
+    } else if w.is_any(&WANT_VERBS) || w.is_any(&WELCOME) {
+        "WANT"
+    } else if w.is_any(&MODALS) {
+        "MODAL"
+    } else if w.is_any(&NEGATORS) {
+        "NEG"
+    } else if w.is_any(&PAST_VERBS) {
+        "PAST"
+    } else if w.is_any(&BEHALF) && !w.is_any(&["behalf", "she"]) {
+        "KIN"
+    } else if w.is_any(&["he", "she", "they"]) {
+        "THEY"
+    } else if w.is_any(&["me", "us"]) {
+        "ME"
+    } else {
+        return None;
+    })
+}
+
 type Set = HashSet<&'static str, BuildHasherDefault<Fnv>>;
 
 fn gate_words() -> &'static Set {
@@ -193,10 +237,41 @@ fn features<'a>(words: &[Word<'a>], rule: bool, mut emit: impl FnMut(Feature<'a>
         }
     }
     flags.bare = flags.role && content <= 4;
+    class_features(words, &mut emit);
     for (name, on) in flags.named() {
         if on {
             emit(Feature::named(name), 1.0);
         }
+    }
+}
+
+/// Bigrams and trigrams of the class sequence (classes, and the words that
+/// have none, without [`DROPPED`] words), where a class takes part.
+fn class_features<'a>(words: &[Word<'a>], emit: &mut impl FnMut(Feature<'a>, f64)) {
+    // The last two items of the sequence: (text, is a class).
+    let mut last: [(&'a str, bool); 2] = [("", false); 2];
+    let mut len = 0;
+    for i in 0..words.len() {
+        let w = words[i];
+        if w.is_any(&DROPPED) {
+            continue;
+        }
+        let item = match class(words, i) {
+            Some(c) => (c, true),
+            None => (w.text(), false),
+        };
+        if is_clause_end(item.0) {
+            len = 0;
+            continue;
+        }
+        if len >= 1 && (item.1 || last[1].1) {
+            emit(Feature::pair("k:", last[1].0, item.0), 1.0);
+        }
+        if len >= 2 && (item.1 || last[1].1 || last[0].1) {
+            emit(Feature::triple("k:", last[0].0, last[1].0, item.0), 1.0);
+        }
+        last = [last[1], item];
+        len += 1;
     }
 }
 
