@@ -315,3 +315,17 @@ fn writer_errors() {
         }
     }
 }
+
+/// `PROBE='text|text' cargo test --release --test frustration -- --ignored --nocapture probe`:
+/// the support score of each text.
+#[test]
+#[ignore]
+fn probe() {
+    for text in std::env::var("PROBE").unwrap_or_default().split('|') {
+        eprintln!(
+            "{:+.3} (vader {:+.3}) {text}",
+            sentiment_of(SentimentModel::Support, text),
+            sentiment_of(SentimentModel::Vader, text)
+        );
+    }
+}

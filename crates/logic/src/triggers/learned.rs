@@ -17,7 +17,7 @@ use crate::triggers::text::{FNV_OFFSET, FNV_PRIME, hash_str as fnv};
 /// Prefixes of the lexical features (words, word pairs, word stems): only
 /// those seen in at least [`Training::min_count`] training messages are
 /// kept. Every other feature (a rule's flag, a score) is always kept.
-pub const LEXICAL: [&str; 4] = ["w:", "b:", "p:", "k:"];
+pub const LEXICAL: [&str; 5] = ["w:", "n:", "b:", "p:", "k:"];
 
 /// A feature: a name made of a prefix and up to two tokens, hashed without
 /// allocating (FNV-1a over the name's bytes, so the hash of a name written

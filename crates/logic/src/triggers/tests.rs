@@ -143,8 +143,10 @@ fn sarcasm_fools_vader_but_not_the_support_layer() {
         support.evaluate(&calm(text)).primary(),
         Some(TriggerKind::Sentiment)
     );
-    // Irony without a marker is still read as praise (a known limit).
-    assert!(sentiment_of(SentimentModel::Support, "Wow, super helpful.") > 0.0);
+    // Praise in a support chat with nothing to thank for reads as irony
+    // (learned from the writers' sarcasm); sincere thanks stays praise.
+    assert!(sentiment_of(SentimentModel::Support, "Wow, super helpful.") < 0.0);
+    assert!(sentiment_of(SentimentModel::Support, "Thanks, that was super helpful!") > 0.5);
 }
 
 #[test]

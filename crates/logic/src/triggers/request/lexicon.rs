@@ -392,6 +392,29 @@ pub(super) const BARE_FILLERS: [&str; 38] = [
 pub(super) enum Known {
     Is(&'static str),
     Split(&'static [&'static str; 2]),
+    /// The second half of a key word split in two, as speech recognition
+    /// and hurried typing split them ("a gent", "per son", "some one"):
+    /// the (first half, key word) pairs it completes.
+    Tail(&'static [(&'static str, &'static str)]),
+}
+
+/// Key words that are rejoined when split in two.
+const SPLIT_KEYS: [&str; 10] = [
+    "human",
+    "person",
+    "agent",
+    "representative",
+    "operator",
+    "supervisor",
+    "manager",
+    "someone",
+    "somebody",
+    "customer",
+];
+
+/// The key word `head` + `tail` rejoins to, if any.
+pub(super) fn rejoined(head: &str, joins: &[(&'static str, &'static str)]) -> Option<&'static str> {
+    joins.iter().find(|(h, _)| *h == head).map(|(_, key)| *key)
 }
 
 type KnownWords = std::collections::HashMap<
@@ -414,6 +437,21 @@ pub(super) fn known_words() -> &'static KnownWords {
         for (word, pair) in &SPLITS {
             map.insert(word, Known::Split(pair));
         }
+        // Every split of a key word with a tail of two letters or more,
+        // unless the tail already means something.
+        let mut tails: std::collections::BTreeMap<&'static str, Vec<(&'static str, &'static str)>> =
+            std::collections::BTreeMap::new();
+        for key in SPLIT_KEYS {
+            for at in 1..key.len() - 1 {
+                let (head, tail) = key.split_at(at);
+                if !map.contains_key(tail) {
+                    tails.entry(tail).or_default().push((head, key));
+                }
+            }
+        }
+        for (tail, joins) in tails {
+            map.insert(tail, Known::Tail(Vec::leak(joins)));
+        }
         map
     })
 }
@@ -424,13 +462,25 @@ pub(super) fn known_words() -> &'static KnownWords {
 pub(super) fn may_name_a_human(token: &str) -> bool {
     match known_words().get(token) {
         Some(Known::Is(key)) => TARGET_WORDS.contains(key) || *key == "customer",
-        Some(Known::Split(_)) => false,
+        Some(Known::Split(_) | Known::Tail(_)) => false,
         None => {
             TARGET_WORDS.contains(&token)
                 || typo_of(token)
                     .is_some_and(|key| TARGET_WORDS.contains(&key) || key == "customer")
         }
     }
+}
+
+/// Whether any token can become a human target: [`may_name_a_human`], or
+/// the second half of a split target ("a gent").
+pub(super) fn names_a_human(tokens: &[&str]) -> bool {
+    tokens.iter().enumerate().any(|(i, t)| {
+        may_name_a_human(t)
+            || i > 0
+                && matches!(known_words().get(t), Some(Known::Tail(joins))
+                    if rejoined(tokens[i - 1], joins)
+                        .is_some_and(|key| TARGET_WORDS.contains(&key) || key == "customer"))
+    })
 }
 
 /// Optimal-string-alignment distance, capped: `None` when above `max`.

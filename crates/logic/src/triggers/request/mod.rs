@@ -48,7 +48,7 @@ pub use layer::{
 use lexicon::{
     BARE_FILLERS, COMPOUND_AFTER, COMPOUND_BEFORE, Known, MOVE_VERBS, MOVED, MOVING, NEGATORS,
     PAST_VERBS, TALK_VERBS, TARGET_WORDS, THIRD_PARTY_OWNERS, THIRD_PARTY_SUBJECTS, WANT_VERBS,
-    Word, known_words, may_name_a_human, typo_of,
+    Word, known_words, names_a_human, rejoined, typo_of,
 };
 
 /// The parser reads at most this many tokens of a message.
@@ -66,6 +66,16 @@ fn words<'a>(tokens: &[&'a str]) -> Vec<Word<'a>> {
                 continue;
             }
             Some(Known::Is(key)) => Word::Key(key),
+            Some(Known::Tail(joins)) => {
+                // "a gent" is "agent", "per son" is "person".
+                if let Some(last) = out.last_mut()
+                    && let Some(key) = rejoined(last.text(), joins)
+                {
+                    *last = Word::Key(key);
+                    continue;
+                }
+                Word::Other(t)
+            }
             None => typo_of(t).map_or(Word::Other(t), Word::Key),
         };
         // "customer service" is one target.
@@ -155,7 +165,7 @@ pub fn rule_asks(tokens: &[&str]) -> bool {
     // The clause analysis looks back from each target, so an unbounded
     // message would cost quadratic time: the first MAX_TOKENS are read.
     let tokens = &tokens[..tokens.len().min(MAX_TOKENS)];
-    tokens.iter().any(|t| may_name_a_human(t)) && parse(tokens)
+    names_a_human(tokens) && parse(tokens)
 }
 
 /// The full analysis, for a message that may name a human.

@@ -8,7 +8,15 @@ use std::sync::OnceLock;
 
 use crate::triggers::learned::{self, Feature, Learned, Row, Training, sigmoid};
 
+use crate::triggers::text::is_clause_end;
+
 use super::cues::{Cues, cue_score_with, shouting};
+
+/// Words that open a negation's scope.
+const NEGATORS: [&str; 14] = [
+    "not", "no", "never", "dont", "doesnt", "didnt", "isnt", "wasnt", "cant", "cannot", "wont",
+    "arent", "havent", "nothing",
+];
 use super::*;
 
 /// The learned layer's features of one message: VADER's score, the cue
@@ -32,8 +40,21 @@ pub(super) fn features<'a>(
             emit(Feature::named(name), 1.0);
         }
     }
+    // Words in a negation's scope are other features ("not bad" is not
+    // "bad"): the scope runs for three words or to the clause's end (Das &
+    // Chen 2001; Pang, Lee & Vaithyanathan 2002).
+    let mut negated = 0u8;
     for (i, t) in tokens.iter().enumerate() {
-        emit(Feature::of("w:", t), 1.0);
+        if is_clause_end(t) {
+            negated = 0;
+        }
+        let prefix = if negated > 0 { "n:" } else { "w:" };
+        negated = if NEGATORS.contains(t) {
+            3
+        } else {
+            negated.saturating_sub(1)
+        };
+        emit(Feature::of(prefix, t), 1.0);
         if let Some(next) = tokens.get(i + 1) {
             emit(Feature::pair("b:", t, next), 1.0);
         }
