@@ -28,7 +28,7 @@ use super::lexicon::{
     Known, MOVE_VERBS, NEGATORS, PAST_VERBS, TALK_VERBS, TARGET_WORDS, WANT_VERBS, Word,
     known_words, rejoined, typo_of,
 };
-use super::{MAX_TOKENS, parse_words, words};
+use super::{MAX_TOKENS, is_boundary, is_conditional, parse_words, subject_is_third_party, words};
 
 /// Role nouns beyond the rules' targets: the company's people by any name.
 const ROLES: [&str; 30] = [
@@ -255,6 +255,9 @@ fn features<'a>(words: &[Word<'a>], rule: bool, mut emit: impl FnMut(Feature<'a>
         }
     }
     flags.bare = flags.role && content <= 4;
+    if flags.role || flags.talk {
+        (flags.conditional, flags.third_party) = rule_signals(words);
+    }
     class_features(words, &mut emit);
     for (name, on) in flags.named() {
         if on {
@@ -293,8 +296,35 @@ fn class_features<'a>(words: &[Word<'a>], emit: &mut impl FnMut(Feature<'a>, f64
     }
 }
 
+/// The rules' reasons to say no, as features: a sentence naming a human is
+/// hypothetical; a clause's subject is someone else ("my dad wants …",
+/// which the layer weighs against the words: on the customer's behalf, or
+/// about their own case).
+fn rule_signals(words: &[Word<'_>]) -> (bool, bool) {
+    let mut conditional = false;
+    let mut third_party = false;
+    let sentence_end = |w: &Word<'_>| is_clause_end(w.text()) && !w.is(",") && !w.is(":");
+    for sentence in words.split(sentence_end) {
+        if !sentence.iter().any(|w| is_role(*w) || w.is_any(&TALK_VERBS)) {
+            continue;
+        }
+        conditional |= is_conditional(sentence);
+        for clause in sentence.split(|w| is_boundary(*w)) {
+            if let Some(v) = clause
+                .iter()
+                .position(|w| is_role(*w) || w.is_any(&TALK_VERBS) || w.is_any(&WANT_VERBS))
+            {
+                third_party |= subject_is_third_party(clause, v);
+            }
+        }
+    }
+    (conditional, third_party)
+}
+
 #[derive(Default)]
 struct Flags {
+    conditional: bool,
+    third_party: bool,
     role: bool,
     bare: bool,
     modal_role: bool,
@@ -310,8 +340,10 @@ struct Flags {
 }
 
 impl Flags {
-    fn named(&self) -> [(&'static str, bool); 12] {
+    fn named(&self) -> [(&'static str, bool); 14] {
         [
+            ("r:conditional", self.conditional),
+            ("r:third_party", self.third_party),
             ("f:role", self.role),
             ("f:bare", self.bare),
             ("f:modal_role", self.modal_role),

@@ -203,9 +203,10 @@ fn polite_if(sentence: &[Word<'_>], at: usize) -> bool {
         && !matches!((next(1), next(2)), ("it", "doesnt") | ("its", "not") if next(3) != "too")
 }
 
-fn sentence_asks(sentence: &[Word<'_>]) -> bool {
-    // A real condition makes the sentence hypothetical.
-    let conditional = sentence.iter().enumerate().any(|(i, w)| {
+/// Does a real condition, or a later time, make the sentence hypothetical
+/// ("if I need a person later", "next time", "tomorrow I'll call")?
+fn is_conditional(sentence: &[Word<'_>]) -> bool {
+    sentence.iter().enumerate().any(|(i, w)| {
         // "I don't know if I paid": "if" as "whether".
         let whether = i > 0
             && sentence[i - 1].is_any(&["know", "see", "wonder", "check", "sure", "ask", "tell"]);
@@ -234,8 +235,11 @@ fn sentence_asks(sentence: &[Word<'_>]) -> bool {
             "tomorrow",
             "once",
         ])
-    });
-    if conditional {
+    })
+}
+
+fn sentence_asks(sentence: &[Word<'_>]) -> bool {
+    if is_conditional(sentence) {
         return false;
     }
     let mut start = 0;
