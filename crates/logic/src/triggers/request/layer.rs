@@ -17,7 +17,7 @@
 //! moving or contacting, typos included) is scored; every other message is
 //! not a request, and costs one hash lookup per token.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
@@ -66,7 +66,7 @@ const ROLES: [&str; 30] = [
 
 /// Verbs and nouns of contact a human makes: "call me back", "give me a
 /// ring", "email me".
-const CONTACT: [&str; 16] = [
+const CONTACT_WORDS: [&str; 16] = [
     "call",
     "ring",
     "phone",
@@ -86,10 +86,10 @@ const CONTACT: [&str; 16] = [
 ];
 
 /// Words that make the contact the customer's: "call *me*", "ring *her*".
-const CONTACTED: [&str; 6] = ["me", "us", "him", "her", "them", "back"];
+const CONTACTED_WORDS: [&str; 6] = ["me", "us", "him", "her", "them", "back"];
 
 /// Writers on someone's behalf: the account's people.
-const BEHALF: [&str; 24] = [
+const BEHALF_WORDS: [&str; 24] = [
     "behalf", "carer", "holder", "owner", "wife", "husband", "partner", "mum", "mom", "mother",
     "dad", "father", "gran", "nan", "grandad", "grandma", "grandpa", "grandmother", "grandfather",
     "son", "daughter", "assistant", "pa", "she",
@@ -98,7 +98,7 @@ const BEHALF: [&str; 24] = [
 const MODALS: [&str; 6] = ["can", "could", "would", "will", "may", "cld"];
 
 /// Words that welcome a human: "a human would be *great*".
-const WELCOME: [&str; 8] = [
+const WELCOME_WORDS: [&str; 8] = [
     "great",
     "welcome",
     "helpful",
@@ -111,81 +111,131 @@ const WELCOME: [&str; 8] = [
 
 /// Words dropped from the class sequence: "talk to *a real* person" and
 /// "talk to *one of your* people" read alike.
-const DROPPED: [&str; 14] = [
+const DROPPED_WORDS: [&str; 14] = [
     "a", "an", "the", "one", "of", "your", "some", "any", "real", "live", "actual", "proper",
     "just", "please",
 ];
 
-/// The word's class, for the class-sequence features: the frames of a
-/// request are learned on classes ("MOVE me to ROLE"), so a role noun or a
-/// verb the training messages never used in that frame still counts.
-fn class(words: &[Word<'_>], i: usize) -> Option<&'static str> {
-    let w = words[i];
-    if w.is("person") && i > 0 && words[i - 1].is("in") {
-        return Some("INPERSON");
-    }
-    Some(if is_role(w) {
-        "ROLE"
-    } else if w.is_any(&TALK_VERBS) || w.is("discuss") {
-        "TALK"
-    } else if w.is_any(&MOVE_VERBS) || w.is("through") {
-        "MOVE"
-    } else if w.is_any(&["get", "give", "fetch", "find", "bring", "grab"]) {
-        "GIVE"
-    } else if w.is_any(&CONTACT) && !w.is("back") {
-        "CONTACT"
-    } else if w.is_any(&WANT_VERBS) || w.is_any(&WELCOME) {
-        "WANT"
-    } else if w.is_any(&MODALS) {
-        "MODAL"
-    } else if w.is_any(&NEGATORS) {
-        "NEG"
-    } else if w.is_any(&PAST_VERBS) {
-        "PAST"
-    } else if w.is_any(&BEHALF) && !w.is_any(&["behalf", "she"]) {
-        "KIN"
-    } else if w.is_any(&["he", "she", "they"]) {
-        "THEY"
-    } else if w.is_any(&["me", "us"]) {
-        "ME"
-    } else {
-        return None;
+/// What a word is, for the layer: a bit per class, looked up once.
+mod bits {
+    pub const ROLE: u32 = 1;
+    pub const TALK: u32 = 1 << 1;
+    pub const MOVE: u32 = 1 << 2;
+    pub const GIVE: u32 = 1 << 3;
+    pub const CONTACT: u32 = 1 << 4;
+    pub const WANT: u32 = 1 << 5;
+    pub const WELCOME: u32 = 1 << 6;
+    pub const MODAL: u32 = 1 << 7;
+    pub const NEG: u32 = 1 << 8;
+    pub const PAST: u32 = 1 << 9;
+    pub const KIN: u32 = 1 << 10;
+    pub const THEY: u32 = 1 << 11;
+    pub const ME: u32 = 1 << 12;
+    pub const DROPPED: u32 = 1 << 13;
+    pub const CONTACTED: u32 = 1 << 14;
+    pub const BEHALF: u32 = 1 << 15;
+    pub const WHO: u32 = 1 << 16;
+    pub const GATE: u32 = 1 << 17;
+}
+
+type Lexicon = HashMap<&'static str, u32, BuildHasherDefault<Fnv>>;
+
+fn lexicon() -> &'static Lexicon {
+    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+    LEXICON.get_or_init(|| {
+        use bits::*;
+        let mut map = Lexicon::default();
+        let mut add = |words: &[&'static str], bit: u32| {
+            for w in words {
+                *map.entry(*w).or_default() |= bit;
+            }
+        };
+        add(&TARGET_WORDS, ROLE | GATE);
+        add(&ROLES, ROLE | GATE);
+        add(&TALK_VERBS, TALK | GATE);
+        add(&["discuss"], TALK);
+        add(&MOVE_VERBS, MOVE | GATE);
+        add(&["through"], MOVE | GATE);
+        add(&["get", "give", "fetch", "find", "bring", "grab"], GIVE);
+        add(&CONTACT_WORDS, CONTACT | GATE);
+        add(&CONTACTED_WORDS, CONTACTED);
+        add(&WANT_VERBS, WANT);
+        add(&WELCOME_WORDS, WELCOME);
+        add(&MODALS, MODAL);
+        add(&NEGATORS, NEG);
+        add(&PAST_VERBS, PAST);
+        add(&BEHALF_WORDS, BEHALF);
+        add(&KIN_WORDS, KIN);
+        add(&["he", "she", "they"], THEY);
+        add(&["me", "us"], ME);
+        add(&DROPPED_WORDS, DROPPED);
+        add(&["who", "whoever", "whos"], WHO);
+        add(
+            &[
+                "customer",
+                "escalate",
+                "transferred",
+                "connected",
+                "speaking",
+            ],
+            GATE,
+        );
+        map
     })
 }
 
-type Set = HashSet<&'static str, BuildHasherDefault<Fnv>>;
+/// The account's people by relation (the class KIN).
+const KIN_WORDS: [&str; 20] = [
+    "carer", "wife", "husband", "partner", "mum", "mom", "mother", "dad", "father", "gran", "nan",
+    "grandad", "grandma", "grandpa", "grandmother", "grandfather", "son", "daughter", "assistant",
+    "pa",
+];
 
-fn gate_words() -> &'static Set {
-    static GATE: OnceLock<Set> = OnceLock::new();
-    GATE.get_or_init(|| {
-        let mut set = Set::default();
-        set.extend(TARGET_WORDS);
-        set.extend(ROLES);
-        set.extend(CONTACT);
-        set.extend(TALK_VERBS);
-        set.extend(MOVE_VERBS);
-        set.extend([
-            "customer",
-            "through",
-            "escalate",
-            "transferred",
-            "connected",
-            "speaking",
-        ]);
-        set
-    })
+fn bits_of(word: &str) -> u32 {
+    lexicon().get(word).copied().unwrap_or(0)
+}
+
+/// The class a word stands for in the class sequence: the frames of a
+/// request are learned on classes ("MOVE me to ROLE"), so a role noun or a
+/// verb the training messages never used in that frame still counts.
+fn class_name(bits: u32, word: Word<'_>, prev: Option<Word<'_>>) -> Option<&'static str> {
+    use bits::*;
+    if word.is("person") && prev.is_some_and(|p| p.is("in")) {
+        return Some("INPERSON");
+    }
+    const ORDER: [(u32, &str); 12] = [
+        (ROLE, "ROLE"),
+        (TALK, "TALK"),
+        (MOVE, "MOVE"),
+        (GIVE, "GIVE"),
+        (CONTACT, "CONTACT"),
+        (WANT | WELCOME, "WANT"),
+        (MODAL, "MODAL"),
+        (NEG, "NEG"),
+        (PAST, "PAST"),
+        (KIN, "KIN"),
+        (THEY, "THEY"),
+        (ME, "ME"),
+    ];
+    if word.is("back") {
+        return None;
+    }
+    ORDER
+        .iter()
+        .find(|(bit, _)| bits & bit != 0)
+        .map(|(_, name)| *name)
 }
 
 /// May this token (after `prev`) make the message a request, with typos,
 /// split words and chat-speak undone? One hash lookup, and a typo check for
 /// unknown tokens.
 fn gate(prev: Option<&str>, token: &str) -> bool {
-    let gate = gate_words();
+    let gate = |w: &str| bits_of(w) & bits::GATE != 0;
     match known_words().get(token) {
-        Some(Known::Is(key)) => gate.contains(key),
-        Some(Known::Split(pair)) => pair.iter().any(|w| gate.contains(w)),
+        Some(Known::Is(key)) => gate(key),
+        Some(Known::Split(pair)) => pair.iter().any(|w| gate(w)),
         Some(Known::Tail(joins)) => prev.is_some_and(|p| rejoined(p, joins).is_some()),
-        None => gate.contains(token) || typo_of(token).is_some_and(|key| gate.contains(key)),
+        None => gate(token) || typo_of(token).is_some_and(gate),
     }
 }
 
@@ -198,67 +248,60 @@ fn gated(tokens: &[&str]) -> bool {
 }
 
 fn is_role(w: Word<'_>) -> bool {
-    w.is_any(&TARGET_WORDS) || w.is_any(&ROLES)
+    bits_of(w.text()) & bits::ROLE != 0
 }
 
 /// The layer's features of a message's mapped words. `rule` is the rules'
 /// decision.
 fn features<'a>(words: &[Word<'a>], rule: bool, mut emit: impl FnMut(Feature<'a>, f64)) {
+    use bits::*;
     emit(Feature::named("bias"), 1.0);
     if rule {
         emit(Feature::named("rule"), 1.0);
     }
+    let classes: Vec<u32> = words.iter().map(|w| bits_of(w.text())).collect();
+    let any = |from: usize, to: usize, bit: u32| classes[from..to].iter().any(|c| c & bit != 0);
     let mut flags = Flags::default();
     let mut content = 0;
+    let mut seen = 0u32;
     for (i, &w) in words.iter().enumerate() {
         let text = w.text();
         if is_clause_end(text) {
             continue;
         }
         content += 1;
-        let before = |k: usize| i.checked_sub(k).map(|j| words[j]);
-        let after = |k: usize| words.get(i + k).copied();
-        if is_role(w) {
+        let c = classes[i];
+        seen |= c;
+        if c & ROLE != 0 {
             flags.role = true;
-            let near_before = (1..=3).filter_map(before);
-            for p in near_before {
-                flags.modal_role |= p.is_any(&MODALS);
-            }
-            flags.want_role |= (1..=8)
-                .filter_map(before)
-                .any(|p| p.is_any(&WANT_VERBS) || p.is_any(&WELCOME));
-            flags.welcome_after |= (1..=4)
-                .filter_map(after)
-                .any(|n| n.is_any(&WELCOME) || n.is("help"));
+            flags.modal_role |= any(i.saturating_sub(3), i, MODAL);
+            flags.want_role |= any(i.saturating_sub(8), i, WANT | WELCOME);
+            let end = (i + 5).min(words.len());
+            flags.welcome_after |=
+                any(i + 1, end, WELCOME) || words[i + 1..end].iter().any(|n| n.is("help"));
         }
-        if w.is_any(&CONTACT) {
+        if c & CONTACT != 0 {
+            let end = (i + 3).min(words.len());
             flags.contact_me |= w.is("callback")
-                || (1..=2)
-                    .filter_map(after)
-                    .any(|n| n.is_any(&CONTACTED) && !n.is(text))
-                || before(1).is_some_and(|p| p.is_any(&["a", "me"]));
+                || (i + 1..end).any(|k| classes[k] & CONTACTED != 0 && words[k] != w)
+                || i > 0 && words[i - 1].is_any(&["a", "me"]);
         }
-        flags.who |= w.is("who") || w.is("whoever") || w.is("whos");
-        flags.talk |= w.is_any(&TALK_VERBS);
-        flags.behalf |= w.is_any(&BEHALF);
-        flags.negated |= w.is_any(&NEGATORS);
-        flags.past |= w.is_any(&PAST_VERBS);
-        flags.in_person |= w.is("in") && after(1).is_some_and(|n| n.is("person"));
+        flags.in_person |= w.is("in") && words.get(i + 1).is_some_and(|n| n.is("person"));
         emit(Feature::of("w:", text), 1.0);
-        if let Some(next) = after(1) {
+        if let Some(next) = words.get(i + 1) {
             emit(Feature::pair("b:", text, next.text()), 1.0);
         }
-        if text.len() > 6
-            && let Some(stem) = text.get(..5)
-        {
-            emit(Feature::of("p:", stem), 1.0);
-        }
     }
+    flags.who = seen & WHO != 0;
+    flags.talk = seen & TALK != 0;
+    flags.behalf = seen & BEHALF != 0;
+    flags.negated = seen & NEG != 0;
+    flags.past = seen & PAST != 0;
     flags.bare = flags.role && content <= 4;
     if flags.role || flags.talk {
         (flags.conditional, flags.third_party) = rule_signals(words);
     }
-    class_features(words, &mut emit);
+    class_features(words, &classes, &mut emit);
     for (name, on) in flags.named() {
         if on {
             emit(Feature::named(name), 1.0);
@@ -267,17 +310,21 @@ fn features<'a>(words: &[Word<'a>], rule: bool, mut emit: impl FnMut(Feature<'a>
 }
 
 /// Bigrams and trigrams of the class sequence (classes, and the words that
-/// have none, without [`DROPPED`] words), where a class takes part.
-fn class_features<'a>(words: &[Word<'a>], emit: &mut impl FnMut(Feature<'a>, f64)) {
+/// have none, without [`DROPPED_WORDS`] words), where a class takes part.
+fn class_features<'a>(
+    words: &[Word<'a>],
+    classes: &[u32],
+    emit: &mut impl FnMut(Feature<'a>, f64),
+) {
     // The last two items of the sequence: (text, is a class).
     let mut last: [(&'a str, bool); 2] = [("", false); 2];
     let mut len = 0;
-    for i in 0..words.len() {
-        let w = words[i];
-        if w.is_any(&DROPPED) {
+    for (i, &w) in words.iter().enumerate() {
+        if classes[i] & bits::DROPPED != 0 {
             continue;
         }
-        let item = match class(words, i) {
+        let prev = i.checked_sub(1).map(|j| words[j]);
+        let item = match class_name(classes[i], w, prev) {
             Some(c) => (c, true),
             None => (w.text(), false),
         };
