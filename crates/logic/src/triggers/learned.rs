@@ -12,86 +12,115 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::BuildHasherDefault;
 
-use crate::triggers::text::{FNV_OFFSET, FNV_PRIME, hash_str as fnv};
+use crate::triggers::text::{FNV_PRIME, hash_str as fnv};
 
 /// Prefixes of the lexical features (words, word pairs, word stems): only
 /// those seen in at least [`Training::min_count`] training messages are
 /// kept. Every other feature (a rule's flag, a score) is always kept.
 pub const LEXICAL: [&str; 5] = ["w:", "n:", "b:", "p:", "k:"];
 
-/// A feature: a name made of a prefix and up to two tokens, hashed without
-/// allocating (FNV-1a over the name's bytes, so the hash of a name written
-/// in a model file is the same).
+/// A token of a feature's name, with its hash computed once: a message's
+/// word takes part in several features (the word, its pairs), and each
+/// feature's hash combines its parts' hashes instead of rehashing bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Part<'a> {
+    text: &'a str,
+    hash: u64,
+}
+
+impl<'a> Part<'a> {
+    pub fn new(text: &'a str) -> Part<'a> {
+        Part {
+            text,
+            hash: fnv(text),
+        }
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+}
+
+/// A feature: a prefix and up to three parts. Its name is the prefix and
+/// the parts joined by spaces ("b:talk to"); its hash combines the
+/// prefix's and the parts' FNV-1a hashes, and [`hash_name`] gives the same
+/// hash from the name, so a model file's weights are found without
+/// allocating.
 #[derive(Debug, Clone, Copy)]
 pub struct Feature<'a> {
     prefix: &'static str,
-    a: &'a str,
-    b: Option<&'a str>,
-    c: Option<&'a str>,
+    parts: [Option<Part<'a>>; 3],
+}
+
+/// One step of a feature's hash.
+fn combine(h: u64, part: u64) -> u64 {
+    (h.rotate_left(23) ^ part).wrapping_mul(FNV_PRIME)
+}
+
+/// The hash of a feature named `name`: the prefix runs to the first `:`
+/// (the whole name without one), the parts follow it, split at spaces.
+pub fn hash_name(name: &str) -> u64 {
+    match name.find(':') {
+        Some(at) => name[at + 1..]
+            .split(' ')
+            .fold(fnv(&name[..=at]), |h, part| combine(h, fnv(part))),
+        None => fnv(name),
+    }
 }
 
 impl<'a> Feature<'a> {
-    /// A feature that is its name ("bias", "cue:churn").
-    pub fn named(prefix: &'static str) -> Feature<'a> {
+    /// A feature that is its name, without a `:` ("bias", "vader").
+    pub fn named(name: &'static str) -> Feature<'a> {
+        debug_assert!(!name.contains(':'), "{name}: use Feature::flag");
         Feature {
-            prefix,
-            a: "",
-            b: None,
-            c: None,
+            prefix: name,
+            parts: [None; 3],
         }
     }
 
-    /// `prefix` and one token ("w:again").
-    pub fn of(prefix: &'static str, a: &'a str) -> Feature<'a> {
+    /// A rule's flag: `prefix` and the flag's name ("cue:" "churn").
+    pub fn flag(prefix: &'static str, name: &'static str) -> Feature<'a> {
+        Feature::of(prefix, Part::new(name))
+    }
+
+    /// `prefix` and one part ("w:again").
+    pub fn of(prefix: &'static str, a: Part<'a>) -> Feature<'a> {
         Feature {
             prefix,
-            a,
-            b: None,
-            c: None,
+            parts: [Some(a), None, None],
         }
     }
 
-    /// `prefix` and two tokens ("b:talk to").
-    pub fn pair(prefix: &'static str, a: &'a str, b: &'a str) -> Feature<'a> {
+    /// `prefix` and two parts ("b:talk to").
+    pub fn pair(prefix: &'static str, a: Part<'a>, b: Part<'a>) -> Feature<'a> {
         Feature {
             prefix,
-            a,
-            b: Some(b),
-            c: None,
+            parts: [Some(a), Some(b), None],
         }
     }
 
-    /// `prefix` and three tokens ("k:MOVE me to").
-    pub fn triple(prefix: &'static str, a: &'a str, b: &'a str, c: &'a str) -> Feature<'a> {
+    /// `prefix` and three parts ("k:MOVE me to").
+    pub fn triple(prefix: &'static str, a: Part<'a>, b: Part<'a>, c: Part<'a>) -> Feature<'a> {
         Feature {
             prefix,
-            a,
-            b: Some(b),
-            c: Some(c),
+            parts: [Some(a), Some(b), Some(c)],
         }
     }
 
     pub fn hash(&self) -> u64 {
-        let mut h = FNV_OFFSET;
-        let mut eat = |bytes: &[u8]| {
-            for b in bytes {
-                h = (h ^ u64::from(*b)).wrapping_mul(FNV_PRIME);
-            }
-        };
-        eat(self.prefix.as_bytes());
-        eat(self.a.as_bytes());
-        for part in [self.b, self.c].into_iter().flatten() {
-            eat(b" ");
-            eat(part.as_bytes());
-        }
-        h
+        self.parts
+            .iter()
+            .flatten()
+            .fold(fnv(self.prefix), |h, part| combine(h, part.hash))
     }
 
     pub fn name(&self) -> String {
-        let mut name = format!("{}{}", self.prefix, self.a);
-        for part in [self.b, self.c].into_iter().flatten() {
-            name.push(' ');
-            name.push_str(part);
+        let mut name = self.prefix.to_string();
+        for (k, part) in self.parts.iter().flatten().enumerate() {
+            if k > 0 {
+                name.push(' ');
+            }
+            name.push_str(part.text);
         }
         name
     }
@@ -130,7 +159,7 @@ impl Learned {
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
             .filter_map(|l| {
                 let (name, weight) = l.rsplit_once('\t')?;
-                Some((fnv(name), weight.parse().ok()?))
+                Some((hash_name(name), weight.parse().ok()?))
             })
             .collect();
         Learned { weights }
@@ -289,7 +318,7 @@ mod tests {
         assert_eq!(model.len(), weights.len());
         let z = model.logit(|emit| {
             emit(Feature::named("bias").hash(), 1.0);
-            emit(Feature::of("w:", "human").hash(), 1.0);
+            emit(Feature::of("w:", Part::new("human")).hash(), 1.0);
         });
         assert!(sigmoid(z) > 0.8, "{z}");
     }
@@ -309,9 +338,21 @@ mod tests {
     }
 
     #[test]
-    fn a_pair_hashes_as_its_name() {
-        let f = Feature::pair("b:", "talk", "to");
-        assert_eq!(f.name(), "b:talk to");
-        assert_eq!(f.hash(), fnv("b:talk to"));
+    fn a_feature_hashes_as_its_name() {
+        let (talk, to, ss) = (Part::new("talk"), Part::new("to"), Part::new(":"));
+        for f in [
+            Feature::pair("b:", talk, to),
+            Feature::triple("k:", talk, to, ss),
+            Feature::of("w:", ss),
+            Feature::named("bias"),
+            Feature::flag("cue:", "churn"),
+        ] {
+            assert_eq!(f.hash(), hash_name(&f.name()), "{}", f.name());
+        }
+        assert_eq!(Feature::triple("k:", talk, to, ss).name(), "k:talk to :");
+        assert_ne!(
+            Feature::pair("b:", talk, to).hash(),
+            Feature::pair("b:", to, talk).hash()
+        );
     }
 }

@@ -104,16 +104,16 @@ impl Cues {
     /// The flags as named features of the learned layer.
     pub(super) fn flags(&self) -> [(&'static str, bool); 10] {
         [
-            ("cue:repetition", self.repetition),
-            ("cue:unhelpful", self.unhelpful),
-            ("cue:effort", self.effort),
-            ("cue:churn", self.churn),
-            ("cue:waiting", self.waiting),
-            ("cue:exasperation", self.exasperation),
-            ("cue:sarcasm", self.sarcasm),
-            ("cue:praise", self.praise),
-            ("cue:calm_request", self.calm_request),
-            ("cue:thanks", self.thanks),
+            ("repetition", self.repetition),
+            ("unhelpful", self.unhelpful),
+            ("effort", self.effort),
+            ("churn", self.churn),
+            ("waiting", self.waiting),
+            ("exasperation", self.exasperation),
+            ("sarcasm", self.sarcasm),
+            ("praise", self.praise),
+            ("calm_request", self.calm_request),
+            ("thanks", self.thanks),
         ]
     }
 

@@ -6,17 +6,32 @@
 
 use std::sync::OnceLock;
 
-use crate::triggers::learned::{self, Feature, Learned, Row, Training, sigmoid};
+use crate::triggers::learned::{self, Feature, Learned, Part, Row, Training, sigmoid};
 
 use crate::triggers::text::is_clause_end;
 
 use super::cues::{Cues, cue_score_with, shouting};
 
-/// Words that open a negation's scope.
-const NEGATORS: [&str; 14] = [
-    "not", "no", "never", "dont", "doesnt", "didnt", "isnt", "wasnt", "cant", "cannot", "wont",
-    "arent", "havent", "nothing",
-];
+/// Does the word open a negation's scope?
+fn is_negator(word: &str) -> bool {
+    matches!(
+        word,
+        "not"
+            | "no"
+            | "never"
+            | "dont"
+            | "doesnt"
+            | "didnt"
+            | "isnt"
+            | "wasnt"
+            | "cant"
+            | "cannot"
+            | "wont"
+            | "arent"
+            | "havent"
+            | "nothing"
+    )
+}
 use super::*;
 
 /// The learned layer's features of one message: VADER's score, the cue
@@ -37,34 +52,37 @@ pub(super) fn features<'a>(
     emit(Feature::named("shout"), shout);
     for (name, on) in cues.flags() {
         if on {
-            emit(Feature::named(name), 1.0);
+            emit(Feature::flag("cue:", name), 1.0);
         }
     }
     // Words in a negation's scope are other features ("not bad" is not
     // "bad"): the scope runs for three words or to the clause's end (Das &
     // Chen 2001; Pang, Lee & Vaithyanathan 2002).
     let mut negated = 0u8;
-    for (i, t) in tokens.iter().enumerate() {
+    let mut prev: Option<Part<'a>> = None;
+    for t in tokens {
         if is_clause_end(t) {
             negated = 0;
         }
         let prefix = if negated > 0 { "n:" } else { "w:" };
-        negated = if NEGATORS.contains(t) {
+        negated = if is_negator(t) {
             3
         } else {
             negated.saturating_sub(1)
         };
-        emit(Feature::of(prefix, t), 1.0);
-        if let Some(next) = tokens.get(i + 1) {
-            emit(Feature::pair("b:", t, next), 1.0);
+        let part = Part::new(t);
+        emit(Feature::of(prefix, part), 1.0);
+        if let Some(p) = prev {
+            emit(Feature::pair("b:", p, part), 1.0);
         }
+        prev = Some(part);
         // A crude stem: "frustrating", "frustrated" and "frustration" share
         // "frust" (a five-letter prefix stems English nearly as well as a
         // suffix stripper, at no cost).
         if t.len() > 6
             && let Some(stem) = t.get(..5)
         {
-            emit(Feature::of("p:", stem), 1.0);
+            emit(Feature::of("p:", Part::new(stem)), 1.0);
         }
     }
 }
