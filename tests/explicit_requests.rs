@@ -203,6 +203,7 @@ fn train() {
 fn fresh_rounds_reach_93_percent_recall_at_95_percent_precision() {
     let corpus = corpus();
     let mut all = Scores::default();
+    let mut failed = Vec::new();
     for r in FRESH_ROUNDS {
         let s = score(round(&corpus, r), asks_for_human, false);
         let before = score(round(&corpus, r), rules, false);
@@ -211,12 +212,13 @@ fn fresh_rounds_reach_93_percent_recall_at_95_percent_precision() {
             s.line(),
             before.line()
         );
-        assert!(s.precision() >= 0.95 && s.recall() >= 0.93, "round {r}: {s:?}");
+        failed.extend((s.precision() < 0.95 || s.recall() < 0.93).then_some(r));
         all.tp += s.tp;
         all.fp += s.fp;
         all.fn_ += s.fn_;
     }
     eprintln!("fresh rounds pooled: {}", all.line());
+    assert!(failed.is_empty(), "rounds {failed:?} below the target");
 }
 
 /// The first held-out part (round 2, written by the same process as the
