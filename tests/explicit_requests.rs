@@ -46,7 +46,7 @@ fn corpus() -> Vec<Example> {
 
 /// The rounds written by writers who never saw the rules or another round,
 /// kept out of training (tests/data/README.md).
-const FRESH_ROUNDS: [u32; 3] = [8, 9, 10];
+const FRESH_ROUNDS: [u32; 3] = [23, 24, 25];
 
 #[derive(Debug, Default, Clone, Copy)]
 struct Scores {

@@ -31,7 +31,10 @@ use super::lexicon::{
 use super::{MAX_TOKENS, is_boundary, is_conditional, parse_words, subject_is_third_party, words};
 
 /// Role nouns beyond the rules' targets: the company's people by any name.
-const ROLES: [&str; 30] = [
+const ROLES: [&str; 33] = [
+    "engineer",
+    "engineers",
+    "csm",
     "executive",
     "executives",
     "exec",
