@@ -29,7 +29,7 @@ fn replays_the_sample_and_reports_precision_and_recall() {
         "explicit-1: escalate at turn 2/2: explicit_request",
         "negated-1: stays with the bot (2 turns)  [correct stay]",
         "typo-1: escalate at turn 2/2: explicit_request",
-        "low-confidence-1: escalate at turn 1/1: low_confidence (0.31)",
+        "low-confidence-1: escalate at turn 1/1: negative_sentiment (-0.63), low_confidence (0.31)",
         "dispute-topic-1: escalate at turn 1/1: topic",
         "repeat-1: escalate at turn 1/1: repeat_contact",
         "repeat-old-1: stays with the bot",
@@ -63,16 +63,16 @@ fn one_rule_alone_shows_why_each_miss_was_missed() {
     assert!(output.status.success(), "{output:?}");
     let text = String::from_utf8_lossy(&output.stdout);
     for needle in [
-        // Alone, the sentiment rule catches the three angry conversations…
-        "angry-1: escalate at turn 2/2: negative_sentiment (-0.99)  [needed",
-        "sarcasm-1: escalate at turn 2/3: negative_sentiment (-0.99)",
+        // Alone, the sentiment rule catches the angry conversations…
+        "angry-1: escalate at turn 2/2: negative_sentiment (-1.00)  [needed",
+        "sarcasm-1: escalate at turn 2/3: negative_sentiment (-1.00)",
         // … and each miss says how near its sentiment came to the threshold.
-        "explicit-1: stays with the bot (2 turns)  [MISSED]  nearest: sentiment_threshold -0.20 at turn 2 (fires ≤ -0.6000)",
-        "dispute-topic-1: stays with the bot (1 turns)  [MISSED]  nearest: sentiment_threshold -0.33 at turn 1 (fires ≤ -0.6000)",
+        "explicit-1: stays with the bot (2 turns)  [MISSED]  nearest: sentiment_threshold 0.15 at turn 2 (fires ≤ -0.6000)",
+        "dispute-topic-1: stays with the bot (1 turns)  [MISSED]  nearest: sentiment_threshold -0.44 at turn 1 (fires ≤ -0.6000)",
         // No other rule is on: the explicit request is not seen.
         "typo-1: stays with the bot (2 turns)  [MISSED]",
-        "15 conversations, 14 labelled: 3 needed, 0 premature, 0 needless, 7 missed escalations",
-        "precision 100.0 % (43.9–100.0, n=3), recall 30.0 % (10.8–60.3, n=10), F1 0.462",
+        "15 conversations, 14 labelled: 4 needed, 0 premature, 0 needless, 6 missed escalations",
+        "precision 100.0 % (51.0–100.0, n=4), recall 40.0 % (16.8–68.7, n=10), F1 0.571",
     ] {
         assert!(text.contains(needle), "`{needle}` missing from:\n{text}");
     }
