@@ -1,9 +1,16 @@
-//! Does a message ask for a human? A small rule-based parser of request
-//! acts, not keyword spotting.
+//! Does a message ask for a human? Rules, and a learned layer over them.
 //!
-//! It fires on a **request act whose target is a human**, in a clause that is
-//! not negated, not a report of the past, not hypothetical, not a question
-//! about what the bot is, and not about someone else:
+//! The **learned layer** ([`layer`], [`asks_for_human`]) decides: it weighs
+//! the rules' decision and their reasons to say no with frame flags and the
+//! message's words, pairs and class bigrams, trained on many independent
+//! writers' messages (`tests/data/README.md` has the labelling policy:
+//! callbacks and requests on the account holder's behalf are requests).
+//! [`rule_asks`] is the rules alone.
+//!
+//! The **rules** are a small parser of request acts, not keyword spotting.
+//! They fire on a **request act whose target is a human**, in a clause that
+//! is not negated, not a report of the past, not hypothetical, not a
+//! question about what the bot is, and not about someone else:
 //!
 //! - *Targets:* human, person, agent, representative (rep), operator,
 //!   supervisor, manager, staff, someone / somebody / anyone, "your team",
@@ -33,7 +40,7 @@
 //! tolerate one typo (two in words of nine letters or more: "representive").
 //!
 //! Measured on the labelled corpus `tests/data/explicit_requests.tsv` (dev
-//! part for tuning, test part held out): see the README.
+//! part for tuning and training, fresh rounds held out): see the README.
 
 use super::text::is_clause_end;
 
