@@ -82,9 +82,10 @@ fn bench(c: &mut Criterion) {
     );
     let parse = handoff_sim::triggers::text::normalize(request.utterance);
     let tokens = handoff_sim::triggers::text::tokens(&parse);
-    c.bench_function("request detector alone (rules + learned layer), angry request", |b| {
-        b.iter(|| handoff_sim::triggers::request::asks_for_human(black_box(&tokens)))
-    });
+    c.bench_function(
+        "request detector alone (rules + learned layer), angry request",
+        |b| b.iter(|| handoff_sim::triggers::request::asks_for_human(black_box(&tokens))),
+    );
     c.bench_function("request rules alone, angry request", |b| {
         b.iter(|| handoff_sim::triggers::request::rule_asks(black_box(&tokens)))
     });

@@ -119,7 +119,10 @@ fn round(corpus: &[Example], round: u32) -> Vec<&Example> {
 }
 
 fn pairs<'a>(examples: &[&'a Example]) -> Vec<(&'a str, bool)> {
-    examples.iter().map(|e| (e.text.as_str(), e.label)).collect()
+    examples
+        .iter()
+        .map(|e| (e.text.as_str(), e.label))
+        .collect()
 }
 
 #[test]
@@ -216,7 +219,10 @@ fn fresh_rounds_hold_their_measured_figures() {
             s.line(),
             before.line()
         );
-        assert!(s.precision() >= 0.95 && s.recall() >= 0.92, "round {r}: {s:?}");
+        assert!(
+            s.precision() >= 0.95 && s.recall() >= 0.92,
+            "round {r}: {s:?}"
+        );
         all.tp += s.tp;
         all.fp += s.fp;
         all.fn_ += s.fn_;
@@ -266,7 +272,10 @@ fn leave_one_writer_out(options: request::Training) -> Vec<(u32, Vec<(bool, f64)
                 .iter()
                 .map(|e| {
                     let n = text::normalize(&e.text);
-                    (e.label, request::probability_with(&model, &text::tokens(&n)))
+                    (
+                        e.label,
+                        request::probability_with(&model, &text::tokens(&n)),
+                    )
                 })
                 .collect();
             (r, scored)
@@ -321,7 +330,11 @@ fn by_round() {
     for (r, split) in rounds {
         let s = score(round(&corpus, r), asks_for_human, false);
         let before = score(round(&corpus, r), rules, false);
-        eprintln!("round {r} ({split}): layer {}; rules {}", s.line(), before.line());
+        eprintln!(
+            "round {r} ({split}): layer {}; rules {}",
+            s.line(),
+            before.line()
+        );
     }
 }
 

@@ -167,7 +167,12 @@ fn rounds() {
             ));
             let scored: Vec<(bool, f64)> = held
                 .iter()
-                .map(|e| (e.label == "frustrated", -sentiment::score_with(&model, &e.text)))
+                .map(|e| {
+                    (
+                        e.label == "frustrated",
+                        -sentiment::score_with(&model, &e.text),
+                    )
+                })
                 .collect();
             let rules: Vec<(bool, f64)> = held
                 .iter()
@@ -282,7 +287,12 @@ fn writers() {
     let dev = part(&corpus, "dev");
     let writers: std::collections::BTreeSet<u32> =
         dev.iter().map(|e| e.round).filter(|r| *r >= 6).collect();
-    for (l2, steps) in [(0.001, 3000), (0.0003, 3000), (0.0003, 8000), (0.0001, 8000)] {
+    for (l2, steps) in [
+        (0.001, 3000),
+        (0.0003, 3000),
+        (0.0003, 8000),
+        (0.0001, 8000),
+    ] {
         let options = Training {
             l2,
             steps,
@@ -300,7 +310,12 @@ fn writers() {
             ));
             let scored: Vec<(bool, f64)> = held
                 .iter()
-                .map(|e| (e.label == "frustrated", sentiment::score_with(&model, &e.text)))
+                .map(|e| {
+                    (
+                        e.label == "frustrated",
+                        sentiment::score_with(&model, &e.text),
+                    )
+                })
                 .collect();
             let neg: Vec<(bool, f64)> = scored.iter().map(|(y, s)| (*y, -s)).collect();
             line += &format!("  {round}: AUC {:.3} F1", auc(&neg));

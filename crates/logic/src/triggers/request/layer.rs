@@ -93,9 +93,30 @@ const CONTACTED_WORDS: [&str; 6] = ["me", "us", "him", "her", "them", "back"];
 
 /// Writers on someone's behalf: the account's people.
 const BEHALF_WORDS: [&str; 24] = [
-    "behalf", "carer", "holder", "owner", "wife", "husband", "partner", "mum", "mom", "mother",
-    "dad", "father", "gran", "nan", "grandad", "grandma", "grandpa", "grandmother", "grandfather",
-    "son", "daughter", "assistant", "pa", "she",
+    "behalf",
+    "carer",
+    "holder",
+    "owner",
+    "wife",
+    "husband",
+    "partner",
+    "mum",
+    "mom",
+    "mother",
+    "dad",
+    "father",
+    "gran",
+    "nan",
+    "grandad",
+    "grandma",
+    "grandpa",
+    "grandmother",
+    "grandfather",
+    "son",
+    "daughter",
+    "assistant",
+    "pa",
+    "she",
 ];
 
 const MODALS: [&str; 6] = ["can", "could", "would", "will", "may", "cld"];
@@ -189,8 +210,25 @@ fn lexicon() -> &'static Lexicon {
 
 /// The account's people by relation (the class KIN).
 const KIN_WORDS: [&str; 20] = [
-    "carer", "wife", "husband", "partner", "mum", "mom", "mother", "dad", "father", "gran", "nan",
-    "grandad", "grandma", "grandpa", "grandmother", "grandfather", "son", "daughter", "assistant",
+    "carer",
+    "wife",
+    "husband",
+    "partner",
+    "mum",
+    "mom",
+    "mother",
+    "dad",
+    "father",
+    "gran",
+    "nan",
+    "grandad",
+    "grandma",
+    "grandpa",
+    "grandmother",
+    "grandfather",
+    "son",
+    "daughter",
+    "assistant",
     "pa",
 ];
 
@@ -249,7 +287,6 @@ fn gated(tokens: &[&str]) -> bool {
         .enumerate()
         .any(|(i, t)| gate(i.checked_sub(1).map(|j| tokens[j]), t))
 }
-
 
 /// The layer's features of a message's mapped words. `rule` is the rules'
 /// decision.

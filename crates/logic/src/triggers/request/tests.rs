@@ -110,10 +110,9 @@ fn probe() {
 /// fixed, move it to `probe` and update the README's list.
 #[test]
 fn known_false_alarms_of_the_layer() {
-    for text in ["someone hacked my account"] {
-        assert!(asks(text), "{text} is no longer misread");
-        assert!(!rule_asks(&tokens(&normalize(text))), "{text}");
-    }
+    let text = "someone hacked my account";
+    assert!(asks(text), "{text} is no longer misread");
+    assert!(!rule_asks(&tokens(&normalize(text))), "{text}");
 }
 
 #[test]
@@ -170,7 +169,10 @@ fn the_policy_cases() {
         ("could someone call me back this afternoon?", true),
         ("please have an advisor email me about the refund", true),
         // On behalf of the account's people.
-        ("my dad would like to speak to an agent about his account", true),
+        (
+            "my dad would like to speak to an agent about his account",
+            true,
+        ),
         ("I'm my mum's carer, can I talk to someone for her?", true),
         // A human as the doer of the work.
         ("can a real person review my claim?", true),

@@ -46,8 +46,8 @@ use vader_sentimental::SentimentIntensityAnalyzer;
 mod cues;
 mod learned;
 
-pub use cues::cue_score;
 pub use crate::triggers::learned::{Learned, Training};
+pub use cues::cue_score;
 pub use learned::{MODEL, TRAINING, model_file, score_with, train};
 
 use crate::triggers::learned::sigmoid;
