@@ -141,61 +141,6 @@ fn train() {
     }
 }
 
-/// `cargo test --release --test frustration -- --ignored --nocapture rounds`:
-/// leave one writing round of the dev part out, train on the others, score
-/// the left-out round (how the layer generalises to new writers), for a few
-/// penalties.
-#[test]
-#[ignore]
-fn rounds() {
-    let corpus = corpus();
-    let dev = part(&corpus, "dev");
-    let rounds: std::collections::BTreeSet<u32> = dev.iter().map(|e| e.round).collect();
-    for l2 in [0.001, 0.003, 0.01, 0.03, 0.1] {
-        let options = Training {
-            l2,
-            ..sentiment::TRAINING
-        };
-        let mut line = format!("l2 {l2}:");
-        for round in &rounds {
-            let (held, rest): (Vec<&Example>, Vec<&Example>) =
-                dev.iter().partition(|e| e.round == *round);
-            let model = sentiment::Learned::parse(&sentiment::model_file(
-                &sentiment::train(&training_pairs(&rest), options),
-                options,
-                rest.len(),
-            ));
-            let scored: Vec<(bool, f64)> = held
-                .iter()
-                .map(|e| {
-                    (
-                        e.label == "frustrated",
-                        -sentiment::score_with(&model, &e.text),
-                    )
-                })
-                .collect();
-            let rules: Vec<(bool, f64)> = held
-                .iter()
-                .map(|e| {
-                    let n = handoff_sim::triggers::text::normalize(&e.text);
-                    let t = handoff_sim::triggers::text::tokens(&n);
-                    (
-                        e.label == "frustrated",
-                        -sentiment::cue_score(sentiment::vader(&e.text), &e.text, &t),
-                    )
-                })
-                .collect();
-            line += &format!(
-                "  round {round}: learned {:.3} (cue rules {:.3}, VADER {:.3})",
-                auc(&scored),
-                auc(&rules),
-                auc_of(&held, SentimentModel::Vader)
-            );
-        }
-        eprintln!("{line}");
-    }
-}
-
 /// Precision, recall and F1 of "frustrated" for the messages scoring at or
 /// below `threshold` (the sentiment rule's test).
 fn f1_at(part: &[&Example], threshold: f64) -> (u32, u32, u32, f64) {
@@ -276,8 +221,31 @@ fn by_round() {
     }
 }
 
+/// Leave one independent writer's dev round (6 and up) out, train on the
+/// rest of the dev part: each left-out round with its model.
+fn leave_one_writer_out<'a>(
+    dev: &[&'a Example],
+    options: Training,
+) -> Vec<(u32, Vec<&'a Example>, sentiment::Learned)> {
+    let writers: std::collections::BTreeSet<u32> =
+        dev.iter().map(|e| e.round).filter(|r| *r >= 6).collect();
+    writers
+        .into_iter()
+        .map(|round| {
+            let (held, rest): (Vec<&Example>, Vec<&Example>) =
+                dev.iter().partition(|e| e.round == round);
+            let model = sentiment::Learned::parse(&sentiment::model_file(
+                &sentiment::train(&training_pairs(&rest), options),
+                options,
+                rest.len(),
+            ));
+            (round, held, model)
+        })
+        .collect()
+}
+
 /// `cargo test --release --test frustration -- --ignored --nocapture writers`:
-/// leave one independent writer's dev round (6–10) out, train on the rest
+/// leave one independent writer's dev round (6 and up) out, train on the rest
 /// of the dev part, and score the left-out round: AUC and F1 at a few
 /// thresholds (how TRAINING was chosen, without the fresh rounds).
 #[test]
@@ -285,8 +253,6 @@ fn by_round() {
 fn writers() {
     let corpus = corpus();
     let dev = part(&corpus, "dev");
-    let writers: std::collections::BTreeSet<u32> =
-        dev.iter().map(|e| e.round).filter(|r| *r >= 6).collect();
     for (l2, steps) in [
         (0.001, 3000),
         (0.0003, 3000),
@@ -300,14 +266,7 @@ fn writers() {
         };
         let mut f1s = vec![Vec::new(); 4];
         let mut line = format!("l2 {l2} steps {steps}:");
-        for round in &writers {
-            let (held, rest): (Vec<&Example>, Vec<&Example>) =
-                dev.iter().partition(|e| e.round == *round);
-            let model = sentiment::Learned::parse(&sentiment::model_file(
-                &sentiment::train(&training_pairs(&rest), options),
-                options,
-                rest.len(),
-            ));
+        for (round, held, model) in leave_one_writer_out(&dev, options) {
             let scored: Vec<(bool, f64)> = held
                 .iter()
                 .map(|e| {
@@ -337,21 +296,13 @@ fn writers() {
 }
 
 /// `cargo test --release --test frustration -- --ignored --nocapture writer_errors`:
-/// the leave-one-writer-out errors on the dev rounds 6–10 at threshold 0.
+/// the leave-one-writer-out errors on the independent writers' dev rounds at threshold 0.
 #[test]
 #[ignore]
 fn writer_errors() {
     let corpus = corpus();
     let dev = part(&corpus, "dev");
-    for round in 6..=10 {
-        let (held, rest): (Vec<&Example>, Vec<&Example>) =
-            dev.iter().partition(|e| e.round == round);
-        let options = sentiment::TRAINING;
-        let model = sentiment::Learned::parse(&sentiment::model_file(
-            &sentiment::train(&training_pairs(&rest), options),
-            options,
-            rest.len(),
-        ));
+    for (round, held, model) in leave_one_writer_out(&dev, sentiment::TRAINING) {
         for e in held {
             let s = sentiment::score_with(&model, &e.text);
             if (s <= 0.0) != (e.label == "frustrated") {

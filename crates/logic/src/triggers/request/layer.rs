@@ -91,33 +91,9 @@ const CONTACT_WORDS: [&str; 16] = [
 /// Words that make the contact the customer's: "call *me*", "ring *her*".
 const CONTACTED_WORDS: [&str; 6] = ["me", "us", "him", "her", "them", "back"];
 
-/// Writers on someone's behalf: the account's people.
-const BEHALF_WORDS: [&str; 24] = [
-    "behalf",
-    "carer",
-    "holder",
-    "owner",
-    "wife",
-    "husband",
-    "partner",
-    "mum",
-    "mom",
-    "mother",
-    "dad",
-    "father",
-    "gran",
-    "nan",
-    "grandad",
-    "grandma",
-    "grandpa",
-    "grandmother",
-    "grandfather",
-    "son",
-    "daughter",
-    "assistant",
-    "pa",
-    "she",
-];
+/// Words of writing on someone's behalf, besides the account's people
+/// ([`KIN_WORDS`]).
+const BEHALF_WORDS: [&str; 4] = ["behalf", "holder", "owner", "she"];
 
 const MODALS: [&str; 6] = ["can", "could", "would", "will", "may", "cld"];
 
@@ -189,7 +165,7 @@ fn lexicon() -> &'static Lexicon {
         add(&NEGATORS, NEG);
         add(&PAST_VERBS, PAST);
         add(&BEHALF_WORDS, BEHALF);
-        add(&KIN_WORDS, KIN);
+        add(&KIN_WORDS, KIN | BEHALF);
         add(&["he", "she", "they"], THEY);
         add(&["me", "us"], ME);
         add(&DROPPED_WORDS, DROPPED);

@@ -404,20 +404,6 @@ pub(super) enum Known {
     Tail(&'static [(&'static str, &'static str)]),
 }
 
-/// Key words that are rejoined when split in two.
-const SPLIT_KEYS: [&str; 10] = [
-    "human",
-    "person",
-    "agent",
-    "representative",
-    "operator",
-    "supervisor",
-    "manager",
-    "someone",
-    "somebody",
-    "customer",
-];
-
 /// The key word `head` + `tail` rejoins to, if any.
 pub(super) fn rejoined(head: &str, joins: &[(&'static str, &'static str)]) -> Option<&'static str> {
     joins.iter().find(|(h, _)| *h == head).map(|(_, key)| *key)
@@ -447,7 +433,11 @@ pub(super) fn known_words() -> &'static KnownWords {
         // unless the tail already means something.
         let mut tails: std::collections::BTreeMap<&'static str, Vec<(&'static str, &'static str)>> =
             std::collections::BTreeMap::new();
-        for key in SPLIT_KEYS {
+        // The key words that name a human.
+        let split_keys = TYPO_WORDS
+            .into_iter()
+            .filter(|w| TARGET_WORDS.contains(w) || *w == "customer");
+        for key in split_keys {
             for at in 1..key.len() - 1 {
                 let (head, tail) = key.split_at(at);
                 if !map.contains_key(tail) {
