@@ -89,7 +89,8 @@ fn bench(c: &mut Criterion) {
     c.bench_function("request rules alone, angry request", |b| {
         b.iter(|| handoff_sim::triggers::request::rule_asks(black_box(&tokens)))
     });
-    // A long request without the usual words: the layer's whole work.
+    // A long request in other words than "talk to a human" (a callback on
+    // someone's behalf): the layer's whole work on 24 words.
     let callback = Observation {
         utterance: "I'm writing for my dad, he can't type well, could somebody from your billing team ring him back this afternoon about the double charge?",
         ..observation
@@ -100,7 +101,7 @@ fn bench(c: &mut Criterion) {
             .fired(handoff_sim::triggers::TriggerKind::Explicit)
     );
     c.bench_function(
-        "evaluate: all rules, 10-turn history, 25-word callback on behalf",
+        "evaluate: all rules, 10-turn history, 24-word callback on behalf",
         |b| b.iter(|| engine.evaluate(black_box(&callback))),
     );
     let typical = Observation {

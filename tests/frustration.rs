@@ -1,11 +1,13 @@
-//! Frustration scoring on its labelled set (`tests/data/frustration.tsv`,
-//! written for this purpose): frustrated vs the rest (neutral, positive,
-//! urgent but calm), ROC AUC of −sentiment. The support model's learned
-//! layer is trained on the dev part only; the test part is held out and
-//! must reach an AUC of 0.9.
+//! Frustration scoring on its labelled set (`tests/data/frustration.tsv`;
+//! labelling policy and held-out protocol in `tests/data/README.md`):
+//! frustrated vs the rest (neutral, positive, urgent but calm). The support
+//! model's learned layer is trained on the dev part only. The `test` rounds
+//! are held out: round 4 (the first held-out part: AUC ≥ 0.9) and rounds
+//! 11–13, the fresh rounds by writers who never saw the detectors or
+//! another round (F1 ≥ 0.92 each).
 //!
-//! `round` says which writing round a message came from: each round was a
-//! held-out test part once, measured, then folded into dev (README).
+//! `round` says which writing round a message came from: every other round
+//! was scored once as `test`, then folded into dev (README).
 
 use handoff_sim::triggers::sentiment::{self, Training};
 use handoff_sim::triggers::{SentimentModel, sentiment_of};
@@ -99,6 +101,7 @@ fn the_set_is_as_specified() {
 fn held_out_frustration_auc_is_at_least_0_9() {
     let corpus = corpus();
     let test: Vec<&Example> = corpus.iter().filter(|e| e.round == 4).collect();
+    assert!(test.iter().all(|e| e.split == "test"));
     let support = auc_of(&test, SentimentModel::Support);
     let vader = auc_of(&test, SentimentModel::Vader);
     let frustrated = test.iter().filter(|e| e.label == "frustrated").count();

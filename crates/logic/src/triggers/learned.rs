@@ -2,7 +2,7 @@
 //! layers of the trigger engine (frustration in [`super::sentiment`],
 //! explicit requests in [`super::request`]).
 //!
-//! A layer names its features ([`Feature`]: a prefix and up to two tokens),
+//! A layer names its features ([`Feature`]: a prefix and up to two parts),
 //! trains weights on labelled messages with [`train`] (L2-penalised,
 //! full-batch gradient descent: deterministic, so the committed weights can
 //! be checked against a fresh training run), and scores a message by
@@ -14,7 +14,8 @@ use std::hash::BuildHasherDefault;
 
 use crate::triggers::text::{FNV_PRIME, hash_str as fnv};
 
-/// Prefixes of the lexical features (words, word pairs, word stems): only
+/// Prefixes of the lexical features (words, words in a negation's scope,
+/// word pairs, word stems, class bigrams): only
 /// those seen in at least [`Training::min_count`] training messages are
 /// kept. Every other feature (a rule's flag, a score) is always kept.
 pub const LEXICAL: [&str; 5] = ["w:", "n:", "b:", "p:", "k:"];
@@ -41,7 +42,7 @@ impl<'a> Part<'a> {
     }
 }
 
-/// A feature: a prefix and up to three parts. Its name is the prefix and
+/// A feature: a prefix and up to two parts. Its name is the prefix and
 /// the parts joined by spaces ("b:talk to"); its hash combines the
 /// prefix's and the parts' FNV-1a hashes, and [`hash_name`] gives the same
 /// hash from the name, so a model file's weights are found without
@@ -49,7 +50,7 @@ impl<'a> Part<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct Feature<'a> {
     prefix: &'static str,
-    parts: [Option<Part<'a>>; 3],
+    parts: [Option<Part<'a>>; 2],
 }
 
 /// One step of a feature's hash.
@@ -74,7 +75,7 @@ impl<'a> Feature<'a> {
         debug_assert!(!name.contains(':'), "{name}: use Feature::flag");
         Feature {
             prefix: name,
-            parts: [None; 3],
+            parts: [None; 2],
         }
     }
 
@@ -87,7 +88,7 @@ impl<'a> Feature<'a> {
     pub fn of(prefix: &'static str, a: Part<'a>) -> Feature<'a> {
         Feature {
             prefix,
-            parts: [Some(a), None, None],
+            parts: [Some(a), None],
         }
     }
 
@@ -95,15 +96,7 @@ impl<'a> Feature<'a> {
     pub fn pair(prefix: &'static str, a: Part<'a>, b: Part<'a>) -> Feature<'a> {
         Feature {
             prefix,
-            parts: [Some(a), Some(b), None],
-        }
-    }
-
-    /// `prefix` and three parts ("k:MOVE me to").
-    pub fn triple(prefix: &'static str, a: Part<'a>, b: Part<'a>, c: Part<'a>) -> Feature<'a> {
-        Feature {
-            prefix,
-            parts: [Some(a), Some(b), Some(c)],
+            parts: [Some(a), Some(b)],
         }
     }
 
@@ -342,14 +335,14 @@ mod tests {
         let (talk, to, ss) = (Part::new("talk"), Part::new("to"), Part::new(":"));
         for f in [
             Feature::pair("b:", talk, to),
-            Feature::triple("k:", talk, to, ss),
+            Feature::pair("k:", to, ss),
             Feature::of("w:", ss),
             Feature::named("bias"),
             Feature::flag("cue:", "churn"),
         ] {
             assert_eq!(f.hash(), hash_name(&f.name()), "{}", f.name());
         }
-        assert_eq!(Feature::triple("k:", talk, to, ss).name(), "k:talk to :");
+        assert_eq!(Feature::pair("k:", to, ss).name(), "k:to :");
         assert_ne!(
             Feature::pair("b:", talk, to).hash(),
             Feature::pair("b:", to, talk).hash()

@@ -143,10 +143,13 @@ fn sarcasm_fools_vader_but_not_the_support_layer() {
         support.evaluate(&calm(text)).primary(),
         Some(TriggerKind::Sentiment)
     );
-    // Praise in a support chat with nothing to thank for reads as irony
-    // (learned from the writers' sarcasm); sincere thanks stays praise.
-    assert!(sentiment_of(SentimentModel::Support, "Wow, super helpful.") < 0.0);
+    // Praise of an answer with nothing to thank for can read as irony now
+    // (a sentence in no labelled set); sincere thanks stays praise. Short
+    // unmarked irony still reads as praise (a known limit).
+    let ironic = "Oh fantastic, super useful answer.";
+    assert!(sentiment_of(SentimentModel::Support, ironic) < -0.6);
     assert!(sentiment_of(SentimentModel::Support, "Thanks, that was super helpful!") > 0.5);
+    assert!(sentiment_of(SentimentModel::Support, "Amazing, so helpful.") > 0.0);
 }
 
 #[test]

@@ -13,9 +13,11 @@
 //! of them. The words and frames learned from many independent writers
 //! carry over to new ones (README, "Generalisation").
 //!
-//! Only a message with a *gate word* (a role noun, or a verb of talking,
-//! moving or contacting, typos included) is scored; every other message is
-//! not a request, and costs one hash lookup per token.
+//! Only a message with a *gate word* (a role noun; a verb of talking,
+//! moving or contacting; "through", "customer", "escalate" and the
+//! participles "transferred", "connected", "speaking"; typos and split
+//! words included) is scored. Every other message is not a request, and
+//! costs two hash lookups per token and a typo check for an unknown one.
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
@@ -31,7 +33,7 @@ use super::lexicon::{
 use super::{MAX_TOKENS, is_boundary, is_conditional, parse_words, subject_is_third_party, words};
 
 /// Role nouns beyond the rules' targets: the company's people by any name.
-const ROLES: [&str; 33] = [
+const ROLES: [&str; 31] = [
     "engineer",
     "engineers",
     "csm",
@@ -61,8 +63,6 @@ const ROLES: [&str; 33] = [
     "guy",
     "bloke",
     "specialists",
-    "managers",
-    "supervisors",
     "persons",
     "being",
 ];
@@ -297,7 +297,7 @@ fn features<'a>(words: &[Word<'a>], rule: bool, mut emit: impl FnMut(Feature<'a>
         if c & CONTACT != 0 {
             let end = (i + 3).min(words.len());
             flags.contact_me |= w.is("callback")
-                || (i + 1..end).any(|k| classes[k] & CONTACTED != 0 && words[k] != w)
+                || (i + 1..end).any(|k| classes[k] & CONTACTED != 0 && !words[k].is(text))
                 || i > 0 && words[i - 1].is_any(&["a", "me"]);
         }
         flags.in_person |= w.is("in") && words.get(i + 1).is_some_and(|n| n.is("person"));

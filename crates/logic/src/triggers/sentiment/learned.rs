@@ -35,8 +35,9 @@ fn is_negator(word: &str) -> bool {
 use super::*;
 
 /// The learned layer's features of one message: VADER's score, the cue
-/// rules' score and flags, shouting, and the message's words and word
-/// pairs (counts).
+/// rules' score and flags, shouting, and the message's words (those in a
+/// negation's scope as their own features), word pairs and five-letter
+/// stems (counts).
 pub(super) fn features<'a>(
     v: f64,
     text: &str,
