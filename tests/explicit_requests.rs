@@ -266,12 +266,14 @@ fn the_first_held_out_part_stays_within_its_interval() {
 }
 
 /// Leave one dev round of an independent writer (3 and up) out, train on
-/// the rest of the dev part, and give the left-out round's probabilities:
+/// the rest of the dev part, and give each left-out message's probability:
 /// how the layer generalises to a new writer, without touching the fresh
 /// rounds.
-fn leave_one_writer_out(options: request::Training) -> Vec<(u32, Vec<(bool, f64)>)> {
-    let corpus = corpus();
-    let dev = dev(&corpus);
+fn leave_one_writer_out(
+    corpus: &[Example],
+    options: request::Training,
+) -> Vec<(u32, Vec<(&Example, f64)>)> {
+    let dev = dev(corpus);
     let writers: BTreeSet<u32> = dev.iter().map(|e| e.round).filter(|r| *r >= 3).collect();
     writers
         .into_iter()
@@ -284,13 +286,10 @@ fn leave_one_writer_out(options: request::Training) -> Vec<(u32, Vec<(bool, f64)
                 rest.len(),
             ));
             let scored = held
-                .iter()
+                .into_iter()
                 .map(|e| {
                     let n = text::normalize(&e.text);
-                    (
-                        e.label,
-                        request::probability_with(&model, &text::tokens(&n)),
-                    )
+                    (e, request::probability_with(&model, &text::tokens(&n)))
                 })
                 .collect();
             (r, scored)
@@ -304,16 +303,17 @@ fn leave_one_writer_out(options: request::Training) -> Vec<(u32, Vec<(bool, f64)
 #[test]
 #[ignore]
 fn writers() {
+    let corpus = corpus();
     for l2 in [0.0003, 0.001, 0.003] {
         let options = request::Training { l2, ..TRAINING };
-        let rounds = leave_one_writer_out(options);
+        let rounds = leave_one_writer_out(&corpus, options);
         for threshold in [0.3, 0.4, 0.5] {
             let mut line = format!("l2 {l2} threshold {threshold}:");
             let mut all = Scores::default();
             for (r, scored) in &rounds {
                 let mut s = Scores::default();
-                for (y, p) in scored {
-                    match (*p >= threshold, *y) {
+                for (e, p) in scored {
+                    match (*p >= threshold, e.label) {
                         (true, true) => s.tp += 1,
                         (true, false) => s.fp += 1,
                         (false, true) => s.fn_ += 1,
@@ -369,18 +369,8 @@ fn dev_errors() {
 #[ignore]
 fn writer_errors() {
     let corpus = corpus();
-    let dev = dev(&corpus);
-    let writers: BTreeSet<u32> = dev.iter().map(|e| e.round).filter(|r| *r >= 3).collect();
-    for r in writers {
-        let (held, rest): (Vec<&Example>, Vec<&Example>) = dev.iter().partition(|e| e.round == r);
-        let model = Learned::parse(&request::model_file(
-            &request::train(&pairs(&rest), TRAINING),
-            TRAINING,
-            rest.len(),
-        ));
-        for e in held {
-            let n = text::normalize(&e.text);
-            let p = request::probability_with(&model, &text::tokens(&n));
+    for (r, scored) in leave_one_writer_out(&corpus, TRAINING) {
+        for (e, p) in scored {
             if (p >= THRESHOLD) != e.label {
                 eprintln!("{r} {:>18} {p:.2} {}", e.kind, e.text);
             }

@@ -1,8 +1,8 @@
 //! The learned layer over the request rules: a logistic regression of
-//! "asks for a human" on the rules' decision, a few frame flags (a role
-//! noun, contact asked for, a human as the doer, a writer on someone's
-//! behalf, negation, the past, "in person") and the message's mapped words,
-//! word pairs and word stems, trained on the dev part of
+//! "asks for a human" on the rules' decision and their reasons to say no,
+//! a few frame flags (a role noun, contact asked for, a human as the doer,
+//! a writer on someone's behalf, negation, the past, "in person") and the
+//! message's mapped words, word pairs and class bigrams, trained on the dev part of
 //! `tests/data/explicit_requests.tsv` (`request_model.tsv` beside this file;
 //! a test checks that the committed weights are what training gives).
 //!
@@ -30,7 +30,10 @@ use super::lexicon::{
     Known, MOVE_VERBS, NEGATORS, PAST_VERBS, TALK_VERBS, TARGET_WORDS, WANT_VERBS, Word,
     known_words, rejoined, typo_of,
 };
-use super::{MAX_TOKENS, is_boundary, is_conditional, parse_words, subject_is_third_party, words};
+use super::{
+    MAX_TOKENS, is_boundary, is_conditional, is_sentence_end, parse_words, subject_is_third_party,
+    words,
+};
 
 /// Role nouns beyond the rules' targets: the company's people by any name.
 const ROLES: [&str; 31] = [
@@ -90,6 +93,30 @@ const CONTACT_WORDS: [&str; 16] = [
 
 /// Words that make the contact the customer's: "call *me*", "ring *her*".
 const CONTACTED_WORDS: [&str; 6] = ["me", "us", "him", "her", "them", "back"];
+
+/// The account's people by relation (the class KIN).
+const KIN_WORDS: [&str; 20] = [
+    "carer",
+    "wife",
+    "husband",
+    "partner",
+    "mum",
+    "mom",
+    "mother",
+    "dad",
+    "father",
+    "gran",
+    "nan",
+    "grandad",
+    "grandma",
+    "grandpa",
+    "grandmother",
+    "grandfather",
+    "son",
+    "daughter",
+    "assistant",
+    "pa",
+];
 
 /// Words of writing on someone's behalf, besides the account's people
 /// ([`KIN_WORDS`]).
@@ -184,30 +211,6 @@ fn lexicon() -> &'static Lexicon {
     })
 }
 
-/// The account's people by relation (the class KIN).
-const KIN_WORDS: [&str; 20] = [
-    "carer",
-    "wife",
-    "husband",
-    "partner",
-    "mum",
-    "mom",
-    "mother",
-    "dad",
-    "father",
-    "gran",
-    "nan",
-    "grandad",
-    "grandma",
-    "grandpa",
-    "grandmother",
-    "grandfather",
-    "son",
-    "daughter",
-    "assistant",
-    "pa",
-];
-
 fn bits_of(word: &str) -> u32 {
     lexicon().get(word).copied().unwrap_or(0)
 }
@@ -244,8 +247,8 @@ fn class_name(bits: u32, word: Word<'_>, prev: Option<Word<'_>>) -> Option<&'sta
 }
 
 /// May this token (after `prev`) make the message a request, with typos,
-/// split words and chat-speak undone? One hash lookup, and a typo check for
-/// unknown tokens.
+/// split words and chat-speak undone? Two hash lookups, and a typo check for
+/// an unknown token.
 fn gate(prev: Option<&str>, token: &str) -> bool {
     let gate = |w: &str| bits_of(w) & bits::GATE != 0;
     match known_words().get(token) {
@@ -314,7 +317,7 @@ fn features<'a>(words: &[Word<'a>], rule: bool, mut emit: impl FnMut(Feature<'a>
     flags.bare = flags.role && content <= 4;
     // Why the rules said no, when they did.
     if !rule && (flags.role || flags.talk) {
-        (flags.conditional, flags.third_party) = rule_signals(words, &classes);
+        (flags.conditional, flags.third_party) = rule_signals(words);
     }
     class_features(words, &classes, &parts, &mut emit);
     for (prefix, name, on) in flags.named() {
@@ -363,36 +366,20 @@ fn class_features<'a>(
 /// hypothetical; a clause's subject is someone else ("my dad wants …",
 /// which the layer weighs against the words: on the customer's behalf, or
 /// about their own case).
-fn rule_signals(words: &[Word<'_>], classes: &[u32]) -> (bool, bool) {
+fn rule_signals(words: &[Word<'_>]) -> (bool, bool) {
     use bits::*;
+    let has = |w: &Word<'_>, bit: u32| bits_of(w.text()) & bit != 0;
     let mut conditional = false;
     let mut third_party = false;
-    let mut start = 0;
-    for end in 0..=words.len() {
-        let sentence_end = end == words.len()
-            || is_clause_end(words[end].text()) && !words[end].is(",") && !words[end].is(":");
-        if !sentence_end {
-            continue;
-        }
-        let (sentence, kinds) = (&words[start..end], &classes[start..end]);
-        start = end + 1;
-        if !kinds.iter().any(|c| c & (ROLE | TALK) != 0) {
+    for sentence in words.split(is_sentence_end) {
+        if !sentence.iter().any(|w| has(w, ROLE | TALK)) {
             continue;
         }
         conditional |= is_conditional(sentence);
-        let mut from = 0;
-        for to in 0..=sentence.len() {
-            if to < sentence.len() && !is_boundary(sentence[to]) {
-                continue;
-            }
-            let clause = &sentence[from..to];
-            if let Some(v) = kinds[from..to]
-                .iter()
-                .position(|c| c & (ROLE | TALK | WANT) != 0)
-            {
+        for clause in sentence.split(|w| is_boundary(*w)) {
+            if let Some(v) = clause.iter().position(|w| has(w, ROLE | TALK | WANT)) {
                 third_party |= subject_is_third_party(clause, v);
             }
-            from = to + 1;
         }
     }
     (conditional, third_party)
@@ -457,16 +444,25 @@ fn model() -> &'static Learned {
     WEIGHTS.get_or_init(|| Learned::parse(MODEL))
 }
 
+/// Emits the layer's features of the tokens (the first [`MAX_TOKENS`]);
+/// false, and nothing emitted, for a message without a gate word, which is
+/// never a request. Scoring and training both read a message through here.
+fn read<'a>(tokens: &[&'a str], emit: impl FnMut(Feature<'a>, f64)) -> bool {
+    let tokens = &tokens[..tokens.len().min(MAX_TOKENS)];
+    if !gated(tokens) {
+        return false;
+    }
+    let words = words(tokens);
+    features(&words, parse_words(&words), emit);
+    true
+}
+
 /// The probability, under `model`'s weights, that the tokens ask for a
 /// human: 0 for a message without a gate word.
 pub fn probability_with(model: &Learned, tokens: &[&str]) -> f64 {
-    let tokens = &tokens[..tokens.len().min(MAX_TOKENS)];
-    if !gated(tokens) {
-        return 0.0;
-    }
-    let words = words(tokens);
-    let rule = parse_words(&words);
-    sigmoid(model.logit(|emit| features(&words, rule, |f, x| emit(f.hash(), x))))
+    let mut gated = false;
+    let z = model.logit(|emit| gated = read(tokens, |f, x| emit(f.hash(), x)));
+    if gated { sigmoid(z) } else { 0.0 }
 }
 
 /// The probability, under the committed weights, that the tokens ask for a
@@ -489,16 +485,8 @@ pub fn train(examples: &[(&str, bool)], options: Training) -> Vec<(String, f64)>
         .filter_map(|(text, asks)| {
             let normalized = normalize(text);
             let tokens = tokens_of(&normalized);
-            let tokens = &tokens[..tokens.len().min(MAX_TOKENS)];
-            if !gated(tokens) {
-                return None;
-            }
-            let words = words(tokens);
             let mut named = Vec::new();
-            features(&words, parse_words(&words), |f, x| {
-                named.push((f.name(), x))
-            });
-            Some((named, *asks))
+            read(&tokens, |f, x| named.push((f.name(), x))).then_some((named, *asks))
         })
         .collect();
     learned::train(&rows, options)

@@ -98,6 +98,11 @@ fn words<'a>(tokens: &[&'a str]) -> Vec<Word<'a>> {
     out
 }
 
+/// Sentences end at . ! ? ; — the scope of "if" and of identity questions.
+fn is_sentence_end(w: &Word<'_>) -> bool {
+    is_clause_end(w.text()) && !w.is(",") && !w.is(":")
+}
+
 fn is_boundary(w: Word<'_>) -> bool {
     is_clause_end(w.text()) || w.is("but")
 }
@@ -186,18 +191,8 @@ fn parse_words(words: &[Word<'_>]) -> bool {
     if !words.iter().any(|w| w.is_any(&TARGET_WORDS)) {
         return false;
     }
-    // Sentences end at . ! ? ; — the scope of "if" and of identity questions.
-    let mut start = 0;
-    for end in 0..=words.len() {
-        let at_end = end == words.len()
-            || (is_clause_end(words[end].text()) && !words[end].is(",") && !words[end].is(":"));
-        if !at_end {
-            continue;
-        }
-        if sentence_asks(&words[start..end]) {
-            return true;
-        }
-        start = end + 1;
+    if words.split(is_sentence_end).any(sentence_asks) {
+        return true;
     }
     // A clause that is nothing but its target: "no bot, a real person please".
     words.split(|w| is_boundary(*w)).any(bare_request)
@@ -246,20 +241,7 @@ fn is_conditional(sentence: &[Word<'_>]) -> bool {
 }
 
 fn sentence_asks(sentence: &[Word<'_>]) -> bool {
-    if is_conditional(sentence) {
-        return false;
-    }
-    let mut start = 0;
-    for end in 0..=sentence.len() {
-        if end < sentence.len() && !is_boundary(sentence[end]) {
-            continue;
-        }
-        if clause_asks(&sentence[start..end]) {
-            return true;
-        }
-        start = end + 1;
-    }
-    false
+    !is_conditional(sentence) && sentence.split(|w| is_boundary(*w)).any(clause_asks)
 }
 
 /// Is the clause before position `v` someone else's, or the past?

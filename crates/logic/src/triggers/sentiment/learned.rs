@@ -7,10 +7,10 @@
 use std::sync::OnceLock;
 
 use crate::triggers::learned::{self, Feature, Learned, Part, Row, Training, sigmoid};
-
 use crate::triggers::text::is_clause_end;
 
 use super::cues::{Cues, cue_score_with, shouting};
+use super::*;
 
 /// Does the word open a negation's scope?
 fn is_negator(word: &str) -> bool {
@@ -32,7 +32,6 @@ fn is_negator(word: &str) -> bool {
             | "nothing"
     )
 }
-use super::*;
 
 /// The learned layer's features of one message: VADER's score, the cue
 /// rules' score and flags, shouting, and the message's words (those in a
