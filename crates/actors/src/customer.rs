@@ -22,12 +22,16 @@ use crate::Wiring;
 use crate::clock::Timer;
 use crate::messages::*;
 use crate::transcript::{BotEnd, BotTranscript, BotTurnLog};
+use handoff_logic::Channel;
 use handoff_logic::handoff::{
     ContextFacts, ContextMode, ContextPackage, TransferInputs, TransferPlan, expectation_message,
 };
 use handoff_logic::triggers::TurnSignals;
 use handoff_model::customer::{CustomerProfile, NextStep, after_failed_turn, opening};
-use handoff_model::metrics::{ConversationRecord, Escalation, HandoffReason, Outcome, QueueExit};
+use handoff_model::handling;
+use handoff_model::metrics::{
+    ConversationRecord, Escalation, HandoffReason, Outcome, QueueExit, durability,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Stage {
@@ -67,6 +71,8 @@ pub struct Customer {
     stage: Stage,
     bot: BotState,
     patience_timer: Option<Timer>,
+    /// The transfer plan, once handed off.
+    plan: Option<TransferPlan>,
     record: ConversationRecord,
 }
 
@@ -105,6 +111,7 @@ impl Customer {
             stage: Stage::Bot { turn: 0 },
             bot,
             patience_timer: None,
+            plan: None,
             record,
         }
     }
@@ -195,6 +202,11 @@ impl Customer {
             self.record.transfer = Some(plan.mode);
             (plan, Some(package.completeness()))
         };
+        // The frustration the customer takes to the queue.
+        self.bot.frustration = handoff
+            .effects
+            .frustration_at_handoff(self.bot.frustration, now - self.arrived_at);
+        self.plan = Some(plan);
         self.stage = Stage::Queued { since: now };
         self.record.handoff = Some(reason);
         self.record.queued_at = Some(now);
@@ -210,6 +222,9 @@ impl Customer {
                 arrived_at: self.arrived_at,
                 plan,
                 context_completeness: completeness,
+                frustration: self.bot.frustration,
+                quoted_wait: None,
+                declines: 0,
                 customer: ctx.address(),
             },
         });
@@ -276,10 +291,28 @@ impl Customer {
         self.stage = Stage::Done;
         self.record.outcome = outcome;
         self.record.frustration = self.bot.frustration;
-        self.wiring.records.borrow_mut().ended(&self.record);
-        if outcome != Outcome::ResolvedByAi && outcome != Outcome::ResolvedByHuman {
-            self.maybe_come_back();
+        let wiring = Rc::clone(&self.wiring);
+        let (scenario, streams) = (&wiring.scenario, &wiring.streams);
+        let returns_after = match outcome {
+            Outcome::ResolvedByHuman => None,
+            Outcome::ResolvedByAi => {
+                let after = self.profile.relapses(scenario, streams);
+                self.record.durability = Some(durability(
+                    wiring.clock.now(),
+                    after,
+                    scenario.durable_window.as_secs_f64(),
+                    scenario.duration.as_secs_f64(),
+                ));
+                after
+            }
+            _ => self
+                .profile
+                .comes_back(scenario, streams, self.plan.as_ref()),
+        };
+        if let Some(delay) = returns_after {
+            self.record.came_back = self.come_back(delay);
         }
+        wiring.records.borrow_mut().ended(&self.record);
         self.wiring.live.set(self.wiring.live.get() - 1);
         // Nobody holds this conversation any more (the router and the agent
         // let go before they tell the customer it is over): the actor is
@@ -316,21 +349,20 @@ impl Customer {
         );
     }
 
-    /// An unresolved customer may come back later as a new conversation.
-    fn maybe_come_back(&self) {
+    /// The customer comes back `delay` seconds from now as a new
+    /// conversation, if that is inside the run (then `true`).
+    fn come_back(&self, delay: f64) -> bool {
         let wiring = Rc::clone(&self.wiring);
-        let Some(delay) = self.profile.comes_back(&wiring.scenario, &wiring.streams) else {
-            return;
-        };
         let at = wiring.clock.now() + delay;
         if at >= wiring.scenario.duration.as_secs_f64() {
-            return;
+            return false;
         }
         let profile = self
             .profile
             .repeat(&wiring.scenario, &wiring.streams, self.arrived_at);
         let clock = wiring.clock.clone();
         clock.at(at, move || start_conversation(&wiring, profile, at));
+        true
     }
 }
 
@@ -436,9 +468,11 @@ impl Handler<Queued> for Customer {
         let handoff = &self.wiring.scenario.handoff;
         let mut patience = self.profile.patience;
         self.record.estimated_wait = Some(queued.estimated_wait);
-        let heard_message =
-            handoff.expectation_message && self.record.handoff != Some(HandoffReason::Direct);
-        if heard_message {
+        let from_bot = self.record.handoff != Some(HandoffReason::Direct);
+        if handoff
+            .quoted_wait(from_bot, queued.estimated_wait)
+            .is_some()
+        {
             let message = expectation_message(
                 queued.estimated_wait,
                 handoff.context == ContextMode::Structured,
@@ -454,6 +488,13 @@ impl Handler<Connected> for Customer {
     type Result = ();
 
     fn handle(&mut self, connected: Connected, _: &mut Context<Self>) {
+        // A voice whisper holds the bot's line too, for its length.
+        if let Some(plan) = self.plan
+            && self.profile.channel == Channel::Voice
+            && handling::briefed(&plan)
+        {
+            self.record.consult_line += plan.briefing;
+        }
         if self.stage == Stage::HandedBack {
             self.stop_patience();
             self.stage = Stage::WithAgent;
@@ -499,8 +540,12 @@ impl Handler<HandedBack> for Customer {
 
     /// Back in the queue: the customer is patient again, for the
     /// configured patience (no second expectation message).
-    fn handle(&mut self, _: HandedBack, _: &mut Context<Self>) {
+    fn handle(&mut self, back: HandedBack, _: &mut Context<Self>) {
         self.expect_in_progress();
+        if back.declined {
+            self.record.declines += 1;
+            self.record.agent_time += self.plan.map_or(0.0, |p| p.briefing);
+        }
         debug_assert_eq!(self.stage, Stage::WithAgent);
         self.stage = Stage::HandedBack;
         self.start_patience(self.profile.patience);
@@ -527,6 +572,10 @@ impl Handler<HumanFinished> for Customer {
         debug_assert_eq!(self.stage, Stage::WithAgent);
         self.record.handle_time = Some(done.handle_time);
         self.record.clarification = Some(done.clarification);
+        self.record.repeated = done.repeated;
+        self.record.frustration_at_connection = Some(done.frustration_at_connection);
+        self.record.agent_time += done.handle_time + done.wrap_up;
+        self.bot.frustration = done.frustration;
         let outcome = if done.resolved {
             Outcome::ResolvedByHuman
         } else {

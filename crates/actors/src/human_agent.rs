@@ -1,7 +1,9 @@
-//! The human agent actor: one per agent. Handles each assigned contact —
-//! briefing first for a warm transfer, clarifying questions for whatever the
-//! context package lacks — tells the customer, does its wrap-up, then tells
-//! the router the slot is free. Chat agents run several contacts at once,
+//! The human agent actor: one per agent. Handles each assigned contact as
+//! [`handoff_model::handling`] decides (briefing first for a warm transfer,
+//! clarifying questions for whatever the context package lacks, the
+//! handoff effects), tells the customer, does its wrap-up, then tells the
+//! router the slot is free. A warm transfer it declines goes back to the
+//! router when the briefing is over. Chat agents run several contacts at once,
 //! each on its own timer in this actor's context.
 //!
 //! It also walks its own duty periods ([`handoff_model::roster::duty_periods`]):
@@ -14,14 +16,13 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use actix::prelude::*;
-use rand::RngExt;
 
 use crate::Wiring;
 use crate::clock::Timer;
 use crate::messages::*;
 use handoff_logic::Channel;
-use handoff_logic::handoff::TransferMode;
 use handoff_model::customer::ConversationId;
+use handoff_model::handling::{self, Handled};
 use handoff_model::rng::Purpose;
 use handoff_model::roster::{DutyPeriod, ShiftEnd};
 use handoff_model::routing::AgentId;
@@ -33,14 +34,14 @@ struct InHand {
     request: HandoffRequest,
     since: f64,
     /// What the customer hears when the handle time is over, decided at
-    /// assignment.
-    done: Done,
+    /// assignment; `None` for a warm transfer this agent declines when its
+    /// briefing is over.
+    done: Option<Done>,
 }
 
 struct Done {
-    resolved: bool,
-    handle_time: f64,
-    clarification: f64,
+    handled: Handled,
+    frustration_at_connection: f64,
     wrap_up: f64,
 }
 
@@ -102,7 +103,10 @@ impl HumanAgent {
             if hand_back {
                 for (conversation, contact) in std::mem::take(&mut self.in_hand) {
                     self.wiring.clock.cancel(contact.timer);
-                    contact.request.customer.do_send(HandedBack);
+                    contact
+                        .request
+                        .customer
+                        .do_send(HandedBack { declined: false });
                     router.do_send(HandBack {
                         agent: self.id,
                         conversation,
@@ -135,7 +139,10 @@ impl Handler<Assign> for HumanAgent {
         // going off duty (both in the same instant): the agent takes no new
         // work off duty, so the contact goes straight back.
         if !self.on_duty {
-            assign.request.customer.do_send(HandedBack);
+            assign
+                .request
+                .customer
+                .do_send(HandedBack { declined: false });
             self.wiring.router.do_send(HandBack {
                 agent: self.id,
                 conversation: assign.conversation,
@@ -148,17 +155,38 @@ impl Handler<Assign> for HumanAgent {
         }
         let wiring = &self.wiring;
         let request = &assign.request;
-        let intent = &wiring.scenario.intents[request.intent];
-        let handoff = &wiring.scenario.handoff;
-        // The handling draws belong to the conversation, so the same customer
-        // gets the same base handle time whichever agent takes it.
-        let mut rng = wiring
-            .streams
-            .stream(Purpose::Handling, assign.conversation, 0);
-        let pool = &wiring.scenario.pools[self.pool];
-        let proficiency = pool.proficiency(intent.skill);
+        let scenario = &wiring.scenario;
+        let intent = &scenario.intents[request.intent];
+        let handoff = &scenario.handoff;
+        let effects = &handoff.effects;
+        let (channel, conversation) = (assign.channel, assign.conversation);
+        let me = ctx.address();
+        // A declined warm transfer: the agent is briefed, then sends the
+        // contact back to the head of the queue.
+        if effects.declines(
+            &request.plan,
+            &wiring.streams,
+            conversation,
+            request.declines,
+        ) {
+            let timer = wiring.clock.after(request.plan.briefing, move || {
+                me.do_send(HandlingDone { conversation })
+            });
+            self.in_hand.insert(
+                conversation,
+                InHand {
+                    timer,
+                    channel,
+                    request: assign.request,
+                    since: assign.since,
+                    done: None,
+                },
+            );
+            return;
+        }
+        let pool = &scenario.pools[self.pool];
         // Concurrency stretch: this chat is the k-th in hand.
-        let stretch = if assign.channel == Channel::Chat {
+        let stretch = if channel == Channel::Chat {
             let in_hand = self
                 .in_hand
                 .values()
@@ -168,25 +196,28 @@ impl Handler<Assign> for HumanAgent {
         } else {
             1.0
         };
-        let base = intent.handle_time.sample_secs(&mut rng)
-            * wiring.scenario.handle_time_factor(request.arrived_at)
-            * stretch
-            / proficiency;
-        // Only a handoff from the bot can lose context: the customer already
-        // explained once. A direct contact is the handle-time baseline.
-        let missing = request.context_completeness.map_or(0.0, |c| 1.0 - c);
-        // A briefed agent asks fewer clarifying questions.
-        let clarify_share = if request.plan.mode == TransferMode::Cold {
-            1.0
-        } else {
-            0.5
-        };
-        let clarification = missing * handoff.clarification_time * clarify_share;
-        let handle_time = base + request.plan.briefing + clarification;
-        let resolve = (intent.human_resolve_probability * proficiency).min(1.0)
-            * (1.0 - handoff.missing_context_resolution_penalty * missing);
-        let resolved = rng.random::<f64>() < resolve;
-        let wrap_up = wiring.scenario.pools[self.pool].wrap_up.map_or(0.0, |d| {
+        let waited = wiring.clock.now() - assign.since;
+        let over_quote = handling::minutes_over_quote(waited, request.quoted_wait);
+        let frustration_at_connection =
+            effects.frustration_at_connection(request.frustration, over_quote);
+        // The handling draws belong to the conversation, so the same customer
+        // gets the same base handle time whichever agent takes it.
+        let handled = handling::handle(
+            handoff,
+            &wiring.streams,
+            &handling::Assigned {
+                conversation,
+                intent,
+                proficiency: pool.proficiency(intent.skill),
+                aht_factor: scenario.handle_time_factor(request.arrived_at),
+                stretch,
+                plan: request.plan,
+                completeness: request.context_completeness,
+                frustration: frustration_at_connection,
+                minutes_over_quote: over_quote,
+            },
+        );
+        let wrap_up = pool.wrap_up.map_or(0.0, |d| {
             d.sample_secs(
                 &mut wiring
                     .streams
@@ -194,9 +225,7 @@ impl Handler<Assign> for HumanAgent {
             )
         });
         self.contacts += 1;
-        let (channel, conversation) = (assign.channel, assign.conversation);
-        let me = ctx.address();
-        let timer = wiring.clock.after(handle_time, move || {
+        let timer = wiring.clock.after(handled.handle_time, move || {
             me.do_send(HandlingDone { conversation })
         });
         self.in_hand.insert(
@@ -206,12 +235,11 @@ impl Handler<Assign> for HumanAgent {
                 channel,
                 request: assign.request,
                 since: assign.since,
-                done: Done {
-                    resolved,
-                    handle_time,
-                    clarification,
+                done: Some(Done {
+                    handled,
+                    frustration_at_connection,
                     wrap_up,
-                },
+                }),
             },
         );
     }
@@ -226,13 +254,36 @@ impl Handler<HandlingDone> for HumanAgent {
         let Some(contact) = self.in_hand.remove(&conversation) else {
             return;
         };
-        let done = contact.done;
-        contact.request.customer.do_send(HumanFinished {
-            resolved: done.resolved,
-            handle_time: done.handle_time,
-            clarification: done.clarification,
-        });
         let router = self.wiring.router.clone();
+        let Some(done) = contact.done else {
+            contact
+                .request
+                .customer
+                .do_send(HandedBack { declined: true });
+            let request = HandoffRequest {
+                declines: contact.request.declines + 1,
+                ..contact.request
+            };
+            router.do_send(HandBack {
+                agent: self.id,
+                conversation,
+                channel: contact.channel,
+                request,
+                since: contact.since,
+                bounced: true,
+            });
+            return;
+        };
+        let handled = done.handled;
+        contact.request.customer.do_send(HumanFinished {
+            resolved: handled.resolved,
+            handle_time: handled.handle_time,
+            clarification: handled.clarification,
+            repeated: handled.repeated,
+            frustration_at_connection: done.frustration_at_connection,
+            frustration: handled.frustration,
+            wrap_up: done.wrap_up,
+        });
         let released = Released {
             agent: self.id,
             channel: contact.channel,

@@ -149,7 +149,11 @@ pub struct HandBack {
 /// head of the queue, your context package with you.
 #[derive(Message)]
 #[rtype(result = "()")]
-pub struct HandedBack;
+pub struct HandedBack {
+    /// The receiving agent declined the warm transfer after its briefing
+    /// (`handoff.effects.warm_decline_probability`), rather than going off duty.
+    pub declined: bool,
+}
 
 /// Router → customer: nobody who could take you is on duty; the closed
 /// message is played and the contact ends.
@@ -166,6 +170,12 @@ pub struct HandoffRequest {
     pub plan: TransferPlan,
     /// `None` for a direct contact (no bot, so nothing to pass on).
     pub context_completeness: Option<f64>,
+    /// Frustration the customer carries from the bot to the queue.
+    pub frustration: f64,
+    /// The wait the customer was quoted when queued (`None`: none).
+    pub quoted_wait: Option<f64>,
+    /// Warm transfers of this contact declined so far.
+    pub declines: u32,
     pub customer: Addr<Customer>,
 }
 
@@ -178,6 +188,13 @@ pub struct HumanFinished {
     /// Of the handle time, seconds spent re-asking what the context package
     /// lacked (the customer repeating themselves).
     pub clarification: f64,
+    /// The customer had to repeat themselves (`None`: a direct contact).
+    pub repeated: Option<bool>,
+    /// Frustration when the agent took the contact, and at its end.
+    pub frustration_at_connection: f64,
+    pub frustration: f64,
+    /// The agent's wrap-up after it (agent time, not handle time).
+    pub wrap_up: f64,
 }
 
 /// Human agent → router: a slot is free again (after wrap-up).

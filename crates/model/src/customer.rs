@@ -10,6 +10,7 @@ use rand::RngExt;
 use crate::rng::{Purpose, Streams};
 use crate::scenario::Scenario;
 use handoff_logic::Channel;
+use handoff_logic::handoff::TransferPlan;
 
 /// A conversation's id: unique in a run, in arrival order.
 pub type ConversationId = u64;
@@ -115,12 +116,35 @@ impl CustomerProfile {
         }
     }
 
-    /// Whether, after an unresolved contact, this customer comes back, and
-    /// after how many seconds.
-    pub fn comes_back(&self, scenario: &Scenario, streams: &Streams) -> Option<f64> {
+    /// Whether, after an unresolved contact transferred with `plan` (`None`:
+    /// it never reached a human), this customer comes back, and after how
+    /// many seconds. A briefed transfer may lower the probability
+    /// (`handoff.effects.warm_repeat_reduction`); the draw is the same.
+    pub fn comes_back(
+        &self,
+        scenario: &Scenario,
+        streams: &Streams,
+        plan: Option<&TransferPlan>,
+    ) -> Option<f64> {
         let mut rng = streams.stream(Purpose::Customer, self.id, 1);
         let customers = &scenario.customers;
-        (rng.random::<f64>() < customers.repeat_probability)
+        let p = scenario
+            .handoff
+            .effects
+            .repeat_probability(customers.repeat_probability, plan);
+        (rng.random::<f64>() < p).then(|| customers.repeat_delay.sample_secs(&mut rng))
+    }
+
+    /// Whether a contact the bot resolved was not really resolved
+    /// (`customers.ai_relapse_probability`): the customer comes back after
+    /// a `repeat_delay`, in seconds. Its own stream, so it moves no other draw.
+    pub fn relapses(&self, scenario: &Scenario, streams: &Streams) -> Option<f64> {
+        let customers = &scenario.customers;
+        if customers.ai_relapse_probability == 0.0 {
+            return None;
+        }
+        let mut rng = streams.stream(Purpose::Customer, self.id, 3);
+        (rng.random::<f64>() < customers.ai_relapse_probability)
             .then(|| customers.repeat_delay.sample_secs(&mut rng))
     }
 }

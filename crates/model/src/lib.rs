@@ -14,6 +14,7 @@ pub mod customer;
 pub mod error;
 pub mod figures;
 pub mod forecast;
+pub mod handling;
 pub mod metrics;
 pub mod output;
 pub mod overrides;

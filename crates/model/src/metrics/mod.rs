@@ -22,12 +22,16 @@ pub mod row;
 mod summarise;
 mod summary;
 
-pub use record::{ConversationRecord, Escalation, HandoffReason, Outcome, QueueExit, StillWaiting};
+pub use record::{
+    ConversationRecord, Durability, Escalation, HandoffReason, Outcome, QueueExit, StillWaiting,
+    durability,
+};
 pub use recorder::{FNV_OFFSET, Recorder, fnv1a_bytes};
 pub use summarise::erlang_reference;
 pub use summary::{
-    BotStats, Conservation, IntervalChannel, IntervalRow, Measured, MeasuredOutcomes, PoolSummary,
-    ReportData, SCHEMA_VERSION, ServiceStats, Summary, WaitPercentiles,
+    BotStats, Conservation, DURABILITY_RULE, DurabilityStats, IntervalChannel, IntervalRow,
+    Measured, MeasuredOutcomes, PoolSummary, ReportData, SCHEMA_VERSION, ServiceStats, Summary,
+    WaitPercentiles,
 };
 
 pub use crate::stats::Estimate;

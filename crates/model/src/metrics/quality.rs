@@ -78,6 +78,29 @@ pub struct QualityRecorder {
     repeats: u64,
     /// CSAT of automated (index 0) and escalated (index 1) conversations.
     csat: [CsatCounters; 2],
+    effects: EffectCounters,
+    /// Bot resolutions by durability: durable, not durable, censored.
+    durability: [u64; 3],
+}
+
+/// What the handoff effects are measured by, over ended conversations.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct EffectCounters {
+    /// Contacts from the bot an agent handled, and of those the customers
+    /// who had to repeat themselves.
+    handled_from_bot: u64,
+    repeated: u64,
+    /// Contacts an agent took, and their frustration at connection.
+    connected: u64,
+    frustration_at_connection: f64,
+    agent_time: f64,
+    resolved_by_human: u64,
+    /// Ended conversations handed off by the bot, and of those the ones
+    /// whose customer came back within the run.
+    handed_off: u64,
+    came_back: u64,
+    declines: u64,
+    consult_line: f64,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -105,6 +128,8 @@ impl Default for QualityRecorder {
             conversations: 0,
             repeats: 0,
             csat: [CsatCounters::default(); 2],
+            effects: EffectCounters::default(),
+            durability: [0; 3],
         }
     }
 }
@@ -179,6 +204,32 @@ impl QualityRecorder {
         if r.handoff.is_none() {
             self.judge(r);
         }
+        let e = &mut self.effects;
+        if let Some(repeated) = r.repeated {
+            e.handled_from_bot += 1;
+            e.repeated += u64::from(repeated);
+        }
+        if let Some(f) = r.frustration_at_connection {
+            e.connected += 1;
+            e.frustration_at_connection += f;
+        }
+        e.agent_time += r.agent_time;
+        e.resolved_by_human += u64::from(r.outcome == Outcome::ResolvedByHuman);
+        if r.transfer.is_some() {
+            e.handed_off += 1;
+            e.came_back += u64::from(r.came_back);
+        }
+        e.declines += u64::from(r.declines);
+        e.consult_line += r.consult_line;
+        if let Some(d) = r.durability {
+            self.durability[d as usize] += 1;
+        }
+    }
+
+    /// Bot resolutions by durability: (durable, not durable, censored).
+    pub fn durability(&self) -> (u64, u64, u64) {
+        let [d, n, c] = self.durability;
+        (d, n, c)
     }
 
     /// Detection-delay histograms per rule: (rule, milliseconds, turns).
@@ -255,6 +306,24 @@ impl QualityRecorder {
                 abs_error_s: DelayStats::from_histogram(&self.estimate_abs_ms, 1000.0),
             },
             repeat_contact_rate: Estimate::ratio(self.repeats as f64, self.conversations),
+            repetition_rate: Estimate::ratio(
+                self.effects.repeated as f64,
+                self.effects.handled_from_bot,
+            ),
+            frustration_at_connection: Estimate::ratio(
+                self.effects.frustration_at_connection,
+                self.effects.connected,
+            ),
+            agent_time_per_resolved_s: Estimate::ratio(
+                self.effects.agent_time,
+                self.effects.resolved_by_human,
+            ),
+            repeats_per_100_handoffs: Estimate::ratio(
+                100.0 * self.effects.came_back as f64,
+                self.effects.handed_off,
+            ),
+            declined_warm_transfers: self.effects.declines,
+            consult_line_s: self.effects.consult_line,
             csat: {
                 let [automated, escalated] = self.csat;
                 let mean = |c: CsatCounters| Estimate::ratio(c.sum, c.n);
@@ -379,6 +448,26 @@ pub struct HandoffQuality {
     pub wait_estimate: WaitEstimate,
     /// Conversations whose customer had another contact in the previous 48 h.
     pub repeat_contact_rate: Estimate,
+    /// Of the contacts from the bot an agent handled, the share whose
+    /// customer had to repeat themselves (`handoff.effects`).
+    pub repetition_rate: Estimate,
+    /// Mean frustration (0 … 1) when an agent took the contact: carried
+    /// from the bot and the wait (`n`: contacts an agent took).
+    pub frustration_at_connection: Estimate,
+    /// Agent seconds (handling, wrap-up, briefings of declined warm
+    /// transfers) of every ended conversation over the contacts a human
+    /// resolved (`n`).
+    pub agent_time_per_resolved_s: Estimate,
+    /// Of 100 ended conversations the bot handed off, how many customers
+    /// came back within the run (`n`: ended handoffs; a return after the
+    /// end of the run is not seen).
+    pub repeats_per_100_handoffs: Estimate,
+    /// Warm transfers the receiving agent declined (each went back to the
+    /// head of the queue).
+    pub declined_warm_transfers: u64,
+    /// Seconds voice consults (whispers) held the bot's line as well as an
+    /// agent: a second resource a warm voice transfer uses.
+    pub consult_line_s: f64,
     pub csat: CsatStats,
 }
 

@@ -79,6 +79,54 @@ pub struct ConversationRecord {
     pub estimated_wait: Option<f64>,
     /// The customer's frustration at the end, 0 … 1.
     pub frustration: f64,
+    /// Frustration when an agent first took the contact (carried from the
+    /// bot and the wait; `handoff.effects`).
+    pub frustration_at_connection: Option<f64>,
+    /// Whether the customer had to repeat themselves to the agent (`None`:
+    /// no agent, or a direct contact that had told nothing before).
+    pub repeated: Option<bool>,
+    /// Agent seconds this contact took: handling, wrap-up, and the
+    /// briefings of warm transfers declined.
+    pub agent_time: f64,
+    /// Warm transfers of this contact declined by the receiving agent.
+    pub declines: u32,
+    /// Seconds a voice consult (the whisper of a warm transfer) held the
+    /// bot's line as well as the agent.
+    pub consult_line: f64,
+    /// The customer came back (a repeat contact) within the run.
+    pub came_back: bool,
+    /// For a bot resolution: whether it held ([`durability`]).
+    pub durability: Option<Durability>,
+}
+
+/// Whether a bot resolution held: the customer did not come back on the
+/// same issue within the durable window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// The window closed inside the run without a return.
+    Durable,
+    /// The customer came back within the window (and within the run).
+    NotDurable,
+    /// The window reaches past the end of the run and no return was seen
+    /// before it: unknown, and never assumed durable.
+    Censored,
+}
+
+/// The durability of a bot resolution that ended at `ended_at`, whose
+/// customer comes back after `returns_after` seconds (`None`: never), for a
+/// `window` and a run ending at `horizon`, as an analyst of the run's data
+/// would see it: a return counts only if it arrives before the horizon.
+pub fn durability(
+    ended_at: f64,
+    returns_after: Option<f64>,
+    window: f64,
+    horizon: f64,
+) -> Durability {
+    match returns_after {
+        Some(d) if d <= window && ended_at + d < horizon => Durability::NotDurable,
+        _ if ended_at + window <= horizon => Durability::Durable,
+        _ => Durability::Censored,
+    }
 }
 
 impl ConversationRecord {
@@ -110,6 +158,13 @@ impl ConversationRecord {
             context_completeness: None,
             estimated_wait: None,
             frustration: 0.0,
+            frustration_at_connection: None,
+            repeated: None,
+            agent_time: 0.0,
+            declines: 0,
+            consult_line: 0.0,
+            came_back: false,
+            durability: None,
         }
     }
 }
@@ -146,4 +201,41 @@ pub struct Escalation {
     pub turn: u32,
     /// Seconds from the conversation's first message.
     pub after: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resolution_is_durable_only_once_its_window_has_closed_without_a_return() {
+        let (window, horizon) = (100.0, 1000.0);
+        assert_eq!(durability(10.0, None, window, horizon), Durability::Durable);
+        assert_eq!(
+            durability(10.0, Some(150.0), window, horizon),
+            Durability::Durable
+        );
+        assert_eq!(
+            durability(10.0, Some(50.0), window, horizon),
+            Durability::NotDurable
+        );
+        // The window is still open at the horizon: no return seen yet.
+        assert_eq!(
+            durability(950.0, None, window, horizon),
+            Durability::Censored
+        );
+        assert_eq!(
+            durability(950.0, Some(80.0), window, horizon),
+            Durability::Censored
+        );
+        // A return seen before the horizon settles it.
+        assert_eq!(
+            durability(950.0, Some(20.0), window, horizon),
+            Durability::NotDurable
+        );
+        assert_eq!(
+            durability(900.0, None, window, horizon),
+            Durability::Durable
+        );
+    }
 }

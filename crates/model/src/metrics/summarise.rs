@@ -146,6 +146,7 @@ impl Recorder {
             .saturating_sub(bot.contained + bot.abandoned + handoffs);
         let measured_count = |o| self.measured_outcomes.get(&o).copied().unwrap_or(0);
         let (triggers, handoff) = self.quality.summary();
+        let (durable, not_durable, censored) = self.quality.durability();
         Summary {
             schema_version: SCHEMA_VERSION,
             scenario: scenario.name.clone(),
@@ -173,6 +174,17 @@ impl Recorder {
                     abandoned: bot.abandoned,
                     still_in_bot,
                     containment_rate: Estimate::ratio(bot.contained as f64, bot.conversations),
+                    durable_containment: (durable + not_durable > 0).then(|| {
+                        let held = durable as f64 / (durable + not_durable) as f64;
+                        Estimate::ratio(bot.contained as f64 * held, bot.conversations)
+                    }),
+                    durability: DurabilityStats {
+                        window_s: scenario.durable_window.as_secs_f64(),
+                        durable,
+                        not_durable,
+                        censored,
+                        rule: DURABILITY_RULE,
+                    },
                     handoff_rate: Estimate::ratio(handoffs as f64, bot.conversations),
                     abandonment_rate: Estimate::ratio(bot.abandoned as f64, bot.conversations),
                     mean_turns: Estimate::ratio(bot.turns as f64, bot.left),

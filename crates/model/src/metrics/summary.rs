@@ -14,7 +14,7 @@ use handoff_logic::triggers::TriggerKind;
 use super::*;
 
 /// Version of the `summary.json` layout; bump on any breaking change.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The measured window's distributions and per-interval series: what the
 /// charts and the CSV exports need beyond the summary.
@@ -130,8 +130,14 @@ pub struct BotStats {
     /// Still talking to the bot when the run ended.
     pub still_in_bot: u64,
     /// Containment: resolved by the AI over all bot conversations (those
-    /// still in the bot at the end count as not contained).
+    /// still in the bot at the end count as not contained). Naive: a
+    /// resolution the customer comes back on still counts.
     pub containment_rate: Estimate,
+    /// Durable containment: containment × the share of bot resolutions
+    /// whose durable window closed inside the run without a return
+    /// ([`Durability`]); `None` when no window closed.
+    pub durable_containment: Option<Estimate>,
+    pub durability: DurabilityStats,
     /// Handed to the human queue (triggers and fallback) over all bot
     /// conversations.
     pub handoff_rate: Estimate,
@@ -140,6 +146,24 @@ pub struct BotStats {
     pub mean_turns: Estimate,
     pub handoffs_by_reason: BTreeMap<String, u64>,
 }
+
+/// Bot resolutions by durability (`[simulation] durable_window`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DurabilityStats {
+    pub window_s: f64,
+    /// The window closed inside the run without a return.
+    pub durable: u64,
+    /// The customer came back on the same issue within the window.
+    pub not_durable: u64,
+    /// The window reaches past the end of the run with no return seen yet.
+    pub censored: u64,
+    pub rule: &'static str,
+}
+
+/// How durable containment treats a window still open at the end.
+pub const DURABILITY_RULE: &str = "durable containment = contained / bot conversations × durable / (durable + not durable), \
+over bot resolutions whose window closed inside the run; a resolution whose window is still open at the end \
+(censored) is counted but never assumed durable: it is taken to hold at the rate of the closed ones";
 
 /// Queue-wait percentiles, in seconds (hdrhistogram, 3 significant figures,
 /// 1 ms resolution), of answered contacts and, censored at the end of the

@@ -45,6 +45,9 @@ pub struct Scenario {
     pub warm_up: Duration,
     /// "Answered within" threshold for the service level (e.g. 20 s).
     pub service_level_threshold: Duration,
+    /// A bot resolution not followed by a repeat contact within this window
+    /// is durable (`[simulation] durable_window`, default 24 h).
+    pub durable_window: Duration,
     /// Width of the reporting intervals (and of the batches for batch means).
     pub interval: Duration,
     /// Date and time of day of simulated time 0.
@@ -128,6 +131,10 @@ pub struct Customers {
     pub repeat_probability: f64,
     /// Time until such a customer comes back.
     pub repeat_delay: Dist,
+    /// Probability that a conversation the bot resolved was not really
+    /// resolved: the customer comes back after `repeat_delay` (assumed;
+    /// default 0).
+    pub ai_relapse_probability: f64,
 }
 
 /// The AI agent's behaviour.
@@ -165,6 +172,17 @@ pub struct Handoff {
     pub expectation_patience_boost: f64,
     /// What a contact meets when no agent who could take it is on duty.
     pub when_closed: WhenClosed,
+    /// `[handoff.effects]`: how a handoff helps or hurts, as hypotheses.
+    pub effects: crate::handling::Effects,
+}
+
+impl Handoff {
+    /// The wait a customer queued after a bot handoff is told (the
+    /// expectation message quotes the router's estimate); a direct contact
+    /// or a platform without the message is told nothing.
+    pub fn quoted_wait(&self, from_bot: bool, estimate: f64) -> Option<f64> {
+        (self.expectation_message && from_bot).then_some(estimate)
+    }
 }
 
 /// What happens to a contact that reaches the queue when no agent who

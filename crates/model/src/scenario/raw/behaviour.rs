@@ -30,6 +30,10 @@ pub(super) fn validate_customers(raw: &RawCustomers) -> Result<Customers, Invali
             raw.repeat_probability,
         )?,
         repeat_delay: dist("customers.repeat_delay".into(), &raw.repeat_delay)?,
+        ai_relapse_probability: probability(
+            "customers.ai_relapse_probability".into(),
+            raw.ai_relapse_probability,
+        )?,
     })
 }
 
@@ -231,5 +235,60 @@ pub(super) fn validate_handoff(raw: &RawHandoff) -> Result<Handoff, Invalid> {
             RawWhenClosed::Wait => WhenClosed::Wait,
             RawWhenClosed::ClosedMessage => WhenClosed::ClosedMessage,
         },
+        effects: validate_effects(&raw.effects)?,
+    })
+}
+
+/// `[handoff.effects]`: shares and probabilities in [0, 1], frustration
+/// rates in [0, 1] per minute, the handle-time factor in [0, 5], times at
+/// most an hour; a decline at most 0.9, so a warm transfer always ends.
+fn validate_effects(raw: &RawEffects) -> Result<crate::handling::Effects, Invalid> {
+    let key = |name: &str| format!("handoff.effects.{name}");
+    let share = |name: &str, v: f64| probability(key(name), v);
+    let time = |name: &str, d: HumanDuration| {
+        let s = d.secs();
+        if s <= 3600.0 {
+            Ok(s)
+        } else {
+            Err(invalid(key(name), format!("must be at most 1h, got {s} s")))
+        }
+    };
+    if !(0.0..=5.0).contains(&raw.frustration_handle_factor) {
+        return Err(invalid(
+            key("frustration_handle_factor"),
+            format!("must be in [0, 5], got {}", raw.frustration_handle_factor),
+        ));
+    }
+    if !(0.0..=0.9).contains(&raw.warm_decline_probability) {
+        return Err(invalid(
+            key("warm_decline_probability"),
+            format!(
+                "must be in [0, 0.9] (a transfer declined every time would never end), got {}",
+                raw.warm_decline_probability
+            ),
+        ));
+    }
+    Ok(crate::handling::Effects {
+        frustration_per_bot_minute: share(
+            "frustration_per_bot_minute",
+            raw.frustration_per_bot_minute,
+        )?,
+        frustration_per_minute_over_quote: share(
+            "frustration_per_minute_over_quote",
+            raw.frustration_per_minute_over_quote,
+        )?,
+        handle_time_per_minute_over_quote: time(
+            "handle_time_per_minute_over_quote",
+            raw.handle_time_per_minute_over_quote,
+        )?,
+        frustration_handle_factor: raw.frustration_handle_factor,
+        cold_repetition: share("cold_repetition", raw.cold_repetition)?,
+        warm_repetition_relief: share("warm_repetition_relief", raw.warm_repetition_relief)?,
+        repetition_time: time("repetition_time", raw.repetition_time)?,
+        repetition_frustration: share("repetition_frustration", raw.repetition_frustration)?,
+        warm_frustration_relief: share("warm_frustration_relief", raw.warm_frustration_relief)?,
+        warm_resolution_uplift: share("warm_resolution_uplift", raw.warm_resolution_uplift)?,
+        warm_repeat_reduction: share("warm_repeat_reduction", raw.warm_repeat_reduction)?,
+        warm_decline_probability: raw.warm_decline_probability,
     })
 }

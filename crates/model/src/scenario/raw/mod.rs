@@ -76,6 +76,10 @@ struct RawSimulation {
     service_level_threshold: Option<HumanDuration>,
     #[serde(default)]
     interval: Option<HumanDuration>,
+    /// A bot resolution is durable if the customer does not come back
+    /// within this window (default 24 h).
+    #[serde(default)]
+    durable_window: Option<HumanDuration>,
     /// Date and time of day of simulated time 0, e.g. `2026-03-02T00:00`.
     #[serde(default)]
     start: Option<String>,
@@ -150,6 +154,8 @@ struct RawCustomers {
     repeat_probability: f64,
     #[serde(default = "default_repeat_delay")]
     repeat_delay: DistSpec,
+    #[serde(default)]
+    ai_relapse_probability: f64,
 }
 
 fn default_frustration_step() -> f64 {
@@ -183,6 +189,7 @@ impl Default for RawCustomers {
             frustration_per_failed_turn: default_frustration_step(),
             repeat_probability: 0.0,
             repeat_delay: default_repeat_delay(),
+            ai_relapse_probability: 0.0,
         }
     }
 }
@@ -339,6 +346,62 @@ struct RawHandoff {
     expectation_patience_boost: f64,
     #[serde(default)]
     when_closed: RawWhenClosed,
+    #[serde(default)]
+    effects: RawEffects,
+}
+
+/// `[handoff.effects]`: the handoff's effects as stated hypotheses
+/// (`crate::handling::Effects`; all off by default).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEffects {
+    #[serde(default)]
+    frustration_per_bot_minute: f64,
+    #[serde(default)]
+    frustration_per_minute_over_quote: f64,
+    #[serde(default = "zero_duration")]
+    handle_time_per_minute_over_quote: HumanDuration,
+    #[serde(default)]
+    frustration_handle_factor: f64,
+    #[serde(default)]
+    cold_repetition: f64,
+    #[serde(default = "half")]
+    warm_repetition_relief: f64,
+    #[serde(default = "zero_duration")]
+    repetition_time: HumanDuration,
+    #[serde(default)]
+    repetition_frustration: f64,
+    #[serde(default)]
+    warm_frustration_relief: f64,
+    #[serde(default)]
+    warm_resolution_uplift: f64,
+    #[serde(default)]
+    warm_repeat_reduction: f64,
+    #[serde(default)]
+    warm_decline_probability: f64,
+}
+
+fn zero_duration() -> HumanDuration {
+    HumanDuration(Duration::ZERO)
+}
+
+impl Default for RawEffects {
+    fn default() -> Self {
+        RawEffects {
+            frustration_per_bot_minute: 0.0,
+            frustration_per_minute_over_quote: 0.0,
+            handle_time_per_minute_over_quote: zero_duration(),
+            frustration_handle_factor: 0.0,
+            cold_repetition: 0.0,
+            warm_repetition_relief: half(),
+            repetition_time: zero_duration(),
+            repetition_frustration: 0.0,
+            warm_frustration_relief: 0.0,
+            warm_resolution_uplift: 0.0,
+            warm_repeat_reduction: 0.0,
+            warm_decline_probability: 0.0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
@@ -406,6 +469,7 @@ impl Default for RawHandoff {
             expectation_message: true,
             expectation_patience_boost: default_patience_boost(),
             when_closed: RawWhenClosed::Wait,
+            effects: RawEffects::default(),
         }
     }
 }

@@ -75,6 +75,10 @@ pub fn validate(raw: RawScenario, source: &str, file: &Path) -> Result<Scenario,
     let service_level_threshold = sim
         .service_level_threshold
         .map_or(Duration::from_secs(20), |d| d.0);
+    let durable_window = match sim.durable_window {
+        Some(d) => positive_duration("simulation.durable_window", d)?,
+        None => Duration::from_secs(24 * 3600),
+    };
     let interval = match sim.interval {
         Some(d) => positive_duration("simulation.interval", d)?,
         None => Duration::from_secs(15 * 60),
@@ -357,6 +361,7 @@ pub fn validate(raw: RawScenario, source: &str, file: &Path) -> Result<Scenario,
         duration,
         warm_up,
         service_level_threshold,
+        durable_window,
         interval,
         calendar,
         arrivals,
