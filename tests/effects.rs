@@ -12,12 +12,10 @@ use serde_json::Value;
 /// and `extra` replacements applied to the text.
 fn scenario(policy: &str, effects: &str, extra: &[(&str, &str)]) -> handoff_sim::Scenario {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/warm_vs_cold.toml");
-    let mut text = std::fs::read_to_string(path)
-        .unwrap()
-        .replace(
-            "policy = \"always_cold\"",
-            &format!("policy = \"{policy}\""),
-        );
+    let mut text = std::fs::read_to_string(path).unwrap().replace(
+        "policy = \"always_cold\"",
+        &format!("policy = \"{policy}\""),
+    );
     for (from, to) in extra {
         assert!(text.contains(from), "{from}");
         text = text.replacen(from, to, 1);
@@ -70,11 +68,21 @@ fn carried_frustration_raises_the_handle_time_of_escalated_contacts() {
     ));
     let aht = |v: &Value| at(v, "measured.human_queue.aht_s.value");
     let carried = |v: &Value| at(v, "measured.handoff.frustration_at_connection.value");
-    assert!(carried(&on) > carried(&off) + 0.02, "{} {}", carried(&off), carried(&on));
+    assert!(
+        carried(&on) > carried(&off) + 0.02,
+        "{} {}",
+        carried(&off),
+        carried(&on)
+    );
     // The same customers and base draws: only the effects differ.
     assert!(aht(&on) > aht(&off) * 1.04, "{} {}", aht(&off), aht(&on));
     let csat = |v: &Value| at(v, "measured.handoff.csat.escalated.value");
-    assert!(csat(&on) < csat(&off) - 0.03, "{} {}", csat(&off), csat(&on));
+    assert!(
+        csat(&on) < csat(&off) - 0.03,
+        "{} {}",
+        csat(&off),
+        csat(&on)
+    );
 }
 
 #[test]
@@ -93,21 +101,39 @@ fn incomplete_context_raises_repetition_and_lowers_csat() {
     let (complete, incomplete) = (lookup("1.0"), lookup("0.1"));
     let rate = |v: &Value| at(v, "measured.handoff.repetition_rate.value");
     let csat = |v: &Value| at(v, "measured.handoff.csat.escalated.value");
-    assert!(rate(&incomplete) > rate(&complete) + 0.1, "{} {}", rate(&complete), rate(&incomplete));
-    assert!(csat(&incomplete) < csat(&complete) - 0.1, "{} {}", csat(&complete), csat(&incomplete));
+    assert!(
+        rate(&incomplete) > rate(&complete) + 0.1,
+        "{} {}",
+        rate(&complete),
+        rate(&incomplete)
+    );
+    assert!(
+        csat(&incomplete) < csat(&complete) - 0.1,
+        "{} {}",
+        csat(&complete),
+        csat(&incomplete)
+    );
 }
 
 #[test]
 fn warm_relief_raises_post_handoff_fcr() {
     let fcr = |v: &Value| at(v, "measured.human_queue.post_handoff_fcr.value");
     let off = summary(&scenario("always_warm", "", &[]));
-    let on = summary(&scenario("always_warm", "warm_resolution_uplift = 0.6", &[]));
+    let on = summary(&scenario(
+        "always_warm",
+        "warm_resolution_uplift = 0.6",
+        &[],
+    ));
     // Billing (complexity 0.5, p 0.9) and disputes (0.8, p 0.8) have room to
     // gain: p + 0.6 g (1 − p) with g ≥ complexity.
     assert!(fcr(&on) > fcr(&off) + 0.02, "{} {}", fcr(&off), fcr(&on));
     // Cold transfers are not briefed: the uplift does nothing for them.
     let cold_off = summary(&scenario("always_cold", "", &[]));
-    let cold_on = summary(&scenario("always_cold", "warm_resolution_uplift = 0.6", &[]));
+    let cold_on = summary(&scenario(
+        "always_cold",
+        "warm_resolution_uplift = 0.6",
+        &[],
+    ));
     assert_eq!(fcr(&cold_off), fcr(&cold_on));
 }
 
@@ -122,19 +148,30 @@ fn a_declined_warm_transfer_loses_no_contact() {
     assert!(c.holds(), "{c:?}");
     let h = &run.summary.measured.handoff;
     // About one handoff in two declined at least once (a second offer may be declined too).
-    assert!(h.declined_warm_transfers as f64 > 0.5 * h.handoffs as f64, "{h:?}");
+    assert!(
+        h.declined_warm_transfers as f64 > 0.5 * h.handoffs as f64,
+        "{h:?}"
+    );
     let baseline = sim::run(&scenario("always_warm", "", &[]), 0).unwrap();
     assert_eq!(c.arrivals, baseline.summary.conversations.arrivals);
     // Declines cost agent time: the briefing is spent again.
     assert!(
         h.agent_time_per_resolved_s.value
-            > baseline.summary.measured.handoff.agent_time_per_resolved_s.value
+            > baseline
+                .summary
+                .measured
+                .handoff
+                .agent_time_per_resolved_s
+                .value
     );
 }
 
 #[test]
 fn durable_containment_is_at_most_naive_and_equal_when_nobody_comes_back() {
-    let window = [("interval = \"15m\"", "interval = \"15m\"\ndurable_window = \"2h\"")];
+    let window = [(
+        "interval = \"15m\"",
+        "interval = \"15m\"\ndurable_window = \"2h\"",
+    )];
     let bot = |relapse: &str| {
         let s = scenario(
             "always_cold",
@@ -151,7 +188,10 @@ fn durable_containment_is_at_most_naive_and_equal_when_nobody_comes_back() {
     };
     let never = bot("0.0");
     let d = &never.durability;
-    assert!(d.durable > 500 && d.not_durable == 0 && d.censored > 100, "{d:?}");
+    assert!(
+        d.durable > 500 && d.not_durable == 0 && d.censored > 100,
+        "{d:?}"
+    );
     assert_eq!(
         never.durable_containment.as_ref().unwrap().value,
         never.containment_rate.value
