@@ -207,3 +207,93 @@ fn durable_containment_is_at_most_naive_and_equal_when_nobody_comes_back() {
     // The customers who came back are in the run as repeat contacts.
     assert!(often.conversations > never.conversations);
 }
+
+/// The research scenario's claim, on the committed example: under "briefing
+/// helps little" the paired intervals on FCR and repeat contacts include 0,
+/// under "helps complex and emotional contacts" they exclude it, and the
+/// agent-time difference is significant under both. The fresh run equals the
+/// committed `reports/example-hypotheses/comparison.json` byte for byte, so
+/// the README's table (copied from its `compare.txt`) stays true.
+#[test]
+fn the_warm_vs_cold_answer_depends_on_the_hypothesis() {
+    let out = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_handoff-sim"))
+        .current_dir(root)
+        .args([
+            "compare",
+            "scenarios/warm_vs_cold_hypotheses.toml",
+            "--jobs",
+            "2",
+            "--quiet",
+            "--out",
+        ])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let fresh = walk(out.path(), "comparison.json").expect("comparison.json written");
+    let text = std::fs::read_to_string(&fresh).unwrap();
+    let committed =
+        std::fs::read_to_string(format!("{root}/reports/example-hypotheses/comparison.json"))
+            .unwrap();
+    assert_eq!(
+        text, committed,
+        "regenerate reports/example-hypotheses (scripts/regenerate-examples)"
+    );
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["replications"], 20);
+    let diff = |metric: &str, variant: usize| -> (f64, f64, bool) {
+        let m = v["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["metric"]["name"] == metric)
+            .unwrap_or_else(|| panic!("{metric}"));
+        let d = &m["differences"][variant];
+        assert_eq!(d["pairs"], 20);
+        (
+            d["difference"].as_f64().unwrap(),
+            d["paired_ci95"].as_f64().unwrap(),
+            d["significant"].as_bool().unwrap(),
+        )
+    };
+    let excludes_zero = |(d, h, _): (f64, f64, bool)| d.abs() > h;
+    let (little, complex) = (0, 1);
+    for metric in ["post_handoff_fcr", "repeats_per_100_handoffs"] {
+        assert!(
+            !excludes_zero(diff(metric, little)),
+            "{metric} {:?}",
+            diff(metric, little)
+        );
+        assert!(
+            excludes_zero(diff(metric, complex)),
+            "{metric} {:?}",
+            diff(metric, complex)
+        );
+    }
+    assert!(diff("post_handoff_fcr", complex).0 > 0.03);
+    assert!(diff("repeats_per_100_handoffs", complex).0 < -3.0);
+    for variant in [little, complex] {
+        let agent_time = diff("agent_time_per_resolved", variant);
+        assert!(excludes_zero(agent_time) && agent_time.2, "{agent_time:?}");
+    }
+    // Under "helps little" always-cold wins on agent time.
+    assert!(diff("agent_time_per_resolved", little).0 > 0.0);
+}
+
+/// The file `name` somewhere under `dir`.
+fn walk(dir: &std::path::Path, name: &str) -> Option<std::path::PathBuf> {
+    std::fs::read_dir(dir).ok()?.find_map(|entry| {
+        let path = entry.ok()?.path();
+        if path.is_dir() {
+            walk(&path, name)
+        } else {
+            path.file_name().is_some_and(|n| n == name).then_some(path)
+        }
+    })
+}
