@@ -173,7 +173,68 @@ pub struct Handoff {
     /// What a contact meets when no agent who could take it is on duty.
     pub when_closed: WhenClosed,
     /// `[handoff.effects]`: how a handoff helps or hurts, as hypotheses.
-    pub effects: crate::handling::Effects,
+    pub effects: Effects,
+}
+
+/// `[handoff.effects]`: the mechanisms by which a handoff helps or hurts
+/// (their formulas are in `handling.rs`).
+/// Frustration is on the model's 0 … 1 scale; CSAT falls one point per unit
+/// of frustration at the end (`metrics::csat`), so every frustration effect
+/// is also a CSAT effect.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Effects {
+    /// Frustration added per minute in the bot, carried to the queue.
+    pub frustration_per_bot_minute: f64,
+    /// Frustration added per minute waited beyond the quoted wait.
+    pub frustration_per_minute_over_quote: f64,
+    /// Seconds of service time added per minute waited beyond the quoted
+    /// wait (Webb, Yu & Bretthauer, SSRN 3706565: up to 21 s).
+    pub handle_time_per_minute_over_quote: f64,
+    /// Handle time × (1 + this × frustration at connection, after any warm
+    /// relief) (LimeBridge: repeat contacts take 30–50 % longer).
+    pub frustration_handle_factor: f64,
+    /// Probability that a cold transfer with a complete package still makes
+    /// the customer repeat themselves (the agent starts without a brief).
+    pub cold_repetition: f64,
+    /// Share of the repetition a briefed agent spares the customer.
+    pub warm_repetition_relief: f64,
+    /// Seconds a repetition adds to the handle time.
+    pub repetition_time: f64,
+    /// Frustration a repetition adds.
+    pub repetition_frustration: f64,
+    /// Share of the carried frustration a briefed agent removes at connection.
+    pub warm_frustration_relief: f64,
+    /// Resolution uplift of a briefed agent on the most complex or
+    /// emotional contact: p + uplift × g × (1 − p), g = 1 − (1 − complexity)(1 − frustration).
+    pub warm_resolution_uplift: f64,
+    /// Relative drop in the repeat-contact probability after a briefed
+    /// (warm or specialist) transfer.
+    pub warm_repeat_reduction: f64,
+    /// Probability that the receiving agent declines a warm transfer after
+    /// the briefing (the contact goes back to the head of the queue).
+    pub warm_decline_probability: f64,
+}
+
+impl Default for Effects {
+    /// Today's model: every effect off; a briefed agent spares half the
+    /// repetition (the same halving as the clarifying questions), which
+    /// changes only the measured repetition rate while its costs are 0.
+    fn default() -> Self {
+        Effects {
+            frustration_per_bot_minute: 0.0,
+            frustration_per_minute_over_quote: 0.0,
+            handle_time_per_minute_over_quote: 0.0,
+            frustration_handle_factor: 0.0,
+            cold_repetition: 0.0,
+            warm_repetition_relief: 0.5,
+            repetition_time: 0.0,
+            repetition_frustration: 0.0,
+            warm_frustration_relief: 0.0,
+            warm_resolution_uplift: 0.0,
+            warm_repeat_reduction: 0.0,
+            warm_decline_probability: 0.0,
+        }
+    }
 }
 
 impl Handoff {

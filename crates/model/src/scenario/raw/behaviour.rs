@@ -242,7 +242,7 @@ pub(super) fn validate_handoff(raw: &RawHandoff) -> Result<Handoff, Invalid> {
 /// `[handoff.effects]`: shares and probabilities in [0, 1], frustration
 /// rates in [0, 1] per minute, the handle-time factor in [0, 5], times at
 /// most an hour; a decline at most 0.9, so a warm transfer always ends.
-fn validate_effects(raw: &RawEffects) -> Result<crate::handling::Effects, Invalid> {
+fn validate_effects(raw: &RawEffects) -> Result<Effects, Invalid> {
     let key = |name: &str| format!("handoff.effects.{name}");
     let share = |name: &str, v: f64| probability(key(name), v);
     let time = |name: &str, d: HumanDuration| {
@@ -268,7 +268,7 @@ fn validate_effects(raw: &RawEffects) -> Result<crate::handling::Effects, Invali
             ),
         ));
     }
-    Ok(crate::handling::Effects {
+    Ok(Effects {
         frustration_per_bot_minute: share(
             "frustration_per_bot_minute",
             raw.frustration_per_bot_minute,

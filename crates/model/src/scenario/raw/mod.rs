@@ -351,7 +351,7 @@ struct RawHandoff {
 }
 
 /// `[handoff.effects]`: the handoff's effects as stated hypotheses
-/// (`crate::handling::Effects`; all off by default).
+/// ([`Effects`]; all off by default).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawEffects {
