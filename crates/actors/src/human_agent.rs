@@ -153,6 +153,42 @@ impl Handler<Assign> for HumanAgent {
             });
             return;
         }
+        let (conversation, channel) = (assign.conversation, assign.channel);
+        let plan = assign.request.plan;
+        // A declined warm transfer: the agent is briefed, then sends the
+        // contact back to the head of the queue.
+        let declines = self.wiring.scenario.handoff.effects.declines(
+            &plan,
+            &self.wiring.streams,
+            conversation,
+            assign.request.declines,
+        );
+        let done = (!declines).then(|| self.decide(&assign));
+        let length = done
+            .as_ref()
+            .map_or(plan.briefing, |d| d.handled.handle_time);
+        let me = ctx.address();
+        let timer = self
+            .wiring
+            .clock
+            .after(length, move || me.do_send(HandlingDone { conversation }));
+        self.in_hand.insert(
+            conversation,
+            InHand {
+                timer,
+                channel,
+                request: assign.request,
+                since: assign.since,
+                done,
+            },
+        );
+    }
+}
+
+impl HumanAgent {
+    /// The handling of an assigned contact this agent takes (the model
+    /// decides it: [`handling::handle`]), and its wrap-up draw.
+    fn decide(&mut self, assign: &Assign) -> Done {
         let wiring = &self.wiring;
         let request = &assign.request;
         let scenario = &wiring.scenario;
@@ -160,30 +196,6 @@ impl Handler<Assign> for HumanAgent {
         let handoff = &scenario.handoff;
         let effects = &handoff.effects;
         let (channel, conversation) = (assign.channel, assign.conversation);
-        let me = ctx.address();
-        // A declined warm transfer: the agent is briefed, then sends the
-        // contact back to the head of the queue.
-        if effects.declines(
-            &request.plan,
-            &wiring.streams,
-            conversation,
-            request.declines,
-        ) {
-            let timer = wiring.clock.after(request.plan.briefing, move || {
-                me.do_send(HandlingDone { conversation })
-            });
-            self.in_hand.insert(
-                conversation,
-                InHand {
-                    timer,
-                    channel,
-                    request: assign.request,
-                    since: assign.since,
-                    done: None,
-                },
-            );
-            return;
-        }
         let pool = &scenario.pools[self.pool];
         // Concurrency stretch: this chat is the k-th in hand.
         let stretch = if channel == Channel::Chat {
@@ -225,23 +237,11 @@ impl Handler<Assign> for HumanAgent {
             )
         });
         self.contacts += 1;
-        let timer = wiring.clock.after(handled.handle_time, move || {
-            me.do_send(HandlingDone { conversation })
-        });
-        self.in_hand.insert(
-            conversation,
-            InHand {
-                timer,
-                channel,
-                request: assign.request,
-                since: assign.since,
-                done: Some(Done {
-                    handled,
-                    frustration_at_connection,
-                    wrap_up,
-                }),
-            },
-        );
+        Done {
+            handled,
+            frustration_at_connection,
+            wrap_up,
+        }
     }
 }
 
