@@ -247,3 +247,24 @@ fn missing_file() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot read the scenario"));
 }
+
+#[test]
+fn handoff_effects_are_checked_key_by_key() {
+    let with = |effects: &str| format!("{GOOD}\n[handoff.effects]\n{effects}\n");
+    expect_error(
+        &with("warm_decline_probability = 0.95"),
+        &[
+            "handoff.effects.warm_decline_probability",
+            "must be in [0, 0.9]",
+        ],
+    );
+    expect_error(
+        &with("warm_resolution_uplift = 1.5"),
+        &["handoff.effects.warm_resolution_uplift", "[0, 1]"],
+    );
+    expect_error(
+        &with("repetition_time = \"2h\""),
+        &["handoff.effects.repetition_time", "at most 1h"],
+    );
+    expect_error(&with("warm_uplift = 0.2"), &["unknown field `warm_uplift`"]);
+}
