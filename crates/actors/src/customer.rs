@@ -313,7 +313,7 @@ impl Customer {
             self.record.came_back = self.come_back(delay);
         }
         wiring.records.borrow_mut().ended(&self.record);
-        self.wiring.live.set(self.wiring.live.get() - 1);
+        wiring.live.set(wiring.live.get() - 1);
         // Nobody holds this conversation any more (the router and the agent
         // let go before they tell the customer it is over): the actor is
         // free for the next one.
@@ -468,15 +468,8 @@ impl Handler<Queued> for Customer {
         let handoff = &self.wiring.scenario.handoff;
         let mut patience = self.profile.patience;
         self.record.estimated_wait = Some(queued.estimated_wait);
-        let from_bot = self.record.handoff != Some(HandoffReason::Direct);
-        if handoff
-            .quoted_wait(from_bot, queued.estimated_wait)
-            .is_some()
-        {
-            let message = expectation_message(
-                queued.estimated_wait,
-                handoff.context == ContextMode::Structured,
-            );
+        if let Some(quote) = queued.quoted_wait {
+            let message = expectation_message(quote, handoff.context == ContextMode::Structured);
             self.record.estimated_wait = Some(message.estimated_wait);
             patience = patience.map(|p| p * handoff.expectation_patience_boost);
         }

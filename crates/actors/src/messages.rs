@@ -81,11 +81,13 @@ pub struct RequestHuman {
     pub request: HandoffRequest,
 }
 
-/// Router → customer: no agent is free; the estimated wait in seconds.
+/// Router → customer: no agent is free; the estimated wait in seconds,
+/// and the wait the expectation message quotes (`None`: none is heard).
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct Queued {
     pub estimated_wait: f64,
+    pub quoted_wait: Option<f64>,
 }
 
 /// Customer → router: my patience ran out.

@@ -107,9 +107,12 @@ impl Handler<RequestHuman> for RouterActor {
             }
             Routed::Closed => request.customer.do_send(CentreClosed),
             Routed::Queued => {
-                request.customer.do_send(Queued { estimated_wait });
                 let from_bot = request.context_completeness.is_some();
                 let quoted_wait = self.scenario.handoff.quoted_wait(from_bot, estimated_wait);
+                request.customer.do_send(Queued {
+                    estimated_wait,
+                    quoted_wait,
+                });
                 self.waiting.insert(
                     conversation,
                     HandoffRequest {

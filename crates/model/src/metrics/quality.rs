@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 use hdrhistogram::Histogram;
 use serde::Serialize;
 
-use super::{ConversationRecord, Estimate, HandoffReason, Outcome};
+use super::{ConversationRecord, Durability, Estimate, HandoffReason, Outcome};
 use handoff_logic::handoff::TransferMode;
 use handoff_logic::triggers::{TriggerCategory, TriggerKind};
 
@@ -79,8 +79,8 @@ pub struct QualityRecorder {
     /// CSAT of automated (index 0) and escalated (index 1) conversations.
     csat: [CsatCounters; 2],
     effects: EffectCounters,
-    /// Bot resolutions by durability: durable, not durable, censored.
-    durability: [u64; 3],
+    /// Bot resolutions by durability: (durable, not durable, censored).
+    durability: (u64, u64, u64),
 }
 
 /// What the handoff effects are measured by, over ended conversations.
@@ -129,7 +129,7 @@ impl Default for QualityRecorder {
             repeats: 0,
             csat: [CsatCounters::default(); 2],
             effects: EffectCounters::default(),
-            durability: [0; 3],
+            durability: (0, 0, 0),
         }
     }
 }
@@ -221,15 +221,18 @@ impl QualityRecorder {
         }
         e.declines += u64::from(r.declines);
         e.consult_line += r.consult_line;
-        if let Some(d) = r.durability {
-            self.durability[d as usize] += 1;
+        let d = &mut self.durability;
+        match r.durability {
+            Some(Durability::Durable) => d.0 += 1,
+            Some(Durability::NotDurable) => d.1 += 1,
+            Some(Durability::Censored) => d.2 += 1,
+            None => {}
         }
     }
 
     /// Bot resolutions by durability: (durable, not durable, censored).
     pub fn durability(&self) -> (u64, u64, u64) {
-        let [d, n, c] = self.durability;
-        (d, n, c)
+        self.durability
     }
 
     /// Detection-delay histograms per rule: (rule, milliseconds, turns).
@@ -448,11 +451,12 @@ pub struct HandoffQuality {
     pub wait_estimate: WaitEstimate,
     /// Conversations whose customer had another contact in the previous 48 h.
     pub repeat_contact_rate: Estimate,
-    /// Of the contacts from the bot an agent handled, the share whose
-    /// customer had to repeat themselves (`handoff.effects`).
+    /// Of the contacts from the bot whose handling ended in the run, the
+    /// share whose customer had to repeat themselves (`handoff.effects`).
     pub repetition_rate: Estimate,
     /// Mean frustration (0 … 1) when an agent took the contact: carried
-    /// from the bot and the wait (`n`: contacts an agent took).
+    /// from the bot and the wait (`n`: contacts whose handling ended in the
+    /// run; one still with an agent at the end is not counted).
     pub frustration_at_connection: Estimate,
     /// Agent seconds (handling, wrap-up, briefings of declined warm
     /// transfers) of every ended conversation over the contacts a human

@@ -215,28 +215,6 @@ pub struct Effects {
     pub warm_decline_probability: f64,
 }
 
-impl Default for Effects {
-    /// Today's model: every effect off; a briefed agent spares half the
-    /// repetition (the same halving as the clarifying questions), which
-    /// changes only the measured repetition rate while its costs are 0.
-    fn default() -> Self {
-        Effects {
-            frustration_per_bot_minute: 0.0,
-            frustration_per_minute_over_quote: 0.0,
-            handle_time_per_minute_over_quote: 0.0,
-            frustration_handle_factor: 0.0,
-            cold_repetition: 0.0,
-            warm_repetition_relief: 0.5,
-            repetition_time: 0.0,
-            repetition_frustration: 0.0,
-            warm_frustration_relief: 0.0,
-            warm_resolution_uplift: 0.0,
-            warm_repeat_reduction: 0.0,
-            warm_decline_probability: 0.0,
-        }
-    }
-}
-
 impl Handoff {
     /// The wait a customer queued after a bot handoff is told (the
     /// expectation message quotes the router's estimate); a direct contact
