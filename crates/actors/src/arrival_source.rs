@@ -66,7 +66,15 @@ impl Handler<NextArrival> for ArrivalSource {
     fn handle(&mut self, NextArrival { at }: NextArrival, ctx: &mut Context<Self>) {
         let id = self.next_id;
         self.next_id += 1;
-        let profile = CustomerProfile::draw(&self.wiring.scenario, &self.wiring.streams, id, at);
+        let learned = self.wiring.learning.borrow();
+        let profile = CustomerProfile::draw(
+            &self.wiring.scenario,
+            &self.wiring.streams,
+            id,
+            at,
+            learned.as_ref(),
+        );
+        drop(learned);
         start_conversation(&self.wiring, profile, at);
         self.schedule_after(at, ctx);
     }

@@ -213,6 +213,15 @@ impl Customer {
         self.record.context_completeness = completeness;
         // Recorded now, when it is decided, not when the conversation ends.
         wiring.records.borrow_mut().handed_off(&self.record);
+        if reason != HandoffReason::Direct
+            && let Some(learner) = wiring.learning.borrow_mut().as_mut()
+        {
+            learner.handed_off(
+                self.profile.intent,
+                self.profile.needs_human(),
+                self.record.escalation.is_some(),
+            );
+        }
         wiring.router.do_send(RequestHuman {
             conversation: self.profile.id,
             channel: self.profile.channel,

@@ -16,12 +16,16 @@
 //! → `Customer` … → `RequestHuman` → `RouterActor` → `Connected` + `Assign`
 //! → `HumanAgent` (after the handle time) → `HumanFinished` → `Customer` →
 //! the record sink; the agent sends `Released` to the router after wrap-up.
+//! With `[learning]` on, `LearningDay` ends each simulated day: the learner
+//! in the wiring moves the bot's resolve probabilities (read by the next
+//! arrivals) and sends the trigger engine its next confidence threshold.
 
 mod ai_agent;
 mod arrival_source;
 mod clock;
 mod customer;
 mod human_agent;
+mod learning_day;
 mod messages;
 mod recorder;
 mod router_actor;
@@ -47,6 +51,7 @@ use trigger_actor::TriggerActor;
 use crate::transcript::BotTranscript;
 use handoff_logic::triggers::TriggerEngine;
 use handoff_model::error::{Error, Result};
+use handoff_model::learning::Learner;
 use handoff_model::metrics::{Recorder, ReportData, Summary};
 use handoff_model::rng::Streams;
 use handoff_model::routing::Router;
@@ -70,6 +75,9 @@ pub struct Wiring {
     pub idle_customers: RefCell<Vec<Addr<customer::Customer>>>,
     /// Bot phases, collected when [`RunOptions::transcripts`] is on.
     pub transcripts: Option<RefCell<Vec<BotTranscript>>>,
+    /// What the bot has learned so far (`[learning]` on): read at each
+    /// arrival, told of each handoff, moved at each day boundary.
+    pub learning: RefCell<Option<Learner>>,
 }
 
 /// The actors of one run.
@@ -130,6 +138,7 @@ fn assemble(
             live: Cell::new(0),
             idle_customers: RefCell::new(Vec::new()),
             transcripts: transcripts.then(|| RefCell::new(Vec::new())),
+            learning: RefCell::new(Learner::new(&scenario)),
         });
         let horizon = scenario.duration.as_secs_f64();
         let mut in_pool = vec![0u32; scenario.pools.len()];
@@ -168,6 +177,9 @@ fn assemble(
     });
     let wiring = wiring.expect("RouterActor::create runs its closure at once");
     let arrivals = arrival_source::ArrivalSource::new(Rc::clone(&wiring)).start();
+    if wiring.learning.borrow().is_some() {
+        learning_day::LearningDay::new(Rc::clone(&wiring), triggers.clone()).start();
+    }
     Bench {
         wiring,
         arrivals,
@@ -375,7 +387,7 @@ async fn collect(
     // at this point: a conversation is either ended in the records or in
     // progress.
     let in_progress = bench.wiring.live.get();
-    let summarised = bench.wiring.records.borrow_mut().finish(EndOfRun {
+    let mut summarised = bench.wiring.records.borrow_mut().finish(EndOfRun {
         replication,
         end,
         in_progress,
@@ -383,6 +395,11 @@ async fn collect(
         series: &snapshot.series,
         waiting: &snapshot.waiting,
     });
+    summarised.0.learning = bench
+        .wiring
+        .learning
+        .take()
+        .map(|learner| learner.finish(&bench.wiring.scenario));
     let transcripts = bench
         .wiring
         .transcripts

@@ -232,6 +232,18 @@ pub struct RouterSnapshot {
 #[rtype(result = "(hdrhistogram::Histogram<u64>, [hdrhistogram::Histogram<u64>; 4], u64)")]
 pub struct DecisionLatency;
 
+/// Timer → the learning day: the simulated day ending at `at` is over.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct DayEnded {
+    pub at: f64,
+}
+
+/// Learning day → trigger engine: the next day's confidence threshold.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct SetConfidenceThreshold(pub f64);
+
 /// Timer → arrival source: the next arrival is due.
 #[derive(Message)]
 #[rtype(result = "()")]

@@ -23,7 +23,7 @@ use std::time::Instant;
 use actix::prelude::*;
 use hdrhistogram::Histogram;
 
-use crate::messages::{AiReplied, DecisionLatency, TurnOutcome};
+use crate::messages::{AiReplied, DecisionLatency, SetConfidenceThreshold, TurnOutcome};
 use handoff_logic::triggers::Decision;
 use handoff_logic::triggers::text::Fnv;
 use handoff_logic::triggers::{NoProbe, Observation, Part, Probe, TextReading, TriggerEngine};
@@ -148,5 +148,13 @@ impl Handler<DecisionLatency> for TriggerActor {
             self.latency.parts.clone(),
             self.decisions,
         ))
+    }
+}
+
+impl Handler<SetConfidenceThreshold> for TriggerActor {
+    type Result = ();
+
+    fn handle(&mut self, SetConfidenceThreshold(threshold): SetConfidenceThreshold, _: &mut Context<Self>) {
+        self.engine.set_confidence_threshold(threshold);
     }
 }

@@ -7,6 +7,7 @@
 
 use rand::RngExt;
 
+use crate::learning::Learner;
 use crate::rng::{Purpose, Streams};
 use crate::scenario::Scenario;
 use handoff_logic::Channel;
@@ -50,12 +51,15 @@ impl CustomerProfile {
 
     /// Draws the customer with id `id` (a first contact) from its own stream.
     /// `at` is the arrival time (a forecast may give the channel split per
-    /// interval).
+    /// interval). With learning on, `learned` holds the day's bot: the
+    /// customer's uniform draw is compared with its resolve probability
+    /// instead of the scenario's, and no other draw moves.
     pub fn draw(
         scenario: &Scenario,
         streams: &Streams,
         id: ConversationId,
         at: f64,
+        learned: Option<&Learner>,
     ) -> CustomerProfile {
         let mut rng = streams.stream(Purpose::Customer, id, 0);
         let channel = if rng.random::<f64>() < scenario.chat_share_at(at) {
@@ -75,7 +79,10 @@ impl CustomerProfile {
         }
         let spec = &scenario.intents[intent];
         let requires_human = rng.random::<f64>() < spec.requires_human_probability;
-        let solvable = rng.random::<f64>() < spec.ai_resolve_probability;
+        let resolve = learned.map_or(spec.ai_resolve_probability, |l| {
+            l.resolve_probability(intent)
+        });
+        let solvable = rng.random::<f64>() < resolve;
         let frustration = rng.random::<f64>() * 0.3;
         // Drawn last, so switching patience on or off shifts no other draw.
         let patience = scenario.customers.patience.map(|p| p.sample_secs(&mut rng));
@@ -302,7 +309,7 @@ skills = ["s"]
         let streams = Streams::new(s.seed, 0);
         let n = 40_000;
         let profiles: Vec<_> = (0..n)
-            .map(|id| CustomerProfile::draw(&s, &streams, id, 0.0))
+            .map(|id| CustomerProfile::draw(&s, &streams, id, 0.0, None))
             .collect();
         let chat = profiles
             .iter()
@@ -322,7 +329,7 @@ skills = ["s"]
     fn a_repeat_contact_is_the_same_person_with_a_new_conversation() {
         let s = scenario("3");
         let streams = Streams::new(1, 0);
-        let first = CustomerProfile::draw(&s, &streams, 17, 0.0);
+        let first = CustomerProfile::draw(&s, &streams, 17, 0.0, None);
         let again = first.repeat(&s, &streams, 120.0);
         assert_ne!(again.id, first.id);
         assert_eq!((again.customer, again.contact), (17, 2));
@@ -365,14 +372,56 @@ skills = ["s"]
         let streams = Streams::new(7, 0);
         for id in 0..100 {
             assert_eq!(
-                CustomerProfile::draw(&small, &streams, id, 0.0),
-                CustomerProfile::draw(&large, &streams, id, 0.0)
+                CustomerProfile::draw(&small, &streams, id, 0.0, None),
+                CustomerProfile::draw(&large, &streams, id, 0.0, None)
             );
             assert_eq!(
                 after_failed_turn(&small, &streams, id, 2, 0.1),
                 after_failed_turn(&large, &streams, id, 2, 0.1)
             );
         }
+    }
+
+    /// A learned bot moves only the bar the customer's own draw is compared
+    /// with: nobody the day-0 bot could solve becomes unsolvable, and every
+    /// other attribute is the same person's (common random numbers).
+    #[test]
+    fn a_learned_bot_only_lowers_the_bar_of_the_same_customers() {
+        let mut s = scenario("3");
+        s.learning = Some(crate::scenario::Learning {
+            rate_per_day: 1.0,
+            ceiling: 0.9,
+            full_step_escalations: 1,
+            nudge: None,
+        });
+        let mut learned = Learner::new(&s).unwrap();
+        learned.handed_off(1, true, true);
+        learned.end_day();
+        assert!((learned.resolve_probability(1) - 0.9).abs() < 1e-12);
+        let streams = Streams::new(11, 0);
+        let (mut before, mut after) = (0, 0);
+        for id in 0..4000 {
+            let plain = CustomerProfile::draw(&s, &streams, id, 0.0, None);
+            let day_one = CustomerProfile::draw(&s, &streams, id, 0.0, Some(&learned));
+            assert_eq!(
+                CustomerProfile {
+                    ai_can_solve: plain.ai_can_solve,
+                    ..day_one.clone()
+                },
+                plain
+            );
+            assert!(!plain.ai_can_solve || day_one.ai_can_solve);
+            if plain.intent == 1 {
+                before += u64::from(plain.ai_can_solve);
+                after += u64::from(day_one.ai_can_solve);
+            }
+        }
+        let b = (0..4000)
+            .filter(|&id| CustomerProfile::draw(&s, &streams, id, 0.0, None).intent == 1)
+            .count() as f64;
+        let share = |n: u64| n as f64 / b;
+        assert!((share(before) - s.intents[1].ai_resolve_probability).abs() < 0.03);
+        assert!((share(after) - 0.9).abs() < 0.02, "{}", share(after));
     }
 
     /// A reading kept and reused (`TriggerEngine::read_text`, as the trigger

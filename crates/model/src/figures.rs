@@ -108,6 +108,21 @@ pub const HEADLINE: &[Entry] = &[
     ),
     metric("csat_delta", "measured.handoff.csat.delta", Unit::Score),
     metric("occupancy", "measured.occupancy", Unit::Share),
+    metric(
+        "last_week_handoff_rate",
+        "daily.last_week.handoff_rate",
+        Unit::Share,
+    ),
+    metric(
+        "last_week_durable_containment",
+        "daily.last_week.durable_containment",
+        Unit::Share,
+    ),
+    metric(
+        "last_week_precision",
+        "daily.last_week.precision",
+        Unit::Share,
+    ),
 ];
 
 /// A headline metric's name in words, as a contact-centre reader says it
@@ -135,6 +150,9 @@ pub fn prose(name: &str) -> Option<&'static str> {
         "repeat_contact_rate" => "repeat contacts",
         "csat_delta" => "CSAT delta (escalated − automated)",
         "occupancy" => "occupancy (all pools)",
+        "last_week_handoff_rate" => "handoff rate, last 7 days",
+        "last_week_durable_containment" => "durable containment, last 7 days",
+        "last_week_precision" => "trigger precision, last 7 days",
         _ => return None,
     })
 }

@@ -335,6 +335,20 @@ pub fn share_interval(p: f64, se: f64, q: f64, trials: Option<f64>) -> [f64; 2] 
     [(centre - half).clamp(0.0, p), (centre + half).clamp(p, 1.0)]
 }
 
+/// The 95 % Wilson score interval of `part` successes in `whole` trials
+/// (Wilson 1927; Brown, Cai & DasGupta 2001 on why it, and not the normal
+/// or a percentile bootstrap, holds its coverage at small n).
+pub fn wilson(part: u64, whole: u64) -> (f64, f64) {
+    const Z: f64 = 1.959_963_984_540_054;
+    let n = whole as f64;
+    let p = part as f64 / n;
+    let z2 = Z * Z;
+    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = Z / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    // At p = 0 or 1 one bound is p itself; rounding must not cut it off.
+    ((centre - half).clamp(0.0, p), (centre + half).clamp(p, 1.0))
+}
+
 /// 0.975 quantile of Student's t with `df` degrees of freedom.
 pub fn t975(df: usize) -> Option<f64> {
     Some(StudentsT::new(0.0, 1.0, df as f64).ok()?.inverse_cdf(0.975))

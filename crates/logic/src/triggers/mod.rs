@@ -396,6 +396,20 @@ impl TriggerEngine {
         TriggerEngine { config, topics }
     }
 
+    /// Moves the confidence rule's threshold (a calibration step between
+    /// decisions, e.g. a daily nudge towards a target precision). Has no
+    /// effect when the confidence rule is off.
+    pub fn set_confidence_threshold(&mut self, threshold: f64) {
+        if let Some(t) = &mut self.config.confidence_threshold {
+            *t = threshold;
+        }
+    }
+
+    /// The confidence rule's threshold (`None`: the rule is off).
+    pub fn confidence_threshold(&self) -> Option<f64> {
+        self.config.confidence_threshold
+    }
+
     pub fn config(&self) -> &TriggerConfig {
         &self.config
     }

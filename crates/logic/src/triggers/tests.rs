@@ -74,6 +74,22 @@ fn confidence_below_threshold_fires_and_equal_does_not() {
 }
 
 #[test]
+fn a_moved_confidence_threshold_decides_from_then_on_and_an_off_rule_stays_off() {
+    let mut engine = only(TriggerConfig {
+        confidence_threshold: Some(0.5),
+        ..none()
+    });
+    engine.set_confidence_threshold(0.3);
+    assert_eq!(engine.confidence_threshold(), Some(0.3));
+    assert!(!engine.evaluate(&Observation::new("hi", 0.4)).escalate());
+    assert!(engine.evaluate(&Observation::new("hi", 0.29)).escalate());
+    let mut off = only(none());
+    off.set_confidence_threshold(0.9);
+    assert_eq!(off.confidence_threshold(), None);
+    assert!(!off.evaluate(&Observation::new("hi", 0.1)).escalate());
+}
+
+#[test]
 fn failed_attempts_in_total_and_in_a_row() {
     let engine = only(TriggerConfig {
         max_failed_attempts: Some(3),

@@ -15,6 +15,7 @@
 //! are folded in with censored waits ([`Recorder::waiting_at_end`]).
 
 pub mod csat;
+mod daily;
 pub mod quality;
 mod record;
 mod recorder;
@@ -22,6 +23,7 @@ pub mod row;
 mod summarise;
 mod summary;
 
+pub use daily::{DAILY_RULE, Daily, Period, WEEK_DAYS};
 pub use record::{
     ConversationRecord, Durability, Escalation, HandoffReason, Outcome, QueueExit, StillWaiting,
     durability,

@@ -40,6 +40,34 @@ use handoff_logic::triggers::{TriggerCategory, TriggerKind};
 /// repeat contact (DESIGN.md: 24–48 h).
 pub const REPEAT_WINDOW_SECONDS: f64 = 48.0 * 3600.0;
 
+/// The trigger engine's verdict on a bot conversation whose bot phase is over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Verdict {
+    /// A trigger escalated a conversation that needed a human.
+    Needed,
+    /// A trigger escalated one the bot could have resolved.
+    Needless,
+    /// It needed a human and no trigger escalated it: the customer gave up
+    /// in the bot, or the bot's fallback handed it over.
+    Missed,
+}
+
+/// The verdict on `r` (`None`: it needed no human and no trigger fired, or
+/// it is not over in the bot yet).
+pub(super) fn verdict(r: &ConversationRecord) -> Option<Verdict> {
+    match (r.escalation, r.needs_human) {
+        (Some(_), true) => Some(Verdict::Needed),
+        (Some(_), false) => Some(Verdict::Needless),
+        (None, true)
+            if r.handoff == Some(HandoffReason::BotFallback)
+                || r.outcome == Outcome::AbandonedInBot =>
+        {
+            Some(Verdict::Missed)
+        }
+        _ => None,
+    }
+}
+
 /// Detection delays are recorded in milliseconds and in turns.
 #[derive(Debug, Clone)]
 struct RuleCounters {
@@ -163,26 +191,26 @@ impl QualityRecorder {
     fn judge(&mut self, r: &ConversationRecord) {
         self.bot_conversations += 1;
         self.needed_human += u64::from(r.needs_human);
-        match (r.escalation, r.needs_human) {
-            (Some(e), needed) => {
+        let Some(v) = verdict(r) else { return };
+        match (v, r.escalation) {
+            (Verdict::Needed, Some(e)) => {
                 let rule = self.rules.entry(e.kind).or_insert_with(RuleCounters::new);
-                if needed {
-                    rule.needed += 1;
-                    rule.delay_ms
-                        .record(super::recorder::to_ms(e.after))
-                        .expect("auto-resizing histogram");
-                    rule.delay_turns
-                        .record(u64::from(e.turn))
-                        .expect("auto-resizing histogram");
-                } else {
-                    rule.needless += 1;
-                }
+                rule.needed += 1;
+                rule.delay_ms
+                    .record(super::recorder::to_ms(e.after))
+                    .expect("auto-resizing histogram");
+                rule.delay_turns
+                    .record(u64::from(e.turn))
+                    .expect("auto-resizing histogram");
             }
-            (None, true) if r.handoff == Some(HandoffReason::BotFallback) => {
-                self.missed_fallback += 1
+            (Verdict::Needless, Some(e)) => {
+                self.rules
+                    .entry(e.kind)
+                    .or_insert_with(RuleCounters::new)
+                    .needless += 1;
             }
-            (None, true) if r.outcome == Outcome::AbandonedInBot => self.missed_gave_up += 1,
-            _ => {}
+            _ if r.handoff == Some(HandoffReason::BotFallback) => self.missed_fallback += 1,
+            _ => self.missed_gave_up += 1,
         }
     }
 

@@ -114,18 +114,23 @@ pub enum Durability {
 
 /// The durability of a bot resolution that ended at `ended_at`, whose
 /// customer comes back after `returns_after` seconds (`None`: never), for a
-/// `window` and a run ending at `horizon`, as an analyst of the run's data
-/// would see it: a return counts only if it arrives before the horizon.
+/// `window` and a run ending at `horizon`. Only a window that closed inside
+/// the run is settled (complete follow-up); one still open at the horizon is
+/// censored even if the customer is already back. Settling the early
+/// returns of open windows but not their quiet ones would make the settled
+/// resolutions look less durable than they are.
 pub fn durability(
     ended_at: f64,
     returns_after: Option<f64>,
     window: f64,
     horizon: f64,
 ) -> Durability {
+    if ended_at + window > horizon {
+        return Durability::Censored;
+    }
     match returns_after {
-        Some(d) if d <= window && ended_at + d < horizon => Durability::NotDurable,
-        _ if ended_at + window <= horizon => Durability::Durable,
-        _ => Durability::Censored,
+        Some(d) if d <= window => Durability::NotDurable,
+        _ => Durability::Durable,
     }
 }
 
@@ -228,10 +233,11 @@ mod tests {
             durability(950.0, Some(80.0), window, horizon),
             Durability::Censored
         );
-        // A return seen before the horizon settles it.
+        // Nor does a return seen before the horizon settle it: the quiet
+        // windows beside it are still open.
         assert_eq!(
             durability(950.0, Some(20.0), window, horizon),
-            Durability::NotDurable
+            Durability::Censored
         );
         assert_eq!(
             durability(900.0, None, window, horizon),

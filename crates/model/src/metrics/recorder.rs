@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;
 
+use super::daily::DailyRecorder;
 use quality::QualityRecorder;
 
 use crate::customer::ConversationId;
@@ -122,6 +123,7 @@ pub struct Recorder {
     /// FNV-1a hash of every arrival (id, time, channel, intent) in order.
     pub(super) fingerprint: u64,
     pub(super) quality: QualityRecorder,
+    pub(super) daily: DailyRecorder,
 }
 
 pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -170,6 +172,7 @@ impl Recorder {
             measured_outcomes: BTreeMap::new(),
             fingerprint: FNV_OFFSET,
             quality: QualityRecorder::default(),
+            daily: DailyRecorder::new(scenario.duration.as_secs_f64()),
         }
     }
 
@@ -212,6 +215,7 @@ impl Recorder {
                 self.first_contacts_by_interval[i][channel.index()] += 1;
             }
             self.bot.conversations += u64::from(self.bot_on);
+            self.daily.arrived(t, self.bot_on);
         }
     }
 
@@ -234,6 +238,7 @@ impl Recorder {
             self.bot.turns += u64::from(record.bot_turns);
         }
         self.quality.handed_off(record);
+        self.daily.handed_off(record);
     }
 
     /// A conversation ended. Its bot outcome is recorded here when it ended
@@ -247,6 +252,7 @@ impl Recorder {
         }
         *self.measured_outcomes.entry(record.outcome).or_default() += 1;
         self.quality.ended(record);
+        self.daily.ended(record);
         if record.handoff.is_none() {
             self.bot.left += 1;
             self.bot.turns += u64::from(record.bot_turns);

@@ -215,6 +215,12 @@ impl Recorder {
                 })
                 .collect(),
             theory: erlang_reference(scenario),
+            daily: self.daily.summary(
+                &self.queue_series(),
+                self.interval,
+                scenario.duration.as_secs_f64(),
+            ),
+            learning: None,
             thresholds: Vec::new(),
         }
     }

@@ -14,7 +14,7 @@ use handoff_logic::triggers::TriggerKind;
 use super::*;
 
 /// Version of the `summary.json` layout; bump on any breaking change.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// The measured window's distributions and per-interval series: what the
 /// charts and the CSV exports need beyond the summary.
@@ -163,7 +163,7 @@ pub struct DurabilityStats {
 /// How durable containment treats a window still open at the end.
 pub const DURABILITY_RULE: &str = "durable containment = contained / bot conversations × durable / (durable + not durable), \
 over bot resolutions whose window closed inside the run; a resolution whose window is still open at the end \
-(censored) is counted but never assumed durable: it is taken to hold at the rate of the closed ones";
+(censored, even if the customer is already back) is counted but never assumed durable: it is taken to hold at the rate of the closed ones";
 
 /// Queue-wait percentiles, in seconds (hdrhistogram, 3 significant figures,
 /// 1 ms resolution), of answered contacts and, censored at the end of the
@@ -283,6 +283,12 @@ pub struct Summary {
     /// Erlang C / A prediction when the scenario is a single M/M/c(+M) queue.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub theory: Option<Prediction>,
+    /// The run day by day (runs longer than a day).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub daily: Option<super::Daily>,
+    /// What the bot learned day by day (`[learning]` on; set by the run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub learning: Option<crate::learning::LearningSummary>,
     /// Thresholds judged on this run (set by the caller; empty: none asked).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub thresholds: Vec<crate::thresholds::Verdict>,

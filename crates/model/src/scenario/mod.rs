@@ -66,6 +66,9 @@ pub struct Scenario {
     /// `[routing] select`: which free agent takes a contact.
     pub select: Select,
     pub pools: Vec<Pool>,
+    /// `[learning]`: the bot learning from its escalations day by day
+    /// (`None`: off, the default).
+    pub learning: Option<Learning>,
     /// The scenario text as read, for reports that explain themselves.
     pub source: String,
     /// `[experiment]`, `[[variants]]` and `[thresholds]`.
@@ -213,6 +216,33 @@ pub struct Effects {
     /// Probability that the receiving agent declines a warm transfer after
     /// the briefing (the contact goes back to the head of the queue).
     pub warm_decline_probability: f64,
+}
+
+/// `[learning]`: closed-loop learning across days (its rule is in
+/// `learning.rs`). After each simulated day, that day's needed escalations
+/// of an intent move the bot's resolve probability for it towards the
+/// ceiling; optionally the confidence threshold is nudged towards a target
+/// precision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Learning {
+    /// Share of the gap to the ceiling closed by a day with enough examples.
+    pub rate_per_day: f64,
+    /// The resolve probability learning tends to (an intent already at or
+    /// above it does not move).
+    pub ceiling: f64,
+    /// Needed escalations of an intent in one day that make a full step;
+    /// fewer make a proportional one.
+    pub full_step_escalations: u32,
+    /// The daily nudge of the confidence threshold, when asked for.
+    pub nudge: Option<Nudge>,
+}
+
+/// The confidence threshold's daily nudge: θ ← θ + gain × (precision − target),
+/// kept in [0, 1].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Nudge {
+    pub target_precision: f64,
+    pub gain: f64,
 }
 
 impl Handoff {

@@ -292,3 +292,74 @@ fn validate_effects(raw: &RawEffects) -> Result<Effects, Invalid> {
         warm_decline_probability: raw.warm_decline_probability,
     })
 }
+
+/// `[learning]`: a rate in (0, 1], a ceiling and a target precision that are
+/// probabilities (the target strictly inside), examples per full step in
+/// 1 … 1 000 000, a gain in (0, 5]. Learning needs the bot; the nudge needs
+/// the confidence rule it moves.
+pub(super) fn validate_learning(
+    raw: &RawLearning,
+    bot_on: bool,
+    triggers: &TriggerConfig,
+) -> Result<Option<Learning>, Invalid> {
+    let key = |name: &str| format!("learning.{name}");
+    if !(raw.rate_per_day > 0.0 && raw.rate_per_day <= 1.0) {
+        return Err(invalid(
+            key("rate_per_day"),
+            format!(
+                "must be in (0, 1] (the share of the gap to the ceiling a day closes), got {}",
+                raw.rate_per_day
+            ),
+        ));
+    }
+    let ceiling = probability(key("ceiling"), raw.ceiling)?;
+    if !(1..=1_000_000).contains(&raw.full_step_escalations) {
+        return Err(invalid(
+            key("full_step_escalations"),
+            format!(
+                "must be between 1 and 1000000, got {}",
+                raw.full_step_escalations
+            ),
+        ));
+    }
+    if !(raw.threshold_gain > 0.0 && raw.threshold_gain <= 5.0) {
+        return Err(invalid(
+            key("threshold_gain"),
+            format!("must be in (0, 5], got {}", raw.threshold_gain),
+        ));
+    }
+    let nudge = match raw.target_precision {
+        None => None,
+        Some(target) if target > 0.0 && target < 1.0 => Some(Nudge {
+            target_precision: target,
+            gain: raw.threshold_gain,
+        }),
+        Some(target) => {
+            return Err(invalid(
+                key("target_precision"),
+                format!("must be strictly between 0 and 1, got {target}"),
+            ));
+        }
+    };
+    if !raw.enabled {
+        return Ok(None);
+    }
+    if !bot_on {
+        return Err(invalid(
+            key("enabled"),
+            "needs the AI agent (ai_agent.enabled = true): with the bot off there is nothing to learn",
+        ));
+    }
+    if nudge.is_some() && triggers.confidence_threshold.is_none() {
+        return Err(invalid(
+            key("target_precision"),
+            "nudges the confidence rule's threshold, so it needs triggers.confidence_threshold",
+        ));
+    }
+    Ok(Some(Learning {
+        rate_per_day: raw.rate_per_day,
+        ceiling,
+        full_step_escalations: raw.full_step_escalations,
+        nudge,
+    }))
+}

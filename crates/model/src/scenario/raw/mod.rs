@@ -37,6 +37,8 @@ pub struct RawScenario {
     routing: RawRouting,
     agents: Vec<RawPool>,
     #[serde(default)]
+    learning: RawLearning,
+    #[serde(default)]
     experiment: RawExperiment,
     #[serde(default)]
     variants: Vec<RawVariant>,
@@ -348,6 +350,55 @@ struct RawHandoff {
     when_closed: RawWhenClosed,
     #[serde(default)]
     effects: RawEffects,
+}
+
+/// `[learning]` as written: off unless `enabled = true`; the other keys are
+/// checked either way, so a variant can switch learning on or off.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLearning {
+    #[serde(default)]
+    enabled: bool,
+    #[serde(default = "default_learning_rate")]
+    rate_per_day: f64,
+    #[serde(default = "default_learning_ceiling")]
+    ceiling: f64,
+    #[serde(default = "default_full_step_escalations")]
+    full_step_escalations: u32,
+    #[serde(default)]
+    target_precision: Option<f64>,
+    #[serde(default = "half")]
+    threshold_gain: f64,
+}
+
+/// About 10 % of the gap to the ceiling a month: from a 30 % go-live with a
+/// 70 % ceiling, +4 points in the first month (the vendor anchor).
+fn default_learning_rate() -> f64 {
+    0.0035
+}
+
+/// The middle of the vendors' 60–80 % ceiling.
+fn default_learning_ceiling() -> f64 {
+    0.7
+}
+
+/// Assumed: 20 needed escalations of an intent in a day are enough examples
+/// for a full day's step.
+fn default_full_step_escalations() -> u32 {
+    20
+}
+
+impl Default for RawLearning {
+    fn default() -> Self {
+        RawLearning {
+            enabled: false,
+            rate_per_day: default_learning_rate(),
+            ceiling: default_learning_ceiling(),
+            full_step_escalations: default_full_step_escalations(),
+            target_precision: None,
+            threshold_gain: half(),
+        }
+    }
 }
 
 /// `[handoff.effects]`: the handoff's effects as stated hypotheses

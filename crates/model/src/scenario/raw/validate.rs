@@ -7,7 +7,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::arrivals::{validate_arrivals, validate_channels};
-use super::behaviour::{validate_ai, validate_customers, validate_handoff, validate_triggers};
+use super::behaviour::{
+    validate_ai, validate_customers, validate_handoff, validate_learning, validate_triggers,
+};
 use super::experiment::validate_experiment;
 use super::staffing::{pool_skill_list, validate_staffing};
 use super::*;
@@ -353,8 +355,11 @@ pub fn validate(raw: RawScenario, source: &str, file: &Path) -> Result<Scenario,
     triggers.score_sentiment = handoff.policy.rule == PolicyRule::IntentAware
         || handoff.context == ContextMode::Structured;
 
+    let learning = validate_learning(&raw.learning, ai.is_some(), &triggers)?;
+
     let experiment = validate_experiment(&raw, source)?;
     Ok(Scenario {
+        learning,
         experiment,
         name: sim.name.clone(),
         seed: sim.seed,
