@@ -48,7 +48,7 @@ pub use handoff_experiment::schedule;
 pub use handoff_logic::{Channel, handoff, triggers};
 pub use handoff_model::{
     Error, Result, Scenario, ScenarioError, ai, arrivals, customer, error, figures, forecast,
-    metrics, output, overrides, progress, rng, roster, routing, scenario, stats, theory,
+    learning, metrics, output, overrides, progress, rng, roster, routing, scenario, stats, theory,
     thresholds,
 };
 pub use handoff_report as report;

@@ -236,7 +236,7 @@ fn the_warm_vs_cold_answer_depends_on_the_hypothesis() {
         "{}",
         String::from_utf8_lossy(&status.stderr)
     );
-    let fresh = walk(out.path(), "comparison.json").expect("comparison.json written");
+    let fresh = common::walk(out.path(), "comparison.json").expect("comparison.json written");
     let text = std::fs::read_to_string(&fresh).unwrap();
     let committed =
         std::fs::read_to_string(format!("{root}/reports/example-hypotheses/comparison.json"))
@@ -284,16 +284,4 @@ fn the_warm_vs_cold_answer_depends_on_the_hypothesis() {
     }
     // Under "helps little" always-cold wins on agent time.
     assert!(diff("agent_time_per_resolved", little).0 > 0.0);
-}
-
-/// The file `name` somewhere under `dir`.
-fn walk(dir: &std::path::Path, name: &str) -> Option<std::path::PathBuf> {
-    std::fs::read_dir(dir).ok()?.find_map(|entry| {
-        let path = entry.ok()?.path();
-        if path.is_dir() {
-            walk(&path, name)
-        } else {
-            path.file_name().is_some_and(|n| n == name).then_some(path)
-        }
-    })
 }

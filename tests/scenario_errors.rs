@@ -268,3 +268,38 @@ fn handoff_effects_are_checked_key_by_key() {
     );
     expect_error(&with("warm_uplift = 0.2"), &["unknown field `warm_uplift`"]);
 }
+
+#[test]
+fn learning_is_checked_key_by_key_and_needs_what_it_moves() {
+    let with = |learning: &str| format!("{GOOD}\n[learning]\n{learning}\n");
+    expect_error(
+        &with("enabled = true\nrate_per_day = 0"),
+        &["learning.rate_per_day", "(0, 1]"],
+    );
+    expect_error(&with("ceiling = 1.2"), &["learning.ceiling", "[0, 1]"]);
+    expect_error(
+        &with("full_step_escalations = 0"),
+        &["learning.full_step_escalations", "between 1 and 1000000"],
+    );
+    expect_error(
+        &with("target_precision = 1.0"),
+        &["learning.target_precision", "strictly between 0 and 1"],
+    );
+    expect_error(
+        &with("threshold_gain = 9"),
+        &["learning.threshold_gain", "(0, 5]"],
+    );
+    expect_error(&with("rate = 0.1"), &["unknown field `rate`"]);
+    // A nudge needs the rule it moves.
+    let no_confidence = format!("{GOOD}\n[triggers]\nconfidence_threshold = 0\n");
+    expect_error(
+        &format!("{no_confidence}\n[learning]\nenabled = true\ntarget_precision = 0.8\n"),
+        &["learning.target_precision", "triggers.confidence_threshold"],
+    );
+    // Off, the keys are checked but nothing is required.
+    handoff_sim::Scenario::parse(
+        &format!("{no_confidence}\n[learning]\ntarget_precision = 0.8\n"),
+        std::path::Path::new("t.toml"),
+    )
+    .unwrap();
+}

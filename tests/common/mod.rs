@@ -139,3 +139,15 @@ pub fn html_rows(html: &str, after: &str) -> Vec<HtmlRow> {
         })
         .collect()
 }
+
+/// The file `name` somewhere under `dir`.
+pub fn walk(dir: &std::path::Path, name: &str) -> Option<std::path::PathBuf> {
+    std::fs::read_dir(dir).ok()?.find_map(|entry| {
+        let path = entry.ok()?.path();
+        if path.is_dir() {
+            walk(&path, name)
+        } else {
+            path.file_name().is_some_and(|n| n == name).then_some(path)
+        }
+    })
+}

@@ -38,7 +38,11 @@ impl LearningDay {
             return;
         }
         let me = ctx.address();
-        self.timer = Some(self.wiring.clock.at(at, move || me.do_send(DayEnded { at })));
+        self.timer = Some(
+            self.wiring
+                .clock
+                .at(at, move || me.do_send(DayEnded { at })),
+        );
     }
 }
 

@@ -154,7 +154,11 @@ impl Handler<DecisionLatency> for TriggerActor {
 impl Handler<SetConfidenceThreshold> for TriggerActor {
     type Result = ();
 
-    fn handle(&mut self, SetConfidenceThreshold(threshold): SetConfidenceThreshold, _: &mut Context<Self>) {
+    fn handle(
+        &mut self,
+        SetConfidenceThreshold(threshold): SetConfidenceThreshold,
+        _: &mut Context<Self>,
+    ) {
         self.engine.set_confidence_threshold(threshold);
     }
 }

@@ -104,9 +104,7 @@ impl Learner {
                 .iter()
                 .map(|i| i.ai_resolve_probability)
                 .collect(),
-            threshold: learning
-                .nudge
-                .and(scenario.triggers.confidence_threshold),
+            threshold: learning.nudge.and(scenario.triggers.confidence_threshold),
             needed_escalations: vec![0; scenario.intents.len()],
             verdicts: (0, 0),
             days: Vec::new(),
@@ -276,7 +274,10 @@ skills = ["s"]
         assert_eq!(days[0].resolve_probability, vec![0.3, 0.9]);
         assert_eq!(days[0].trigger_precision.n, 13);
         assert!((days[0].trigger_precision.value - 12.0 / 13.0).abs() < 1e-12);
-        assert_eq!(days[1].trigger_precision.n, 0, "fallback handoffs are not verdicts");
+        assert_eq!(
+            days[1].trigger_precision.n, 0,
+            "fallback handoffs are not verdicts"
+        );
         assert_eq!(days[3].day, 3);
     }
 

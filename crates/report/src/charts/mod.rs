@@ -18,6 +18,7 @@ use handoff_model::error::{Error, Result};
 use handoff_model::metrics::{ReportData, Summary};
 
 mod bars;
+mod daily;
 mod experiment;
 mod pooled;
 mod quality;
@@ -28,6 +29,7 @@ mod waits;
 #[cfg(test)]
 mod tests;
 
+pub use daily::daily_panels;
 pub use experiment::{
     ForestPanel, ForestRow, PrMark, SweepSeries, TargetLine, forest_plot, pr_chart, sweep_chart,
 };
@@ -154,6 +156,17 @@ pub fn render_all(
             quality(root, summary)
         }),
     ];
+    let days = daily_panels(summary);
+    if !days.is_empty() {
+        let height = 60 + 300 * days.len() as u32;
+        charts.push(render!(
+            dir,
+            "daily",
+            "Day by day",
+            (1100, height),
+            |root| { over_time(root, days.clone()) }
+        ));
+    }
     if summary.measured.triggers.is_some() {
         charts.push(render!(
             dir,

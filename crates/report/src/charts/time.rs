@@ -32,19 +32,21 @@ pub type Band = (RGBColor, Vec<(f64, f64, f64)>);
 pub struct Panel {
     pub title: String,
     pub y_desc: String,
+    /// The x axis's name ("time (h)" unless set).
+    pub x_desc: String,
     pub x: Range<f64>,
     pub y: Range<f64>,
     pub series: Vec<Line>,
     /// Intervals around the lines (none for a single run).
     pub bands: Vec<Band>,
     /// Pixels of the legend column beside the plot.
-    legend_width: u32,
+    pub(super) legend_width: u32,
 }
 
 impl Panel {
     /// A panel of `series` (each with its band, if any); the y axis runs to
     /// `y_max` or, when that is `None`, to the largest value or band end.
-    fn new(
+    pub(super) fn new(
         title: &str,
         y_desc: &str,
         x: Range<f64>,
@@ -68,6 +70,7 @@ impl Panel {
         Panel {
             title: title.to_string(),
             y_desc: y_desc.to_string(),
+            x_desc: "time (h)".to_string(),
             x,
             y: 0.0..y_max.max(1e-9) * 1.05,
             series,
@@ -266,7 +269,7 @@ fn time_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: Panel) -
         .build_cartesian_2d(panel.x.clone(), panel.y.clone())?;
     chart
         .configure_mesh()
-        .x_desc("time (h)")
+        .x_desc(&panel.x_desc)
         .y_desc(&panel.y_desc)
         .x_label_formatter(&tick)
         .y_label_formatter(&tick)

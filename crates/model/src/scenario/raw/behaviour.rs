@@ -353,7 +353,7 @@ pub(super) fn validate_learning(
     if nudge.is_some() && triggers.confidence_threshold.is_none() {
         return Err(invalid(
             key("target_precision"),
-            "nudges the confidence rule's threshold, so it needs triggers.confidence_threshold",
+            "nudges the confidence rule's threshold, so it needs the rule on (triggers.confidence_threshold > 0)",
         ));
     }
     Ok(Some(Learning {
