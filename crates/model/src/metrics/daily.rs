@@ -143,9 +143,9 @@ impl DailyRecorder {
         let last_week = (n >= 2 * WEEK_DAYS).then(|| {
             let mut d = DayCounters::default();
             let mut q = QueueCounters::default();
-            for i in n - WEEK_DAYS..n {
-                d.add(&self.days[i]);
-                q.add(&queues[i]);
+            for (day, queue) in self.days.iter().zip(&queues).skip(n - WEEK_DAYS) {
+                d.add(day);
+                q.add(queue);
             }
             Period::of((n - WEEK_DAYS) as u32, (n - 1) as u32, &d, &q)
         });
