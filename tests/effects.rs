@@ -216,34 +216,10 @@ fn durable_containment_is_at_most_naive_and_equal_when_nobody_comes_back() {
 /// the README's table (copied from its `compare.txt`) stays true.
 #[test]
 fn the_warm_vs_cold_answer_depends_on_the_hypothesis() {
-    let out = tempfile::tempdir().unwrap();
-    let root = env!("CARGO_MANIFEST_DIR");
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_handoff-sim"))
-        .current_dir(root)
-        .args([
-            "compare",
-            "scenarios/warm_vs_cold_hypotheses.toml",
-            "--jobs",
-            "2",
-            "--quiet",
-            "--out",
-        ])
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-    let fresh = common::walk(out.path(), "comparison.json").expect("comparison.json written");
-    let text = std::fs::read_to_string(&fresh).unwrap();
-    let committed =
-        std::fs::read_to_string(format!("{root}/reports/example-hypotheses/comparison.json"))
-            .unwrap();
-    assert_eq!(
-        text, committed,
-        "regenerate reports/example-hypotheses (scripts/regenerate-examples)"
+    let text = common::compare_matching_example(
+        "scenarios/warm_vs_cold_hypotheses.toml",
+        &[],
+        "example-hypotheses",
     );
     let v: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["replications"], 20);

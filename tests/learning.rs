@@ -182,36 +182,10 @@ fn learning_off_is_todays_model_and_keeps_the_same_customers() {
 /// byte for byte, so the README's table (from its `compare.txt`) stays true.
 #[test]
 fn learning_on_against_off_differs_in_last_week_durable_containment() {
-    let out = tempfile::tempdir().unwrap();
-    let root = env!("CARGO_MANIFEST_DIR");
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_handoff-sim"))
-        .current_dir(root)
-        .args([
-            "compare",
-            "scenarios/learning.toml",
-            "--replications",
-            "20",
-            "--jobs",
-            "2",
-            "--quiet",
-            "--out",
-        ])
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-    let fresh = common::walk(out.path(), "comparison.json").expect("comparison.json written");
-    let text = std::fs::read_to_string(&fresh).unwrap();
-    let committed =
-        std::fs::read_to_string(format!("{root}/reports/example-learning/comparison.json"))
-            .unwrap();
-    assert_eq!(
-        text, committed,
-        "regenerate reports/example-learning (scripts/regenerate-examples)"
+    let text = common::compare_matching_example(
+        "scenarios/learning.toml",
+        &["--replications", "20"],
+        "example-learning",
     );
     let v: Value = serde_json::from_str(&text).unwrap();
     let metric = |name: &str| {

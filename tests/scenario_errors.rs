@@ -290,8 +290,14 @@ fn learning_is_checked_key_by_key_and_needs_what_it_moves() {
         &["learning.threshold_gain", "(0, 5]"],
     );
     expect_error(&with("rate = 0.1"), &["unknown field `rate`"]);
-    // A nudge needs the rule it moves.
-    let no_confidence = format!("{GOOD}\n[triggers]\nconfidence_threshold = 0\n");
+    // Learning needs the bot, and a nudge the rule it moves.
+    expect_error(
+        &with("enabled = true"),
+        &["learning.enabled", "needs the AI agent"],
+    );
+    let no_confidence = format!(
+        "{GOOD}\n[ai_agent]\nenabled = true\nresponse_time = {{ dist = \"constant\", value = \"2s\" }}\n\n[triggers]\nconfidence_threshold = 0\n"
+    );
     expect_error(
         &format!("{no_confidence}\n[learning]\nenabled = true\ntarget_precision = 0.8\n"),
         &["learning.target_precision", "triggers.confidence_threshold"],

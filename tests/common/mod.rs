@@ -151,3 +151,35 @@ pub fn walk(dir: &std::path::Path, name: &str) -> Option<std::path::PathBuf> {
         }
     })
 }
+
+/// Runs `handoff-sim compare <scenario> <extra…> --jobs 2 --quiet` from the
+/// repository root and returns the fresh `comparison.json`, after holding
+/// it byte for byte to the committed `reports/<example>/comparison.json`
+/// (so a README table copied from that example stays true).
+pub fn compare_matching_example(scenario: &str, extra: &[&str], example: &str) -> String {
+    let out = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_handoff-sim"))
+        .current_dir(root)
+        .arg("compare")
+        .arg(scenario)
+        .args(extra)
+        .args(["--jobs", "2", "--quiet", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let fresh = walk(out.path(), "comparison.json").expect("comparison.json written");
+    let text = std::fs::read_to_string(&fresh).unwrap();
+    let committed =
+        std::fs::read_to_string(format!("{root}/reports/{example}/comparison.json")).unwrap();
+    assert_eq!(
+        text, committed,
+        "regenerate reports/{example} (scripts/regenerate-examples)"
+    );
+    text
+}
