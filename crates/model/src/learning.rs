@@ -37,7 +37,7 @@
 use serde::Serialize;
 
 use crate::scenario::{Learning, Scenario};
-use crate::stats::{Estimate, wilson};
+use crate::stats::Estimate;
 
 /// Seconds in a simulated day (the learning step).
 pub const DAY_SECONDS: f64 = 86_400.0;
@@ -84,7 +84,6 @@ pub const LEARNING_RULE: &str = "p(d+1) = p(d) + rate_per_day × min(1, needed e
 #[derive(Debug, Clone)]
 pub struct Learner {
     learning: Learning,
-    day: u32,
     resolve: Vec<f64>,
     threshold: Option<f64>,
     needed_escalations: Vec<u64>,
@@ -98,7 +97,6 @@ impl Learner {
     pub fn new(scenario: &Scenario) -> Option<Learner> {
         let learning = scenario.learning.clone()?;
         Some(Learner {
-            day: 0,
             resolve: scenario
                 .intents
                 .iter()
@@ -154,7 +152,6 @@ impl Learner {
             let precision = needed as f64 / (needed + needless) as f64;
             *theta = (*theta + nudge.gain * (precision - nudge.target_precision)).clamp(0.0, 1.0);
         }
-        self.day += 1;
         self.needed_escalations.iter_mut().for_each(|n| *n = 0);
         self.verdicts = (0, 0);
         self.threshold
@@ -179,18 +176,12 @@ impl Learner {
 
     fn today(&self) -> LearnedDay {
         let (needed, needless) = self.verdicts;
-        let n = needed + needless;
-        let mut precision = Estimate::ratio(needed as f64, n);
-        if n > 0 {
-            let (low, high) = wilson(needed, n);
-            precision.ci95_range = Some([low, high]);
-        }
         LearnedDay {
-            day: self.day,
+            day: self.days.len() as u32,
             resolve_probability: self.resolve.clone(),
             confidence_threshold: self.threshold,
             needed_escalations: self.needed_escalations.clone(),
-            trigger_precision: precision,
+            trigger_precision: Estimate::wilson(needed, needed + needless),
         }
     }
 }

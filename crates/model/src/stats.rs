@@ -201,6 +201,20 @@ impl Estimate {
         }
     }
 
+    /// The share `part / whole` with its 95 % Wilson interval ([`wilson`]),
+    /// which stays in [0, 1]; no interval when `whole` is 0.
+    pub fn wilson(part: u64, whole: u64) -> Estimate {
+        let share = Estimate::ratio(part as f64, whole);
+        if whole == 0 {
+            return share;
+        }
+        let (low, high) = wilson(part, whole);
+        Estimate {
+            ci95_range: Some([low, high]),
+            ..share
+        }
+    }
+
     /// With a symmetric interval `value ± ci95`.
     pub fn with_ci(self, ci95: Option<f64>) -> Estimate {
         Estimate {

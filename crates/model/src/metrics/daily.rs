@@ -18,7 +18,7 @@ use super::quality::{Verdict, verdict};
 use super::recorder::QueueCounters;
 use super::{ConversationRecord, Durability, HandoffReason, Outcome};
 use crate::learning::DAY_SECONDS;
-use crate::stats::{Estimate, wilson};
+use crate::stats::Estimate;
 
 /// How the daily figures are attributed.
 pub const DAILY_RULE: &str = "a conversation counts on the day it arrived (measured conversations), \
@@ -191,13 +191,7 @@ pub struct Period {
 
 /// `part / whole` with its Wilson interval; `None` when `whole` is 0.
 fn share(part: u64, whole: u64) -> Option<Estimate> {
-    (whole > 0).then(|| {
-        let (low, high) = wilson(part, whole);
-        Estimate {
-            ci95_range: Some([low, high]),
-            ..Estimate::ratio(part as f64, whole)
-        }
-    })
+    (whole > 0).then(|| Estimate::wilson(part, whole))
 }
 
 impl Period {

@@ -215,11 +215,9 @@ impl Recorder {
                 })
                 .collect(),
             theory: erlang_reference(scenario),
-            daily: self.daily.summary(
-                &self.queue_series(),
-                self.interval,
-                scenario.duration.as_secs_f64(),
-            ),
+            daily: self
+                .daily
+                .summary(&queue, self.interval, scenario.duration.as_secs_f64()),
             learning: None,
             thresholds: Vec::new(),
         }
