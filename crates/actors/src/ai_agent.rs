@@ -1,16 +1,19 @@
 //! The AI agent actor: answers each bot turn after its response time.
 //!
 //! The answer comes from the pure [`handoff_model::ai::answer`]; the reply reaches
-//! the trigger engine after the response time, on a clock timer (the bot
+//! the trigger engine after the response time (plus, on voice, the speech
+//! stack's latency: [`handoff_model::voice`]), on a clock timer (the bot
 //! serves thousands of conversations at once, and holds none of them).
 
 use actix::prelude::*;
 
 use crate::messages::{AiReplied, CustomerTurn};
 use crate::{Clock, TriggerActor};
+use handoff_logic::Channel;
 use handoff_model::ai::answer;
 use handoff_model::rng::Streams;
 use handoff_model::scenario::AiAgent as AiModel;
+use handoff_model::voice::Voice;
 
 pub struct AiAgent {
     pub model: AiModel,
@@ -18,6 +21,8 @@ pub struct AiAgent {
     pub streams: Streams,
     pub clock: Clock,
     pub triggers: Addr<TriggerActor>,
+    /// `[voice]`: a voice turn adds the speech stack's latency.
+    pub voice: Option<Voice>,
 }
 
 impl Actor for AiAgent {
@@ -49,8 +54,15 @@ impl Handler<CustomerTurn> for AiAgent {
             correct: reply.correct,
             customer: turn.customer,
         };
+        let speech = match (&self.voice, turn.channel) {
+            (Some(voice), Channel::Voice) => {
+                voice.speech_latency(&self.streams, turn.conversation, turn.turn)
+            }
+            _ => 0.0,
+        };
         let triggers = self.triggers.clone();
-        self.clock
-            .after(reply.response_time, move || triggers.do_send(message));
+        self.clock.after(reply.response_time + speech, move || {
+            triggers.do_send(message)
+        });
     }
 }

@@ -62,6 +62,9 @@ struct BotState {
     utterance: &'static str,
     /// Every turn so far, when the run keeps transcripts.
     transcript: Option<Vec<BotTurnLog>>,
+    /// When the message of the turn in progress reached the bot (the end
+    /// of the caller's speech, on voice).
+    turn_sent_at: f64,
 }
 
 pub struct Customer {
@@ -129,9 +132,11 @@ impl Customer {
         self.stage = Stage::Bot { turn };
         self.record.bot_turns = turn;
         self.bot.utterance = utterance;
+        self.bot.turn_sent_at = self.wiring.clock.now() + think_time;
         if let Some(ai) = &self.wiring.ai {
             let message = CustomerTurn {
                 conversation: self.profile.id,
+                channel: self.profile.channel,
                 turn,
                 utterance,
                 failed_attempts: self.bot.failed_attempts,
@@ -222,6 +227,15 @@ impl Customer {
                 self.record.escalation.is_some(),
             );
         }
+        // A voice transfer from the bot can drop on the call path: the call
+        // never reaches the queue.
+        if reason != HandoffReason::Direct
+            && self.profile.channel == Channel::Voice
+            && let Some(voice) = &scenario.voice
+            && voice.transfer_fails(&wiring.streams, self.profile.id)
+        {
+            return self.finish(ctx, Outcome::Dropped);
+        }
         wiring.router.do_send(RequestHuman {
             conversation: self.profile.id,
             channel: self.profile.channel,
@@ -252,6 +266,16 @@ impl Customer {
         );
     }
 
+    /// The customer's patience in the queue: on voice, what the caller
+    /// hears on hold changes it ([`handoff_model::voice`]).
+    fn queue_patience(&self) -> Option<f64> {
+        let patience = self.profile.patience?;
+        Some(match (&self.wiring.scenario.voice, self.profile.channel) {
+            (Some(voice), Channel::Voice) => voice.queue_patience(patience),
+            _ => patience,
+        })
+    }
+
     fn stop_patience(&mut self) {
         if let Some(timer) = self.patience_timer.take() {
             self.wiring.clock.cancel(timer);
@@ -271,6 +295,7 @@ impl Customer {
             wait,
             abandoned,
             estimated_wait: self.record.estimated_wait,
+            wait_estimates: self.record.wait_estimates,
         });
     }
 
@@ -302,8 +327,16 @@ impl Customer {
         self.record.frustration = self.bot.frustration;
         let wiring = Rc::clone(&self.wiring);
         let (scenario, streams) = (&wiring.scenario, &wiring.streams);
+        let mut redial_frustration = 0.0;
         let returns_after = match outcome {
             Outcome::ResolvedByHuman => None,
+            // A dropped caller rings back, more frustrated.
+            Outcome::Dropped => scenario.voice.as_ref().map(|voice| {
+                let (delay, frustration) =
+                    voice.redial(streams, self.profile.id, self.bot.frustration);
+                redial_frustration = frustration - self.bot.frustration;
+                delay
+            }),
             Outcome::ResolvedByAi => {
                 let after = self.profile.relapses(scenario, streams);
                 self.record.durability = Some(durability(
@@ -319,7 +352,7 @@ impl Customer {
                 .comes_back(scenario, streams, self.plan.as_ref()),
         };
         if let Some(delay) = returns_after {
-            self.record.came_back = self.come_back(delay);
+            self.record.came_back = self.come_back(delay, redial_frustration);
         }
         wiring.records.borrow_mut().ended(&self.record);
         wiring.live.set(wiring.live.get() - 1);
@@ -359,16 +392,18 @@ impl Customer {
     }
 
     /// The customer comes back `delay` seconds from now as a new
-    /// conversation, if that is inside the run (then `true`).
-    fn come_back(&self, delay: f64) -> bool {
+    /// conversation, if that is inside the run (then `true`), with `extra`
+    /// frustration beyond a repeat contact's.
+    fn come_back(&self, delay: f64, extra: f64) -> bool {
         let wiring = Rc::clone(&self.wiring);
         let at = wiring.clock.now() + delay;
         if at >= wiring.scenario.duration.as_secs_f64() {
             return false;
         }
-        let profile = self
+        let mut profile = self
             .profile
             .repeat(&wiring.scenario, &wiring.streams, self.arrived_at);
+        profile.frustration = (profile.frustration + extra).min(1.0);
         let clock = wiring.clock.clone();
         clock.at(at, move || start_conversation(&wiring, profile, at));
         true
@@ -404,6 +439,22 @@ impl Handler<TurnOutcome> for Customer {
             );
         };
         debug_assert_eq!(turn, outcome.turn);
+        // On voice the caller heard the turn's wait: dead air on silence.
+        if self.profile.channel == Channel::Voice
+            && let Some(voice) = &self.wiring.scenario.voice
+        {
+            let waited = self.wiring.clock.now() - self.bot.turn_sent_at;
+            let dead = voice.dead_air(waited, self.bot.frustration);
+            self.bot.frustration = dead.frustration;
+            self.record.dead_air += dead.seconds;
+            if dead.hung_up {
+                // The caller thought the line dropped and hung up before
+                // the bot's reply.
+                self.record.hung_up_on_dead_air = true;
+                self.bot_phase_ended(BotEnd::AbandonedInBot);
+                return self.finish(ctx, Outcome::AbandonedInBot);
+            }
+        }
         // The turn in flight has come back, so the history is not shared
         // any more and this does not copy it.
         Arc::make_mut(&mut self.bot.history).push(outcome.decision.signals);
@@ -475,8 +526,9 @@ impl Handler<Queued> for Customer {
     fn handle(&mut self, queued: Queued, _: &mut Context<Self>) {
         self.expect_in_progress();
         let handoff = &self.wiring.scenario.handoff;
-        let mut patience = self.profile.patience;
+        let mut patience = self.queue_patience();
         self.record.estimated_wait = Some(queued.estimated_wait);
+        self.record.wait_estimates = Some(queued.estimates);
         if let Some(quote) = queued.quoted_wait {
             let message = expectation_message(quote, handoff.context == ContextMode::Structured);
             self.record.estimated_wait = Some(message.estimated_wait);
@@ -550,7 +602,7 @@ impl Handler<HandedBack> for Customer {
         }
         debug_assert_eq!(self.stage, Stage::WithAgent);
         self.stage = Stage::HandedBack;
-        self.start_patience(self.profile.patience);
+        self.start_patience(self.queue_patience());
     }
 }
 

@@ -11,6 +11,12 @@
 //! At a shift end under `shift_end = "hand_back"` it cancels the contacts it
 //! is still handling (not those in wrap-up) and returns them to the router
 //! with their context package.
+//!
+//! With `drop_off_per_hour` it drops off at the times of a Poisson process
+//! (its own stream; only the events that find it on duty count, so the
+//! rate is per agent-hour on duty): it returns what it is handling to the
+//! head of the queue the same way, is away for a `drop_off_absence` draw,
+//! and comes back if its roster still has it on duty.
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -25,7 +31,7 @@ use handoff_model::customer::ConversationId;
 use handoff_model::handling::{self, Handled};
 use handoff_model::rng::Purpose;
 use handoff_model::roster::{DutyPeriod, ShiftEnd};
-use handoff_model::routing::AgentId;
+use handoff_model::routing::{AgentId, Returned};
 
 /// A contact this agent is handling (wrap-up not included).
 struct InHand {
@@ -57,6 +63,11 @@ pub struct HumanAgent {
     /// Index of the current (on duty) or next (off duty) period.
     pub period: usize,
     pub on_duty: bool,
+    /// Dropped off and not back yet: off duty for the router whatever the
+    /// roster says.
+    away: bool,
+    /// Drop-off events drawn so far; numbers their draws.
+    drop_off_events: u64,
     in_hand: BTreeMap<ConversationId, InHand>,
 }
 
@@ -71,7 +82,53 @@ impl HumanAgent {
             periods,
             period: 0,
             on_duty,
+            away: false,
+            drop_off_events: 0,
             in_hand: BTreeMap::new(),
+        }
+    }
+
+    /// Sets the timer for the next drop-off event, `gap` after `from`
+    /// (exponential, mean 1 / rate), if the pool has drop-offs and it falls
+    /// inside the run.
+    fn schedule_drop_off(&mut self, ctx: &mut Context<Self>, from: f64) {
+        let rate = self.wiring.scenario.pools[self.pool].drop_off_per_hour;
+        if rate <= 0.0 {
+            return;
+        }
+        let mut rng =
+            self.wiring
+                .streams
+                .stream(Purpose::DropOff, self.id as u64, 2 * self.drop_off_events);
+        let gap = handoff_model::scenario::Dist::exponential(3600.0 / rate).sample_secs(&mut rng);
+        let at = from + gap;
+        if at >= self.wiring.scenario.duration.as_secs_f64() {
+            return;
+        }
+        let me = ctx.address();
+        self.wiring
+            .clock
+            .at(at, move || me.do_send(DropOff { back: false }));
+    }
+
+    /// Returns every contact this agent is handling to the head of the
+    /// queue, with its package (a shift end or a drop-off).
+    fn hand_back_all(&mut self, why: Returned) {
+        let router = self.wiring.router.clone();
+        for (conversation, contact) in std::mem::take(&mut self.in_hand) {
+            self.wiring.clock.cancel(contact.timer);
+            contact
+                .request
+                .customer
+                .do_send(HandedBack { declined: false });
+            router.do_send(HandBack {
+                agent: self.id,
+                conversation,
+                channel: contact.channel,
+                request: contact.request,
+                since: contact.since,
+                why,
+            });
         }
     }
 
@@ -92,30 +149,19 @@ impl HumanAgent {
         let period = self.periods[self.period];
         self.on_duty = !self.on_duty;
         let router = self.wiring.router.clone();
+        // Away after a drop-off, the router already has it off duty; it
+        // comes on when it is back.
         router.do_send(Duty {
             agent: self.id,
-            on: self.on_duty,
+            on: self.on_duty && !self.away,
             shift_end: !self.on_duty && period.ends_shift,
+            drop_off: false,
         });
         if !self.on_duty {
             let hand_back = period.ends_shift
                 && self.wiring.scenario.pools[self.pool].shift_end == ShiftEnd::HandBack;
             if hand_back {
-                for (conversation, contact) in std::mem::take(&mut self.in_hand) {
-                    self.wiring.clock.cancel(contact.timer);
-                    contact
-                        .request
-                        .customer
-                        .do_send(HandedBack { declined: false });
-                    router.do_send(HandBack {
-                        agent: self.id,
-                        conversation,
-                        channel: contact.channel,
-                        request: contact.request,
-                        since: contact.since,
-                        bounced: false,
-                    });
-                }
+                self.hand_back_all(Returned::ShiftEnd);
             }
             self.period += 1;
         }
@@ -128,6 +174,7 @@ impl Actor for HumanAgent {
 
     fn started(&mut self, ctx: &mut Context<Self>) {
         self.schedule_duty(ctx);
+        self.schedule_drop_off(ctx, 0.0);
     }
 }
 
@@ -138,7 +185,7 @@ impl Handler<Assign> for HumanAgent {
         // The router assigned this contact before it read this agent's
         // going off duty (both in the same instant): the agent takes no new
         // work off duty, so the contact goes straight back.
-        if !self.on_duty {
+        if !self.on_duty || self.away {
             assign
                 .request
                 .customer
@@ -149,7 +196,7 @@ impl Handler<Assign> for HumanAgent {
                 channel: assign.channel,
                 request: assign.request,
                 since: assign.since,
-                bounced: true,
+                why: Returned::Bounced,
             });
             return;
         }
@@ -210,8 +257,14 @@ impl HumanAgent {
         };
         let waited = wiring.clock.now() - assign.since;
         let over_quote = handling::minutes_over_quote(waited, request.quoted_wait);
-        let frustration_at_connection =
+        let mut frustration_at_connection =
             effects.frustration_at_connection(request.frustration, over_quote);
+        // A voice caller on silent hold comes to the agent more frustrated.
+        if channel == Channel::Voice
+            && let Some(voice) = &scenario.voice
+        {
+            frustration_at_connection = voice.after_hold(frustration_at_connection, waited);
+        }
         // The handling draws belong to the conversation, so the same customer
         // gets the same base handle time whichever agent takes it.
         let handled = handling::handle(
@@ -270,7 +323,7 @@ impl Handler<HandlingDone> for HumanAgent {
                 channel: contact.channel,
                 request,
                 since: contact.since,
-                bounced: true,
+                why: Returned::Bounced,
             });
             return;
         };
@@ -295,6 +348,54 @@ impl Handler<HandlingDone> for HumanAgent {
         } else {
             router.do_send(released);
         }
+    }
+}
+
+impl Handler<DropOff> for HumanAgent {
+    type Result = ();
+
+    /// A drop-off event: on duty, the agent drops off — off duty for the
+    /// router, its contacts back at the head of the queue — and is away
+    /// for an absence draw. Back, it comes on duty if its roster has it on.
+    fn handle(&mut self, DropOff { back }: DropOff, ctx: &mut Context<Self>) {
+        let now = self.wiring.clock.now();
+        let router = self.wiring.router.clone();
+        if back {
+            self.away = false;
+            if self.on_duty {
+                router.do_send(Duty {
+                    agent: self.id,
+                    on: true,
+                    shift_end: false,
+                    drop_off: false,
+                });
+            }
+            return self.schedule_drop_off(ctx, now);
+        }
+        let event = self.drop_off_events;
+        self.drop_off_events += 1;
+        if !self.on_duty || self.away {
+            return self.schedule_drop_off(ctx, now);
+        }
+        self.away = true;
+        router.do_send(Duty {
+            agent: self.id,
+            on: false,
+            shift_end: false,
+            drop_off: true,
+        });
+        self.hand_back_all(Returned::DropOff);
+        let absence = self.wiring.scenario.pools[self.pool]
+            .drop_off_absence
+            .sample_secs(&mut self.wiring.streams.stream(
+                Purpose::DropOff,
+                self.id as u64,
+                2 * event + 1,
+            ));
+        let me = ctx.address();
+        self.wiring
+            .clock
+            .after(absence, move || me.do_send(DropOff { back: true }));
     }
 }
 

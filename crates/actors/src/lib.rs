@@ -116,6 +116,7 @@ fn assemble(
                 streams,
                 clock: clock.clone(),
                 triggers,
+                voice: scenario.voice.clone(),
             }
             .start(),
         )

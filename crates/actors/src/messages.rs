@@ -11,7 +11,7 @@ use std::sync::Arc;
 use handoff_logic::Channel;
 use handoff_logic::triggers::{Decision, TurnSignals};
 use handoff_model::customer::ConversationId;
-use handoff_model::routing::{AgentId, PoolOccupancy};
+use handoff_model::routing::{AgentId, PoolOccupancy, Returned, WaitEstimates};
 use handoff_model::scenario::SkillId;
 
 /// Wiring → an idle customer actor: a new conversation begins.
@@ -27,6 +27,7 @@ pub struct Begin {
 #[rtype(result = "()")]
 pub struct CustomerTurn {
     pub conversation: ConversationId,
+    pub channel: Channel,
     pub turn: u32,
     pub utterance: &'static str,
     /// Bot answers the customer rejected before this turn, in total and in a row.
@@ -86,7 +87,10 @@ pub struct RequestHuman {
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct Queued {
+    /// The configured estimator's quote.
     pub estimated_wait: f64,
+    /// Every estimator's quote, measured in shadow.
+    pub estimates: WaitEstimates,
     pub quoted_wait: Option<f64>,
 }
 
@@ -130,6 +134,8 @@ pub struct Duty {
     pub on: bool,
     /// Going off duty ends a shift (not a break or off-phone time).
     pub shift_end: bool,
+    /// Going off duty because the agent dropped off mid-contact.
+    pub drop_off: bool,
 }
 
 /// Human agent → router: at its shift end (`shift_end = "hand_back"`) the
@@ -142,9 +148,7 @@ pub struct HandBack {
     pub channel: Channel,
     pub request: HandoffRequest,
     pub since: f64,
-    /// Returned unstarted (assigned in the instant the agent went off
-    /// duty), not handed back mid-contact: not counted as a hand-back.
-    pub bounced: bool,
+    pub why: Returned,
 }
 
 /// Human agent → customer: your agent's shift ended; you are back at the
@@ -256,6 +260,14 @@ pub struct NextArrival {
 #[rtype(result = "()")]
 pub struct HandlingDone {
     pub conversation: ConversationId,
+}
+
+/// Timer → human agent: it drops off now (if on duty), or comes back
+/// (`back`) after the absence.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct DropOff {
+    pub back: bool,
 }
 
 /// Timer → human agent: its next duty change is due.

@@ -13,7 +13,7 @@ use crate::messages::*;
 use handoff_logic::Channel;
 use handoff_model::customer::ConversationId;
 use handoff_model::metrics::StillWaiting;
-use handoff_model::routing::{AgentId, Routed, Router};
+use handoff_model::routing::{AgentId, EstimateInputs, Routed, Router};
 use handoff_model::scenario::Scenario;
 use std::sync::Arc;
 
@@ -94,10 +94,20 @@ impl Handler<RequestHuman> for RouterActor {
         let mean_handle = self.scenario.intents[request.intent]
             .handle_time
             .mean_secs();
+        let from_bot = request.context_completeness.is_some();
+        let heard_message = self.scenario.handoff.quoted_wait(from_bot, 0.0).is_some();
+        let estimates = self.router.estimate_waits(
+            now,
+            &EstimateInputs {
+                channel,
+                skill,
+                priority: request.plan.priority,
+                fallback_holding: mean_handle,
+                abandonment_rate: self.scenario.abandonment_rate(heard_message),
+            },
+        );
+        let estimated_wait = estimates.get(self.scenario.wait_estimator);
         let priority = request.plan.priority;
-        let estimated_wait = self
-            .router
-            .estimate_wait(now, channel, skill, priority, mean_handle);
         match self
             .router
             .arrive(now, conversation, channel, skill, priority)
@@ -107,10 +117,10 @@ impl Handler<RequestHuman> for RouterActor {
             }
             Routed::Closed => request.customer.do_send(CentreClosed),
             Routed::Queued => {
-                let from_bot = request.context_completeness.is_some();
                 let quoted_wait = self.scenario.handoff.quoted_wait(from_bot, estimated_wait);
                 request.customer.do_send(Queued {
                     estimated_wait,
+                    estimates,
                     quoted_wait,
                 });
                 self.waiting.insert(
@@ -152,6 +162,9 @@ impl Handler<Duty> for RouterActor {
 
     fn handle(&mut self, duty: Duty, _: &mut Context<Self>) {
         let now = self.clock.now();
+        if duty.drop_off {
+            self.router.dropped_off(duty.agent);
+        }
         let next = self
             .router
             .set_duty(now, duty.agent, duty.on, duty.shift_end);
@@ -173,7 +186,7 @@ impl Handler<HandBack> for RouterActor {
             skill,
             priority,
             since: back.since,
-            bounced: back.bounced,
+            why: back.why,
         };
         match self.router.hand_back(now, back.agent, returned) {
             Some(to) => self.connect(

@@ -115,6 +115,7 @@ pub fn check_paths(
             wait: 1.0,
             abandoned: false,
             estimated_wait: Some(1.0),
+            wait_estimates: None,
         });
         record.outcome = Outcome::ResolvedByHuman;
         record.handle_time = Some(1.0);
@@ -142,6 +143,8 @@ pub fn check_paths(
             staffed_seconds: 1.0,
             overtime_seconds: 0.0,
             handed_back: 0,
+            drop_offs: 0,
+            returned_by_drop_off: 0,
             mean_holding_s: None,
             relaxation_s: None,
             used_by_interval: vec![0.5],

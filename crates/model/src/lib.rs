@@ -27,6 +27,7 @@ pub mod scenario;
 pub mod stats;
 pub mod theory;
 pub mod thresholds;
+pub mod voice;
 
 pub use error::{Error, Result, ScenarioError};
 pub use scenario::Scenario;

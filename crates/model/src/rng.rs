@@ -28,6 +28,12 @@ pub enum Purpose {
     Absence = 7,
     /// When in each hour an agent is off the phone, per agent and hour.
     OffPhone = 8,
+    /// A voice conversation's draws (speech latency per turn, transfer
+    /// failure, redial delay).
+    Voice = 9,
+    /// When an agent drops off mid-contact and for how long, per agent and
+    /// event.
+    DropOff = 10,
 }
 
 /// SplitMix64 finaliser (Steele, Lea & Flood, "Fast splittable pseudorandom

@@ -199,6 +199,7 @@ pub fn report_html(
         1,
         summary.measured.human_queue.threshold_s,
     ));
+    out.push_str(&wait_quotes_html(q));
     out.push_str("<h2>Charts</h2>\n");
     for chart in charts {
         out.push_str(&figure(chart));
@@ -231,6 +232,37 @@ pub fn report_html(
         escape(scenario_text)
     );
     out
+}
+
+/// Every wait estimator against the same answered contacts: bias and MAE,
+/// each with its interval where the run has one. Empty when no contact
+/// queued.
+fn wait_quotes_html(queue: &handoff_model::metrics::ServiceStats) -> String {
+    use handoff_model::metrics::Estimate;
+    let quotes = &queue.wait_quotes;
+    if quotes.values().all(|q| q.n == 0) {
+        return String::new();
+    }
+    let rows: Vec<Vec<Cell>> = quotes
+        .iter()
+        .map(|(name, q)| {
+            let bounds = |e: &Estimate| e.ci95.map(|h| [e.value - h, e.value + h]);
+            vec![
+                Cell::text(if q.heard {
+                    format!("{name} (heard)")
+                } else {
+                    name.clone()
+                }),
+                Cell::estimate(secs(&q.bias_s), q.bias_s.value, bounds(&q.bias_s)),
+                Cell::estimate(secs(&q.mae_s), q.mae_s.value, bounds(&q.mae_s)),
+                Cell::number(q.n.to_string(), q.n as f64),
+            ]
+        })
+        .collect();
+    format!(
+        "<h2>Wait quotes compared</h2>\n{}<p class=\"sub\">Every estimator quoted in shadow for every contact that queued; customers heard the one marked. Error = actual wait − quote over the contacts answered (bias &gt; 0: the quote was optimistic); MAE = mean |error|. Formulas in the glossary under <i>wait quote</i>.</p>\n",
+        data_table(&["estimator", "bias", "MAE", "n"], &rows)
+    )
 }
 
 /// The glossary of `reports/README.md`, built in, so the page defines its

@@ -276,6 +276,18 @@ fn handoff_rows(t: &mut Table, h: &HandoffQuality, queue: &ServiceStats) {
         t.row("wait quote |error| p50", &seconds(w.p50, 0), Some(w.n));
         t.row("wait quote |error| p90", &seconds(w.p90, 0), Some(w.n));
     }
+    // Every estimator in shadow on the same contacts (biases in the report).
+    if queue.wait_quotes.values().any(|q| q.n > 0) {
+        t.row("wait quote MAE, by estimator", "", None);
+        for (name, q) in &queue.wait_quotes {
+            let label = if q.heard {
+                format!("  {name} (heard)")
+            } else {
+                format!("  {name}")
+            };
+            t.row(&label, &secs(&q.mae_s), Some(q.n));
+        }
+    }
     t.row(
         "repeat contacts (48 h)",
         &pct(&h.repeat_contact_rate),
@@ -315,6 +327,7 @@ pub fn summary_table(summary: &Summary) -> String {
         ("abandoned in bot", c.abandoned_in_bot),
         ("abandoned in queue", c.abandoned_in_queue),
         ("closed (nobody on duty)", c.closed),
+        ("dropped (transfer failed)", c.dropped),
         ("in progress at end", c.in_progress),
         ("peak concurrency", summary.peak_concurrency),
     ] {
@@ -432,6 +445,14 @@ fn pool_rows(t: &mut Table, summary: &Summary) {
             t.row("staffed", &format!("{:.1} agent-h", p.staffed_hours), None);
             t.row("overtime", &format!("{:.1} h", p.overtime_hours), None);
             t.row("handed back", &p.handed_back.to_string(), None);
+        }
+        if p.drop_offs > 0 {
+            t.row("agent drop-offs", &p.drop_offs.to_string(), None);
+            t.row(
+                "  contacts returned to the queue",
+                &p.returned_by_drop_off.to_string(),
+                None,
+            );
         }
     }
 }

@@ -21,6 +21,8 @@ pub fn csat(record: &ConversationRecord) -> f64 {
         Outcome::AbandonedInQueue => 1.2,
         // Told to come back later: better than waiting in vain.
         Outcome::Closed => 1.5,
+        // Cut off mid-transfer (assumed: as bad as giving up in the queue).
+        Outcome::Dropped => 1.2,
     };
     let frustration = record.frustration.clamp(0.0, 1.0);
     let waiting = (record.queue_wait.unwrap_or(0.0) / 300.0).min(1.5);

@@ -33,7 +33,7 @@ pub use summarise::erlang_reference;
 pub use summary::{
     BotStats, Conservation, DURABILITY_RULE, DurabilityStats, IntervalChannel, IntervalRow,
     Measured, MeasuredOutcomes, PoolSummary, ReportData, SCHEMA_VERSION, ServiceStats, Summary,
-    WaitPercentiles,
+    VoiceStats, WaitPercentiles, WaitQuote,
 };
 
 pub use crate::stats::Estimate;

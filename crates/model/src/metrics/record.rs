@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::customer::ConversationId;
+use crate::routing::WaitEstimates;
 use handoff_logic::Channel;
 use handoff_logic::handoff::TransferMode;
 use handoff_logic::triggers::TriggerKind;
@@ -22,6 +23,9 @@ pub enum Outcome {
     /// Reached the queue when nobody who could take it was on duty, heard the
     /// closed message and left (`handoff.when_closed = "closed_message"`).
     Closed,
+    /// A voice transfer from the bot dropped on the call path before the
+    /// call reached the queue (`voice.transfer_failure_probability`).
+    Dropped,
 }
 
 /// Why a conversation went to the human queue.
@@ -75,8 +79,11 @@ pub struct ConversationRecord {
     pub transfer: Option<TransferMode>,
     /// Completeness of the context package handed to the agent.
     pub context_completeness: Option<f64>,
-    /// The wait quoted to the customer at handoff, in seconds.
+    /// The wait quoted to the customer at handoff, in seconds (the
+    /// configured estimator's).
     pub estimated_wait: Option<f64>,
+    /// Every estimator's quote, computed in shadow when the contact queued.
+    pub wait_estimates: Option<WaitEstimates>,
     /// The customer's frustration at the end, 0 … 1.
     pub frustration: f64,
     /// Frustration when an agent first took the contact (carried from the
@@ -97,6 +104,10 @@ pub struct ConversationRecord {
     pub came_back: bool,
     /// For a bot resolution: whether it held ([`durability`]).
     pub durability: Option<Durability>,
+    /// Seconds of dead air the caller heard in the bot (voice, silence).
+    pub dead_air: f64,
+    /// The caller hung up in the bot after too long a silence.
+    pub hung_up_on_dead_air: bool,
 }
 
 /// Whether a bot resolution held: the customer did not come back on the
@@ -162,6 +173,7 @@ impl ConversationRecord {
             transfer: None,
             context_completeness: None,
             estimated_wait: None,
+            wait_estimates: None,
             frustration: 0.0,
             frustration_at_connection: None,
             repeated: None,
@@ -170,6 +182,8 @@ impl ConversationRecord {
             consult_line: 0.0,
             came_back: false,
             durability: None,
+            dead_air: 0.0,
+            hung_up_on_dead_air: false,
         }
     }
 }
@@ -188,6 +202,8 @@ pub struct QueueExit {
     pub abandoned: bool,
     /// The router's wait estimate when the contact was queued.
     pub estimated_wait: Option<f64>,
+    /// Every estimator's quote when it was queued (measured in shadow).
+    pub wait_estimates: Option<WaitEstimates>,
 }
 
 /// A contact still waiting for a human at the end of the run.

@@ -9,6 +9,7 @@ use super::daily::DailyRecorder;
 use quality::QualityRecorder;
 
 use crate::customer::ConversationId;
+use crate::routing::WaitEstimator;
 use crate::scenario::Scenario;
 use handoff_logic::Channel;
 
@@ -37,6 +38,11 @@ pub(super) struct QueueCounters {
     /// Answered contacts that had a wait estimate, and Σ (actual − estimate).
     pub(super) estimates: u64,
     pub(super) estimate_error: f64,
+    /// Answered contacts with every estimator's quote (shadow), and per
+    /// estimator Σ (actual − quote) and Σ |actual − quote|.
+    pub(super) shadowed: u64,
+    pub(super) shadow_error: [f64; 4],
+    pub(super) shadow_abs_error: [f64; 4],
     /// Contacts whose human handling finished before the end.
     pub(super) handled: u64,
     pub(super) handle: f64,
@@ -58,6 +64,11 @@ impl QueueCounters {
         self.wait_censored += other.wait_censored;
         self.estimates += other.estimates;
         self.estimate_error += other.estimate_error;
+        self.shadowed += other.shadowed;
+        for k in 0..4 {
+            self.shadow_error[k] += other.shadow_error[k];
+            self.shadow_abs_error[k] += other.shadow_abs_error[k];
+        }
         self.handled += other.handled;
         self.handle += other.handle;
         self.clarification += other.clarification;
@@ -91,12 +102,25 @@ pub(super) struct BotCounters {
     pub(super) turns: u64,
 }
 
+/// Voice calls that entered the bot (`[voice]` on), counted when they end.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(super) struct VoiceCounters {
+    pub(super) calls: u64,
+    pub(super) dead_air: f64,
+    pub(super) hung_up: u64,
+    /// Transfers from the bot, and of those, dropped on the call path.
+    pub(super) transfers: u64,
+    pub(super) dropped: u64,
+}
+
 /// Aggregates conversation records during the run.
 #[derive(Debug, Clone)]
 pub struct Recorder {
     pub(super) warm_up: f64,
     pub(super) interval: f64,
     pub(super) threshold: f64,
+    /// The wait estimator customers hear.
+    pub(super) heard: WaitEstimator,
     /// The AI agent is on: every conversation starts in the bot.
     bot_on: bool,
     /// All arrivals and terminal outcomes, warm-up included (conservation).
@@ -124,6 +148,8 @@ pub struct Recorder {
     pub(super) fingerprint: u64,
     pub(super) quality: QualityRecorder,
     pub(super) daily: DailyRecorder,
+    /// `Some` when the scenario has `[voice]`.
+    pub(super) voice: Option<VoiceCounters>,
 }
 
 pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -156,6 +182,7 @@ impl Recorder {
             warm_up: scenario.warm_up.as_secs_f64(),
             interval,
             threshold: scenario.service_level_threshold.as_secs_f64(),
+            heard: scenario.wait_estimator,
             bot_on: scenario.ai.is_some(),
             arrivals: 0,
             repeat_arrivals: 0,
@@ -173,6 +200,7 @@ impl Recorder {
             fingerprint: FNV_OFFSET,
             quality: QualityRecorder::default(),
             daily: DailyRecorder::new(scenario.duration.as_secs_f64()),
+            voice: scenario.voice.as_ref().map(|_| VoiceCounters::default()),
         }
     }
 
@@ -251,6 +279,19 @@ impl Recorder {
             return;
         }
         *self.measured_outcomes.entry(record.outcome).or_default() += 1;
+        if let Some(v) = &mut self.voice
+            && record.channel == Channel::Voice
+            && self.bot_on
+        {
+            v.calls += 1;
+            v.dead_air += record.dead_air;
+            v.hung_up += u64::from(record.hung_up_on_dead_air);
+            let transferred = record
+                .handoff
+                .is_some_and(|reason| reason != HandoffReason::Direct);
+            v.transfers += u64::from(transferred);
+            v.dropped += u64::from(record.outcome == Outcome::Dropped);
+        }
         self.quality.ended(record);
         self.daily.ended(record);
         if record.handoff.is_none() {
@@ -266,7 +307,10 @@ impl Recorder {
         // at its handoff; it never joined a queue, so it is not offered
         // (workforce tools leave calls into a closed centre out of the
         // service level). It counts as `closed` among the outcomes.
-        if let (Outcome::Closed, Some(queued_at)) = (record.outcome, record.queued_at) {
+        // A dropped transfer likewise never reached the queue.
+        if let (Outcome::Closed | Outcome::Dropped, Some(queued_at)) =
+            (record.outcome, record.queued_at)
+        {
             let i = self.interval_of(queued_at);
             self.queue_by_interval[i][record.channel.index()].offered -= 1;
         }
@@ -304,6 +348,14 @@ impl Recorder {
                 c.estimates += 1;
                 c.estimate_error += exit.wait - estimate;
                 self.quality.wait_estimated(estimate, exit.wait);
+            }
+            if let Some(quotes) = exit.wait_estimates {
+                c.shadowed += 1;
+                for (k, quote) in quotes.0.iter().enumerate() {
+                    let error = exit.wait - quote;
+                    c.shadow_error[k] += error;
+                    c.shadow_abs_error[k] += error.abs();
+                }
             }
             self.wait_ms[exit.channel.index()]
                 .record(to_ms(exit.wait))

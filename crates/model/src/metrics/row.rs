@@ -61,6 +61,7 @@ impl<'a> ConversationRow<'a> {
                 AbandonedInBot => "abandoned_in_bot",
                 AbandonedInQueue => "abandoned_in_queue",
                 Closed => "closed",
+                Dropped => "dropped",
             },
             csat: csat(record),
         }

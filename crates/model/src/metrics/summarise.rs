@@ -8,7 +8,7 @@ use crate::stats::Batching;
 pub use crate::stats::Estimate;
 
 use crate::arrivals::ArrivalProcess;
-use crate::routing::{IntervalSeries, PoolOccupancy};
+use crate::routing::{IntervalSeries, PoolOccupancy, WaitEstimator};
 use crate::scenario::Scenario;
 use crate::theory::{Prediction, Queue};
 use handoff_logic::Channel;
@@ -97,6 +97,7 @@ impl Recorder {
             abandoned_in_bot: count(Outcome::AbandonedInBot),
             abandoned_in_queue: count(Outcome::AbandonedInQueue),
             closed: count(Outcome::Closed),
+            dropped: count(Outcome::Dropped),
             in_progress,
         };
         let measured_intervals = self.measured_intervals(end);
@@ -127,7 +128,7 @@ impl Recorder {
                     .add(&histograms[c.index()])
                     .expect("same-precision histograms merge");
             }
-            service_stats(&series, &waits, self.threshold, batching)
+            service_stats(&series, &waits, self.threshold, self.heard, batching)
         };
         let by_channel = Channel::ALL
             .iter()
@@ -166,6 +167,7 @@ impl Recorder {
                     abandoned_in_bot: measured_count(Outcome::AbandonedInBot),
                     abandoned_in_queue: measured_count(Outcome::AbandonedInQueue),
                     closed: measured_count(Outcome::Closed),
+                    dropped: measured_count(Outcome::Dropped),
                 },
                 bot: (bot.conversations > 0).then(|| BotStats {
                     conversations: bot.conversations,
@@ -199,6 +201,13 @@ impl Recorder {
                 occupancy: crate::routing::centre_occupancy(occupancy, self.interval),
                 triggers: (bot.conversations > 0).then_some(triggers),
                 handoff,
+                voice: self.voice.map(|v| VoiceStats {
+                    calls: v.calls,
+                    dead_air_per_call_s: Estimate::ratio(v.dead_air, v.calls),
+                    hung_up_on_dead_air: Estimate::wilson(v.hung_up, v.calls),
+                    transfers: v.transfers,
+                    transfer_failure_rate: Estimate::wilson(v.dropped, v.transfers),
+                }),
             },
             pools: occupancy
                 .iter()
@@ -212,6 +221,8 @@ impl Recorder {
                     staffed_hours: o.staffed_seconds / 3600.0,
                     overtime_hours: o.overtime_seconds / 3600.0,
                     handed_back: o.handed_back,
+                    drop_offs: o.drop_offs,
+                    returned_by_drop_off: o.returned_by_drop_off,
                 })
                 .collect(),
             theory: erlang_reference(scenario),
@@ -228,6 +239,7 @@ fn service_stats(
     series: &[QueueCounters],
     waits: &Histogram<u64>,
     threshold: f64,
+    heard: WaitEstimator,
     batching: Batching,
 ) -> ServiceStats {
     let mut total = QueueCounters::default();
@@ -293,6 +305,24 @@ fn service_stats(
             &|c| c.estimates as f64,
             &column(&|c| c.estimates as f64),
         ),
+        wait_quotes: WaitEstimator::ALL
+            .iter()
+            .map(|&e| {
+                let k = e.index();
+                let shadowed = column(&|c| c.shadowed as f64);
+                let quote = WaitQuote {
+                    heard: e == heard,
+                    n: total.shadowed,
+                    bias_s: ratio(&|c| c.shadow_error[k], &|c| c.shadowed as f64, &shadowed),
+                    mae_s: ratio(
+                        &|c| c.shadow_abs_error[k],
+                        &|c| c.shadowed as f64,
+                        &shadowed,
+                    ),
+                };
+                (e.name().to_string(), quote)
+            })
+            .collect(),
         queue_wait_s: WaitPercentiles {
             n: waits.len(),
             p50: percentile(0.50),

@@ -14,7 +14,7 @@ use handoff_logic::triggers::TriggerKind;
 use super::*;
 
 /// Version of the `summary.json` layout; bump on any breaking change.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// The measured window's distributions and per-interval series: what the
 /// charts and the CSV exports need beyond the summary.
@@ -90,6 +90,8 @@ pub struct Conservation {
     pub abandoned_in_queue: u64,
     /// Turned away by the closed message (nobody on duty).
     pub closed: u64,
+    /// Voice transfers from the bot that dropped on the call path.
+    pub dropped: u64,
     pub in_progress: u64,
 }
 
@@ -101,6 +103,7 @@ impl Conservation {
             + self.abandoned_in_bot
             + self.abandoned_in_queue
             + self.closed
+            + self.dropped
     }
 
     /// The invariant: nothing is ever lost.
@@ -117,6 +120,7 @@ pub struct MeasuredOutcomes {
     pub abandoned_in_bot: u64,
     pub abandoned_in_queue: u64,
     pub closed: u64,
+    pub dropped: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -214,7 +218,24 @@ pub struct ServiceStats {
     /// The router's wait estimate against the actual wait, answered contacts:
     /// mean of actual − estimated (> 0: the estimate was optimistic).
     pub wait_estimate_error_s: Estimate,
+    /// Every wait estimator (`routing::WaitEstimator`) against the waits of
+    /// the answered contacts that queued, each computed in shadow for every
+    /// one of them, by name; `heard` marks the one customers were told.
+    pub wait_quotes: BTreeMap<String, WaitQuote>,
     pub queue_wait_s: WaitPercentiles,
+}
+
+/// One wait estimator's error over the answered contacts that queued.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WaitQuote {
+    /// The estimator behind the expectation message (`[routing] wait_estimator`).
+    pub heard: bool,
+    /// Answered contacts that queued, each with this estimator's quote.
+    pub n: u64,
+    /// Mean of actual − quoted wait (> 0: the quote was optimistic).
+    pub bias_s: Estimate,
+    /// Mean of |actual − quoted wait|.
+    pub mae_s: Estimate,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -234,6 +255,27 @@ pub struct Measured {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub triggers: Option<TriggerQuality>,
     pub handoff: HandoffQuality,
+    /// Voice calls in the bot (`[voice]` on and the bot on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voice: Option<VoiceStats>,
+}
+
+/// What voice did to the calls that entered the bot, over the measured
+/// calls that ended (a call still in progress at the end is not counted).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VoiceStats {
+    /// Measured voice calls that entered the bot and ended.
+    pub calls: u64,
+    /// Seconds of dead air a call heard in the bot (0 unless `on_hold =
+    /// "silence"`), mean over those calls.
+    pub dead_air_per_call_s: Estimate,
+    /// Calls that hung up in the bot after `line_dead_after` of silence,
+    /// over those calls (Wilson interval).
+    pub hung_up_on_dead_air: Estimate,
+    /// Transfers from the bot, and the share that dropped on the call path
+    /// (Wilson interval).
+    pub transfers: u64,
+    pub transfer_failure_rate: Estimate,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -260,6 +302,11 @@ pub struct PoolSummary {
     pub overtime_hours: f64,
     /// Contacts returned to the queue at a shift end (`shift_end = "hand_back"`).
     pub handed_back: u64,
+    /// Agents' drop-offs mid-contact over the whole run
+    /// (`drop_off_per_hour`), and the contacts they returned to the head
+    /// of the queue with their package (none is lost).
+    pub drop_offs: u64,
+    pub returned_by_drop_off: u64,
 }
 
 /// The run summary (`summary.json`). Deterministic: no wall-clock values.

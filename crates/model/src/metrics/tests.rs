@@ -68,6 +68,7 @@ fn exit(at: f64, wait: f64, abandoned: bool) -> QueueExit {
         wait,
         abandoned,
         estimated_wait: None,
+        wait_estimates: None,
     }
 }
 

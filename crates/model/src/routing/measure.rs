@@ -30,6 +30,9 @@ pub struct PoolOccupancy {
     pub overtime_seconds: f64,
     /// Contacts handed back to the queue at a shift end.
     pub handed_back: u64,
+    /// Drop-offs mid-contact, and the contacts they returned to the queue.
+    pub drop_offs: u64,
+    pub returned_by_drop_off: u64,
     /// Mean time a contact held a slot (whole run); `None` before any release.
     pub mean_holding_s: Option<f64>,
     /// Per reporting interval from time 0 (zero where nothing was measured
@@ -247,6 +250,8 @@ impl Router {
                     staffed_seconds: staffed,
                     overtime_seconds: pool.overtime_seconds,
                     handed_back: pool.handed_back,
+                    drop_offs: pool.drop_offs,
+                    returned_by_drop_off: pool.returned_by_drop_off,
                     mean_holding_s,
                     relaxation_s,
                     used_by_interval,

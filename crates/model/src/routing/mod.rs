@@ -38,6 +38,7 @@ use handoff_logic::Channel;
 mod estimate;
 mod measure;
 
+pub use estimate::{EstimateInputs, WaitEstimates, WaitEstimator};
 pub use measure::{IntervalSeries, PoolOccupancy, centre_occupancy};
 
 pub type AgentId = usize;
@@ -130,6 +131,9 @@ struct PoolState {
     overtime_seconds: f64,
     /// Contacts handed back to the queue at a shift end.
     handed_back: u64,
+    /// Agents' drop-offs mid-contact, and the contacts they returned.
+    drop_offs: u64,
+    returned_by_drop_off: u64,
 }
 /// What happened to an arriving contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,8 +166,19 @@ pub struct HandedBack {
     pub priority: u8,
     /// When it first joined the queue.
     pub since: f64,
-    /// Returned unstarted (not counted as a hand-back).
-    pub bounced: bool,
+    pub why: Returned,
+}
+
+/// Why an agent returns a contact to the head of the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Returned {
+    /// Its shift ended mid-contact (`shift_end = "hand_back"`).
+    ShiftEnd,
+    /// Assigned in the instant the agent went off duty: returned
+    /// unstarted, not counted.
+    Bounced,
+    /// The agent dropped off mid-contact (`drop_off_per_hour`).
+    DropOff,
 }
 
 /// The routing state of the whole centre.
@@ -196,6 +211,9 @@ pub struct Router {
     /// Contacts back in the queue after a hand-back: they were answered
     /// once, so they are not counted as still waiting at the end.
     handed_back: BTreeSet<ConversationId>,
+    /// Per queue, the wait of the last contact that left it for an agent
+    /// (the last-to-enter-service quote).
+    last_entered_wait: Vec<Option<f64>>,
 }
 
 /// Priority classes: 0 normal, 1 priority.
@@ -272,6 +290,8 @@ impl Router {
                 overtime_agents: 0,
                 overtime_seconds: 0.0,
                 handed_back: 0,
+                drop_offs: 0,
+                returned_by_drop_off: 0,
             });
         }
         let mut slots = vec![0.0; scenario.skills.len() * 2];
@@ -302,6 +322,7 @@ impl Router {
             when_closed: scenario.handoff.when_closed,
             select: scenario.select,
             handed_back: BTreeSet::new(),
+            last_entered_wait: vec![None; queues],
         }
     }
 
@@ -421,12 +442,16 @@ impl Router {
             skill,
             priority,
             since,
-            bounced,
+            why,
         } = back;
         self.put_back(now, agent, channel);
-        let pool = self.agents[agent].pool;
-        self.pools[pool].releases_by_channel[channel.index()] -= 1;
-        self.pools[pool].handed_back += u64::from(!bounced);
+        let pool = &mut self.pools[self.agents[agent].pool];
+        pool.releases_by_channel[channel.index()] -= 1;
+        match why {
+            Returned::ShiftEnd => pool.handed_back += 1,
+            Returned::DropOff => pool.returned_by_drop_off += 1,
+            Returned::Bounced => {}
+        }
         if let Some(to) = self.free_agent(channel, skill) {
             self.take(now, to, channel);
             return Some(Assignment {
@@ -446,6 +471,13 @@ impl Router {
         self.waiting.insert(conversation, q);
         self.handed_back.insert(conversation);
         None
+    }
+
+    /// `agent` dropped off (a lost connection, a crashed desktop): counted
+    /// for its pool. The caller takes it off duty and returns its contacts
+    /// ([`Router::hand_back`] with [`Returned::DropOff`]).
+    pub fn dropped_off(&mut self, agent: AgentId) {
+        self.pools[self.agents[agent].pool].drop_offs += 1;
     }
 
     pub fn agent_count(&self) -> usize {
@@ -582,6 +614,7 @@ impl Router {
             self.waiting.remove(&entry.conversation);
             self.handed_back.remove(&entry.conversation);
             self.live[q] -= 1;
+            self.last_entered_wait[q] = Some(now - entry.since);
             let channel = queue_channel(q);
             self.take(now, agent, channel);
             assigned.push(Assignment {

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use crate::roster::{Calendar, ShiftEnd, Staffing};
+pub use crate::routing::WaitEstimator;
 pub use dist::{Dist, DistSpec, HumanDuration};
 
 use crate::arrivals::Arrivals;
@@ -65,10 +66,16 @@ pub struct Scenario {
     pub handoff: Handoff,
     /// `[routing] select`: which free agent takes a contact.
     pub select: Select,
+    /// `[routing] wait_estimator`: the estimator behind the quoted wait
+    /// (every one is computed in shadow and measured).
+    pub wait_estimator: WaitEstimator,
     pub pools: Vec<Pool>,
     /// `[learning]`: the bot learning from its escalations day by day
     /// (`None`: off, the default).
     pub learning: Option<Learning>,
+    /// `[voice]`: speech latency, dead air, silent hold and dropped
+    /// transfers (`None`: voice as the model without the table).
+    pub voice: Option<crate::voice::Voice>,
     /// The scenario text as read, for reports that explain themselves.
     pub source: String,
     /// `[experiment]`, `[[variants]]` and `[thresholds]`.
@@ -287,6 +294,11 @@ pub struct Pool {
     pub concurrency_stretch: f64,
     /// (skill, proficiency) for skills not at the standard 1.
     pub proficiency: Vec<(SkillId, f64)>,
+    /// Agents dropping off mid-contact (a lost connection, a crashed
+    /// desktop), per agent-hour on duty; 0: never (no public rate exists).
+    pub drop_off_per_hour: f64,
+    /// How long a dropped-off agent is away.
+    pub drop_off_absence: Dist,
 }
 
 /// Which free agent takes a contact (`[routing] select`).
@@ -406,6 +418,24 @@ impl Scenario {
             .floor()
             .max(0.0) as usize;
         values.get(k.min(values.len() - 1)).copied().flatten()
+    }
+
+    /// The rate, per second, at which a contact waiting in the queue
+    /// abandons, for the queue-length wait quote: 1 / its mean patience,
+    /// that patience stretched by the expectation boost when the contact
+    /// heard the message; 0 with infinite patience. (Exact for exponential
+    /// patience; for others the mean stands for the hazard.)
+    pub fn abandonment_rate(&self, heard_message: bool) -> f64 {
+        let Some(patience) = self.customers.patience else {
+            return 0.0;
+        };
+        let boost = if heard_message {
+            self.handoff.expectation_patience_boost
+        } else {
+            1.0
+        };
+        let mean = patience.mean_secs() * boost;
+        if mean > 0.0 { 1.0 / mean } else { 0.0 }
     }
 
     pub fn total_agents(&self) -> u64 {

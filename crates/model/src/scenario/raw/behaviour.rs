@@ -363,3 +363,66 @@ pub(super) fn validate_learning(
         nudge,
     }))
 }
+
+pub(super) fn validate_voice(raw: &RawVoice) -> Result<crate::voice::Voice, Invalid> {
+    use crate::voice::{OnHold, Voice};
+    let key = |name: &str| format!("voice.{name}");
+    let at_most = |name: &str, value: f64, max: f64, what: &str| {
+        if value.is_finite() && (0.0..=max).contains(&value) {
+            Ok(value)
+        } else {
+            Err(invalid(
+                key(name),
+                format!("must be in [0, {max}] ({what}), got {value}"),
+            ))
+        }
+    };
+    let repeat_after = raw.repeat_after.secs();
+    let line_dead_after = raw.line_dead_after.secs();
+    if line_dead_after <= repeat_after {
+        return Err(invalid(
+            key("line_dead_after"),
+            format!(
+                "must be longer than voice.repeat_after ({repeat_after} s): callers repeat themselves before they think the line dropped"
+            ),
+        ));
+    }
+    let factor = raw.silent_hold_patience_factor;
+    if !(factor.is_finite() && factor > 0.0 && factor <= 1.0) {
+        return Err(invalid(
+            key("silent_hold_patience_factor"),
+            format!(
+                "must be in (0, 1] (patience on silent hold over patience with a message), got {factor}"
+            ),
+        ));
+    }
+    Ok(Voice {
+        speech_latency: Some(dist(key("speech_latency"), &raw.speech_latency)?),
+        on_hold: match raw.on_hold {
+            RawOnHold::Message => OnHold::Message,
+            RawOnHold::Music => OnHold::Music,
+            RawOnHold::Silence => OnHold::Silence,
+        },
+        repeat_after,
+        frustration_per_dead_second: at_most(
+            "frustration_per_dead_second",
+            raw.frustration_per_dead_second,
+            1.0,
+            "frustration added per second of dead air past voice.repeat_after",
+        )?,
+        line_dead_after,
+        silent_hold_patience_factor: factor,
+        silent_hold_frustration_per_minute: at_most(
+            "silent_hold_frustration_per_minute",
+            raw.silent_hold_frustration_per_minute,
+            1.0,
+            "frustration added per minute on silent hold",
+        )?,
+        transfer_failure_probability: probability(
+            key("transfer_failure_probability"),
+            raw.transfer_failure_probability,
+        )?,
+        redial_delay: dist(key("redial_delay"), &raw.redial_delay)?,
+        redial_frustration: probability(key("redial_frustration"), raw.redial_frustration)?,
+    })
+}

@@ -39,6 +39,8 @@ pub struct RawScenario {
     #[serde(default)]
     learning: RawLearning,
     #[serde(default)]
+    voice: Option<RawVoice>,
+    #[serde(default)]
     experiment: RawExperiment,
     #[serde(default)]
     variants: Vec<RawVariant>,
@@ -388,6 +390,88 @@ fn default_full_step_escalations() -> u32 {
     20
 }
 
+/// `[voice]`: written, it turns the voice model on with the cited defaults
+/// (sources in `scenarios/README.md`); absent, voice is the model without it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawVoice {
+    /// Cascaded STT → LLM → TTS stacks: p50 1.2–1.4 s, p95 3.0–3.4 s.
+    #[serde(default = "default_speech_latency")]
+    pub(super) speech_latency: DistSpec,
+    #[serde(default)]
+    pub(super) on_hold: RawOnHold,
+    #[serde(default = "default_repeat_after")]
+    pub(super) repeat_after: HumanDuration,
+    #[serde(default = "default_dead_second_frustration")]
+    pub(super) frustration_per_dead_second: f64,
+    #[serde(default = "default_line_dead_after")]
+    pub(super) line_dead_after: HumanDuration,
+    #[serde(default = "default_silent_hold_patience")]
+    pub(super) silent_hold_patience_factor: f64,
+    #[serde(default = "default_silent_hold_frustration")]
+    pub(super) silent_hold_frustration_per_minute: f64,
+    #[serde(default)]
+    pub(super) transfer_failure_probability: f64,
+    #[serde(default = "default_redial_delay")]
+    pub(super) redial_delay: DistSpec,
+    #[serde(default = "default_redial_frustration")]
+    pub(super) redial_frustration: f64,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum RawOnHold {
+    #[default]
+    Message,
+    Music,
+    Silence,
+}
+
+fn default_speech_latency() -> DistSpec {
+    DistSpec::Lognormal {
+        median: HumanDuration(Duration::from_millis(1300)),
+        p95: HumanDuration(Duration::from_millis(3200)),
+    }
+}
+
+/// Callers start repeating themselves after 0.8–1.5 s of silence.
+fn default_repeat_after() -> HumanDuration {
+    HumanDuration(Duration::from_secs(1))
+}
+
+/// Assumed: 10 s of dead air beyond the repeat point add 0.2.
+fn default_dead_second_frustration() -> f64 {
+    0.02
+}
+
+/// At 8–10 s of unexplained silence callers think the line dropped.
+fn default_line_dead_after() -> HumanDuration {
+    HumanDuration(Duration::from_secs(9))
+}
+
+/// Silent hold: hang-up within about 40 s against about 90 s with music or
+/// messages.
+fn default_silent_hold_patience() -> f64 {
+    0.44
+}
+
+/// Assumed.
+fn default_silent_hold_frustration() -> f64 {
+    0.1
+}
+
+/// Assumed: a dropped caller rings back after 2 minutes on average.
+fn default_redial_delay() -> DistSpec {
+    DistSpec::Exponential {
+        mean: HumanDuration(Duration::from_secs(120)),
+    }
+}
+
+/// Assumed.
+fn default_redial_frustration() -> f64 {
+    0.2
+}
+
 impl Default for RawLearning {
     fn default() -> Self {
         RawLearning {
@@ -564,6 +648,18 @@ struct RawPool {
     channels: Vec<RawChannel>,
     #[serde(default)]
     wrap_up: Option<DistSpec>,
+    /// Drop-offs mid-contact per agent-hour on duty (no public rate: 0).
+    #[serde(default)]
+    drop_off_per_hour: f64,
+    #[serde(default = "default_drop_off_absence")]
+    drop_off_absence: DistSpec,
+}
+
+/// Assumed: a reconnect or a restarted desktop takes 5 minutes on average.
+fn default_drop_off_absence() -> DistSpec {
+    DistSpec::Exponential {
+        mean: HumanDuration(Duration::from_secs(300)),
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -571,6 +667,18 @@ struct RawPool {
 struct RawRouting {
     #[serde(default)]
     select: RawSelect,
+    #[serde(default)]
+    wait_estimator: RawWaitEstimator,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum RawWaitEstimator {
+    #[default]
+    Position,
+    HeadOfLine,
+    LastToEnter,
+    QueueLength,
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize)]

@@ -9,6 +9,7 @@ use std::time::Duration;
 use super::arrivals::{validate_arrivals, validate_channels};
 use super::behaviour::{
     validate_ai, validate_customers, validate_handoff, validate_learning, validate_triggers,
+    validate_voice,
 };
 use super::experiment::validate_experiment;
 use super::staffing::{pool_skill_list, validate_staffing};
@@ -225,6 +226,16 @@ pub fn validate(raw: RawScenario, source: &str, file: &Path) -> Result<Scenario,
             chat_concurrency: pool.chat_concurrency,
             channels,
             wrap_up,
+            drop_off_per_hour: {
+                let rate = pool.drop_off_per_hour;
+                if !(rate.is_finite() && (0.0..=60.0).contains(&rate)) {
+                    return Err(invalid(key("drop_off_per_hour"), format!(
+                        "must be a rate per agent-hour on duty in [0, 60] (e.g. 0.05: one drop-off in 20 hours), got {rate}"
+                    )));
+                }
+                rate
+            },
+            drop_off_absence: dist(key("drop_off_absence"), &pool.drop_off_absence)?,
         });
     }
     if total_agents > MAX_AGENTS {
@@ -356,10 +367,12 @@ pub fn validate(raw: RawScenario, source: &str, file: &Path) -> Result<Scenario,
         || handoff.context == ContextMode::Structured;
 
     let learning = validate_learning(&raw.learning, ai.is_some(), &triggers)?;
+    let voice = raw.voice.as_ref().map(validate_voice).transpose()?;
 
     let experiment = validate_experiment(&raw, source)?;
     Ok(Scenario {
         learning,
+        voice,
         experiment,
         name: sim.name.clone(),
         seed: sim.seed,
@@ -381,6 +394,12 @@ pub fn validate(raw: RawScenario, source: &str, file: &Path) -> Result<Scenario,
             RawSelect::PoolOrder => Select::PoolOrder,
             RawSelect::LongestIdle => Select::LongestIdle,
             RawSelect::MostProficient => Select::MostProficient,
+        },
+        wait_estimator: match raw.routing.wait_estimator {
+            RawWaitEstimator::Position => WaitEstimator::Position,
+            RawWaitEstimator::HeadOfLine => WaitEstimator::HeadOfLine,
+            RawWaitEstimator::LastToEnter => WaitEstimator::LastToEnter,
+            RawWaitEstimator::QueueLength => WaitEstimator::QueueLength,
         },
         pools,
         source: source.to_string(),

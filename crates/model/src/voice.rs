@@ -1,0 +1,247 @@
+//! Voice: what makes a voice handoff fail (`[voice]`), as formulas.
+//!
+//! Voice is real time, so silence is felt. Each voice bot turn takes the
+//! bot's response time plus the speech stack's latency (speech-to-text →
+//! LLM → text-to-speech, `speech_latency`). What the caller hears meanwhile
+//! is `on_hold`: a hold message or music covers the wait; `silence` is dead
+//! air, and:
+//!
+//! - **a turn's dead air** `d` (from the end of the caller's speech to the
+//!   bot's first audio) adds `frustration_per_dead_second × max(0, d −
+//!   repeat_after)` (callers start repeating themselves after 0.8–1.5 s);
+//!   at `d ≥ line_dead_after` (8–10 s of unexplained silence) the caller
+//!   thinks the line dropped and hangs up: abandoned in the bot;
+//! - **silent hold in the queue** multiplies the caller's patience by
+//!   `silent_hold_patience_factor` (they hang up within about 40 s on silent
+//!   hold against about 1.5 min with music or messages: 40 / 90 ≈ 0.44,
+//!   industry figures), and adds `silent_hold_frustration_per_minute` per
+//!   minute waited (assumed).
+//!
+//! A voice transfer from the bot can fail on the call path
+//! (`transfer_failure_probability`, default 0: no public rate exists): the
+//! call drops before it reaches the queue (outcome `dropped`), and the
+//! caller rings back after `redial_delay`, `redial_frustration` more
+//! frustrated, as a repeat contact.
+//!
+//! Without a `[voice]` table none of this happens (voice is the model
+//! without it); every default, with its source, is in `scenarios/README.md`.
+
+use rand::RngExt;
+
+use crate::customer::ConversationId;
+use crate::rng::{Purpose, Streams};
+use crate::scenario::Dist;
+
+/// What a voice caller hears while waiting for the bot or for an agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnHold {
+    /// A hold message ("one moment…", the queue announcement).
+    #[default]
+    Message,
+    /// Hold music (the cited figures do not tell it from a message: the
+    /// model treats both alike).
+    Music,
+    /// Nothing: dead air.
+    Silence,
+}
+
+impl OnHold {
+    pub fn name(self) -> &'static str {
+        match self {
+            OnHold::Message => "message",
+            OnHold::Music => "music",
+            OnHold::Silence => "silence",
+        }
+    }
+}
+
+/// `[voice]`, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Voice {
+    /// Added to each voice bot turn; `None`: no speech stack latency.
+    pub speech_latency: Option<Dist>,
+    pub on_hold: OnHold,
+    /// Seconds of dead air after which callers start repeating themselves.
+    pub repeat_after: f64,
+    /// Frustration per second of dead air beyond `repeat_after`.
+    pub frustration_per_dead_second: f64,
+    /// Seconds of dead air after which the caller thinks the line dropped.
+    pub line_dead_after: f64,
+    /// Patience multiplier on silent hold in the queue.
+    pub silent_hold_patience_factor: f64,
+    /// Frustration per minute waited on silent hold.
+    pub silent_hold_frustration_per_minute: f64,
+    /// Probability that a voice transfer from the bot drops on the call path.
+    pub transfer_failure_probability: f64,
+    /// Time until a dropped caller rings back.
+    pub redial_delay: Dist,
+    /// Frustration a dropped call adds.
+    pub redial_frustration: f64,
+}
+
+/// What one voice bot turn's wait did to the caller.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DeadAir {
+    /// Seconds of silence the caller heard (0 when a message or music played).
+    pub seconds: f64,
+    pub frustration: f64,
+    /// The caller thought the line dropped and hung up.
+    pub hung_up: bool,
+}
+
+/// Draw index for the redial delay in the conversation's voice stream
+/// (turns use their own index, from 1).
+const REDIAL: u64 = 0;
+/// Draw index base for the transfer-failure draw.
+const TRANSFER: u64 = u64::MAX;
+
+impl Voice {
+    /// The speech stack's latency of turn `turn` of `conversation` (0
+    /// without `speech_latency`): its own stream, so no other draw moves.
+    pub fn speech_latency(
+        &self,
+        streams: &Streams,
+        conversation: ConversationId,
+        turn: u32,
+    ) -> f64 {
+        self.speech_latency.map_or(0.0, |d| {
+            d.sample_secs(&mut streams.stream(Purpose::Voice, conversation, u64::from(turn)))
+        })
+    }
+
+    /// A voice bot turn that took `waited` seconds, from the end of the
+    /// caller's speech to the bot's first audio, for a caller at
+    /// `frustration`.
+    pub fn dead_air(&self, waited: f64, frustration: f64) -> DeadAir {
+        let seconds = if self.on_hold == OnHold::Silence {
+            waited.max(0.0)
+        } else {
+            0.0
+        };
+        DeadAir {
+            seconds,
+            frustration: (frustration
+                + self.frustration_per_dead_second * (seconds - self.repeat_after).max(0.0))
+            .min(1.0),
+            hung_up: seconds >= self.line_dead_after,
+        }
+    }
+
+    /// A voice caller's patience in the queue.
+    pub fn queue_patience(&self, patience: f64) -> f64 {
+        match self.on_hold {
+            OnHold::Silence => patience * self.silent_hold_patience_factor,
+            OnHold::Message | OnHold::Music => patience,
+        }
+    }
+
+    /// The frustration a voice caller brings to the agent after `waited`
+    /// seconds on hold.
+    pub fn after_hold(&self, frustration: f64, waited: f64) -> f64 {
+        match self.on_hold {
+            OnHold::Silence => (frustration
+                + self.silent_hold_frustration_per_minute * waited.max(0.0) / 60.0)
+                .min(1.0),
+            OnHold::Message | OnHold::Music => frustration,
+        }
+    }
+
+    /// Whether the bot's transfer of `conversation` drops on the call path.
+    pub fn transfer_fails(&self, streams: &Streams, conversation: ConversationId) -> bool {
+        self.transfer_failure_probability > 0.0
+            && streams
+                .stream(Purpose::Voice, conversation, TRANSFER)
+                .random::<f64>()
+                < self.transfer_failure_probability
+    }
+
+    /// When a dropped caller rings back, seconds after the drop, and the
+    /// frustration they ring back with.
+    pub fn redial(
+        &self,
+        streams: &Streams,
+        conversation: ConversationId,
+        frustration: f64,
+    ) -> (f64, f64) {
+        let delay = self.redial_delay.sample_secs(&mut streams.stream(
+            Purpose::Voice,
+            conversation,
+            REDIAL,
+        ));
+        (delay, (frustration + self.redial_frustration).min(1.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn voice(on_hold: OnHold) -> Voice {
+        Voice {
+            speech_latency: Some(Dist::exponential(1.3)),
+            on_hold,
+            repeat_after: 1.0,
+            frustration_per_dead_second: 0.02,
+            line_dead_after: 9.0,
+            silent_hold_patience_factor: 0.44,
+            silent_hold_frustration_per_minute: 0.1,
+            transfer_failure_probability: 0.25,
+            redial_delay: Dist::exponential(120.0),
+            redial_frustration: 0.2,
+        }
+    }
+
+    #[test]
+    fn dead_air_frustrates_past_the_repeat_point_and_hangs_up_at_the_line_dead_point() {
+        let v = voice(OnHold::Silence);
+        let short = v.dead_air(0.8, 0.1);
+        assert_eq!(
+            (short.seconds, short.frustration, short.hung_up),
+            (0.8, 0.1, false)
+        );
+        let long = v.dead_air(4.0, 0.1);
+        assert!((long.frustration - (0.1 + 0.02 * 3.0)).abs() < 1e-12);
+        assert!(!long.hung_up);
+        assert!(v.dead_air(9.0, 0.0).hung_up);
+        // A message or music covers the wait.
+        for hold in [OnHold::Message, OnHold::Music] {
+            let covered = voice(hold).dead_air(20.0, 0.1);
+            assert_eq!(
+                (covered.seconds, covered.frustration, covered.hung_up),
+                (0.0, 0.1, false)
+            );
+        }
+    }
+
+    #[test]
+    fn silent_hold_shortens_patience_and_frustrates() {
+        let silent = voice(OnHold::Silence);
+        assert!((silent.queue_patience(90.0) - 39.6).abs() < 1e-9);
+        assert!((silent.after_hold(0.2, 120.0) - 0.4).abs() < 1e-12);
+        let music = voice(OnHold::Music);
+        assert_eq!(music.queue_patience(90.0), 90.0);
+        assert_eq!(music.after_hold(0.2, 120.0), 0.2);
+    }
+
+    #[test]
+    fn transfers_fail_at_the_stated_rate_and_draw_on_their_own_stream() {
+        let streams = Streams::new(5, 0);
+        let v = voice(OnHold::Message);
+        let n = 20_000;
+        let failed = (0..n).filter(|&id| v.transfer_fails(&streams, id)).count();
+        let p = failed as f64 / n as f64;
+        // 0.25 ± 4 standard errors.
+        assert!(
+            (p - 0.25).abs() < 4.0 * (0.25f64 * 0.75 / n as f64).sqrt(),
+            "{p}"
+        );
+        let off = Voice {
+            transfer_failure_probability: 0.0,
+            ..v.clone()
+        };
+        assert!((0..1000).all(|id| !off.transfer_fails(&streams, id)));
+        // The redial draw does not depend on the failure probability.
+        assert_eq!(v.redial(&streams, 7, 0.5), off.redial(&streams, 7, 0.5));
+        assert_eq!(v.redial(&streams, 7, 0.9).1, 1.0);
+    }
+}
