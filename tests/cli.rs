@@ -53,7 +53,7 @@ fn run_prints_the_summary_and_writes_a_new_folder_each_time() {
         let summary: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap())
                 .unwrap();
-        assert_eq!(summary["schema_version"], 6);
+        assert_eq!(summary["schema_version"], 7);
         assert_eq!(summary["scenario"], "basic");
         assert!(summary["conversations"]["arrivals"].as_u64().unwrap() > 2000);
         // The trigger figures against ground truth are part of the summary.

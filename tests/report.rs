@@ -300,6 +300,6 @@ fn summary_json_shape_is_stable() {
     let run = handoff_sim::sim::run(&scenario, 0).unwrap();
     let value: Value =
         serde_json::from_str(&handoff_sim::report::summary_json(&run.summary)).unwrap();
-    assert_eq!(value["schema_version"], 6);
+    assert_eq!(value["schema_version"], 7);
     insta::assert_json_snapshot!("summary_shape", shape(&value));
 }

@@ -309,3 +309,44 @@ fn learning_is_checked_key_by_key_and_needs_what_it_moves() {
     )
     .unwrap();
 }
+
+#[test]
+fn voice_wait_estimator_and_drop_off_keys_are_checked_key_by_key_with_their_line() {
+    let with = |voice: &str| format!("{GOOD}\n[voice]\n{voice}\n");
+    expect_error(
+        &with("transfer_failure_probability = 1.5"),
+        &[
+            "voice.transfer_failure_probability",
+            "[0, 1]",
+            "bad.toml:30:",
+        ],
+    );
+    expect_error(
+        &with("redial_frustration = -0.1"),
+        &["voice.redial_frustration", "[0, 1]"],
+    );
+    expect_error(
+        &with("repeat_after = \"10s\"\nline_dead_after = \"5s\""),
+        &["voice.line_dead_after", "longer than voice.repeat_after"],
+    );
+    expect_error(
+        &with("silent_hold_patience_factor = 0"),
+        &["voice.silent_hold_patience_factor", "(0, 1]"],
+    );
+    expect_error(
+        &with("speech_latency = { dist = \"lognormal\", median = \"3s\", p95 = \"1s\" }"),
+        &["voice.speech_latency"],
+    );
+    expect_error(
+        &with("on_hold = \"jingle\""),
+        &["unknown variant `jingle`", "message", "silence"],
+    );
+    expect_error(
+        &mutate("count = 10\n", "count = 10\ndrop_off_per_hour = -1\n"),
+        &["agents[0].drop_off_per_hour", "[0, 60]", "bad.toml:27:"],
+    );
+    expect_error(
+        &format!("{GOOD}\n[routing]\nwait_estimator = \"oracle\"\n"),
+        &["unknown variant `oracle`", "queue_length"],
+    );
+}
