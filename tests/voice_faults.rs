@@ -76,7 +76,7 @@ fn silence_on_hold_raises_queue_abandonment_against_a_hold_message() {
     let (m, s) = (abandonment(&message), abandonment(&silence));
     eprintln!("abandonment: message {m:.3}, silence {s:.3}");
     // Patience × 0.44 on silent hold: more callers hang up in the queue
-    // (measured 12.5 % → 15.5 %; fewer reach it, as some hang up on the
+    // (measured 17.4 % → 19.6 %; fewer reach it, as some hang up on the
     // bot's dead air, which lightens the load), on the same customers.
     assert!(s > m + 0.02, "message {m}, silence {s}");
     // Dead air in the bot: heard only on silence, and the long ones hang up.
@@ -192,4 +192,42 @@ fn agents_dropping_off_return_their_contacts_and_lose_no_conversation() {
     let steady_waits = share(&steady["measured"]["human_queue"]["asa_s"]);
     // Lost capacity (6 min away per drop-off) lengthens the waits.
     assert!(waits > steady_waits, "{waits} vs {steady_waits}");
+}
+
+#[test]
+fn a_bad_transcription_lowers_context_completeness_and_none_leaves_the_bots_notes() {
+    let completeness = |transcription: &str| {
+        let s = summary(&voice_centre(
+            &format!("[voice]\n[voice.transcription]\n{transcription}\n"),
+            "",
+        ));
+        share(&s["measured"]["handoff"]["context_completeness"])
+    };
+    let chat_like =
+        completeness("available_probability = 1.0\nword_error_rate = 0.0\nnoisy_share = 0.0");
+    let clean =
+        completeness("available_probability = 1.0\nword_error_rate = 0.05\nnoisy_share = 0.0");
+    let noisy =
+        completeness("available_probability = 1.0\nword_error_rate = 0.35\nnoisy_share = 0.0");
+    let none = completeness("available_probability = 0.0");
+    let without =
+        share(&summary(&voice_centre("", ""))["measured"]["handoff"]["context_completeness"]);
+    eprintln!(
+        "completeness: no errors {chat_like:.3}, WER 5 % {clean:.3}, WER 35 % {noisy:.3}, none {none:.3}"
+    );
+    // A perfect transcription is the model without [voice].
+    assert_eq!(chat_like, without);
+    // Three of six fields come from the transcript; each is spoiled with
+    // 1 − (1 − w)², so the loss is 3/6 × that (0.049 at 5 %, 0.289 at 35 %).
+    let loss = |w: f64| 0.5 * (1.0 - (1.0 - w) * (1.0 - w));
+    assert!(
+        ((chat_like - clean) - loss(0.05)).abs() < 0.02,
+        "{chat_like} {clean}"
+    );
+    assert!(
+        ((chat_like - noisy) - loss(0.35)).abs() < 0.03,
+        "{chat_like} {noisy}"
+    );
+    // No transcription: summary, sentiment and transcript all missing.
+    assert!((chat_like - none - 0.5).abs() < 0.01, "{chat_like} {none}");
 }

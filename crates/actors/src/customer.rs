@@ -24,7 +24,8 @@ use crate::messages::*;
 use crate::transcript::{BotEnd, BotTranscript, BotTurnLog};
 use handoff_logic::Channel;
 use handoff_logic::handoff::{
-    ContextFacts, ContextMode, ContextPackage, TransferInputs, TransferPlan, expectation_message,
+    ContextFacts, ContextMode, ContextPackage, Transcription, TransferInputs, TransferPlan,
+    expectation_message,
 };
 use handoff_logic::triggers::TurnSignals;
 use handoff_model::customer::{CustomerProfile, NextStep, after_failed_turn, opening};
@@ -196,6 +197,12 @@ impl Customer {
                     sentiments: &sentiments,
                     failed_attempts: self.bot.failed_attempts,
                     account_found,
+                    transcription: match (&scenario.voice, self.profile.channel) {
+                        (Some(voice), Channel::Voice) => {
+                            voice.transcribe(&wiring.streams, self.profile.id)
+                        }
+                        _ => Transcription::Exact,
+                    },
                 },
             );
             let plan = handoff.policy.decide(&TransferInputs {

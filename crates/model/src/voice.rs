@@ -23,6 +23,15 @@
 //! caller rings back after `redial_delay`, `redial_frustration` more
 //! frustrated, as a repeat contact.
 //!
+//! **Live transcription** (`[voice.transcription]`) is what carries the
+//! caller's words into the context package: it is available with
+//! `available_probability`; a call is noisy or accented with `noisy_share`,
+//! and its word error rate w is `word_error_rate` or
+//! `noisy_word_error_rate`. Each field built from it (summary, sentiment
+//! trajectory, transcript) is spoiled when an error hits one of its
+//! `key_words_per_field` key words: P(spoiled) = 1 − (1 − w)^k. Without a
+//! transcription only the bot's own notes pass on (`handoff::context`).
+//!
 //! Without a `[voice]` table none of this happens (voice is the model
 //! without it); every default, with its source, is in `scenarios/README.md`.
 
@@ -31,6 +40,7 @@ use rand::RngExt;
 use crate::customer::ConversationId;
 use crate::rng::{Purpose, Streams};
 use crate::scenario::Dist;
+use handoff_logic::handoff::{Spoiled, Transcription};
 
 /// What a voice caller hears while waiting for the bot or for an agent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -77,6 +87,17 @@ pub struct Voice {
     pub redial_delay: Dist,
     /// Frustration a dropped call adds.
     pub redial_frustration: f64,
+    pub transcription: LiveTranscription,
+}
+
+/// `[voice.transcription]`: the live transcription behind a voice package.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LiveTranscription {
+    pub available_probability: f64,
+    pub word_error_rate: f64,
+    pub noisy_share: f64,
+    pub noisy_word_error_rate: f64,
+    pub key_words_per_field: u32,
 }
 
 /// What one voice bot turn's wait did to the caller.
@@ -94,6 +115,8 @@ pub struct DeadAir {
 const REDIAL: u64 = 0;
 /// Draw index base for the transfer-failure draw.
 const TRANSFER: u64 = u64::MAX;
+/// Draw index for the transcription.
+const TRANSCRIPT: u64 = u64::MAX - 1;
 
 impl Voice {
     /// The speech stack's latency of turn `turn` of `conversation` (0
@@ -146,6 +169,30 @@ impl Voice {
         }
     }
 
+    /// The live transcription of `conversation`'s call: whether there is
+    /// one, and which fields built from it its errors spoiled.
+    pub fn transcribe(&self, streams: &Streams, conversation: ConversationId) -> Transcription {
+        let t = &self.transcription;
+        let mut rng = streams.stream(Purpose::Voice, conversation, TRANSCRIPT);
+        let available = rng.random::<f64>() < t.available_probability;
+        let noisy = rng.random::<f64>() < t.noisy_share;
+        let draws: [f64; 3] = [rng.random(), rng.random(), rng.random()];
+        if !available {
+            return Transcription::Missing;
+        }
+        let w = if noisy {
+            t.noisy_word_error_rate
+        } else {
+            t.word_error_rate
+        };
+        let p = t.spoil_probability(w);
+        Transcription::Live(Spoiled {
+            summary: draws[0] < p,
+            sentiment: draws[1] < p,
+            transcript: draws[2] < p,
+        })
+    }
+
     /// Whether the bot's transfer of `conversation` drops on the call path.
     pub fn transfer_fails(&self, streams: &Streams, conversation: ConversationId) -> bool {
         self.transfer_failure_probability > 0.0
@@ -172,6 +219,13 @@ impl Voice {
     }
 }
 
+impl LiveTranscription {
+    /// P(a field is spoiled) at word error rate `w`: 1 − (1 − w)^k.
+    pub fn spoil_probability(&self, w: f64) -> f64 {
+        1.0 - (1.0 - w).powi(self.key_words_per_field as i32)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,7 +242,41 @@ mod tests {
             transfer_failure_probability: 0.25,
             redial_delay: Dist::exponential(120.0),
             redial_frustration: 0.2,
+            transcription: LiveTranscription {
+                available_probability: 0.95,
+                word_error_rate: 0.12,
+                noisy_share: 0.2,
+                noisy_word_error_rate: 0.3,
+                key_words_per_field: 2,
+            },
         }
+    }
+
+    #[test]
+    fn transcription_spoils_fields_at_the_formula_rate_and_is_missing_at_its_rate() {
+        let v = voice(OnHold::Message);
+        let t = v.transcription;
+        assert!((t.spoil_probability(0.12) - (1.0 - 0.88f64.powi(2))).abs() < 1e-12);
+        let streams = Streams::new(9, 0);
+        let n = 40_000;
+        let (mut missing, mut spoiled) = (0, 0);
+        for id in 0..n {
+            match v.transcribe(&streams, id) {
+                Transcription::Missing => missing += 1,
+                Transcription::Live(s) => spoiled += u32::from(s.summary),
+                Transcription::Exact => unreachable!(),
+            }
+        }
+        let live = n as f64 - f64::from(missing);
+        let expected = 0.8 * t.spoil_probability(0.12) + 0.2 * t.spoil_probability(0.3);
+        let p = f64::from(spoiled) / live;
+        let se = (expected * (1.0 - expected) / live).sqrt();
+        assert!((p - expected).abs() < 4.0 * se, "{p} vs {expected}");
+        let m = f64::from(missing) / n as f64;
+        assert!(
+            (m - 0.05).abs() < 4.0 * (0.05f64 * 0.95 / n as f64).sqrt(),
+            "{m}"
+        );
     }
 
     #[test]

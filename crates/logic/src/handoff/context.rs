@@ -6,6 +6,13 @@
 //! attempts already made, customer and account data, transcript reference.
 //! In `transcript_only` mode (platforms that pass the raw log) only the
 //! transcript is there, so completeness is 1/6.
+//!
+//! On voice the customer's words reach the package through a live
+//! transcription ([`Transcription`]): the summary, the sentiment trajectory
+//! and the transcript are built from it, so a transcription error can spoil
+//! them (present but not right), and without a transcription only the
+//! bot's own notes (the intent it recognised, the attempts it made) and the
+//! account data pass on.
 
 use serde::Serialize;
 
@@ -34,6 +41,29 @@ pub struct ContextFacts<'a> {
     pub failed_attempts: u32,
     /// The account lookup succeeded.
     pub account_found: bool,
+    /// How the customer's words were recorded.
+    pub transcription: Transcription,
+}
+
+/// How the customer's words were recorded, for the fields built from them
+/// (summary, sentiment trajectory, transcript).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Transcription {
+    /// Written (chat), or a transcript without errors that matter.
+    #[default]
+    Exact,
+    /// A live voice transcription whose errors spoiled the marked fields.
+    Live(Spoiled),
+    /// No transcription: only the bot's own notes pass on.
+    Missing,
+}
+
+/// The fields a live transcription's errors made wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Spoiled {
+    pub summary: bool,
+    pub sentiment: bool,
+    pub transcript: bool,
 }
 
 /// The package an agent receives.
@@ -47,6 +77,8 @@ pub struct ContextPackage {
     pub attempts: Option<u32>,
     pub account_data: bool,
     pub transcript: bool,
+    /// Fields present but wrong because of transcription errors.
+    pub spoiled: Spoiled,
 }
 
 /// The fields an agent needs.
@@ -55,7 +87,12 @@ const FIELDS: f64 = 6.0;
 impl ContextPackage {
     /// Builds the package the platform would pass in `mode`.
     pub fn build(mode: ContextMode, facts: &ContextFacts<'_>) -> ContextPackage {
-        let transcript = facts.bot_turns > 0;
+        let heard = facts.transcription != Transcription::Missing;
+        let spoiled = match facts.transcription {
+            Transcription::Live(spoiled) => spoiled,
+            Transcription::Exact | Transcription::Missing => Spoiled::default(),
+        };
+        let transcript = facts.bot_turns > 0 && heard;
         if mode == ContextMode::TranscriptOnly {
             return ContextPackage {
                 summary: None,
@@ -65,9 +102,13 @@ impl ContextPackage {
                 attempts: None,
                 account_data: false,
                 transcript,
+                spoiled: Spoiled {
+                    transcript: spoiled.transcript,
+                    ..Spoiled::default()
+                },
             };
         }
-        let summary = (facts.bot_turns > 0).then(|| {
+        let summary = (facts.bot_turns > 0 && heard).then(|| {
             format!(
                 "Customer wrote {} message(s) about {}; {} bot answer(s) rejected.",
                 facts.bot_turns,
@@ -79,22 +120,27 @@ impl ContextPackage {
             summary,
             intent: facts.recognised_intent.map(str::to_string),
             intent_correct: facts.recognised_intent.is_some() && facts.intent_correct,
-            sentiment_trajectory: facts.sentiments.to_vec(),
+            sentiment_trajectory: if heard {
+                facts.sentiments.to_vec()
+            } else {
+                Vec::new()
+            },
             attempts: (facts.bot_turns > 0).then_some(facts.failed_attempts),
             account_data: facts.account_found,
             transcript,
+            spoiled,
         }
     }
 
     /// Fraction of the needed fields present and correct, 0 … 1.
     pub fn completeness(&self) -> f64 {
         let present = [
-            self.summary.is_some(),
+            self.summary.is_some() && !self.spoiled.summary,
             self.intent.is_some() && self.intent_correct,
-            !self.sentiment_trajectory.is_empty(),
+            !self.sentiment_trajectory.is_empty() && !self.spoiled.sentiment,
             self.attempts.is_some(),
             self.account_data,
-            self.transcript,
+            self.transcript && !self.spoiled.transcript,
         ];
         present.iter().filter(|p| **p).count() as f64 / FIELDS
     }
@@ -112,6 +158,7 @@ mod tests {
             sentiments: &[0.1, -0.4, -0.7],
             failed_attempts: 2,
             account_found,
+            transcription: Transcription::Exact,
         }
     }
 
@@ -147,8 +194,38 @@ mod tests {
             sentiments: &[],
             failed_attempts: 0,
             account_found: true,
+            transcription: Transcription::Exact,
         };
         let p = ContextPackage::build(ContextMode::Structured, &direct);
         assert!((p.completeness() - 1.0 / 6.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_live_transcription_spoils_what_it_got_wrong_and_none_leaves_the_bots_notes() {
+        let live = |spoiled| ContextFacts {
+            transcription: Transcription::Live(spoiled),
+            ..facts(true, true)
+        };
+        let clean = ContextPackage::build(ContextMode::Structured, &live(Spoiled::default()));
+        assert_eq!(clean.completeness(), 1.0);
+        let garbled = Spoiled {
+            summary: true,
+            sentiment: true,
+            transcript: false,
+        };
+        let p = ContextPackage::build(ContextMode::Structured, &live(garbled));
+        // Present, but two of six wrong.
+        assert!(p.summary.is_some());
+        assert!((p.completeness() - 4.0 / 6.0).abs() < 1e-12);
+        let none = ContextFacts {
+            transcription: Transcription::Missing,
+            ..facts(true, true)
+        };
+        let q = ContextPackage::build(ContextMode::Structured, &none);
+        // Intent, attempts and account data: the bot's own notes.
+        assert_eq!((q.summary.is_none(), q.transcript), (true, false));
+        assert!((q.completeness() - 3.0 / 6.0).abs() < 1e-12);
+        let only = ContextPackage::build(ContextMode::TranscriptOnly, &none);
+        assert_eq!(only.completeness(), 0.0);
     }
 }

@@ -8,6 +8,6 @@ mod context;
 mod expectation;
 mod transfer;
 
-pub use context::{ContextFacts, ContextMode, ContextPackage};
+pub use context::{ContextFacts, ContextMode, ContextPackage, Spoiled, Transcription};
 pub use expectation::{ExpectationMessage, expectation_message};
 pub use transfer::{PolicyRule, TransferInputs, TransferMode, TransferPlan, TransferPolicy};

@@ -424,5 +424,28 @@ pub(super) fn validate_voice(raw: &RawVoice) -> Result<crate::voice::Voice, Inva
         )?,
         redial_delay: dist(key("redial_delay"), &raw.redial_delay)?,
         redial_frustration: probability(key("redial_frustration"), raw.redial_frustration)?,
+        transcription: {
+            let t = &raw.transcription;
+            let key = |name: &str| format!("voice.transcription.{name}");
+            if !(1..=20).contains(&t.key_words_per_field) {
+                return Err(invalid(
+                    key("key_words_per_field"),
+                    format!("must be between 1 and 20, got {}", t.key_words_per_field),
+                ));
+            }
+            crate::voice::LiveTranscription {
+                available_probability: probability(
+                    key("available_probability"),
+                    t.available_probability,
+                )?,
+                word_error_rate: probability(key("word_error_rate"), t.word_error_rate)?,
+                noisy_share: probability(key("noisy_share"), t.noisy_share)?,
+                noisy_word_error_rate: probability(
+                    key("noisy_word_error_rate"),
+                    t.noisy_word_error_rate,
+                )?,
+                key_words_per_field: t.key_words_per_field,
+            }
+        },
     })
 }

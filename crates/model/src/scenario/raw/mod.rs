@@ -416,6 +416,61 @@ pub(super) struct RawVoice {
     pub(super) redial_delay: DistSpec,
     #[serde(default = "default_redial_frustration")]
     pub(super) redial_frustration: f64,
+    #[serde(default)]
+    pub(super) transcription: RawTranscription,
+}
+
+/// `[voice.transcription]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTranscription {
+    #[serde(default = "default_transcription_available")]
+    pub(super) available_probability: f64,
+    /// 10–15 % on typical contact-centre audio.
+    #[serde(default = "default_word_error_rate")]
+    pub(super) word_error_rate: f64,
+    #[serde(default = "default_noisy_share")]
+    pub(super) noisy_share: f64,
+    /// 25–35 % on noisy or accented calls.
+    #[serde(default = "default_noisy_word_error_rate")]
+    pub(super) noisy_word_error_rate: f64,
+    #[serde(default = "default_key_words_per_field")]
+    pub(super) key_words_per_field: u32,
+}
+
+/// Assumed.
+fn default_transcription_available() -> f64 {
+    0.95
+}
+
+fn default_word_error_rate() -> f64 {
+    0.12
+}
+
+/// Assumed.
+fn default_noisy_share() -> f64 {
+    0.2
+}
+
+fn default_noisy_word_error_rate() -> f64 {
+    0.3
+}
+
+/// Assumed.
+fn default_key_words_per_field() -> u32 {
+    2
+}
+
+impl Default for RawTranscription {
+    fn default() -> Self {
+        RawTranscription {
+            available_probability: default_transcription_available(),
+            word_error_rate: default_word_error_rate(),
+            noisy_share: default_noisy_share(),
+            noisy_word_error_rate: default_noisy_word_error_rate(),
+            key_words_per_field: default_key_words_per_field(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
