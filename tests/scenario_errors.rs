@@ -350,3 +350,64 @@ fn voice_wait_estimator_and_drop_off_keys_are_checked_key_by_key_with_their_line
         &["unknown variant `oracle`", "queue_length"],
     );
 }
+
+#[test]
+fn incidents_are_checked_inside_the_horizon_without_overlaps_and_with_their_parameter() {
+    let bot =
+        "[ai_agent]\nenabled = true\nresponse_time = { dist = \"exponential\", mean = \"2s\" }\n";
+    let with = |incidents: &str| format!("{GOOD}\n{bot}\n{incidents}\n");
+    let window = |start: &str, length: &str, effect: &str| {
+        format!(
+            "[[ai_agent.incidents]]\nstart = \"{start}\"\nlength = \"{length}\"\neffect = \"{effect}\"\n"
+        )
+    };
+    expect_error(
+        &with(&window("50m", "20m", "outage")),
+        &["ai_agent.incidents[0].length", "past the end of the run"],
+    );
+    expect_error(
+        &with(&format!(
+            "{}{}",
+            window("10m", "20m", "outage"),
+            window("20m", "5m", "outage")
+        )),
+        &[
+            "ai_agent.incidents[1].start",
+            "overlaps ai_agent.incidents[0]",
+            "bad.toml:38:",
+        ],
+    );
+    expect_error(
+        &with(&window("10m", "0s", "outage")),
+        &["ai_agent.incidents[0].length", "longer than 0s"],
+    );
+    expect_error(&with(&window("10m", "-5m", "outage")), &["not a duration"]);
+    expect_error(
+        &with(&window("10m", "5m", "slow")),
+        &["ai_agent.incidents[0].slow_factor", "is required"],
+    );
+    expect_error(
+        &with(&format!(
+            "{}slow_factor = 0.5\n",
+            window("10m", "5m", "slow")
+        )),
+        &["ai_agent.incidents[0].slow_factor", "(1, 100]"],
+    );
+    expect_error(
+        &with(&format!(
+            "{}confidence_shift = 0.2\n",
+            window("10m", "5m", "outage")
+        )),
+        &["ai_agent.incidents[0].confidence_shift", "miscalibrated"],
+    );
+    expect_error(
+        &with(
+            "[[ai_agent.incident_processes]]\neffect = \"outage\"\nrate_per_day = 0\nlength = { dist = \"exponential\", mean = \"1h\" }\n",
+        ),
+        &["ai_agent.incident_processes[0].rate_per_day", "(0, 100]"],
+    );
+    expect_error(
+        &format!("{GOOD}\n{}", window("10m", "5m", "outage")),
+        &["ai_agent.incidents", "needs the AI agent"],
+    );
+}

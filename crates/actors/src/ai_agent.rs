@@ -11,6 +11,7 @@ use crate::messages::{AiReplied, CustomerTurn};
 use crate::{Clock, TriggerActor};
 use handoff_logic::Channel;
 use handoff_model::ai::answer;
+use handoff_model::incidents::Incidents;
 use handoff_model::rng::Streams;
 use handoff_model::scenario::AiAgent as AiModel;
 use handoff_model::voice::Voice;
@@ -23,6 +24,8 @@ pub struct AiAgent {
     pub triggers: Addr<TriggerActor>,
     /// `[voice]`: a voice turn adds the speech stack's latency.
     pub voice: Option<Voice>,
+    /// Slow and miscalibrated windows change its answers.
+    pub incidents: Incidents,
 }
 
 impl Actor for AiAgent {
@@ -42,10 +45,11 @@ impl Handler<CustomerTurn> for AiAgent {
             turn.intent,
             self.intents,
         );
+        let state = self.incidents.at(self.clock.now());
         let message = AiReplied {
             turn: turn.turn,
             utterance: turn.utterance,
-            confidence: reply.confidence,
+            confidence: state.confidence(reply.confidence),
             recognised_intent: reply.recognised_intent,
             failed_attempts: turn.failed_attempts,
             failed_in_a_row: turn.failed_in_a_row,
@@ -61,8 +65,9 @@ impl Handler<CustomerTurn> for AiAgent {
             _ => 0.0,
         };
         let triggers = self.triggers.clone();
-        self.clock.after(reply.response_time + speech, move || {
-            triggers.do_send(message)
-        });
+        self.clock.after(
+            reply.response_time * state.slow_factor + speech,
+            move || triggers.do_send(message),
+        );
     }
 }

@@ -134,6 +134,20 @@ impl Customer {
         self.record.bot_turns = turn;
         self.bot.utterance = utterance;
         self.bot.turn_sent_at = self.wiring.clock.now() + think_time;
+        // The bot is out when the message would reach it: the outage
+        // message plays and the customer goes to a human.
+        if self.wiring.ai.is_some() && self.wiring.incidents.at(self.bot.turn_sent_at).outage {
+            if think_time > 0.0 {
+                let me = ctx.address();
+                self.wiring
+                    .clock
+                    .after(think_time, move || me.do_send(BotUnavailable));
+            } else {
+                self.bot_phase_ended(BotEnd::AiOutage);
+                self.hand_off(ctx, HandoffReason::AiOutage);
+            }
+            return;
+        }
         if let Some(ai) = &self.wiring.ai {
             let message = CustomerTurn {
                 conversation: self.profile.id,
@@ -519,6 +533,17 @@ impl Handler<TurnOutcome> for Customer {
                 self.say(ctx, turn + 1, utterance, think_time);
             }
         }
+    }
+}
+
+impl Handler<BotUnavailable> for Customer {
+    type Result = ();
+
+    fn handle(&mut self, _: BotUnavailable, ctx: &mut Context<Self>) {
+        self.expect_in_progress();
+        debug_assert!(matches!(self.stage, Stage::Bot { .. }));
+        self.bot_phase_ended(BotEnd::AiOutage);
+        self.hand_off(ctx, HandoffReason::AiOutage);
     }
 }
 

@@ -51,6 +51,7 @@ use trigger_actor::TriggerActor;
 use crate::transcript::BotTranscript;
 use handoff_logic::triggers::TriggerEngine;
 use handoff_model::error::{Error, Result};
+use handoff_model::incidents::Incidents;
 use handoff_model::learning::Learner;
 use handoff_model::metrics::{Recorder, ReportData, Summary};
 use handoff_model::rng::Streams;
@@ -78,6 +79,8 @@ pub struct Wiring {
     /// What the bot has learned so far (`[learning]` on): read at each
     /// arrival, told of each handoff, moved at each day boundary.
     pub learning: RefCell<Option<Learner>>,
+    /// The run's AI incident windows (written and drawn).
+    pub incidents: Incidents,
 }
 
 /// The actors of one run.
@@ -96,8 +99,16 @@ fn assemble(
     conversations: Option<csv::Writer<std::fs::File>>,
     transcripts: bool,
 ) -> Bench {
+    let incidents = scenario.ai.as_ref().map_or_else(Incidents::default, |ai| {
+        Incidents::for_run(
+            &ai.incidents,
+            &ai.incident_processes,
+            &streams,
+            scenario.duration.as_secs_f64(),
+        )
+    });
     let records = RecordSink {
-        recorder: Recorder::new(&scenario),
+        recorder: Recorder::new(&scenario).with_incidents(incidents.clone()),
         scenario: Arc::clone(&scenario),
         conversations,
         export_error: None,
@@ -117,6 +128,7 @@ fn assemble(
                 clock: clock.clone(),
                 triggers,
                 voice: scenario.voice.clone(),
+                incidents: incidents.clone(),
             }
             .start(),
         )
@@ -140,6 +152,7 @@ fn assemble(
             idle_customers: RefCell::new(Vec::new()),
             transcripts: transcripts.then(|| RefCell::new(Vec::new())),
             learning: RefCell::new(Learner::new(&scenario)),
+            incidents,
         });
         let horizon = scenario.duration.as_secs_f64();
         let mut in_pool = vec![0u32; scenario.pools.len()];

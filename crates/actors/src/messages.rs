@@ -270,6 +270,12 @@ pub struct DropOff {
     pub back: bool,
 }
 
+/// Timer → customer: the message it wrote reaches a bot that is out (an
+/// outage incident): straight to a human.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct BotUnavailable;
+
 /// Timer → human agent: its next duty change is due.
 #[derive(Message)]
 #[rtype(result = "()")]

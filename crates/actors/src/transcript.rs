@@ -28,6 +28,8 @@ pub enum BotEnd {
     AbandonedInBot,
     /// The bot ran out of turns and handed over.
     BotFallback,
+    /// The bot was out (an outage incident).
+    AiOutage,
 }
 
 impl BotEnd {
@@ -37,6 +39,7 @@ impl BotEnd {
             BotEnd::ResolvedByAi => "resolved_by_ai",
             BotEnd::AbandonedInBot => "abandoned_in_bot",
             BotEnd::BotFallback => "bot_fallback",
+            BotEnd::AiOutage => "ai_outage",
         }
     }
 }

@@ -76,6 +76,8 @@ mod tests {
             confidence_when_wrong: 0.4,
             confidence_noise: noise,
             intent_error_rate: 0.2,
+            incidents: Vec::new(),
+            incident_processes: Vec::new(),
         }
     }
 

@@ -15,6 +15,7 @@ pub mod error;
 pub mod figures;
 pub mod forecast;
 pub mod handling;
+pub mod incidents;
 pub mod learning;
 pub mod metrics;
 pub mod output;

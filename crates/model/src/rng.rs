@@ -34,6 +34,9 @@ pub enum Purpose {
     /// When an agent drops off mid-contact and for how long, per agent and
     /// event.
     DropOff = 10,
+    /// Incident windows drawn from `[[ai_agent.incident_processes]]`, per
+    /// process and incident.
+    Incidents = 11,
 }
 
 /// SplitMix64 finaliser (Steele, Lea & Flood, "Fast splittable pseudorandom

@@ -31,9 +31,9 @@ pub use record::{
 pub use recorder::{FNV_OFFSET, Recorder, fnv1a_bytes};
 pub use summarise::erlang_reference;
 pub use summary::{
-    BotStats, Conservation, DURABILITY_RULE, DurabilityStats, IntervalChannel, IntervalRow,
-    Measured, MeasuredOutcomes, PoolSummary, ReportData, SCHEMA_VERSION, ServiceStats, Summary,
-    VoiceStats, WaitPercentiles, WaitQuote,
+    BotStats, Conservation, DURABILITY_RULE, DurabilityStats, IncidentSummary, IntervalChannel,
+    IntervalRow, Measured, MeasuredOutcomes, PoolSummary, ReportData, SCHEMA_VERSION, ServiceStats,
+    SideStats, Summary, VoiceStats, WaitPercentiles, WaitQuote,
 };
 
 pub use crate::stats::Estimate;

@@ -37,6 +37,9 @@ pub enum HandoffReason {
     BotFallback,
     /// No bot: the AI agent is switched off.
     Direct,
+    /// The bot was out (an `outage` incident): straight to a human, with
+    /// the outage message (`incidents::OUTAGE_MESSAGE`).
+    AiOutage,
 }
 
 impl HandoffReason {
@@ -45,6 +48,7 @@ impl HandoffReason {
             HandoffReason::Trigger(kind) => kind.name(),
             HandoffReason::BotFallback => "bot_fallback",
             HandoffReason::Direct => "direct",
+            HandoffReason::AiOutage => "ai_outage",
         }
     }
 }

@@ -113,6 +113,19 @@ pub(super) struct VoiceCounters {
     pub(super) dropped: u64,
 }
 
+/// Figures on one side of the incident windows (inside or outside).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(super) struct SideCounters {
+    /// Measured bot conversations by arrival, and of them handed off.
+    pub(super) bot_conversations: u64,
+    pub(super) handoffs: u64,
+    /// Contacts that left the queue, by the time they joined it.
+    pub(super) answered: u64,
+    pub(super) answered_within: u64,
+    pub(super) abandoned: u64,
+    pub(super) wait_answered: f64,
+}
+
 /// Aggregates conversation records during the run.
 #[derive(Debug, Clone)]
 pub struct Recorder {
@@ -150,6 +163,10 @@ pub struct Recorder {
     pub(super) daily: DailyRecorder,
     /// `Some` when the scenario has `[voice]`.
     pub(super) voice: Option<VoiceCounters>,
+    /// The run's incident windows, and the figures inside (0) and outside
+    /// (1) them.
+    pub(super) incidents: crate::incidents::Incidents,
+    pub(super) sides: [SideCounters; 2],
 }
 
 pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -201,7 +218,20 @@ impl Recorder {
             quality: QualityRecorder::default(),
             daily: DailyRecorder::new(scenario.duration.as_secs_f64()),
             voice: scenario.voice.as_ref().map(|_| VoiceCounters::default()),
+            incidents: crate::incidents::Incidents::default(),
+            sides: [SideCounters::default(); 2],
         }
+    }
+
+    /// The run's AI incident windows, for the figures inside and outside them.
+    pub fn with_incidents(self, incidents: crate::incidents::Incidents) -> Recorder {
+        Recorder { incidents, ..self }
+    }
+
+    /// Inside (0) or outside (1) the incident windows at `t`.
+    fn side(&mut self, t: f64) -> &mut SideCounters {
+        let outside = usize::from(!self.incidents.inside(t));
+        &mut self.sides[outside]
     }
 
     /// The reporting intervals of the measured window: from the one holding
@@ -244,6 +274,8 @@ impl Recorder {
             }
             self.bot.conversations += u64::from(self.bot_on);
             self.daily.arrived(t, self.bot_on);
+            let bot_on = self.bot_on;
+            self.side(t).bot_conversations += u64::from(bot_on);
         }
     }
 
@@ -261,6 +293,7 @@ impl Recorder {
         let i = self.interval_of(queued_at);
         self.queue_by_interval[i][record.channel.index()].offered += 1;
         if reason != HandoffReason::Direct {
+            self.side(record.arrived_at).handoffs += 1;
             *self.bot.handoffs.entry(reason).or_default() += 1;
             self.bot.left += 1;
             self.bot.turns += u64::from(record.bot_turns);
@@ -333,6 +366,15 @@ impl Recorder {
     pub fn left_queue(&mut self, exit: &QueueExit) {
         if exit.arrived_at < self.warm_up {
             return;
+        }
+        let threshold = self.threshold;
+        let side = self.side(exit.queued_at);
+        if exit.abandoned {
+            side.abandoned += 1;
+        } else {
+            side.answered += 1;
+            side.answered_within += u64::from(exit.wait <= threshold);
+            side.wait_answered += exit.wait;
         }
         let i = self.interval_of(exit.queued_at);
         let c = &mut self.queue_by_interval[i][exit.channel.index()];

@@ -229,6 +229,25 @@ impl Recorder {
             daily: self
                 .daily
                 .summary(&queue, self.interval, scenario.duration.as_secs_f64()),
+            incidents: (!self.incidents.is_empty()).then(|| {
+                let inside_s = self.incidents.seconds_inside(self.warm_up, end);
+                let measured_s = (end - self.warm_up).max(0.0);
+                let side = |c: &super::recorder::SideCounters, seconds: f64| SideStats {
+                    hours: seconds / 3600.0,
+                    bot_conversations: c.bot_conversations,
+                    handoff_rate: Estimate::wilson(c.handoffs, c.bot_conversations),
+                    answered: c.answered,
+                    abandoned: c.abandoned,
+                    asa_s: Estimate::ratio(c.wait_answered, c.answered),
+                    abandonment_rate: Estimate::wilson(c.abandoned, c.answered + c.abandoned),
+                    service_level: Estimate::wilson(c.answered_within, c.answered + c.abandoned),
+                };
+                IncidentSummary {
+                    windows: self.incidents.windows().to_vec(),
+                    inside: side(&self.sides[0], inside_s),
+                    outside: side(&self.sides[1], measured_s - inside_s),
+                }
+            }),
             learning: None,
             thresholds: Vec::new(),
         }

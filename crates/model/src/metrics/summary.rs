@@ -260,6 +260,33 @@ pub struct Measured {
     pub voice: Option<VoiceStats>,
 }
 
+/// The run's AI incidents and the figures inside and outside their windows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IncidentSummary {
+    /// Every window, written or drawn, by start.
+    pub windows: Vec<crate::incidents::Window>,
+    pub inside: SideStats,
+    pub outside: SideStats,
+}
+
+/// Figures on one side of the incident windows: bot conversations by their
+/// arrival, queue figures by the time a contact joined the queue, over the
+/// contacts that left it (answered or abandoned; those still waiting at the
+/// end are not counted here). Shares with Wilson intervals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SideStats {
+    /// Measured hours on this side.
+    pub hours: f64,
+    pub bot_conversations: u64,
+    pub handoff_rate: Estimate,
+    pub answered: u64,
+    pub abandoned: u64,
+    pub asa_s: Estimate,
+    pub abandonment_rate: Estimate,
+    /// Answered within the threshold over answered + abandoned.
+    pub service_level: Estimate,
+}
+
 /// What voice did to the calls that entered the bot, over the measured
 /// calls that ended (a call still in progress at the end is not counted).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -333,6 +360,10 @@ pub struct Summary {
     /// The run day by day (runs longer than a day).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub daily: Option<super::Daily>,
+    /// AI incidents (`[[ai_agent.incidents]]` or drawn ones) and the
+    /// figures inside and outside their windows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incidents: Option<IncidentSummary>,
     /// What the bot learned day by day (`[learning]` on; set by the run).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub learning: Option<crate::learning::LearningSummary>,

@@ -44,6 +44,8 @@ fn bot() -> crate::scenario::AiAgent {
         confidence_when_wrong: 0.4,
         confidence_noise: 0.1,
         intent_error_rate: 0.1,
+        incidents: Vec::new(),
+        incident_processes: Vec::new(),
     }
 }
 

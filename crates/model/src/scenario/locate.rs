@@ -97,6 +97,13 @@ mod tests {
     }
 
     #[test]
+    fn finds_a_key_inside_an_element_of_a_nested_array_of_tables() {
+        let text = "[ai_agent]\nenabled = true\n[[ai_agent.incidents]]\nstart = \"1h\"\n[[ai_agent.incidents]]\neffect = \"slow\"\nstart = \"2h\"\n";
+        assert_eq!(line_of_key(text, "ai_agent.incidents[1].start"), Some(7));
+        assert_eq!(line_of_key(text, "ai_agent.incidents[1].length"), Some(5));
+    }
+
+    #[test]
     fn finds_keys_in_tables_and_arrays_of_tables() {
         assert_eq!(line_of_key(DOC, "simulation.name"), Some(2));
         assert_eq!(line_of_key(DOC, "intents[1].share"), Some(10));

@@ -161,6 +161,10 @@ pub struct AiAgent {
     pub confidence_noise: f64,
     /// Probability that the AI recognises the wrong intent.
     pub intent_error_rate: f64,
+    /// `[[ai_agent.incidents]]`: written incident windows, by start.
+    pub incidents: Vec<crate::incidents::Window>,
+    /// `[[ai_agent.incident_processes]]`: incidents drawn per replication.
+    pub incident_processes: Vec<crate::incidents::Process>,
 }
 
 /// How handoffs are done: context package, transfer policy, expectations.

@@ -79,6 +79,8 @@ pub(super) fn validate_ai(raw: &RawAiAgent) -> Result<Option<AiAgent>, Invalid> 
         )?,
         confidence_noise: raw.confidence_noise,
         intent_error_rate: probability("ai_agent.intent_error_rate".into(), raw.intent_error_rate)?,
+        incidents: Vec::new(),
+        incident_processes: Vec::new(),
     }))
 }
 
@@ -448,4 +450,148 @@ pub(super) fn validate_voice(raw: &RawVoice) -> Result<crate::voice::Voice, Inva
             }
         },
     })
+}
+
+/// An incident's effect with its parameter (`key` names the entry).
+fn incident_effect(
+    key: &str,
+    effect: RawEffect,
+    slow_factor: Option<f64>,
+    confidence_shift: Option<f64>,
+) -> Result<crate::incidents::Effect, Invalid> {
+    use crate::incidents::Effect;
+    let stray = |name: &str, what: &str| {
+        invalid(
+            format!("{key}.{name}"),
+            format!("belongs to a `{what}` incident only"),
+        )
+    };
+    match effect {
+        RawEffect::Outage => {
+            if slow_factor.is_some() {
+                return Err(stray("slow_factor", "slow"));
+            }
+            if confidence_shift.is_some() {
+                return Err(stray("confidence_shift", "miscalibrated"));
+            }
+            Ok(Effect::Outage)
+        }
+        RawEffect::Slow => {
+            if confidence_shift.is_some() {
+                return Err(stray("confidence_shift", "miscalibrated"));
+            }
+            match slow_factor {
+                Some(k) if k.is_finite() && k > 1.0 && k <= 100.0 => {
+                    Ok(Effect::Slow { slow_factor: k })
+                }
+                Some(k) => Err(invalid(
+                    format!("{key}.slow_factor"),
+                    format!("must be in (1, 100] (response time × k), got {k}"),
+                )),
+                None => Err(invalid(
+                    format!("{key}.slow_factor"),
+                    "is required for a `slow` incident (response time × k, e.g. 3.0)",
+                )),
+            }
+        }
+        RawEffect::Miscalibrated => {
+            if slow_factor.is_some() {
+                return Err(stray("slow_factor", "slow"));
+            }
+            match confidence_shift {
+                Some(d) if d.is_finite() && d != 0.0 && (-1.0..=1.0).contains(&d) => {
+                    Ok(Effect::Miscalibrated {
+                        confidence_shift: d,
+                    })
+                }
+                Some(d) => Err(invalid(
+                    format!("{key}.confidence_shift"),
+                    format!("must be in [−1, 1] and not 0 (added to each confidence), got {d}"),
+                )),
+                None => Err(invalid(
+                    format!("{key}.confidence_shift"),
+                    "is required for a `miscalibrated` incident (e.g. -0.2)",
+                )),
+            }
+        }
+    }
+}
+
+/// `[[ai_agent.incidents]]` and `[[ai_agent.incident_processes]]`: written
+/// windows inside the horizon and not overlapping, processes with a
+/// positive rate; both need the bot.
+pub(super) fn validate_incidents(
+    raw: &RawAiAgent,
+    horizon: f64,
+) -> Result<
+    (
+        Vec<crate::incidents::Window>,
+        Vec<crate::incidents::Process>,
+    ),
+    Invalid,
+> {
+    use crate::incidents::{Process, Window};
+    if !raw.enabled && !(raw.incidents.is_empty() && raw.incident_processes.is_empty()) {
+        let key = if raw.incidents.is_empty() {
+            "ai_agent.incident_processes"
+        } else {
+            "ai_agent.incidents"
+        };
+        return Err(invalid(
+            key,
+            "needs the AI agent (ai_agent.enabled = true): with the bot off nothing can fail",
+        ));
+    }
+    let mut windows: Vec<(usize, Window)> = Vec::new();
+    for (i, w) in raw.incidents.iter().enumerate() {
+        let key = format!("ai_agent.incidents[{i}]");
+        let (start, length) = (w.start.secs(), w.length.secs());
+        if length <= 0.0 {
+            return Err(invalid(format!("{key}.length"), "must be longer than 0s"));
+        }
+        if start + length > horizon {
+            return Err(invalid(
+                format!("{key}.length"),
+                format!(
+                    "the window {start} s + {length} s ends past the end of the run (simulation.duration, {horizon} s)"
+                ),
+            ));
+        }
+        let effect = incident_effect(&key, w.effect, w.slow_factor, w.confidence_shift)?;
+        let window = Window {
+            start_s: start,
+            length_s: length,
+            effect,
+            drawn: false,
+        };
+        if let Some((j, _)) = windows
+            .iter()
+            .find(|(_, o)| o.start_s < window.end_s() && window.start_s < o.end_s())
+        {
+            return Err(invalid(
+                format!("{key}.start"),
+                format!("overlaps ai_agent.incidents[{j}]: written incidents must not overlap"),
+            ));
+        }
+        windows.push((i, window));
+    }
+    let mut processes = Vec::new();
+    for (i, p) in raw.incident_processes.iter().enumerate() {
+        let key = format!("ai_agent.incident_processes[{i}]");
+        if !(p.rate_per_day.is_finite() && p.rate_per_day > 0.0 && p.rate_per_day <= 100.0) {
+            return Err(invalid(
+                format!("{key}.rate_per_day"),
+                format!(
+                    "must be in (0, 100] incidents a day (monthly ≈ 0.033), got {}",
+                    p.rate_per_day
+                ),
+            ));
+        }
+        processes.push(Process {
+            rate_per_day: p.rate_per_day,
+            length: dist(format!("{key}.length"), &p.length)?,
+            effect: incident_effect(&key, p.effect, p.slow_factor, p.confidence_shift)?,
+        });
+    }
+    Ok((windows.into_iter().map(|(_, w)| w).collect(), processes))
 }

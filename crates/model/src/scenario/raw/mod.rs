@@ -217,6 +217,44 @@ struct RawAiAgent {
     confidence_noise: f64,
     #[serde(default = "default_intent_error")]
     intent_error_rate: f64,
+    #[serde(default)]
+    pub(super) incidents: Vec<RawIncident>,
+    #[serde(default)]
+    pub(super) incident_processes: Vec<RawIncidentProcess>,
+}
+
+/// `[[ai_agent.incidents]]`: one written incident window.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawIncident {
+    pub(super) start: HumanDuration,
+    pub(super) length: HumanDuration,
+    pub(super) effect: RawEffect,
+    #[serde(default)]
+    pub(super) slow_factor: Option<f64>,
+    #[serde(default)]
+    pub(super) confidence_shift: Option<f64>,
+}
+
+/// `[[ai_agent.incident_processes]]`: incidents drawn at random.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawIncidentProcess {
+    pub(super) rate_per_day: f64,
+    pub(super) length: DistSpec,
+    pub(super) effect: RawEffect,
+    #[serde(default)]
+    pub(super) slow_factor: Option<f64>,
+    #[serde(default)]
+    pub(super) confidence_shift: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum RawEffect {
+    Outage,
+    Slow,
+    Miscalibrated,
 }
 
 fn default_intent_error() -> f64 {
@@ -250,6 +288,8 @@ impl Default for RawAiAgent {
             confidence_when_wrong: default_confidence_wrong(),
             confidence_noise: default_confidence_noise(),
             intent_error_rate: default_intent_error(),
+            incidents: Vec::new(),
+            incident_processes: Vec::new(),
         }
     }
 }

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use super::arrivals::{validate_arrivals, validate_channels};
 use super::behaviour::{
-    validate_ai, validate_customers, validate_handoff, validate_learning, validate_triggers,
-    validate_voice,
+    validate_ai, validate_customers, validate_handoff, validate_incidents, validate_learning,
+    validate_triggers, validate_voice,
 };
 use super::experiment::validate_experiment;
 use super::staffing::{pool_skill_list, validate_staffing};
@@ -358,7 +358,13 @@ pub fn validate(raw: RawScenario, source: &str, file: &Path) -> Result<Scenario,
     }
 
     let customers = validate_customers(&raw.customers)?;
-    let ai = validate_ai(&raw.ai_agent)?;
+    let mut ai = validate_ai(&raw.ai_agent)?;
+    let (incidents, incident_processes) =
+        validate_incidents(&raw.ai_agent, duration.as_secs_f64())?;
+    if let Some(ai) = &mut ai {
+        ai.incidents = incidents;
+        ai.incident_processes = incident_processes;
+    }
     let mut triggers = validate_triggers(&raw.triggers, &intents)?;
     let handoff = validate_handoff(&raw.handoff)?;
     // The intent-aware policy and the structured package read each message's
