@@ -31,7 +31,7 @@ use handoff_logic::triggers::TurnSignals;
 use handoff_model::customer::{CustomerProfile, NextStep, after_failed_turn, opening};
 use handoff_model::handling;
 use handoff_model::metrics::{
-    ConversationRecord, Escalation, HandoffReason, Outcome, QueueExit, durability,
+    ConversationRecord, Escalation, HandoffReason, Outcome, QueueExit, QueueLeft, durability,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -46,6 +46,10 @@ enum Stage {
     /// Back in the queue after the agent's shift ended (`hand_back`): its
     /// wait was already recorded when it was first answered.
     HandedBack,
+    /// Off the line, waiting for the callback it accepted.
+    Callback {
+        accepted_at: f64,
+    },
     Done,
 }
 
@@ -269,6 +273,7 @@ impl Customer {
                 frustration: self.bot.frustration,
                 quoted_wait: None,
                 declines: 0,
+                callback: None,
                 customer: ctx.address(),
             },
         });
@@ -306,6 +311,15 @@ impl Customer {
     /// Records the wait now, so a contact still with an agent at the end of
     /// the run counts as answered.
     fn left_queue(&mut self, since: f64, abandoned: bool) {
+        let how = if abandoned {
+            QueueLeft::Abandoned
+        } else {
+            QueueLeft::Answered
+        };
+        self.left_queue_for(since, how);
+    }
+
+    fn left_queue_for(&mut self, since: f64, how: QueueLeft) {
         let wait = self.wiring.clock.now() - since;
         self.record.queue_wait = Some(wait);
         self.wiring.records.borrow_mut().left_queue(&QueueExit {
@@ -314,7 +328,7 @@ impl Customer {
             queued_at: since,
             waited: self.record.waited,
             wait,
-            abandoned,
+            how,
             estimated_wait: self.record.estimated_wait,
             wait_estimates: self.record.wait_estimates,
         });
@@ -536,6 +550,61 @@ impl Handler<TurnOutcome> for Customer {
     }
 }
 
+impl Handler<CallbackAnswered> for Customer {
+    type Result = ();
+
+    fn handle(&mut self, _: CallbackAnswered, _: &mut Context<Self>) {
+        let Stage::Callback { accepted_at } = self.stage else {
+            unreachable!(
+                "conversation {} answered a callback it did not wait for",
+                self.profile.id
+            );
+        };
+        let after = self.wiring.clock.now() - accepted_at;
+        self.wiring
+            .records
+            .borrow_mut()
+            .recorder
+            .callback_reached(self.arrived_at, after);
+        self.record.callback_reached_after = Some(after);
+        self.stage = Stage::WithAgent;
+    }
+}
+
+impl Handler<CallbackUnanswered> for Customer {
+    type Result = ();
+
+    /// The call back went unanswered: another try after `retry_after`, or,
+    /// after the last attempt, the callback is never reached.
+    fn handle(&mut self, unanswered: CallbackUnanswered, ctx: &mut Context<Self>) {
+        debug_assert!(matches!(self.stage, Stage::Callback { .. }));
+        let wiring = Rc::clone(&self.wiring);
+        wiring
+            .records
+            .borrow_mut()
+            .recorder
+            .callback_unanswered(self.arrived_at);
+        let callbacks = wiring
+            .scenario
+            .callbacks
+            .expect("only a scenario with callbacks calls back");
+        let attempts = unanswered.request.callback.unwrap_or(0);
+        if attempts >= callbacks.max_attempts {
+            return self.finish(ctx, Outcome::CallbackMissed);
+        }
+        let retry = RetryCallback {
+            conversation: self.profile.id,
+            channel: self.profile.channel,
+            skill: wiring.scenario.intents[self.profile.intent].skill,
+            request: unanswered.request,
+        };
+        let router = wiring.router.clone();
+        wiring
+            .clock
+            .after(callbacks.retry_after, move || router.do_send(retry));
+    }
+}
+
 impl Handler<BotUnavailable> for Customer {
     type Result = ();
 
@@ -561,6 +630,26 @@ impl Handler<Queued> for Customer {
         let mut patience = self.queue_patience();
         self.record.estimated_wait = Some(queued.estimated_wait);
         self.record.wait_estimates = Some(queued.estimates);
+        if let Some(accepted) = queued.callback {
+            self.wiring
+                .records
+                .borrow_mut()
+                .recorder
+                .callback_offered(self.arrived_at, accepted);
+            if accepted {
+                // Off the line: it leaves the queue for the callback lane
+                // and no longer abandons.
+                let Stage::Queued { since } = self.stage else {
+                    unreachable!("a callback for conversation {} not queued", self.profile.id);
+                };
+                self.record.waited = true;
+                self.left_queue_for(since, QueueLeft::Callback);
+                self.stage = Stage::Callback {
+                    accepted_at: self.wiring.clock.now(),
+                };
+                return;
+            }
+        }
         if let Some(quote) = queued.quoted_wait {
             let message = expectation_message(quote, handoff.context == ContextMode::Structured);
             self.record.estimated_wait = Some(message.estimated_wait);
@@ -584,6 +673,11 @@ impl Handler<Connected> for Customer {
         if self.stage == Stage::HandedBack {
             self.stop_patience();
             self.stage = Stage::WithAgent;
+            return;
+        }
+        // The agent calls back: reached or not, the agent says
+        // (`CallbackAnswered` / `CallbackUnanswered`).
+        if matches!(self.stage, Stage::Callback { .. }) {
             return;
         }
         let Stage::Queued { since } = self.stage else {
@@ -628,6 +722,11 @@ impl Handler<HandedBack> for Customer {
     /// configured patience (no second expectation message).
     fn handle(&mut self, back: HandedBack, _: &mut Context<Self>) {
         self.expect_in_progress();
+        // A callback attempt cut short (the agent went off duty): it waits
+        // in its lane for the next agent.
+        if matches!(self.stage, Stage::Callback { .. }) {
+            return;
+        }
         if back.declined {
             self.record.declines += 1;
             self.record.agent_time += self.plan.map_or(0.0, |p| p.briefing);

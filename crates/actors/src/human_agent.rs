@@ -43,6 +43,8 @@ struct InHand {
     /// assignment; `None` for a warm transfer this agent declines when its
     /// briefing is over.
     done: Option<Done>,
+    /// A callback attempt nobody answers: the agent lets it ring.
+    ringing: bool,
 }
 
 struct Done {
@@ -201,6 +203,34 @@ impl Handler<Assign> for HumanAgent {
             return;
         }
         let (conversation, channel) = (assign.conversation, assign.channel);
+        // A callback: the agent calls, and the customer answers or not.
+        let mut assign = assign;
+        if let (Some(attempts), Some(callbacks)) =
+            (assign.request.callback, self.wiring.scenario.callbacks)
+        {
+            let attempt = attempts + 1;
+            if !callbacks.answered(&self.wiring.streams, conversation, attempt) {
+                let me = ctx.address();
+                let timer = self.wiring.clock.after(callbacks.ring_time, move || {
+                    me.do_send(HandlingDone { conversation })
+                });
+                assign.request.callback = Some(attempt);
+                self.in_hand.insert(
+                    conversation,
+                    InHand {
+                        timer,
+                        channel,
+                        request: assign.request,
+                        since: assign.since,
+                        done: None,
+                        ringing: true,
+                    },
+                );
+                return;
+            }
+            assign.request.customer.do_send(CallbackAnswered);
+            assign.request.callback = None;
+        }
         let plan = assign.request.plan;
         // A declined warm transfer: the agent is briefed, then sends the
         // contact back to the head of the queue.
@@ -227,6 +257,7 @@ impl Handler<Assign> for HumanAgent {
                 request: assign.request,
                 since: assign.since,
                 done,
+                ringing: false,
             },
         );
     }
@@ -308,6 +339,19 @@ impl Handler<HandlingDone> for HumanAgent {
             return;
         };
         let router = self.wiring.router.clone();
+        if contact.ringing {
+            // Nobody answered: the slot is free, the customer waits for
+            // the next attempt.
+            router.do_send(Released {
+                agent: self.id,
+                channel: contact.channel,
+            });
+            let customer = contact.request.customer.clone();
+            customer.do_send(CallbackUnanswered {
+                request: contact.request,
+            });
+            return;
+        }
         let Some(done) = contact.done else {
             contact
                 .request

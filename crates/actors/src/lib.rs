@@ -187,6 +187,7 @@ fn assemble(
             clock: clock.clone(),
             scenario: Arc::clone(&scenario),
             waiting: BTreeMap::new(),
+            streams,
         }
     });
     let wiring = wiring.expect("RouterActor::create runs its closure at once");

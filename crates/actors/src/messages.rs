@@ -89,6 +89,9 @@ pub struct RequestHuman {
 pub struct Queued {
     /// The configured estimator's quote.
     pub estimated_wait: f64,
+    /// Offered a callback, and whether the caller took it (then it waits
+    /// off the line for the call back).
+    pub callback: Option<bool>,
     /// Every estimator's quote, measured in shadow.
     pub estimates: WaitEstimates,
     pub quoted_wait: Option<f64>,
@@ -182,7 +185,33 @@ pub struct HandoffRequest {
     pub quoted_wait: Option<f64>,
     /// Warm transfers of this contact declined so far.
     pub declines: u32,
+    /// An accepted callback not reached yet: the attempts made so far.
+    pub callback: Option<u32>,
     pub customer: Addr<Customer>,
+}
+
+/// Customer → router: try the callback again (after an unanswered attempt).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct RetryCallback {
+    pub conversation: ConversationId,
+    pub channel: Channel,
+    pub skill: SkillId,
+    pub request: HandoffRequest,
+}
+
+/// Human agent → customer: the callback reached you (the call goes on as a
+/// contact with the agent).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct CallbackAnswered;
+
+/// Human agent → customer: the callback attempt went unanswered; the
+/// request comes back with the attempt counted.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct CallbackUnanswered {
+    pub request: HandoffRequest,
 }
 
 /// Human agent → customer: the contact is over.

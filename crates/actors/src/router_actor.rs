@@ -24,6 +24,8 @@ pub struct RouterActor {
     pub scenario: Arc<Scenario>,
     /// The request of every waiting conversation.
     pub waiting: BTreeMap<ConversationId, HandoffRequest>,
+    /// For the callback acceptance draws.
+    pub streams: handoff_model::rng::Streams,
 }
 
 impl RouterActor {
@@ -118,8 +120,22 @@ impl Handler<RequestHuman> for RouterActor {
             Routed::Closed => request.customer.do_send(CentreClosed),
             Routed::Queued => {
                 let quoted_wait = self.scenario.handoff.quoted_wait(from_bot, estimated_wait);
+                // A voice caller facing a long wait is offered a callback.
+                let callback = self.scenario.callbacks.as_ref().and_then(|c| {
+                    let ahead = self
+                        .router
+                        .callers_waiting(channel, skill)
+                        .saturating_sub(1);
+                    (channel == Channel::Voice && c.offered(estimated_wait, ahead))
+                        .then(|| c.accepts(&self.streams, conversation))
+                });
+                let accepted = callback == Some(true);
+                if accepted {
+                    self.router.to_callback(now, conversation);
+                }
                 request.customer.do_send(Queued {
                     estimated_wait,
+                    callback,
                     estimates,
                     quoted_wait,
                 });
@@ -127,9 +143,34 @@ impl Handler<RequestHuman> for RouterActor {
                     conversation,
                     HandoffRequest {
                         quoted_wait,
+                        callback: accepted.then_some(0),
                         ..request
                     },
                 );
+            }
+        }
+    }
+}
+
+impl Handler<RetryCallback> for RouterActor {
+    type Result = ();
+
+    fn handle(&mut self, retry: RetryCallback, _: &mut Context<Self>) {
+        let now = self.clock.now();
+        match self
+            .router
+            .callback(now, retry.conversation, retry.channel, retry.skill)
+        {
+            Some(agent) => self.connect(
+                agent,
+                retry.conversation,
+                retry.channel,
+                retry.request,
+                true,
+                now,
+            ),
+            None => {
+                self.waiting.insert(retry.conversation, retry.request);
             }
         }
     }
@@ -187,6 +228,7 @@ impl Handler<HandBack> for RouterActor {
             priority,
             since: back.since,
             why: back.why,
+            callback: back.request.callback.is_some(),
         };
         match self.router.hand_back(now, back.agent, returned) {
             Some(to) => self.connect(

@@ -113,7 +113,7 @@ pub fn check_paths(
             queued_at: t,
             waited: true,
             wait: 1.0,
-            abandoned: false,
+            how: handoff_model::metrics::QueueLeft::Answered,
             estimated_wait: Some(1.0),
             wait_estimates: None,
         });

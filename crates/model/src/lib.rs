@@ -10,6 +10,7 @@
 
 pub mod ai;
 pub mod arrivals;
+pub mod callbacks;
 pub mod customer;
 pub mod error;
 pub mod figures;

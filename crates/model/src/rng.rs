@@ -37,6 +37,8 @@ pub enum Purpose {
     /// Incident windows drawn from `[[ai_agent.incident_processes]]`, per
     /// process and incident.
     Incidents = 11,
+    /// A conversation's callback draws (acceptance, each attempt answered).
+    Callback = 12,
 }
 
 /// SplitMix64 finaliser (Steele, Lea & Flood, "Fast splittable pseudorandom

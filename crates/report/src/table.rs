@@ -328,6 +328,7 @@ pub fn summary_table(summary: &Summary) -> String {
         ("abandoned in queue", c.abandoned_in_queue),
         ("closed (nobody on duty)", c.closed),
         ("dropped (transfer failed)", c.dropped),
+        ("callback never reached", c.callback_missed),
         ("in progress at end", c.in_progress),
         ("peak concurrency", summary.peak_concurrency),
     ] {

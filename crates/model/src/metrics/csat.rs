@@ -23,6 +23,8 @@ pub fn csat(record: &ConversationRecord) -> f64 {
         Outcome::Closed => 1.5,
         // Cut off mid-transfer (assumed: as bad as giving up in the queue).
         Outcome::Dropped => 1.2,
+        // Promised a call that never came (assumed: as bad as a drop).
+        Outcome::CallbackMissed => 1.2,
     };
     let frustration = record.frustration.clamp(0.0, 1.0);
     let waiting = (record.queue_wait.unwrap_or(0.0) / 300.0).min(1.5);

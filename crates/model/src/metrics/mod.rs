@@ -25,15 +25,15 @@ mod summary;
 
 pub use daily::{DAILY_RULE, Daily, Period, WEEK_DAYS};
 pub use record::{
-    ConversationRecord, Durability, Escalation, HandoffReason, Outcome, QueueExit, StillWaiting,
-    durability,
+    ConversationRecord, Durability, Escalation, HandoffReason, Outcome, QueueExit, QueueLeft,
+    StillWaiting, durability,
 };
 pub use recorder::{FNV_OFFSET, Recorder, fnv1a_bytes};
 pub use summarise::erlang_reference;
 pub use summary::{
-    BotStats, Conservation, DURABILITY_RULE, DurabilityStats, IncidentSummary, IntervalChannel,
-    IntervalRow, Measured, MeasuredOutcomes, PoolSummary, ReportData, SCHEMA_VERSION, ServiceStats,
-    SideStats, Summary, VoiceStats, WaitPercentiles, WaitQuote,
+    BotStats, CallbackStats, Conservation, DURABILITY_RULE, DurabilityStats, IncidentSummary,
+    IntervalChannel, IntervalRow, Measured, MeasuredOutcomes, PoolSummary, ReportData,
+    SCHEMA_VERSION, ServiceStats, SideStats, Summary, VoiceStats, WaitPercentiles, WaitQuote,
 };
 
 pub use crate::stats::Estimate;

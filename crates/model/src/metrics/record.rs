@@ -26,6 +26,8 @@ pub enum Outcome {
     /// A voice transfer from the bot dropped on the call path before the
     /// call reached the queue (`voice.transfer_failure_probability`).
     Dropped,
+    /// Accepted a callback that was never reached (every attempt unanswered).
+    CallbackMissed,
 }
 
 /// Why a conversation went to the human queue.
@@ -112,6 +114,8 @@ pub struct ConversationRecord {
     pub dead_air: f64,
     /// The caller hung up in the bot after too long a silence.
     pub hung_up_on_dead_air: bool,
+    /// An accepted callback reached the customer this long after acceptance.
+    pub callback_reached_after: Option<f64>,
 }
 
 /// Whether a bot resolution held: the customer did not come back on the
@@ -188,6 +192,7 @@ impl ConversationRecord {
             durability: None,
             dead_air: 0.0,
             hung_up_on_dead_air: false,
+            callback_reached_after: None,
         }
     }
 }
@@ -202,12 +207,21 @@ pub struct QueueExit {
     pub waited: bool,
     /// Time in the queue.
     pub wait: f64,
-    /// Left by abandoning rather than to an agent.
-    pub abandoned: bool,
+    /// How it left: to an agent, by abandoning, or for a callback.
+    pub how: QueueLeft,
     /// The router's wait estimate when the contact was queued.
     pub estimated_wait: Option<f64>,
     /// Every estimator's quote when it was queued (measured in shadow).
     pub wait_estimates: Option<WaitEstimates>,
+}
+
+/// How a contact left the human queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueLeft {
+    Answered,
+    Abandoned,
+    /// Accepted a callback: off the line, to be called back.
+    Callback,
 }
 
 /// A contact still waiting for a human at the end of the run.

@@ -26,6 +26,9 @@ pub(super) struct QueueCounters {
     pub(super) answered: u64,
     pub(super) answered_within: u64,
     pub(super) abandoned: u64,
+    /// Left the line for a callback they accepted (neither answered nor
+    /// abandoned: out of the service level's base, in `offered`).
+    pub(super) callbacks: u64,
     pub(super) wait_answered: f64,
     /// Waits of contacts that left the queue (answered or abandoned).
     pub(super) wait_all: f64,
@@ -57,6 +60,7 @@ impl QueueCounters {
         self.answered += other.answered;
         self.answered_within += other.answered_within;
         self.abandoned += other.abandoned;
+        self.callbacks += other.callbacks;
         self.wait_answered += other.wait_answered;
         self.wait_all += other.wait_all;
         self.still_waiting += other.still_waiting;
@@ -113,6 +117,18 @@ pub(super) struct VoiceCounters {
     pub(super) dropped: u64,
 }
 
+/// Callbacks of measured conversations, counted when each step happens.
+#[derive(Debug, Clone)]
+pub(super) struct CallbackCounters {
+    pub(super) offered: u64,
+    pub(super) accepted: u64,
+    pub(super) reached: u64,
+    pub(super) unanswered_attempts: u64,
+    pub(super) never_reached: u64,
+    /// Acceptance to reaching the customer, in ms.
+    pub(super) reached_after_ms: Histogram<u64>,
+}
+
 /// Figures on one side of the incident windows (inside or outside).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(super) struct SideCounters {
@@ -167,6 +183,8 @@ pub struct Recorder {
     /// (1) them.
     pub(super) incidents: crate::incidents::Incidents,
     pub(super) sides: [SideCounters; 2],
+    /// `Some` when the scenario has `[callbacks]`.
+    pub(super) callbacks: Option<CallbackCounters>,
 }
 
 pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -220,6 +238,14 @@ impl Recorder {
             voice: scenario.voice.as_ref().map(|_| VoiceCounters::default()),
             incidents: crate::incidents::Incidents::default(),
             sides: [SideCounters::default(); 2],
+            callbacks: scenario.callbacks.map(|_| CallbackCounters {
+                offered: 0,
+                accepted: 0,
+                reached: 0,
+                unanswered_attempts: 0,
+                never_reached: 0,
+                reached_after_ms: histogram(),
+            }),
         }
     }
 
@@ -312,6 +338,9 @@ impl Recorder {
             return;
         }
         *self.measured_outcomes.entry(record.outcome).or_default() += 1;
+        if let (Some(c), Outcome::CallbackMissed) = (&mut self.callbacks, record.outcome) {
+            c.never_reached += 1;
+        }
         if let Some(v) = &mut self.voice
             && record.channel == Channel::Voice
             && self.bot_on
@@ -369,18 +398,22 @@ impl Recorder {
         }
         let threshold = self.threshold;
         let side = self.side(exit.queued_at);
-        if exit.abandoned {
-            side.abandoned += 1;
-        } else {
-            side.answered += 1;
-            side.answered_within += u64::from(exit.wait <= threshold);
-            side.wait_answered += exit.wait;
+        match exit.how {
+            QueueLeft::Abandoned => side.abandoned += 1,
+            QueueLeft::Answered => {
+                side.answered += 1;
+                side.answered_within += u64::from(exit.wait <= threshold);
+                side.wait_answered += exit.wait;
+            }
+            QueueLeft::Callback => {}
         }
         let i = self.interval_of(exit.queued_at);
         let c = &mut self.queue_by_interval[i][exit.channel.index()];
         c.waited += u64::from(exit.waited);
         c.wait_all += exit.wait;
-        if exit.abandoned {
+        if exit.how == QueueLeft::Callback {
+            c.callbacks += 1;
+        } else if exit.how == QueueLeft::Abandoned {
             c.abandoned += 1;
         } else {
             c.answered += 1;
@@ -402,6 +435,31 @@ impl Recorder {
             self.wait_ms[exit.channel.index()]
                 .record(to_ms(exit.wait))
                 .expect("auto-resizing histogram accepts any u64");
+        }
+    }
+
+    /// A measured caller was offered a callback, and took it or not.
+    pub fn callback_offered(&mut self, arrived_at: f64, accepted: bool) {
+        if let (Some(c), true) = (&mut self.callbacks, arrived_at >= self.warm_up) {
+            c.offered += 1;
+            c.accepted += u64::from(accepted);
+        }
+    }
+
+    /// A callback reached its customer `after` seconds after acceptance.
+    pub fn callback_reached(&mut self, arrived_at: f64, after: f64) {
+        if let (Some(c), true) = (&mut self.callbacks, arrived_at >= self.warm_up) {
+            c.reached += 1;
+            c.reached_after_ms
+                .record(to_ms(after))
+                .expect("auto-resizing histogram accepts any u64");
+        }
+    }
+
+    /// A callback attempt went unanswered.
+    pub fn callback_unanswered(&mut self, arrived_at: f64) {
+        if let (Some(c), true) = (&mut self.callbacks, arrived_at >= self.warm_up) {
+            c.unanswered_attempts += 1;
         }
     }
 
@@ -433,7 +491,9 @@ impl Recorder {
                 // Counted from the recorder's own books: a contact that
                 // joined in the very last instant and is not in the router's
                 // list yet still counts (with a zero wait).
-                c.still_waiting = c.offered.saturating_sub(c.answered + c.abandoned);
+                c.still_waiting = c
+                    .offered
+                    .saturating_sub(c.answered + c.abandoned + c.callbacks);
             }
         }
         series

@@ -62,6 +62,7 @@ impl<'a> ConversationRow<'a> {
                 AbandonedInQueue => "abandoned_in_queue",
                 Closed => "closed",
                 Dropped => "dropped",
+                CallbackMissed => "callback_missed",
             },
             csat: csat(record),
         }

@@ -98,6 +98,7 @@ impl Recorder {
             abandoned_in_queue: count(Outcome::AbandonedInQueue),
             closed: count(Outcome::Closed),
             dropped: count(Outcome::Dropped),
+            callback_missed: count(Outcome::CallbackMissed),
             in_progress,
         };
         let measured_intervals = self.measured_intervals(end);
@@ -168,6 +169,7 @@ impl Recorder {
                     abandoned_in_queue: measured_count(Outcome::AbandonedInQueue),
                     closed: measured_count(Outcome::Closed),
                     dropped: measured_count(Outcome::Dropped),
+                    callback_missed: measured_count(Outcome::CallbackMissed),
                 },
                 bot: (bot.conversations > 0).then(|| BotStats {
                     conversations: bot.conversations,
@@ -201,6 +203,19 @@ impl Recorder {
                 occupancy: crate::routing::centre_occupancy(occupancy, self.interval),
                 triggers: (bot.conversations > 0).then_some(triggers),
                 handoff,
+                callbacks: self.callbacks.as_ref().map(|c| CallbackStats {
+                    offered: c.offered,
+                    accepted: c.accepted,
+                    acceptance_rate: Estimate::wilson(c.accepted, c.offered),
+                    reached: c.reached,
+                    never_reached: c.never_reached,
+                    pending_at_end: c.accepted.saturating_sub(c.reached + c.never_reached),
+                    unanswered_attempts: c.unanswered_attempts,
+                    time_to_callback_s: super::quality::DelayStats::from_histogram(
+                        &c.reached_after_ms,
+                        1000.0,
+                    ),
+                }),
                 voice: self.voice.map(|v| VoiceStats {
                     calls: v.calls,
                     dead_air_per_call_s: Estimate::ratio(v.dead_air, v.calls),

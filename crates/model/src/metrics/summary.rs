@@ -92,6 +92,8 @@ pub struct Conservation {
     pub closed: u64,
     /// Voice transfers from the bot that dropped on the call path.
     pub dropped: u64,
+    /// Accepted a callback that was never reached.
+    pub callback_missed: u64,
     pub in_progress: u64,
 }
 
@@ -104,6 +106,7 @@ impl Conservation {
             + self.abandoned_in_queue
             + self.closed
             + self.dropped
+            + self.callback_missed
     }
 
     /// The invariant: nothing is ever lost.
@@ -121,6 +124,7 @@ pub struct MeasuredOutcomes {
     pub abandoned_in_queue: u64,
     pub closed: u64,
     pub dropped: u64,
+    pub callback_missed: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -255,9 +259,30 @@ pub struct Measured {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub triggers: Option<TriggerQuality>,
     pub handoff: HandoffQuality,
+    /// Callbacks (`[callbacks]` on), over measured conversations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callbacks: Option<CallbackStats>,
     /// Voice calls in the bot (`[voice]` on and the bot on).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voice: Option<VoiceStats>,
+}
+
+/// Callbacks of measured conversations, each step counted when it happens:
+/// accepted = reached + never reached + pending at the end.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CallbackStats {
+    pub offered: u64,
+    pub accepted: u64,
+    /// Accepted over offered (Wilson interval).
+    pub acceptance_rate: Estimate,
+    pub reached: u64,
+    /// Every attempt unanswered (outcome `callback_missed`).
+    pub never_reached: u64,
+    /// Accepted, not reached or given up when the run ended.
+    pub pending_at_end: u64,
+    pub unanswered_attempts: u64,
+    /// Acceptance to reaching the customer, in seconds, over those reached.
+    pub time_to_callback_s: super::quality::DelayStats,
 }
 
 /// The run's AI incidents and the figures inside and outside their windows.

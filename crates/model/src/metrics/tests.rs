@@ -68,7 +68,11 @@ fn exit(at: f64, wait: f64, abandoned: bool) -> QueueExit {
         queued_at: at,
         waited: wait > 0.0,
         wait,
-        abandoned,
+        how: if abandoned {
+            QueueLeft::Abandoned
+        } else {
+            QueueLeft::Answered
+        },
         estimated_wait: None,
         wait_estimates: None,
     }

@@ -205,6 +205,10 @@ impl Router {
                 .sum();
             ahead += waiting as f64 * ours / all;
         }
+        // Callbacks served before the callers are ahead too.
+        if self.callbacks_first {
+            ahead += self.callback_lanes[skill * 2 + channel.index()].len() as f64;
+        }
         let holding = self
             .mean_holding(now, channel, skill)
             .unwrap_or(fallback_holding);

@@ -167,6 +167,8 @@ pub struct HandedBack {
     /// When it first joined the queue.
     pub since: f64,
     pub why: Returned,
+    /// An accepted callback not reached yet: back to its callback lane.
+    pub callback: bool,
 }
 
 /// Why an agent returns a contact to the head of the queue.
@@ -214,6 +216,11 @@ pub struct Router {
     /// Per queue, the wait of the last contact that left it for an agent
     /// (the last-to-enter-service quote).
     last_entered_wait: Vec<Option<f64>>,
+    /// Accepted callbacks waiting for an agent, one lane per (skill,
+    /// channel), oldest first; served before or after the callers.
+    callback_lanes: Vec<VecDeque<Entry>>,
+    callbacks_waiting: BTreeMap<ConversationId, usize>,
+    callbacks_first: bool,
 }
 
 /// Priority classes: 0 normal, 1 priority.
@@ -323,6 +330,11 @@ impl Router {
             select: scenario.select,
             handed_back: BTreeSet::new(),
             last_entered_wait: vec![None; queues],
+            callback_lanes: vec![VecDeque::new(); scenario.skills.len() * 2],
+            callbacks_waiting: BTreeMap::new(),
+            callbacks_first: scenario
+                .callbacks
+                .is_some_and(|c| c.served == crate::callbacks::Served::BeforeCallers),
         }
     }
 
@@ -443,6 +455,7 @@ impl Router {
             priority,
             since,
             why,
+            callback,
         } = back;
         self.put_back(now, agent, channel);
         let pool = &mut self.pools[self.agents[agent].pool];
@@ -460,6 +473,15 @@ impl Router {
                 channel,
                 since,
             });
+        }
+        if callback {
+            let lane = skill * 2 + channel.index();
+            self.callback_lanes[lane].push_front(Entry {
+                conversation,
+                since,
+            });
+            self.callbacks_waiting.insert(conversation, lane);
+            return None;
         }
         self.queue_will_change(now);
         let q = queue_index(skill, channel, priority);
@@ -577,6 +599,59 @@ impl Router {
         Routed::Queued
     }
 
+    /// Callers waiting now in the queues of `skill` and `channel` (every
+    /// priority), for the callback offer.
+    pub fn callers_waiting(&self, channel: Channel, skill: SkillId) -> usize {
+        (0..PRIORITIES as u8)
+            .map(|p| self.live[queue_index(skill, channel, p)])
+            .sum()
+    }
+
+    /// A waiting caller accepted a callback: it leaves its queue for the
+    /// callback lane, keeping its place in time. `false` if it was not
+    /// waiting (already connected or gone).
+    pub fn to_callback(&mut self, now: f64, conversation: ConversationId) -> bool {
+        let Some(q) = self.waiting.remove(&conversation) else {
+            return false;
+        };
+        self.queue_will_change(now);
+        self.live[q] -= 1;
+        self.handed_back.remove(&conversation);
+        let lane = q / PRIORITIES;
+        self.callback_lanes[lane].push_back(Entry {
+            conversation,
+            since: now,
+        });
+        self.callbacks_waiting.insert(conversation, lane);
+        true
+    }
+
+    /// A callback to try (again): to a free agent now, or to its lane.
+    pub fn callback(
+        &mut self,
+        now: f64,
+        conversation: ConversationId,
+        channel: Channel,
+        skill: SkillId,
+    ) -> Option<AgentId> {
+        if let Some(agent) = self.free_agent(channel, skill) {
+            self.take(now, agent, channel);
+            return Some(agent);
+        }
+        let lane = skill * 2 + channel.index();
+        self.callback_lanes[lane].push_back(Entry {
+            conversation,
+            since: now,
+        });
+        self.callbacks_waiting.insert(conversation, lane);
+        None
+    }
+
+    /// Callbacks waiting for an agent now.
+    pub fn callbacks_pending(&self) -> usize {
+        self.callbacks_waiting.len()
+    }
+
     /// The customer gave up waiting. `true` if it was waiting (it leaves the
     /// queue); `false` if it was already connected or gone.
     pub fn abandon(&mut self, now: f64, conversation: ConversationId) -> bool {
@@ -608,7 +683,33 @@ impl Router {
         if !self.agents[agent].on_duty {
             return assigned;
         }
-        while let Some((q, entry)) = self.oldest_for(agent) {
+        loop {
+            let caller = self.oldest_for(agent);
+            let callback = self.oldest_callback_for(agent);
+            let take_callback = match (caller, callback) {
+                (_, None) => false,
+                (None, Some(_)) => true,
+                (Some(_), Some(_)) => self.callbacks_first,
+            };
+            if take_callback {
+                let (lane, entry) = callback.expect("checked");
+                self.callback_lanes[lane].pop_front();
+                self.callbacks_waiting.remove(&entry.conversation);
+                let channel = if lane % 2 == Channel::Voice.index() {
+                    Channel::Voice
+                } else {
+                    Channel::Chat
+                };
+                self.take(now, agent, channel);
+                assigned.push(Assignment {
+                    conversation: entry.conversation,
+                    agent,
+                    channel,
+                    since: entry.since,
+                });
+                continue;
+            }
+            let Some((q, entry)) = caller else { break };
             self.queue_will_change(now);
             self.queues[q].pop_front();
             self.waiting.remove(&entry.conversation);
@@ -625,6 +726,35 @@ impl Router {
             });
         }
         assigned
+    }
+
+    /// The oldest callback this agent may take now: (lane, entry).
+    fn oldest_callback_for(&self, agent: AgentId) -> Option<(usize, Entry)> {
+        if self.callbacks_waiting.is_empty() {
+            return None;
+        }
+        let a = &self.agents[agent];
+        let pool = &self.pools[a.pool];
+        let can_voice = a.load() == 0;
+        let can_chat = !a.on_voice && a.chats < pool.chat_concurrency;
+        let mut best: Option<(usize, Entry)> = None;
+        for &skill in &pool.skills {
+            for &channel in &pool.channels {
+                let allowed = match channel {
+                    Channel::Voice => can_voice,
+                    Channel::Chat => can_chat,
+                };
+                let lane = skill * 2 + channel.index();
+                if let (true, Some(&head)) = (allowed, self.callback_lanes[lane].front())
+                    && best.is_none_or(|(_, b)| {
+                        (head.since, head.conversation) < (b.since, b.conversation)
+                    })
+                {
+                    best = Some((lane, head));
+                }
+            }
+        }
+        best
     }
 
     /// The oldest live queue head this agent may take now.

@@ -333,7 +333,7 @@ mod properties {
                                 held.remove(&id);
                                 waiting.insert(id, channel);
                                 assigned.extend(r.hand_back(now, agent, HandedBack {
-                                    conversation: id, channel, skill: 0, priority: 0, since: now, why: Returned::ShiftEnd,
+                                    conversation: id, channel, skill: 0, priority: 0, since: now, why: Returned::ShiftEnd, callback: false,
                                 }));
                             }
                         }

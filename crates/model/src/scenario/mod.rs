@@ -76,6 +76,8 @@ pub struct Scenario {
     /// `[voice]`: speech latency, dead air, silent hold and dropped
     /// transfers (`None`: voice as the model without the table).
     pub voice: Option<crate::voice::Voice>,
+    /// `[callbacks]`: voice callers offered a call back (`None`: never).
+    pub callbacks: Option<crate::callbacks::Callbacks>,
     /// The scenario text as read, for reports that explain themselves.
     pub source: String,
     /// `[experiment]`, `[[variants]]` and `[thresholds]`.

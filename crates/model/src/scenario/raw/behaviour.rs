@@ -595,3 +595,52 @@ pub(super) fn validate_incidents(
     }
     Ok((windows.into_iter().map(|(_, w)| w).collect(), processes))
 }
+
+pub(super) fn validate_callbacks(
+    raw: &RawCallbacks,
+) -> Result<crate::callbacks::Callbacks, Invalid> {
+    use crate::callbacks::{Callbacks, Served};
+    let key = |name: &str| format!("callbacks.{name}");
+    if raw.offer_over_quote.is_none() && raw.offer_over_queue.is_none() {
+        return Err(invalid(
+            "callbacks",
+            "needs `offer_over_quote` (a wait, e.g. \"3m\") or `offer_over_queue` (callers waiting, e.g. 20), or both",
+        ));
+    }
+    let within = |name: &str, d: HumanDuration, max_s: f64| {
+        let s = d.secs();
+        if s > 0.0 && s <= max_s {
+            Ok(s)
+        } else {
+            Err(invalid(
+                key(name),
+                format!(
+                    "must be longer than 0s and at most {}h, got {s} s",
+                    max_s / 3600.0
+                ),
+            ))
+        }
+    };
+    if !(1..=10).contains(&raw.max_attempts) {
+        return Err(invalid(
+            key("max_attempts"),
+            format!("must be between 1 and 10, got {}", raw.max_attempts),
+        ));
+    }
+    Ok(Callbacks {
+        offer_over_quote: raw.offer_over_quote.map(HumanDuration::secs),
+        offer_over_queue: raw.offer_over_queue,
+        accept_probability: probability(key("accept_probability"), raw.accept_probability)?,
+        served: match raw.served {
+            RawServed::BeforeCallers => Served::BeforeCallers,
+            RawServed::AfterCallers => Served::AfterCallers,
+        },
+        unanswered_probability: probability(
+            key("unanswered_probability"),
+            raw.unanswered_probability,
+        )?,
+        ring_time: within("ring_time", raw.ring_time, 600.0)?,
+        retry_after: within("retry_after", raw.retry_after, 86_400.0)?,
+        max_attempts: raw.max_attempts,
+    })
+}

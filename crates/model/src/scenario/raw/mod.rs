@@ -41,6 +41,8 @@ pub struct RawScenario {
     #[serde(default)]
     voice: Option<RawVoice>,
     #[serde(default)]
+    callbacks: Option<RawCallbacks>,
+    #[serde(default)]
     experiment: RawExperiment,
     #[serde(default)]
     variants: Vec<RawVariant>,
@@ -458,6 +460,61 @@ pub(super) struct RawVoice {
     pub(super) redial_frustration: f64,
     #[serde(default)]
     pub(super) transcription: RawTranscription,
+}
+
+/// `[callbacks]`: offered to voice callers who would wait long.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCallbacks {
+    #[serde(default)]
+    pub(super) offer_over_quote: Option<HumanDuration>,
+    #[serde(default)]
+    pub(super) offer_over_queue: Option<u32>,
+    /// Hathaway, Emadi & Deshpande: 37 % of callers offered accept.
+    #[serde(default = "default_callback_accept")]
+    pub(super) accept_probability: f64,
+    #[serde(default)]
+    pub(super) served: RawServed,
+    /// Hathaway, Emadi & Deshpande: 7 % of callbacks go unanswered.
+    #[serde(default = "default_callback_unanswered")]
+    pub(super) unanswered_probability: f64,
+    #[serde(default = "default_ring_time")]
+    pub(super) ring_time: HumanDuration,
+    #[serde(default = "default_retry_after")]
+    pub(super) retry_after: HumanDuration,
+    #[serde(default = "default_max_attempts")]
+    pub(super) max_attempts: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum RawServed {
+    BeforeCallers,
+    #[default]
+    AfterCallers,
+}
+
+fn default_callback_accept() -> f64 {
+    0.37
+}
+
+fn default_callback_unanswered() -> f64 {
+    0.07
+}
+
+/// Assumed: an unanswered call rings for 30 s.
+fn default_ring_time() -> HumanDuration {
+    HumanDuration(Duration::from_secs(30))
+}
+
+/// Assumed.
+fn default_retry_after() -> HumanDuration {
+    HumanDuration(Duration::from_secs(600))
+}
+
+/// Assumed.
+fn default_max_attempts() -> u32 {
+    3
 }
 
 /// `[voice.transcription]`.

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use super::arrivals::{validate_arrivals, validate_channels};
 use super::behaviour::{
-    validate_ai, validate_customers, validate_handoff, validate_incidents, validate_learning,
-    validate_triggers, validate_voice,
+    validate_ai, validate_callbacks, validate_customers, validate_handoff, validate_incidents,
+    validate_learning, validate_triggers, validate_voice,
 };
 use super::experiment::validate_experiment;
 use super::staffing::{pool_skill_list, validate_staffing};
@@ -374,11 +374,13 @@ pub fn validate(raw: RawScenario, source: &str, file: &Path) -> Result<Scenario,
 
     let learning = validate_learning(&raw.learning, ai.is_some(), &triggers)?;
     let voice = raw.voice.as_ref().map(validate_voice).transpose()?;
+    let callbacks = raw.callbacks.as_ref().map(validate_callbacks).transpose()?;
 
     let experiment = validate_experiment(&raw, source)?;
     Ok(Scenario {
         learning,
         voice,
+        callbacks,
         experiment,
         name: sim.name.clone(),
         seed: sim.seed,
