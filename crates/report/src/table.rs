@@ -313,6 +313,60 @@ fn handoff_rows(t: &mut Table, h: &HandoffQuality, queue: &ServiceStats) {
     }
 }
 
+/// Voice, callbacks and AI incidents, where the scenario has them.
+fn fault_rows(t: &mut Table, summary: &Summary) {
+    let m = &summary.measured;
+    if let Some(v) = &m.voice {
+        t.heading("Voice (calls that entered the bot)");
+        t.row("dead air per call", &secs(&v.dead_air_per_call_s), Some(v.calls));
+        t.row(
+            "hung up on dead air",
+            &pct(&v.hung_up_on_dead_air),
+            Some(v.hung_up_on_dead_air.n),
+        );
+        t.row(
+            "transfers that dropped",
+            &pct(&v.transfer_failure_rate),
+            Some(v.transfers),
+        );
+    }
+    if let Some(c) = &m.callbacks {
+        t.heading("Callbacks (out of the service level)");
+        t.row("callbacks offered", &c.offered.to_string(), None);
+        t.row("  accepted", &pct(&c.acceptance_rate), Some(c.offered));
+        t.row("  reached", &c.reached.to_string(), Some(c.accepted));
+        t.row("  never reached", &c.never_reached.to_string(), Some(c.accepted));
+        t.row("  pending at end", &c.pending_at_end.to_string(), Some(c.accepted));
+        t.row("unanswered attempts", &c.unanswered_attempts.to_string(), None);
+        let w = &c.time_to_callback_s;
+        if w.n > 0 {
+            t.row("time to callback p50", &seconds(w.p50, 0), Some(w.n));
+            t.row("time to callback p90", &seconds(w.p90, 0), Some(w.n));
+        }
+    }
+    if let Some(i) = &summary.incidents {
+        t.heading(&format!(
+            "AI incidents ({} windows, {:.1} h inside · {:.1} h outside)",
+            i.windows.len(),
+            i.inside.hours,
+            i.outside.hours
+        ));
+        for (label, side) in [("inside", &i.inside), ("outside", &i.outside)] {
+            t.row(
+                &format!("handoff rate {label}"),
+                &pct(&side.handoff_rate),
+                Some(side.bot_conversations),
+            );
+            t.row(&format!("ASA {label}"), &secs(&side.asa_s), Some(side.answered));
+            t.row(
+                &format!("abandonment {label}"),
+                &pct(&side.abandonment_rate),
+                Some(side.answered + side.abandoned),
+            );
+        }
+    }
+}
+
 /// The human-readable summary table. Deterministic (no wall-clock values).
 pub fn summary_table(summary: &Summary) -> String {
     let mut t = Table::default();
@@ -377,6 +431,7 @@ pub fn summary_table(summary: &Summary) -> String {
             }
         }
     }
+    fault_rows(&mut t, summary);
     pool_rows(&mut t, summary);
     crate::format::threshold_lines(&mut t.out, &summary.thresholds);
     if let Some(e) = &summary.theory {
