@@ -318,7 +318,11 @@ fn fault_rows(t: &mut Table, summary: &Summary) {
     let m = &summary.measured;
     if let Some(v) = &m.voice {
         t.heading("Voice (calls that entered the bot)");
-        t.row("dead air per call", &secs(&v.dead_air_per_call_s), Some(v.calls));
+        t.row(
+            "dead air per call",
+            &secs(&v.dead_air_per_call_s),
+            Some(v.calls),
+        );
         t.row(
             "hung up on dead air",
             &pct(&v.hung_up_on_dead_air),
@@ -335,9 +339,21 @@ fn fault_rows(t: &mut Table, summary: &Summary) {
         t.row("callbacks offered", &c.offered.to_string(), None);
         t.row("  accepted", &pct(&c.acceptance_rate), Some(c.offered));
         t.row("  reached", &c.reached.to_string(), Some(c.accepted));
-        t.row("  never reached", &c.never_reached.to_string(), Some(c.accepted));
-        t.row("  pending at end", &c.pending_at_end.to_string(), Some(c.accepted));
-        t.row("unanswered attempts", &c.unanswered_attempts.to_string(), None);
+        t.row(
+            "  never reached",
+            &c.never_reached.to_string(),
+            Some(c.accepted),
+        );
+        t.row(
+            "  pending at end",
+            &c.pending_at_end.to_string(),
+            Some(c.accepted),
+        );
+        t.row(
+            "unanswered attempts",
+            &c.unanswered_attempts.to_string(),
+            None,
+        );
         let w = &c.time_to_callback_s;
         if w.n > 0 {
             t.row("time to callback p50", &seconds(w.p50, 0), Some(w.n));
@@ -357,7 +373,11 @@ fn fault_rows(t: &mut Table, summary: &Summary) {
                 &pct(&side.handoff_rate),
                 Some(side.bot_conversations),
             );
-            t.row(&format!("ASA {label}"), &secs(&side.asa_s), Some(side.answered));
+            t.row(
+                &format!("ASA {label}"),
+                &secs(&side.asa_s),
+                Some(side.answered),
+            );
             t.row(
                 &format!("abandonment {label}"),
                 &pct(&side.abandonment_rate),

@@ -139,6 +139,8 @@ pub(super) struct SideCounters {
     pub(super) answered: u64,
     pub(super) answered_within: u64,
     pub(super) abandoned: u64,
+    /// Left the line for a callback.
+    pub(super) callbacks: u64,
     pub(super) wait_answered: f64,
 }
 
@@ -405,7 +407,7 @@ impl Recorder {
                 side.answered_within += u64::from(exit.wait <= threshold);
                 side.wait_answered += exit.wait;
             }
-            QueueLeft::Callback => {}
+            QueueLeft::Callback => side.callbacks += 1,
         }
         let i = self.interval_of(exit.queued_at);
         let c = &mut self.queue_by_interval[i][exit.channel.index()];

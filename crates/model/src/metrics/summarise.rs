@@ -72,6 +72,12 @@ impl Recorder {
             warm_up_s: self.warm_up,
             intervals,
             wait_ms: self.wait_histograms(),
+            incident_windows: self
+                .incidents
+                .windows()
+                .iter()
+                .map(|w| (w.start_s, w.end_s()))
+                .collect(),
             detection: self.quality.detection_histograms(),
         }
     }
@@ -254,7 +260,10 @@ impl Recorder {
                     answered: c.answered,
                     abandoned: c.abandoned,
                     asa_s: Estimate::ratio(c.wait_answered, c.answered),
-                    abandonment_rate: Estimate::wilson(c.abandoned, c.answered + c.abandoned),
+                    abandonment_rate: Estimate::wilson(
+                        c.abandoned,
+                        c.answered + c.abandoned + c.callbacks,
+                    ),
                     service_level: Estimate::wilson(c.answered_within, c.answered + c.abandoned),
                 };
                 IncidentSummary {

@@ -29,6 +29,9 @@ pub struct ReportData {
     /// Queue waits in ms, per channel (chat, voice): answered contacts and,
     /// censored at the end, contacts still waiting.
     pub wait_ms: [Histogram<u64>; 2],
+    /// AI incident windows, (start, end) in seconds, for the shading of the
+    /// over-time chart.
+    pub incident_windows: Vec<(f64, f64)>,
     /// Detection delay per rule (needed escalations): ms and turns.
     pub detection: Vec<(TriggerKind, Histogram<u64>, Histogram<u64>)>,
 }
@@ -296,8 +299,10 @@ pub struct IncidentSummary {
 
 /// Figures on one side of the incident windows: bot conversations by their
 /// arrival, queue figures by the time a contact joined the queue, over the
-/// contacts that left it (answered or abandoned; those still waiting at the
-/// end are not counted here). Shares with Wilson intervals.
+/// contacts that left it (answered, abandoned or for a callback; those
+/// still waiting at the end are not counted here). The abandonment rate is
+/// over all three, the service level over answered and abandoned (as the
+/// queue's own). Shares with Wilson intervals.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SideStats {
     /// Measured hours on this side.

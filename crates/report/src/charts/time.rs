@@ -39,6 +39,9 @@ pub struct Panel {
     pub series: Vec<Line>,
     /// Intervals around the lines (none for a single run).
     pub bands: Vec<Band>,
+    /// Stretches of x shaded grey behind the lines (AI incident windows),
+    /// cut to the axis.
+    pub shaded: Vec<(f64, f64)>,
     /// Pixels of the legend column beside the plot.
     pub(super) legend_width: u32,
 }
@@ -75,6 +78,7 @@ impl Panel {
             y: 0.0..y_max.max(1e-9) * 1.05,
             series,
             bands,
+            shaded: Vec::new(),
             legend_width: 250,
         }
     }
@@ -276,6 +280,13 @@ fn time_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: Panel) -
         .label_style(label_font())
         .axis_desc_style(label_font())
         .draw()?;
+    let shade = RGBColor(120, 120, 120);
+    for &(from, to) in &panel.shaded {
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(from, panel.y.start), (to, panel.y.end)],
+            shade.mix(0.15).filled(),
+        )))?;
+    }
     for (colour, band) in &panel.bands {
         // The band's outline: the highs left to right, the lows back.
         let outline: Vec<(f64, f64)> = band
@@ -299,6 +310,12 @@ fn time_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: Panel) -
             keys.push((label, Key::Line(color)));
         }
     }
+    if !panel.shaded.is_empty() {
+        keys.push((
+            "AI incident".to_string(),
+            Key::Block(RGBColor(235, 235, 235)),
+        ));
+    }
     draw_legend(&key_area, &keys, 14, 45)?;
     Ok(())
 }
@@ -321,7 +338,17 @@ pub(super) fn over_time<DB: DrawingBackend>(
 /// The four panels of the over-the-day chart of a run: arrivals, queue
 /// length, ASA, service level and abandonment.
 pub fn over_time_panels(data: &ReportData) -> Vec<Panel> {
-    panels_of(&Rows::of_run(data))
+    let mut panels = panels_of(&Rows::of_run(data));
+    // The incident windows, in hours, cut to each panel's axis.
+    for panel in &mut panels {
+        panel.shaded = data
+            .incident_windows
+            .iter()
+            .map(|&(from, to)| (hours(from).max(panel.x.start), hours(to).min(panel.x.end)))
+            .filter(|(from, to)| to > from)
+            .collect();
+    }
+    panels
 }
 
 /// The same panels pooled over replications: each line the mean, its band
