@@ -24,31 +24,7 @@ use rand::RngExt;
 
 use crate::customer::ConversationId;
 use crate::rng::{Purpose, Streams};
-
-/// Whether callbacks are served before or after the callers waiting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Served {
-    BeforeCallers,
-    /// Assumed default: a callback does not jump the callers on the line.
-    #[default]
-    AfterCallers,
-}
-
-/// `[callbacks]`, validated.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Callbacks {
-    /// Offer when the quoted wait is over this many seconds.
-    pub offer_over_quote: Option<f64>,
-    /// Offer when more callers than this wait in the contact's queue.
-    pub offer_over_queue: Option<u32>,
-    pub accept_probability: f64,
-    pub served: Served,
-    pub unanswered_probability: f64,
-    /// Agent seconds an unanswered attempt takes.
-    pub ring_time: f64,
-    pub retry_after: f64,
-    pub max_attempts: u32,
-}
+pub use crate::scenario::{Callbacks, Served};
 
 /// Draw indices in the conversation's callback stream: the acceptance, then
 /// one per attempt from 1.

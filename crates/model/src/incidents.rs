@@ -17,61 +17,12 @@
 //! drawn windows may overlap any other; where they do, an outage wins, slow
 //! factors multiply and shifts add. Pure: the run asks [`Incidents::at`].
 
-use serde::Serialize;
-
 use crate::rng::{Purpose, Streams};
 use crate::scenario::Dist;
+pub use crate::scenario::{Effect, Process, Window};
 
 /// What the customer hears when the bot is out.
 pub const OUTAGE_MESSAGE: &str = "Our virtual assistant is unavailable right now, so I'm connecting you with a member of our team.";
-
-/// What an incident does to the AI agent.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(tag = "effect", rename_all = "snake_case")]
-pub enum Effect {
-    Outage,
-    Slow { slow_factor: f64 },
-    Miscalibrated { confidence_shift: f64 },
-}
-
-impl Effect {
-    pub fn name(&self) -> &'static str {
-        match self {
-            Effect::Outage => "outage",
-            Effect::Slow { .. } => "slow",
-            Effect::Miscalibrated { .. } => "miscalibrated",
-        }
-    }
-}
-
-/// One incident: `[start, start + length)` in seconds from the start of the run.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Window {
-    pub start_s: f64,
-    pub length_s: f64,
-    #[serde(flatten)]
-    pub effect: Effect,
-    /// Drawn from an incident process (not written in the scenario).
-    pub drawn: bool,
-}
-
-impl Window {
-    pub fn end_s(&self) -> f64 {
-        self.start_s + self.length_s
-    }
-
-    pub fn contains(&self, t: f64) -> bool {
-        t >= self.start_s && t < self.end_s()
-    }
-}
-
-/// `[[ai_agent.incident_processes]]`: incidents drawn at random.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Process {
-    pub rate_per_day: f64,
-    pub length: Dist,
-    pub effect: Effect,
-}
 
 /// The state of the AI agent at one moment.
 #[derive(Debug, Clone, Copy, PartialEq)]

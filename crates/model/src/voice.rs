@@ -39,66 +39,8 @@ use rand::RngExt;
 
 use crate::customer::ConversationId;
 use crate::rng::{Purpose, Streams};
-use crate::scenario::Dist;
+pub use crate::scenario::{LiveTranscription, OnHold, Voice};
 use handoff_logic::handoff::{Spoiled, Transcription};
-
-/// What a voice caller hears while waiting for the bot or for an agent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OnHold {
-    /// A hold message ("one moment…", the queue announcement).
-    #[default]
-    Message,
-    /// Hold music (the cited figures do not tell it from a message: the
-    /// model treats both alike).
-    Music,
-    /// Nothing: dead air.
-    Silence,
-}
-
-impl OnHold {
-    pub fn name(self) -> &'static str {
-        match self {
-            OnHold::Message => "message",
-            OnHold::Music => "music",
-            OnHold::Silence => "silence",
-        }
-    }
-}
-
-/// `[voice]`, validated.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Voice {
-    /// Added to each voice bot turn; `None`: no speech stack latency.
-    pub speech_latency: Option<Dist>,
-    pub on_hold: OnHold,
-    /// Seconds of dead air after which callers start repeating themselves.
-    pub repeat_after: f64,
-    /// Frustration per second of dead air beyond `repeat_after`.
-    pub frustration_per_dead_second: f64,
-    /// Seconds of dead air after which the caller thinks the line dropped.
-    pub line_dead_after: f64,
-    /// Patience multiplier on silent hold in the queue.
-    pub silent_hold_patience_factor: f64,
-    /// Frustration per minute waited on silent hold.
-    pub silent_hold_frustration_per_minute: f64,
-    /// Probability that a voice transfer from the bot drops on the call path.
-    pub transfer_failure_probability: f64,
-    /// Time until a dropped caller rings back.
-    pub redial_delay: Dist,
-    /// Frustration a dropped call adds.
-    pub redial_frustration: f64,
-    pub transcription: LiveTranscription,
-}
-
-/// `[voice.transcription]`: the live transcription behind a voice package.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct LiveTranscription {
-    pub available_probability: f64,
-    pub word_error_rate: f64,
-    pub noisy_share: f64,
-    pub noisy_word_error_rate: f64,
-    pub key_words_per_field: u32,
-}
 
 /// What one voice bot turn's wait did to the caller.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -229,6 +171,7 @@ impl LiveTranscription {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::Dist;
 
     fn voice(on_hold: OnHold) -> Voice {
         Voice {

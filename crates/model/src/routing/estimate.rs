@@ -25,47 +25,10 @@
 //! All four are 0 when an agent is free for the contact.
 
 use crate::scenario::SkillId;
+pub use crate::scenario::WaitEstimator;
 use handoff_logic::Channel;
 
 use super::*;
-
-/// A wait estimator: what the expectation message quotes
-/// (`[routing] wait_estimator`), and each one measured in shadow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub enum WaitEstimator {
-    /// Contacts ahead plus one, times the mean holding time, over the slots.
-    #[default]
-    Position,
-    /// The wait so far of the contact at the head of the queue.
-    HeadOfLine,
-    /// The wait of the last contact to enter service from the queue.
-    LastToEnter,
-    /// The queue-length estimator with an abandonment correction.
-    QueueLength,
-}
-
-impl WaitEstimator {
-    pub const ALL: [WaitEstimator; 4] = [
-        WaitEstimator::Position,
-        WaitEstimator::HeadOfLine,
-        WaitEstimator::LastToEnter,
-        WaitEstimator::QueueLength,
-    ];
-
-    /// The name in scenario files and summaries.
-    pub fn name(self) -> &'static str {
-        match self {
-            WaitEstimator::Position => "position",
-            WaitEstimator::HeadOfLine => "head_of_line",
-            WaitEstimator::LastToEnter => "last_to_enter",
-            WaitEstimator::QueueLength => "queue_length",
-        }
-    }
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-}
 
 /// Every estimator's quote for one contact, in [`WaitEstimator::ALL`] order.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

@@ -8,6 +8,7 @@
 //! `scenarios/README.md`.
 
 mod dist;
+mod faults;
 mod locate;
 mod raw;
 
@@ -15,8 +16,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use crate::roster::{Calendar, ShiftEnd, Staffing};
-pub use crate::routing::WaitEstimator;
 pub use dist::{Dist, DistSpec, HumanDuration};
+pub use faults::{
+    Callbacks, Effect, LiveTranscription, OnHold, Process, Served, Voice, WaitEstimator, Window,
+};
 
 use crate::arrivals::Arrivals;
 use crate::error::ScenarioError;
@@ -75,9 +78,9 @@ pub struct Scenario {
     pub learning: Option<Learning>,
     /// `[voice]`: speech latency, dead air, silent hold and dropped
     /// transfers (`None`: voice as the model without the table).
-    pub voice: Option<crate::voice::Voice>,
+    pub voice: Option<Voice>,
     /// `[callbacks]`: voice callers offered a call back (`None`: never).
-    pub callbacks: Option<crate::callbacks::Callbacks>,
+    pub callbacks: Option<Callbacks>,
     /// The scenario text as read, for reports that explain themselves.
     pub source: String,
     /// `[experiment]`, `[[variants]]` and `[thresholds]`.
@@ -164,9 +167,9 @@ pub struct AiAgent {
     /// Probability that the AI recognises the wrong intent.
     pub intent_error_rate: f64,
     /// `[[ai_agent.incidents]]`: written incident windows, by start.
-    pub incidents: Vec<crate::incidents::Window>,
+    pub incidents: Vec<Window>,
     /// `[[ai_agent.incident_processes]]`: incidents drawn per replication.
-    pub incident_processes: Vec<crate::incidents::Process>,
+    pub incident_processes: Vec<Process>,
 }
 
 /// How handoffs are done: context package, transfer policy, expectations.

@@ -366,8 +366,8 @@ pub(super) fn validate_learning(
     }))
 }
 
-pub(super) fn validate_voice(raw: &RawVoice) -> Result<crate::voice::Voice, Invalid> {
-    use crate::voice::{OnHold, Voice};
+pub(super) fn validate_voice(raw: &RawVoice) -> Result<crate::scenario::Voice, Invalid> {
+    use crate::scenario::{OnHold, Voice};
     let key = |name: &str| format!("voice.{name}");
     let at_most = |name: &str, value: f64, max: f64, what: &str| {
         if value.is_finite() && (0.0..=max).contains(&value) {
@@ -435,7 +435,7 @@ pub(super) fn validate_voice(raw: &RawVoice) -> Result<crate::voice::Voice, Inva
                     format!("must be between 1 and 20, got {}", t.key_words_per_field),
                 ));
             }
-            crate::voice::LiveTranscription {
+            crate::scenario::LiveTranscription {
                 available_probability: probability(
                     key("available_probability"),
                     t.available_probability,
@@ -458,8 +458,8 @@ fn incident_effect(
     effect: RawEffect,
     slow_factor: Option<f64>,
     confidence_shift: Option<f64>,
-) -> Result<crate::incidents::Effect, Invalid> {
-    use crate::incidents::Effect;
+) -> Result<crate::scenario::Effect, Invalid> {
+    use crate::scenario::Effect;
     let stray = |name: &str, what: &str| {
         invalid(
             format!("{key}.{name}"),
@@ -523,15 +523,10 @@ fn incident_effect(
 pub(super) fn validate_incidents(
     raw: &RawAiAgent,
     horizon: f64,
-) -> Result<
-    (
-        Vec<crate::incidents::Window>,
-        Vec<crate::incidents::Process>,
-    ),
-    Invalid,
-> {
-    use crate::incidents::{Process, Window};
-    if !raw.enabled && !(raw.incidents.is_empty() && raw.incident_processes.is_empty()) {
+) -> Result<(Vec<crate::scenario::Window>, Vec<crate::scenario::Process>), Invalid> {
+    use crate::scenario::{Process, Window};
+    let any = !raw.incidents.is_empty() || !raw.incident_processes.is_empty();
+    if any && !raw.enabled {
         let key = if raw.incidents.is_empty() {
             "ai_agent.incident_processes"
         } else {
@@ -598,8 +593,8 @@ pub(super) fn validate_incidents(
 
 pub(super) fn validate_callbacks(
     raw: &RawCallbacks,
-) -> Result<crate::callbacks::Callbacks, Invalid> {
-    use crate::callbacks::{Callbacks, Served};
+) -> Result<crate::scenario::Callbacks, Invalid> {
+    use crate::scenario::{Callbacks, Served};
     let key = |name: &str| format!("callbacks.{name}");
     if raw.offer_over_quote.is_none() && raw.offer_over_queue.is_none() {
         return Err(invalid(
