@@ -691,32 +691,27 @@ impl Router {
                 (None, Some(_)) => true,
                 (Some(_), Some(_)) => self.callbacks_first,
             };
-            if take_callback {
+            let (entry, channel) = if take_callback {
                 let (lane, entry) = callback.expect("checked");
                 self.callback_lanes[lane].pop_front();
                 self.callbacks_waiting.remove(&entry.conversation);
+                // Lanes are indexed skill × 2 + channel, like `slots`.
                 let channel = if lane % 2 == Channel::Voice.index() {
                     Channel::Voice
                 } else {
                     Channel::Chat
                 };
-                self.take(now, agent, channel);
-                assigned.push(Assignment {
-                    conversation: entry.conversation,
-                    agent,
-                    channel,
-                    since: entry.since,
-                });
-                continue;
-            }
-            let Some((q, entry)) = caller else { break };
-            self.queue_will_change(now);
-            self.queues[q].pop_front();
-            self.waiting.remove(&entry.conversation);
-            self.handed_back.remove(&entry.conversation);
-            self.live[q] -= 1;
-            self.last_entered_wait[q] = Some(now - entry.since);
-            let channel = queue_channel(q);
+                (entry, channel)
+            } else {
+                let Some((q, entry)) = caller else { break };
+                self.queue_will_change(now);
+                self.queues[q].pop_front();
+                self.waiting.remove(&entry.conversation);
+                self.handed_back.remove(&entry.conversation);
+                self.live[q] -= 1;
+                self.last_entered_wait[q] = Some(now - entry.since);
+                (entry, queue_channel(q))
+            };
             self.take(now, agent, channel);
             assigned.push(Assignment {
                 conversation: entry.conversation,
@@ -728,22 +723,27 @@ impl Router {
         assigned
     }
 
+    /// Whether `agent` could take one more contact of `channel` now: voice
+    /// only when it holds nothing, chat up to its pool's concurrency and
+    /// never beside a call.
+    fn has_room(&self, agent: AgentId, channel: Channel) -> bool {
+        let a = &self.agents[agent];
+        match channel {
+            Channel::Voice => a.load() == 0,
+            Channel::Chat => !a.on_voice && a.chats < self.pools[a.pool].chat_concurrency,
+        }
+    }
+
     /// The oldest callback this agent may take now: (lane, entry).
     fn oldest_callback_for(&self, agent: AgentId) -> Option<(usize, Entry)> {
         if self.callbacks_waiting.is_empty() {
             return None;
         }
-        let a = &self.agents[agent];
-        let pool = &self.pools[a.pool];
-        let can_voice = a.load() == 0;
-        let can_chat = !a.on_voice && a.chats < pool.chat_concurrency;
+        let pool = &self.pools[self.agents[agent].pool];
         let mut best: Option<(usize, Entry)> = None;
         for &skill in &pool.skills {
             for &channel in &pool.channels {
-                let allowed = match channel {
-                    Channel::Voice => can_voice,
-                    Channel::Chat => can_chat,
-                };
+                let allowed = self.has_room(agent, channel);
                 let lane = skill * 2 + channel.index();
                 if let (true, Some(&head)) = (allowed, self.callback_lanes[lane].front())
                     && best.is_none_or(|(_, b)| {
@@ -759,10 +759,7 @@ impl Router {
 
     /// The oldest live queue head this agent may take now.
     fn oldest_for(&mut self, agent: AgentId) -> Option<(usize, Entry)> {
-        let a = &self.agents[agent];
-        let pool = &self.pools[a.pool];
-        let can_voice = a.load() == 0;
-        let can_chat = !a.on_voice && a.chats < pool.chat_concurrency;
+        let pool = &self.pools[self.agents[agent].pool];
         // Highest priority first, then oldest, then lowest id.
         let rank = |q: usize, e: &Entry| {
             (
@@ -774,11 +771,7 @@ impl Router {
         let mut best: Option<(usize, Entry)> = None;
         for &skill in &pool.skills {
             for &channel in &pool.channels {
-                let allowed = match channel {
-                    Channel::Voice => can_voice,
-                    Channel::Chat => can_chat,
-                };
-                if !allowed {
+                if !self.has_room(agent, channel) {
                     continue;
                 }
                 for priority in 0..PRIORITIES as u8 {
