@@ -663,6 +663,11 @@ impl Handler<Connected> for Customer {
     type Result = ();
 
     fn handle(&mut self, connected: Connected, _: &mut Context<Self>) {
+        // The agent calls back: reached or not, the agent says
+        // (`CallbackAnswered` / `CallbackUnanswered`); no bot line is held.
+        if matches!(self.stage, Stage::Callback { .. }) {
+            return;
+        }
         // A voice whisper holds the bot's line too, for its length.
         if let Some(plan) = self.plan
             && self.profile.channel == Channel::Voice
@@ -673,11 +678,6 @@ impl Handler<Connected> for Customer {
         if self.stage == Stage::HandedBack {
             self.stop_patience();
             self.stage = Stage::WithAgent;
-            return;
-        }
-        // The agent calls back: reached or not, the agent says
-        // (`CallbackAnswered` / `CallbackUnanswered`).
-        if matches!(self.stage, Stage::Callback { .. }) {
             return;
         }
         let Stage::Queued { since } = self.stage else {
