@@ -321,6 +321,13 @@ impl Recorder {
         let i = self.interval_of(queued_at);
         self.queue_by_interval[i][record.channel.index()].offered += 1;
         if reason != HandoffReason::Direct {
+            // Counted when decided, so transfers still in the queue at the
+            // end are in the failure rate's base (a drop ends at once).
+            if let Some(v) = &mut self.voice
+                && record.channel == Channel::Voice
+            {
+                v.transfers += 1;
+            }
             self.side(record.arrived_at).handoffs += 1;
             *self.bot.handoffs.entry(reason).or_default() += 1;
             self.bot.left += 1;
@@ -350,10 +357,6 @@ impl Recorder {
             v.calls += 1;
             v.dead_air += record.dead_air;
             v.hung_up += u64::from(record.hung_up_on_dead_air);
-            let transferred = record
-                .handoff
-                .is_some_and(|reason| reason != HandoffReason::Direct);
-            v.transfers += u64::from(transferred);
             v.dropped += u64::from(record.outcome == Outcome::Dropped);
         }
         self.quality.ended(record);
