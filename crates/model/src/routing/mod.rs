@@ -362,6 +362,28 @@ impl Router {
         let select = self.select;
         let a = &mut self.agents[agent];
         if a.on_duty == on {
+            // Already off duty (away after a drop-off) when its shift ends
+            // or starts again: the shift boundary still moves, so the
+            // closed message and overtime see it.
+            if !on && a.after_shift != shift_end {
+                let pool = &mut self.pools[a.pool];
+                Self::integrate(pool, now, self.measure_from, self.interval);
+                if a.load() > 0 {
+                    if shift_end {
+                        pool.overtime_agents += 1;
+                    } else {
+                        pool.overtime_agents -= 1;
+                    }
+                }
+                a.after_shift = shift_end;
+                let shift_sign = if shift_end { -1.0 } else { 1.0 };
+                for &skill in &pool.skills {
+                    for &channel in &pool.channels {
+                        let per_agent = Self::slots_per_agent(pool, channel);
+                        self.shift_slots[skill * 2 + channel.index()] += shift_sign * per_agent;
+                    }
+                }
+            }
             return Vec::new();
         }
         let pool = &mut self.pools[a.pool];

@@ -245,6 +245,27 @@ fn the_centre_is_closed_only_when_nobody_is_on_shift() {
 }
 
 #[test]
+fn a_shift_that_ends_while_the_agent_is_away_still_closes_the_centre() {
+    let mut s = scenario("[[agents]]\nname = \"a\"\ncount = 1\nskills = [\"billing\"]\n");
+    s.handoff.when_closed = WhenClosed::ClosedMessage;
+    let mut r = Router::new(&s, 0.0);
+    // Dropped off: off duty but on shift, so contacts wait.
+    r.dropped_off(0);
+    r.set_duty(0.0, 0, false, false);
+    assert_eq!(r.arrive(1.0, 1, Channel::Voice, 0, 0), Routed::Queued);
+    assert!(r.close_empty_queues(1.5).is_empty());
+    // Its shift ends while it is away: nobody is on shift any more.
+    r.set_duty(2.0, 0, false, true);
+    assert_eq!(r.close_empty_queues(2.0), vec![1]);
+    assert_eq!(r.arrive(3.0, 2, Channel::Voice, 0, 0), Routed::Closed);
+    // The next shift starts while it is still away: open again, waiting.
+    r.set_duty(4.0, 0, false, false);
+    assert_eq!(r.arrive(5.0, 3, Channel::Voice, 0, 0), Routed::Queued);
+    let back = r.set_duty(6.0, 0, true, false);
+    assert_eq!(back.iter().map(|a| a.conversation).collect::<Vec<_>>(), vec![3]);
+}
+
+#[test]
 fn occupancy_integrates_busy_time_after_warm_up() {
     let s = scenario("[[agents]]\nname = \"a\"\ncount = 2\nskills = [\"billing\"]\n");
     let mut r = Router::new(&s, 100.0);
