@@ -238,6 +238,8 @@ confidence_shift = -0.3
 effect = "outage"
 rate_per_day = 0.5
 length = {{ dist = "exponential", mean = "30m" }}
+[handoff]
+when_closed = "closed_message"
 [voice]
 on_hold = "{on_hold}"
 transfer_failure_probability = {failure}
@@ -267,6 +269,15 @@ breaks = [{{ at = "12:00", length = "30m" }}]
         prop_assert!(c.repeat_arrivals > 0);
         if failure > 0.05 && chat_share < 0.5 {
             prop_assert!(c.dropped > 0, "{c:?}");
+        }
+        // The fault paths were taken, not merely configured: the centre
+        // closes at night, the written outage saw conversations, and the
+        // agents dropped off.
+        prop_assert!(c.closed > 0, "{c:?}");
+        let incidents = run.summary.incidents.as_ref().expect("incident windows");
+        prop_assert!(incidents.inside.bot_conversations > 0);
+        if drop_offs > 1.0 {
+            prop_assert!(run.summary.pools[0].drop_offs > 0);
         }
     }
 }

@@ -281,8 +281,16 @@ fn accepted_callbacks_lower_queue_abandonment_and_every_callback_is_accounted_fo
         assert!(rate["ci95_range"][0].as_f64().unwrap() < 0.37);
         assert!(rate["ci95_range"][1].as_f64().unwrap() > 0.37);
         assert!(offered > 500, "{c}");
-        // Accepted = reached + never reached + pending at the end.
-        assert_eq!(accepted, reached + missed + pending);
+        // Reached and never reached are counted as they happen, accepted
+        // at the offer: together they cannot exceed it, and what is left
+        // (pending) is among the conversations the customer actors report
+        // still in progress.
+        assert!(reached + missed <= accepted, "{c}");
+        assert_eq!(pending, accepted - reached - missed);
+        assert!(
+            pending <= with["conversations"]["in_progress"].as_u64().unwrap(),
+            "{c}"
+        );
         // 7 % of attempts unanswered, three attempts at most: few missed.
         assert!(missed * 100 < accepted, "{c}");
         // Callers who took a callback leave the line, so fewer abandon

@@ -135,11 +135,11 @@ impl Customer {
         think_time: f64,
     ) {
         self.stage = Stage::Bot { turn };
-        self.record.bot_turns = turn;
         self.bot.utterance = utterance;
         self.bot.turn_sent_at = self.wiring.clock.now() + think_time;
         // The bot is out when the message would reach it: the outage
-        // message plays and the customer goes to a human.
+        // message plays and the customer goes to a human. The bot never
+        // received this turn, so `bot_turns` stays at the turns it did.
         if self.wiring.ai.is_some() && self.wiring.incidents.at(self.bot.turn_sent_at).outage {
             if think_time > 0.0 {
                 let me = ctx.address();
@@ -152,6 +152,7 @@ impl Customer {
             }
             return;
         }
+        self.record.bot_turns = turn;
         if let Some(ai) = &self.wiring.ai {
             let message = CustomerTurn {
                 conversation: self.profile.id,

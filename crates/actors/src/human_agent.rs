@@ -117,8 +117,13 @@ impl HumanAgent {
     /// queue, with its package (a shift end or a drop-off).
     fn hand_back_all(&mut self, why: Returned) {
         let router = self.wiring.router.clone();
-        for (conversation, contact) in std::mem::take(&mut self.in_hand) {
+        for (conversation, mut contact) in std::mem::take(&mut self.in_hand) {
             self.wiring.clock.cancel(contact.timer);
+            // A callback attempt cut off while ringing was not made: it
+            // does not use up one of the customer's attempts.
+            if contact.ringing {
+                contact.request.callback = contact.request.callback.map(|a| a - 1);
+            }
             contact
                 .request
                 .customer
@@ -286,7 +291,13 @@ impl HumanAgent {
         } else {
             1.0
         };
-        let waited = wiring.clock.now() - assign.since;
+        // A reached callback waited off the line: no hold was heard and no
+        // quote was overrun, so the hold effects see no wait.
+        let waited = if request.callback.is_some() {
+            0.0
+        } else {
+            wiring.clock.now() - assign.since
+        };
         let over_quote = handling::minutes_over_quote(waited, request.quoted_wait);
         let mut frustration_at_connection =
             effects.frustration_at_connection(request.frustration, over_quote);
@@ -345,6 +356,7 @@ impl Handler<HandlingDone> for HumanAgent {
             router.do_send(Released {
                 agent: self.id,
                 channel: contact.channel,
+                finished: false,
             });
             let customer = contact.request.customer.clone();
             customer.do_send(CallbackUnanswered {
@@ -384,6 +396,7 @@ impl Handler<HandlingDone> for HumanAgent {
         let released = Released {
             agent: self.id,
             channel: contact.channel,
+            finished: true,
         };
         if done.wrap_up > 0.0 {
             self.wiring

@@ -238,6 +238,10 @@ pub struct HumanFinished {
 pub struct Released {
     pub agent: AgentId,
     pub channel: Channel,
+    /// A contact handled to its end; false for a callback attempt nobody
+    /// answered, whose ring is not a completed contact (it does not count
+    /// in the mean holding time the wait quotes use).
+    pub finished: bool,
 }
 
 /// Driver → arrival source: no more arrivals.

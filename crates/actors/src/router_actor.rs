@@ -193,7 +193,12 @@ impl Handler<Released> for RouterActor {
 
     fn handle(&mut self, released: Released, _: &mut Context<Self>) {
         let now = self.clock.now();
-        let next = self.router.release(now, released.agent, released.channel);
+        let next = if released.finished {
+            self.router.release(now, released.agent, released.channel)
+        } else {
+            self.router
+                .release_unfinished(now, released.agent, released.channel)
+        };
         self.connect_all(next);
     }
 }

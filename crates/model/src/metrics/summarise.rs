@@ -253,23 +253,39 @@ impl Recorder {
             incidents: (!self.incidents.is_empty()).then(|| {
                 let inside_s = self.incidents.seconds_inside(self.warm_up, end);
                 let measured_s = (end - self.warm_up).max(0.0);
-                let side = |c: &super::recorder::SideCounters, seconds: f64| SideStats {
-                    hours: seconds / 3600.0,
-                    bot_conversations: c.bot_conversations,
-                    handoff_rate: Estimate::wilson(c.handoffs, c.bot_conversations),
-                    answered: c.answered,
-                    abandoned: c.abandoned,
-                    asa_s: Estimate::ratio(c.wait_answered, c.answered),
-                    abandonment_rate: Estimate::wilson(
-                        c.abandoned,
-                        c.answered + c.abandoned + c.callbacks,
-                    ),
-                    service_level: Estimate::wilson(c.answered_within, c.answered + c.abandoned),
+                // Contacts still waiting at the end, by the side they
+                // joined the queue on: [inside, outside] × [all, past the
+                // service-level threshold].
+                let mut still = [[0u64; 2]; 2];
+                for w in &self.waiting_at_end {
+                    let side = usize::from(!self.incidents.inside(w.queued_at));
+                    still[side][0] += 1;
+                    still[side][1] += u64::from(end - w.queued_at > self.threshold);
+                }
+                let side = |c: &super::recorder::SideCounters, seconds: f64, [waiting, past]: [u64; 2]| {
+                    SideStats {
+                        hours: seconds / 3600.0,
+                        bot_conversations: c.bot_conversations,
+                        handoff_rate: Estimate::wilson(c.handoffs, c.bot_conversations),
+                        answered: c.answered,
+                        abandoned: c.abandoned,
+                        callbacks: c.callbacks,
+                        still_waiting: waiting,
+                        asa_s: Estimate::ratio(c.wait_answered, c.answered),
+                        abandonment_rate: Estimate::wilson(
+                            c.abandoned,
+                            c.answered + c.abandoned + c.callbacks + waiting,
+                        ),
+                        service_level: Estimate::wilson(
+                            c.answered_within,
+                            c.answered + c.abandoned + past,
+                        ),
+                    }
                 };
                 IncidentSummary {
                     windows: self.incidents.windows().to_vec(),
-                    inside: side(&self.sides[0], inside_s),
-                    outside: side(&self.sides[1], measured_s - inside_s),
+                    inside: side(&self.sides[0], inside_s, still[0]),
+                    outside: side(&self.sides[1], measured_s - inside_s, still[1]),
                 }
             }),
             learning: None,
@@ -321,6 +337,7 @@ fn service_stats(
         offered: total.offered,
         answered: total.answered,
         abandoned: total.abandoned,
+        callbacks: total.callbacks,
         still_waiting: total.still_waiting,
         threshold_s: threshold,
         service_level: share(

@@ -199,6 +199,13 @@ pub struct ServiceStats {
     pub offered: u64,
     pub answered: u64,
     pub abandoned: u64,
+    /// Left the line for a callback they accepted (`[callbacks]`): offered,
+    /// so in the abandonment rate's base, but out of the service level's
+    /// (a callback's own figures are in `measured.callbacks`). Their wait in
+    /// `mean_wait_s` and `probability_wait` is their time on the line
+    /// before they accepted. offered = answered + abandoned + callbacks +
+    /// still_waiting.
+    pub callbacks: u64,
     /// Still waiting when the run ended (offered, neither answered nor
     /// abandoned yet).
     pub still_waiting: u64,
@@ -298,11 +305,11 @@ pub struct IncidentSummary {
 }
 
 /// Figures on one side of the incident windows: bot conversations by their
-/// arrival, queue figures by the time a contact joined the queue, over the
-/// contacts that left it (answered, abandoned or for a callback; those
-/// still waiting at the end are not counted here). The abandonment rate is
-/// over all three, the service level over answered and abandoned (as the
-/// queue's own). Shares with Wilson intervals.
+/// arrival, queue figures by the time a contact joined the queue. The bases
+/// are the queue's own ([`ServiceStats`]): abandonment over every contact
+/// that joined (answered, abandoned, left for a callback, still waiting at
+/// the end), the service level over answered + abandoned + still waiting
+/// past the threshold. Shares with Wilson intervals.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SideStats {
     /// Measured hours on this side.
@@ -311,9 +318,14 @@ pub struct SideStats {
     pub handoff_rate: Estimate,
     pub answered: u64,
     pub abandoned: u64,
+    /// Left the line for an accepted callback.
+    pub callbacks: u64,
+    /// Still waiting when the run ended.
+    pub still_waiting: u64,
     pub asa_s: Estimate,
     pub abandonment_rate: Estimate,
-    /// Answered within the threshold over answered + abandoned.
+    /// Answered within the threshold over answered + abandoned + still
+    /// waiting past the threshold.
     pub service_level: Estimate,
 }
 

@@ -698,6 +698,20 @@ impl Router {
         self.fill(now, agent)
     }
 
+    /// `agent`'s slot is free again after work that was not a completed
+    /// contact (a callback attempt nobody answered): as
+    /// [`Router::release`], but not counted in the mean holding time.
+    pub fn release_unfinished(
+        &mut self,
+        now: f64,
+        agent: AgentId,
+        channel: Channel,
+    ) -> Vec<Assignment> {
+        self.put_back(now, agent, channel);
+        self.pools[self.agents[agent].pool].releases_by_channel[channel.index()] -= 1;
+        self.fill(now, agent)
+    }
+
     /// The queued contacts `agent` takes now, oldest first, as far as its
     /// capacity allows (none when it is off duty).
     fn fill(&mut self, now: f64, agent: AgentId) -> Vec<Assignment> {
