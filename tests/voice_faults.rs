@@ -310,3 +310,28 @@ fn accepted_callbacks_lower_queue_abandonment_and_every_callback_is_accounted_fo
 fn value_of(v: &Value) -> f64 {
     v["value"].as_f64().unwrap()
 }
+
+#[test]
+fn a_caller_on_silence_hangs_up_when_the_line_seems_dead_not_when_the_late_reply_comes() {
+    // Every reply takes 20 s: past the 9 s at which a caller on silence
+    // thinks the line dropped. Each caller hangs up at 9 s of dead air on
+    // its first turn, before the reply, whatever the reply's delay.
+    let text = voice_centre("[voice]\non_hold = \"silence\"\n", "")
+        .source
+        .replace(
+            "response_time = { dist = \"lognormal\", median = \"2s\", p95 = \"5s\" }",
+            "response_time = { dist = \"constant\", value = \"20s\" }",
+        );
+    assert!(text.contains("value = \"20s\""));
+    let with = summary(&common::scenario(&text));
+    let voice = &with["measured"]["voice"];
+    eprintln!("{voice}");
+    assert!(voice["calls"].as_u64().unwrap() > 5_000, "{voice}");
+    assert_eq!(share(&voice["hung_up_on_dead_air"]), 1.0, "{voice}");
+    assert!(
+        (share(&voice["dead_air_per_call_s"]) - 9.0).abs() < 1e-9,
+        "{voice}"
+    );
+    // Nobody reached the queue, and nothing was lost.
+    assert_eq!(with["measured"]["human_queue"]["offered"], 0);
+}

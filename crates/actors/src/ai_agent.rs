@@ -47,6 +47,7 @@ impl Handler<CustomerTurn> for AiAgent {
         );
         let state = self.incidents.at(self.clock.now());
         let message = AiReplied {
+            conversation: turn.conversation,
             turn: turn.turn,
             utterance: turn.utterance,
             confidence: state.confidence(reply.confidence),

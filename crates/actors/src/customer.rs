@@ -30,6 +30,7 @@ use handoff_logic::handoff::{
 use handoff_logic::triggers::TurnSignals;
 use handoff_model::customer::{CustomerProfile, NextStep, after_failed_turn, opening};
 use handoff_model::handling;
+use handoff_model::voice::OnHold;
 use handoff_model::metrics::{
     ConversationRecord, Escalation, HandoffReason, Outcome, QueueExit, QueueLeft, durability,
 };
@@ -79,6 +80,9 @@ pub struct Customer {
     stage: Stage,
     bot: BotState,
     patience_timer: Option<Timer>,
+    /// A voice caller on silence hangs up when this fires, unless the
+    /// bot's reply comes first.
+    line_dead_timer: Option<Timer>,
     /// The transfer plan, once handed off.
     plan: Option<TransferPlan>,
     record: ConversationRecord,
@@ -119,6 +123,7 @@ impl Customer {
             stage: Stage::Bot { turn: 0 },
             bot,
             patience_timer: None,
+            line_dead_timer: None,
             plan: None,
             record,
         }
@@ -153,6 +158,19 @@ impl Customer {
             return;
         }
         self.record.bot_turns = turn;
+        // On silence the caller waits for the bot's reply only until the
+        // line seems dead.
+        if self.profile.channel == Channel::Voice
+            && let Some(voice) = &self.wiring.scenario.voice
+            && voice.on_hold == OnHold::Silence
+        {
+            let me = ctx.address();
+            let conversation = self.profile.id;
+            self.line_dead_timer = Some(self.wiring.clock.at(
+                self.bot.turn_sent_at + voice.line_dead_after,
+                move || me.do_send(LineDead { conversation, turn }),
+            ));
+        }
         if let Some(ai) = &self.wiring.ai {
             let message = CustomerTurn {
                 conversation: self.profile.id,
@@ -468,10 +486,19 @@ impl Handler<TurnOutcome> for Customer {
     type Result = ();
 
     fn handle(&mut self, outcome: TurnOutcome, ctx: &mut Context<Self>) {
+        // The caller hung up on dead air before the reply came (the only
+        // way a conversation ends with a reply in flight): the reply is for
+        // a conversation that has ended, and this actor may be on the next.
+        if outcome.conversation != self.profile.id || self.stage == Stage::Done {
+            return;
+        }
+        if let Some(timer) = self.line_dead_timer.take() {
+            self.wiring.clock.cancel(timer);
+        }
         let Stage::Bot { turn } = self.stage else {
             unreachable!(
-                "a bot reply for conversation {}, which is not in the bot",
-                self.profile.id
+                "a bot reply for conversation {}, which is not in the bot ({:?})",
+                self.profile.id, self.stage
             );
         };
         debug_assert_eq!(turn, outcome.turn);
@@ -603,6 +630,34 @@ impl Handler<CallbackUnanswered> for Customer {
         wiring
             .clock
             .after(callbacks.retry_after, move || router.do_send(retry));
+    }
+}
+
+impl Handler<LineDead> for Customer {
+    type Result = ();
+
+    /// `line_dead_after` seconds of silence since the caller spoke and no
+    /// reply: the caller thinks the line dropped and hangs up, having
+    /// heard exactly that much dead air on this turn.
+    fn handle(
+        &mut self,
+        LineDead { conversation, turn }: LineDead,
+        ctx: &mut Context<Self>,
+    ) {
+        if conversation != self.profile.id || self.stage != (Stage::Bot { turn }) {
+            return;
+        }
+        self.line_dead_timer = None;
+        let wiring = Rc::clone(&self.wiring);
+        let Some(voice) = &wiring.scenario.voice else {
+            return;
+        };
+        let dead = voice.dead_air(voice.line_dead_after, self.bot.frustration);
+        self.bot.frustration = dead.frustration;
+        self.record.dead_air += dead.seconds;
+        self.record.hung_up_on_dead_air = true;
+        self.bot_phase_ended(BotEnd::AbandonedInBot);
+        self.finish(ctx, Outcome::AbandonedInBot);
     }
 }
 

@@ -47,6 +47,7 @@ pub struct CustomerTurn {
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct AiReplied {
+    pub conversation: ConversationId,
     pub turn: u32,
     pub utterance: &'static str,
     pub confidence: f64,
@@ -64,6 +65,10 @@ pub struct AiReplied {
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct TurnOutcome {
+    /// The conversation the turn belongs to: a caller who hung up on dead
+    /// air is gone when the reply comes, and its actor may be on the next
+    /// conversation already.
+    pub conversation: ConversationId,
     pub turn: u32,
     pub correct: bool,
     /// The confidence the bot reported (kept for transcripts).
@@ -308,6 +313,15 @@ pub struct DropOff {
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct BotUnavailable;
+
+/// Timer → voice caller on silence: `line_dead_after` seconds of dead air
+/// since the message of bot turn `turn` (stale if the reply came first).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct LineDead {
+    pub conversation: ConversationId,
+    pub turn: u32,
+}
 
 /// Timer → human agent: its next duty change is due.
 #[derive(Message)]

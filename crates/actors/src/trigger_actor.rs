@@ -130,6 +130,7 @@ impl Handler<AiReplied> for TriggerActor {
         };
         self.decisions += 1;
         reply.customer.do_send(TurnOutcome {
+            conversation: reply.conversation,
             turn: reply.turn,
             correct: reply.correct,
             confidence: reply.confidence,
