@@ -105,7 +105,7 @@ impl Handler<RequestHuman> for RouterActor {
                 skill,
                 priority: request.plan.priority,
                 fallback_holding: mean_handle,
-                abandonment_rate: self.scenario.abandonment_rate(heard_message),
+                abandonment_rate: self.scenario.abandonment_rate(heard_message, channel),
             },
         );
         let estimated_wait = estimates.get(self.scenario.wait_estimator);

@@ -432,9 +432,11 @@ impl Scenario {
     /// The rate, per second, at which a contact waiting in the queue
     /// abandons, for the queue-length wait quote: 1 / its mean patience,
     /// that patience stretched by the expectation boost when the contact
-    /// heard the message; 0 with infinite patience. (Exact for exponential
-    /// patience; for others the mean stands for the hazard.)
-    pub fn abandonment_rate(&self, heard_message: bool) -> f64 {
+    /// heard the message, and on voice changed by what the caller hears on
+    /// hold (`[voice] on_hold`: silence shortens it); 0 with infinite
+    /// patience. (Exact for exponential patience; for others the mean
+    /// stands for the hazard.)
+    pub fn abandonment_rate(&self, heard_message: bool, channel: Channel) -> f64 {
         let Some(patience) = self.customers.patience else {
             return 0.0;
         };
@@ -443,7 +445,10 @@ impl Scenario {
         } else {
             1.0
         };
-        let mean = patience.mean_secs() * boost;
+        let mut mean = patience.mean_secs() * boost;
+        if let (Channel::Voice, Some(voice)) = (channel, &self.voice) {
+            mean = voice.queue_patience(mean);
+        }
         if mean > 0.0 { 1.0 / mean } else { 0.0 }
     }
 
