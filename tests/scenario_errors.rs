@@ -411,3 +411,33 @@ fn incidents_are_checked_inside_the_horizon_without_overlaps_and_with_their_para
         &["ai_agent.incidents", "needs the AI agent"],
     );
 }
+
+#[test]
+fn callback_keys_are_checked_key_by_key() {
+    let with = |callbacks: &str| format!("{GOOD}\n[callbacks]\n{callbacks}\n");
+    expect_error(
+        &with("served = \"after_callers\""),
+        &["callbacks", "needs `offer_over_quote`", "`offer_over_queue`"],
+    );
+    expect_error(
+        &with("offer_over_quote = \"3m\"\naccept_probability = 1.5"),
+        &["callbacks.accept_probability", "[0, 1]"],
+    );
+    expect_error(
+        &with("offer_over_queue = 5\nunanswered_probability = -0.1"),
+        &["callbacks.unanswered_probability", "[0, 1]"],
+    );
+    expect_error(
+        &with("offer_over_queue = 5\nmax_attempts = 0"),
+        &["callbacks.max_attempts", "between 1 and 10", "got 0"],
+    );
+    expect_error(
+        &with("offer_over_queue = 5\nring_time = \"0s\""),
+        &["callbacks.ring_time", "longer than 0s", "at most"],
+    );
+    expect_error(
+        &with("offer_over_queue = 5\nserved = \"sometimes\""),
+        &["served", "before_callers", "after_callers"],
+    );
+    expect_error(&with("offer_over_queue = 5\nretries = 3"), &["retries"]);
+}

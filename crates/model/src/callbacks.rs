@@ -2,8 +2,8 @@
 //! a call back instead of holding.
 //!
 //! A caller who must queue is offered a callback when the quoted wait is
-//! over `offer_over_quote` or the callers waiting in its queue are more
-//! than `offer_over_queue`. They accept with `accept_probability` (37 % in
+//! over `offer_over_quote` or the callers ahead of it in its queue (all
+//! those waiting there) are more than `offer_over_queue`. They accept with `accept_probability` (37 % in
 //! Hathaway, Emadi & Deshpande's US bank) and leave the line: they no
 //! longer abandon. The callback waits in a lane of its own, served by the
 //! same agents before or after the callers waiting (`served`). An agent
