@@ -417,7 +417,11 @@ fn callback_keys_are_checked_key_by_key() {
     let with = |callbacks: &str| format!("{GOOD}\n[callbacks]\n{callbacks}\n");
     expect_error(
         &with("served = \"after_callers\""),
-        &["callbacks", "needs `offer_over_quote`", "`offer_over_queue`"],
+        &[
+            "callbacks",
+            "needs `offer_over_quote`",
+            "`offer_over_queue`",
+        ],
     );
     expect_error(
         &with("offer_over_quote = \"3m\"\naccept_probability = 1.5"),

@@ -30,10 +30,10 @@ use handoff_logic::handoff::{
 use handoff_logic::triggers::TurnSignals;
 use handoff_model::customer::{CustomerProfile, NextStep, after_failed_turn, opening};
 use handoff_model::handling;
-use handoff_model::voice::OnHold;
 use handoff_model::metrics::{
     ConversationRecord, Escalation, HandoffReason, Outcome, QueueExit, QueueLeft, durability,
 };
+use handoff_model::voice::OnHold;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Stage {
@@ -166,10 +166,13 @@ impl Customer {
         {
             let me = ctx.address();
             let conversation = self.profile.id;
-            self.line_dead_timer = Some(self.wiring.clock.at(
-                self.bot.turn_sent_at + voice.line_dead_after,
-                move || me.do_send(LineDead { conversation, turn }),
-            ));
+            self.line_dead_timer = Some(
+                self.wiring
+                    .clock
+                    .at(self.bot.turn_sent_at + voice.line_dead_after, move || {
+                        me.do_send(LineDead { conversation, turn })
+                    }),
+            );
         }
         if let Some(ai) = &self.wiring.ai {
             let message = CustomerTurn {
@@ -639,11 +642,7 @@ impl Handler<LineDead> for Customer {
     /// `line_dead_after` seconds of silence since the caller spoke and no
     /// reply: the caller thinks the line dropped and hangs up, having
     /// heard exactly that much dead air on this turn.
-    fn handle(
-        &mut self,
-        LineDead { conversation, turn }: LineDead,
-        ctx: &mut Context<Self>,
-    ) {
+    fn handle(&mut self, LineDead { conversation, turn }: LineDead, ctx: &mut Context<Self>) {
         if conversation != self.profile.id || self.stage != (Stage::Bot { turn }) {
             return;
         }

@@ -262,26 +262,27 @@ impl Recorder {
                     still[side][0] += 1;
                     still[side][1] += u64::from(end - w.queued_at > self.threshold);
                 }
-                let side = |c: &super::recorder::SideCounters, seconds: f64, [waiting, past]: [u64; 2]| {
-                    SideStats {
-                        hours: seconds / 3600.0,
-                        bot_conversations: c.bot_conversations,
-                        handoff_rate: Estimate::wilson(c.handoffs, c.bot_conversations),
-                        answered: c.answered,
-                        abandoned: c.abandoned,
-                        callbacks: c.callbacks,
-                        still_waiting: waiting,
-                        asa_s: Estimate::ratio(c.wait_answered, c.answered),
-                        abandonment_rate: Estimate::wilson(
-                            c.abandoned,
-                            c.answered + c.abandoned + c.callbacks + waiting,
-                        ),
-                        service_level: Estimate::wilson(
-                            c.answered_within,
-                            c.answered + c.abandoned + past,
-                        ),
-                    }
-                };
+                let side =
+                    |c: &super::recorder::SideCounters, seconds: f64, [waiting, past]: [u64; 2]| {
+                        SideStats {
+                            hours: seconds / 3600.0,
+                            bot_conversations: c.bot_conversations,
+                            handoff_rate: Estimate::wilson(c.handoffs, c.bot_conversations),
+                            answered: c.answered,
+                            abandoned: c.abandoned,
+                            callbacks: c.callbacks,
+                            still_waiting: waiting,
+                            asa_s: Estimate::ratio(c.wait_answered, c.answered),
+                            abandonment_rate: Estimate::wilson(
+                                c.abandoned,
+                                c.answered + c.abandoned + c.callbacks + waiting,
+                            ),
+                            service_level: Estimate::wilson(
+                                c.answered_within,
+                                c.answered + c.abandoned + past,
+                            ),
+                        }
+                    };
                 IncidentSummary {
                     windows: self.incidents.windows().to_vec(),
                     inside: side(&self.sides[0], inside_s, still[0]),

@@ -262,7 +262,10 @@ fn a_shift_that_ends_while_the_agent_is_away_still_closes_the_centre() {
     r.set_duty(4.0, 0, false, false);
     assert_eq!(r.arrive(5.0, 3, Channel::Voice, 0, 0), Routed::Queued);
     let back = r.set_duty(6.0, 0, true, false);
-    assert_eq!(back.iter().map(|a| a.conversation).collect::<Vec<_>>(), vec![3]);
+    assert_eq!(
+        back.iter().map(|a| a.conversation).collect::<Vec<_>>(),
+        vec![3]
+    );
 }
 
 #[test]
