@@ -210,6 +210,7 @@ impl Handler<Assign> for HumanAgent {
         let (conversation, channel) = (assign.conversation, assign.channel);
         // A callback: the agent calls, and the customer answers or not.
         let mut assign = assign;
+        let mut reached_callback = false;
         if let (Some(attempts), Some(callbacks)) =
             (assign.request.callback, self.wiring.scenario.callbacks)
         {
@@ -234,7 +235,9 @@ impl Handler<Assign> for HumanAgent {
                 return;
             }
             assign.request.customer.do_send(CallbackAnswered);
+            // On the line now: handed back later, it queues as a caller.
             assign.request.callback = None;
+            reached_callback = true;
         }
         let plan = assign.request.plan;
         // A declined warm transfer: the agent is briefed, then sends the
@@ -245,7 +248,7 @@ impl Handler<Assign> for HumanAgent {
             conversation,
             assign.request.declines,
         );
-        let done = (!declines).then(|| self.decide(&assign));
+        let done = (!declines).then(|| self.decide(&assign, reached_callback));
         let length = done
             .as_ref()
             .map_or(plan.briefing, |d| d.handled.handle_time);
@@ -271,7 +274,7 @@ impl Handler<Assign> for HumanAgent {
 impl HumanAgent {
     /// The handling of an assigned contact this agent takes (the model
     /// decides it: [`handling::handle`]), and its wrap-up draw.
-    fn decide(&mut self, assign: &Assign) -> Done {
+    fn decide(&mut self, assign: &Assign, reached_callback: bool) -> Done {
         let wiring = &self.wiring;
         let request = &assign.request;
         let scenario = &wiring.scenario;
@@ -293,7 +296,7 @@ impl HumanAgent {
         };
         // A reached callback waited off the line: no hold was heard and no
         // quote was overrun, so the hold effects see no wait.
-        let waited = if request.callback.is_some() {
+        let waited = if reached_callback {
             0.0
         } else {
             wiring.clock.now() - assign.since
