@@ -339,6 +339,16 @@ impl Router {
     }
 
     /// Contact slots one agent of `pool` gives `channel`.
+    /// Adds `sign` × one agent of `pool`'s slots to every (skill, channel)
+    /// the pool serves, in a per-(skill, channel) slot table.
+    fn add_slots(slots: &mut [f64], pool: &PoolState, sign: f64) {
+        for &skill in &pool.skills {
+            for &channel in &pool.channels {
+                slots[skill * 2 + channel.index()] += sign * Self::slots_per_agent(pool, channel);
+            }
+        }
+    }
+
     fn slots_per_agent(pool: &PoolState, channel: Channel) -> f64 {
         match channel {
             Channel::Voice => 1.0,
@@ -377,12 +387,7 @@ impl Router {
                 }
                 a.after_shift = shift_end;
                 let shift_sign = if shift_end { -1.0 } else { 1.0 };
-                for &skill in &pool.skills {
-                    for &channel in &pool.channels {
-                        let per_agent = Self::slots_per_agent(pool, channel);
-                        self.shift_slots[skill * 2 + channel.index()] += shift_sign * per_agent;
-                    }
-                }
+                Self::add_slots(&mut self.shift_slots, pool, shift_sign);
             }
             return Vec::new();
         }
@@ -422,13 +427,8 @@ impl Router {
             (true, false) => -1.0,
             _ => 0.0,
         };
-        for &skill in &pool.skills {
-            for &channel in &pool.channels {
-                let per_agent = Self::slots_per_agent(pool, channel);
-                self.slots[skill * 2 + channel.index()] += sign * per_agent;
-                self.shift_slots[skill * 2 + channel.index()] += shift_sign * per_agent;
-            }
-        }
+        Self::add_slots(&mut self.slots, pool, sign);
+        Self::add_slots(&mut self.shift_slots, pool, shift_sign);
         if on {
             self.fill(now, agent)
         } else {
